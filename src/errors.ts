@@ -1,0 +1,52 @@
+// Typed errors. The CLI maps them to exit codes in one place (src/cli/exit.ts).
+
+/** A problem located in a user's file, printed as FILE:LINE:COL: message. */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+
+/** Bad input (file, option, value): nothing was touched. Exit 1. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+  constructor(message: string, problems: Problem[] = []) {
+    super(problems.length > 0 ? problems.map(formatProblem).join("\n") : message);
+    this.name = "InputError";
+    this.problems = problems;
+  }
+}
+
+/** Why one host failed. Stable: these strings appear in --json output. */
+export type HostErrorKind =
+  | "unreachable"
+  | "auth"
+  | "hostkey"
+  | "timeout"
+  | "unsupported"
+  | "drift"
+  | "locked"
+  | "become"
+  | "remote"
+  | "aborted";
+
+/** One host failed; the others go on. The command exits 2. */
+export class HostError extends Error {
+  readonly kind: HostErrorKind;
+  readonly host: string;
+  constructor(kind: HostErrorKind, host: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "HostError";
+    this.kind = kind;
+    this.host = host;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

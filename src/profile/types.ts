@@ -1,0 +1,31 @@
+// A debug profile after validation and normalisation: the desired state of one debug window.
+
+export const FAMILIES = { ipv4: 2, arp: 3, netdev: 5, bridge: 7, ipv6: 10 } as const;
+export type Family = keyof typeof FAMILIES;
+
+/** A dynamic-debug selector; every present key is ANDed, as in the control file's query. */
+export interface PrintkSelector {
+  file?: string;
+  /** A single line, or an inclusive range. */
+  line?: number | [number, number];
+  func?: string;
+  module?: string;
+  format?: string;
+  /** Letters from "pflmts" to set on every matched site. */
+  flags: string;
+}
+
+export interface Profile {
+  name: string;
+  description?: string;
+  /** 0..255 (0 off, 255 all); absent = not managed. */
+  logInvalid?: number;
+  /** Backend per family: a logger name or "NONE"; absent family = not managed. */
+  nfLog?: Partial<Record<Family, string>>;
+  nfLogAllNetns?: boolean;
+  /** Module names as written (aliases resolved on the host). */
+  modules?: string[];
+  printk?: PrintkSelector[];
+  /** Default window length in ms. */
+  windowMs?: number;
+}
