@@ -1,0 +1,112 @@
+// The apply phase on one host: facts → plan → one script that journals, changes, and arms the
+// dead-man's switch. All or nothing per host.
+import { HostError } from "../errors.js";
+import type { HostFacts } from "../facts/types.js";
+import { renderStep, sysctlName, type Change } from "../knobs/step.js";
+import type { Profile } from "../profile/types.js";
+import type { Connection } from "../transport/types.js";
+import { call, applyScript } from "./host/scripts.js";
+import { hostLines } from "./hostOutput.js";
+import { planHost, type HostPlan } from "./plan.js";
+import type { HostOutcome } from "./result.js";
+import { readFacts } from "./readFacts.js";
+
+export interface ApplyRequest {
+  profile: Profile;
+  window: string;
+  owner: string;
+  windowSeconds: number;
+  timeoutMs?: number;
+  /** Extra script lines run inside the transaction before commit (e.g. recording a log position). */
+  extraLines?: string[];
+}
+
+export function renderApply(req: ApplyRequest, plan: HostPlan): string {
+  return applyScript([
+    call("nfd_begin", req.window, req.owner, req.profile.name, req.windowSeconds),
+    ...plan.steps.map(renderStep),
+    ...(req.extraLines ?? []),
+  ]);
+}
+
+function iso(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString();
+}
+
+export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
+  const host = conn.host.name;
+  const facts: HostFacts = await readFacts(conn, req.profile, req.timeoutMs);
+  const plan = planHost(req.profile, facts);
+  if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
+  const open = facts.window;
+  if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
+    throw new HostError(
+      "locked",
+      host,
+      `window ${open.id} (profile ${open.profile}) is open, owned by ${open.owner}, expires ${iso(open.expires)}; revert it or wait`,
+    );
+  }
+  if (plan.steps.length === 0) {
+    return { host, ok: true, changed: false, changes: [], error: null, window: open?.id ?? null, message: "no changes" };
+  }
+  const result = await conn.runScript(renderApply(req, plan), { timeoutMs: req.timeoutMs });
+  return interpretApply(host, result.stdout, result.stderr, result.code);
+}
+
+/** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */
+export function hostChange([kind, key, from, to]: string[]): Change {
+  const sideEffect = kind.startsWith("side-effect");
+  if (kind === "module" || kind === "side-effect-module")
+    return { knob: "modules", key, from, to, ...(sideEffect ? { side_effect: true } : {}) };
+  if (kind === "printk") return { knob: "printk", key, from, to };
+  const knob = key.endsWith("nf_conntrack_log_invalid")
+    ? "log_invalid"
+    : key.endsWith("nf_log_all_netns")
+      ? "nf_log_all_netns"
+      : "nf_log";
+  return { knob, key: sysctlName(key), from, to, ...(sideEffect ? { side_effect: true } : {}) };
+}
+
+/** Turns the apply script's "@@" lines into an outcome, or the right HostError. */
+export function interpretApply(host: string, stdout: string, stderr: string, code: number | null): HostOutcome {
+  const lines = hostLines(stdout);
+  const changes: Change[] = lines.filter((l) => l.tag === "change").map((l) => hostChange(l.fields));
+  const refused = lines.find((l) => l.tag === "refused");
+  if (refused) {
+    const [id, owner, profile, expires] = refused.fields;
+    throw new HostError(
+      "locked",
+      host,
+      `window ${id} (profile ${profile}) is open, owned by ${owner}, expires ${iso(Number(expires))}; revert it or wait`,
+    );
+  }
+  const locked = lines.find((l) => l.tag === "locked");
+  if (locked) throw new HostError("locked", host, locked.fields[0] ?? "locked by another nfdebug run");
+  const fail = lines.find((l) => l.tag === "fail");
+  if (fail) {
+    const rolledBack = lines.some((l) => l.tag === "rollback-revert");
+    const [kind, message] = fail.fields;
+    throw new HostError(
+      (["unsupported", "drift", "remote"].includes(kind) ? kind : "remote") as "unsupported" | "drift" | "remote",
+      host,
+      `${message}${rolledBack ? " (rolled back: nothing left changed)" : ""}`,
+    );
+  }
+  const done = lines.find((l) => l.tag === "done");
+  if (!done || code !== 0) {
+    throw new HostError("remote", host, `apply did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+  }
+  const [state, window, expires] = done.fields;
+  const timer = lines.find((l) => l.tag === "timer");
+  return {
+    host,
+    ok: true,
+    changed: changes.length > 0,
+    changes,
+    error: null,
+    window: state === "nochange" ? null : window,
+    ...(expires ? { expires: iso(Number(expires)) } : {}),
+    ...(timer ? { timer: timer.fields[0] } : {}),
+    ...(state === "same" ? { message: "window already open with this profile" } : {}),
+  };
+}

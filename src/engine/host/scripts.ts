@@ -1,0 +1,53 @@
+// Loads the host shell scripts (POSIX sh files beside this module) and composes them with the
+// generated, quoted argument lines. No user value is ever spliced into script text unquoted.
+import { readFileSync } from "node:fs";
+import { shQuote } from "../../shell/quote.js";
+
+const cache = new Map<string, string>();
+function hostFile(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/** A shell command line: a function name followed by quoted arguments. */
+export function call(fn: string, ...args: (string | number)[]): string {
+  return [fn, ...args.map((a) => shQuote(String(a)))].join(" ");
+}
+
+/** Facts script; `args` are "m:MODULE" and "p:TEXT" filters (quoted as positional parameters). */
+export function factsScript(args: string[]): string {
+  return `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}\n${hostFile("facts.sh")}`;
+}
+
+/** Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files. */
+function installHostScripts(): string {
+  const lib = hostFile("lib.sh");
+  const parts: string[] = ['mkdir -p "$J" || exit 3'];
+  for (const name of ["revert.sh", "expire.sh"]) {
+    const body = `${lib}\n${hostFile(name)}`;
+    if (body.includes("NFDEBUG_EOF")) throw new Error(`${name} must not contain the heredoc marker`);
+    parts.push(`cat > "$J/${name}.new" <<'NFDEBUG_EOF'\n${body}\nNFDEBUG_EOF\nmv -f "$J/${name}.new" "$J/${name}"`);
+  }
+  return parts.join("\n");
+}
+
+/** The apply round trip: library, installed revert/expire scripts, then the generated body. */
+export function applyScript(bodyLines: string[]): string {
+  return [hostFile("lib.sh"), installHostScripts(), hostFile("apply.sh"), ...bodyLines, "nfd_commit"].join(
+    "\n",
+  );
+}
+
+/** Runs the revert script installed at apply time. */
+export function revertScript(options: { force: boolean; window?: string }): string {
+  const args = ["reverted", options.force ? "1" : "0", options.window ?? ""].map(shQuote).join(" ");
+  return `${hostFile("lib.sh")}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
+}
+
+export function extendScript(window: string, seconds: number): string {
+  return `${hostFile("lib.sh")}\n${hostFile("extend.sh")}\n${call("nfd_extend", window, seconds)}`;
+}

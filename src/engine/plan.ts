@@ -1,0 +1,31 @@
+// Plan: the difference between a profile and one host's facts, as a value that can be printed,
+// compared and rendered to a script. Pure.
+import type { HostFacts } from "../facts/types.js";
+import { planAllNetns } from "../knobs/allNetns.js";
+import { planLogInvalid } from "../knobs/logInvalid.js";
+import { planModules } from "../knobs/modules.js";
+import { planNfLog } from "../knobs/nfLog.js";
+import { planPrintk } from "../knobs/printk.js";
+import { type Change, type Step, stepChange } from "../knobs/step.js";
+import type { Profile } from "../profile/types.js";
+
+export interface HostPlan {
+  steps: Step[];
+  changes: Change[];
+  /** Non-empty: this host cannot satisfy the profile; nothing will be applied to it. */
+  problems: string[];
+}
+
+// Order matters: modules register loggers and create sysctls that later steps need.
+const KNOBS = [planModules, planNfLog, planLogInvalid, planAllNetns, planPrintk];
+
+export function planHost(profile: Profile, facts: HostFacts): HostPlan {
+  const steps: Step[] = [];
+  const problems: string[] = [];
+  for (const planKnob of KNOBS) {
+    const plan = planKnob(profile, facts);
+    steps.push(...plan.steps);
+    problems.push(...plan.problems);
+  }
+  return { steps, changes: steps.map(stepChange), problems };
+}

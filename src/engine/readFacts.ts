@@ -1,0 +1,31 @@
+// The facts phase: one round trip per host.
+import { HostError } from "../errors.js";
+import { parseFacts } from "../facts/parse.js";
+import type { HostFacts } from "../facts/types.js";
+import { realModuleName } from "../knobs/modules.js";
+import { printkFactFilters } from "../knobs/printk.js";
+import type { Profile } from "../profile/types.js";
+import type { Connection } from "../transport/types.js";
+import { factsScript } from "./host/scripts.js";
+
+const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
+
+export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {
+  const modules = new Set(DEFAULT_MODULES);
+  // The kernel release is not known yet: ask about both the name as written and its 5.13+ name.
+  for (const m of profile?.modules ?? []) {
+    modules.add(m.replaceAll("-", "_"));
+    modules.add(realModuleName(m, "99.0"));
+  }
+  const args = [...[...modules].map((m) => `m:${m}`), ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : [])];
+  const result = await conn.runScript(factsScript(args), { timeoutMs });
+  try {
+    return parseFacts(result.stdout);
+  } catch (err) {
+    throw new HostError(
+      "remote",
+      conn.host.name,
+      `could not read facts (exit ${result.code}): ${result.stderr.trim().split("\n").slice(-3).join(" ") || (err as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,54 @@
+// The revert phase on one host: runs the revert script the apply installed there.
+import { HostError } from "../errors.js";
+import type { Connection } from "../transport/types.js";
+import { revertScript } from "./host/scripts.js";
+import { hostLines } from "./hostOutput.js";
+import { hostChange } from "./apply.js";
+import type { HostOutcome } from "./result.js";
+
+export interface RevertRequest {
+  force: boolean;
+  window?: string;
+  timeoutMs?: number;
+}
+
+export async function revertHost(conn: Connection, req: RevertRequest): Promise<HostOutcome> {
+  const result = await conn.runScript(revertScript(req), { timeoutMs: req.timeoutMs });
+  return interpretRevert(conn.host.name, result.stdout, result.stderr, result.code);
+}
+
+export function interpretRevert(host: string, stdout: string, stderr: string, code: number | null): HostOutcome {
+  const lines = hostLines(stdout);
+  const locked = lines.find((l) => l.tag === "locked");
+  if (locked) throw new HostError("locked", host, locked.fields[0] ?? "locked by another nfdebug run");
+  const restored = lines.flatMap(({ tag, fields: [kind, key, cur, from] }) => {
+    if (tag !== "restored") return [];
+    if (cur === "unloaded") return [hostChange([kind, key, "loaded", "absent"])];
+    return from === undefined ? [] : [hostChange([kind, key, cur, from])];
+  });
+  const drift = lines
+    .filter((l) => l.tag === "drift")
+    .map(({ fields: [kind, key, now, expected] }) => ({ key: kind === "sysctl" ? key.replaceAll("/", ".") : key, now, expected }));
+  const inUse = lines.filter((l) => l.tag === "inuse").map((l) => l.fields[1]);
+  const end = lines.find((l) => l.tag === "revert");
+  if (!end) throw new HostError("remote", host, `revert did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+  const [state, window] = end.fields;
+  const base = { host, changes: restored, window: window ?? null, in_use: inUse };
+  if (state === "none") return { ...base, ok: true, changed: false, error: null, message: "no open window" };
+  if (state === "other") return { ...base, ok: true, changed: false, error: null, message: `open window is ${window}, not the one asked for` };
+  if (state === "drift" || state === "failed") {
+    const detail = drift.map((d) => `${d.key} is ${d.now} (nfdebug set ${d.expected})`).join("; ");
+    const failures = lines.filter((l) => l.tag === "failed").map((l) => l.fields.slice(1).join(": "));
+    throw Object.assign(
+      new HostError(
+        state === "drift" ? "drift" : "remote",
+        host,
+        state === "drift"
+          ? `changed by someone else since apply, left alone: ${detail}; use --force to restore anyway`
+          : `could not restore: ${failures.join("; ")}`,
+      ),
+      { drift },
+    );
+  }
+  return { ...base, ok: true, changed: restored.length > 0, error: null };
+}

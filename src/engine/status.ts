@@ -1,0 +1,50 @@
+// Window status of one host, derived from its facts: open window, or how the last one ended.
+import type { HostFacts } from "../facts/types.js";
+
+export interface WindowStatus {
+  open: {
+    id: string;
+    owner: string;
+    profile: string;
+    started: string;
+    expires: string;
+    expires_in_s: number;
+    state: string;
+    timer: string;
+  } | null;
+  /** The most recent window that ended, and how: reverted, expired, reboot, rollback, *-drift. */
+  last: { id: string; ended: string; how: string } | null;
+}
+
+const iso = (s: number) => new Date(s * 1000).toISOString();
+
+export function windowStatus(facts: HostFacts): WindowStatus {
+  const w = facts.window;
+  let open: WindowStatus["open"] = null;
+  if (w && w.bootId === facts.bootId) {
+    open = {
+      id: w.id,
+      owner: w.owner,
+      profile: w.profile,
+      started: iso(w.started),
+      expires: iso(w.expires),
+      expires_in_s: w.expires - facts.now,
+      state: w.state,
+      timer: w.timerUnit ? `systemd:${w.timerUnit}` : w.watchdogPid ? `watchdog:${w.watchdogPid}` : "none",
+    };
+  }
+  let last: WindowStatus["last"] = null;
+  const closed = new Set<string>();
+  for (const event of facts.history) {
+    if (event.event === "closed") {
+      closed.add(event.window);
+      last = { id: event.window, ended: iso(event.at), how: event.detail };
+    } else if (event.event === "opened" && event.detail !== facts.bootId && !closed.has(event.window)) {
+      // Opened in an earlier boot and never closed: the reboot reset every knob to its boot default.
+      last = { id: event.window, ended: "at reboot", how: "reboot" };
+    }
+  }
+  // A later "closed" line for a window seen as ended by reboot wins (e.g. a stale journal cleaned up).
+  if (open && last?.id === open.id) last = null;
+  return { open, last };
+}

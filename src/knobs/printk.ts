@@ -1,0 +1,97 @@
+// Knob `printk`: dynamic-debug sites. Selectors are resolved against the host's own control file,
+// because line numbers and even functions differ between kernel builds.
+import type { HostFacts, PrintkSite } from "../facts/types.js";
+import type { PrintkSelector, Profile } from "../profile/types.js";
+import type { KnobPlan } from "./step.js";
+
+/** The kernel prints flags in this order (lib/dynamic_debug.c opt_array). */
+const FLAG_ORDER = "pmfslt";
+
+export function canonicalFlags(letters: string): string {
+  const set = new Set(letters.replace(/[_=]/g, ""));
+  const out = [...FLAG_ORDER].filter((c) => set.has(c)).join("");
+  return out === "" ? "_" : out;
+}
+
+function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+/** Does a site match every key the selector names (the kernel's query semantics)? */
+export function selectorMatches(sel: PrintkSelector, site: PrintkSite): boolean {
+  if (sel.file !== undefined) {
+    const re = wildcard(sel.file);
+    const base = site.file.slice(site.file.lastIndexOf("/") + 1);
+    if (!re.test(site.file) && !re.test(base)) return false;
+  }
+  if (sel.func !== undefined && !wildcard(sel.func).test(site.func)) return false;
+  if (sel.module !== undefined && !wildcard(sel.module).test(site.module)) return false;
+  if (sel.format !== undefined && !site.format.includes(sel.format)) return false;
+  if (sel.line !== undefined) {
+    const [from, to] = typeof sel.line === "number" ? [sel.line, sel.line] : sel.line;
+    if (site.line < from || site.line > to) return false;
+  }
+  return true;
+}
+
+export function describeSelector(sel: PrintkSelector): string {
+  const parts: string[] = [];
+  if (sel.file) parts.push(`file ${sel.file}`);
+  if (sel.line !== undefined) parts.push(`line ${typeof sel.line === "number" ? sel.line : sel.line.join("-")}`);
+  if (sel.func) parts.push(`func ${sel.func}`);
+  if (sel.module) parts.push(`module ${sel.module}`);
+  if (sel.format) parts.push(`format "${sel.format}"`);
+  return parts.join(" ");
+}
+
+/** Fixed strings the facts script greps the control file for, so unenabled sites are seen too. */
+export function printkFactFilters(profile: Profile): string[] {
+  return (profile.printk ?? []).flatMap((sel) => {
+    if (sel.file) return [sel.file.replace(/[*?].*$/, "")].filter((s) => s.length > 0);
+    if (sel.func) return [sel.func.replace(/[*?].*$/, "")].filter((s) => s.length > 0);
+    if (sel.module) return [`[${sel.module.replace(/[*?].*$/, "")}`];
+    return sel.format ? [sel.format] : [];
+  });
+}
+
+// Site identity fields come from the host; they reach the apply script quoted, and must not carry
+// the journal's separators.
+const SAFE_SITE = /^[A-Za-z0-9_./:-]+$/;
+
+export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan {
+  const plan: KnobPlan = { steps: [], problems: [] };
+  const selectors = profile.printk ?? [];
+  if (selectors.length === 0) return plan;
+  if (!facts.printk.control) {
+    plan.problems.push(
+      `dynamic debug is not available on kernel ${facts.kernel} (no /proc/dynamic_debug/control; needs CONFIG_DYNAMIC_DEBUG, or debugfs mounted)`,
+    );
+    return plan;
+  }
+  const planned = new Map<string, { site: PrintkSite; to: string }>();
+  for (const sel of selectors) {
+    const matched = facts.printk.sites.filter((site) => selectorMatches(sel, site));
+    if (matched.length === 0) {
+      plan.problems.push(
+        `printk selector "${describeSelector(sel)}" matches no dynamic-debug site on kernel ${facts.kernel}` +
+          (sel.module || sel.file ? " (sites of a module exist only while it is loaded)" : ""),
+      );
+      continue;
+    }
+    for (const site of matched) {
+      const key = `${site.file}:${site.line} ${site.func}`;
+      const prev = planned.get(key)?.to ?? site.flags;
+      planned.set(key, { site, to: canonicalFlags(prev + sel.flags) });
+    }
+  }
+  for (const { site, to } of planned.values()) {
+    if (!SAFE_SITE.test(site.file) || !SAFE_SITE.test(site.func)) {
+      plan.problems.push(`printk site ${site.file}:${site.line} ${site.func} has characters nfdebug will not pass to a shell`);
+      continue;
+    }
+    if (to !== canonicalFlags(site.flags))
+      plan.steps.push({ kind: "printk", knob: "printk", site: `${site.file}:${site.line}`, func: site.func, from: site.flags, to });
+  }
+  return plan;
+}

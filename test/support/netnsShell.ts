@@ -1,0 +1,80 @@
+// A Connection that runs scripts in a network namespace on this machine, with a private /run and
+// /var/lib like the fleet's hosts, but without SSH: for testing the host scripts against real
+// kernel state quickly. The SSH path is tested on the real fleet.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HostSpec } from "../../src/inventory/types.js";
+import type { Connection, ExecOptions, ExecResult } from "../../src/transport/types.js";
+
+export class NetnsShell implements Connection {
+  readonly host: HostSpec;
+  readonly netns: string;
+  readonly dir: string;
+
+  private constructor(netns: string, dir: string) {
+    this.netns = netns;
+    this.dir = dir;
+    this.host = { name: netns, address: "127.0.0.1", port: 0, user: "root", identityFiles: [], groups: [], become: false, jump: [] };
+  }
+
+  static create(prefix = "nfdsh"): NetnsShell {
+    const netns = `${prefix}-${process.pid}-${Math.random().toString(16).slice(2, 6)}`;
+    const dir = mkdtempSync(join(tmpdir(), `${netns}-`));
+    mkdirSync(join(dir, "run"));
+    mkdirSync(join(dir, "var-lib"));
+    execFileSync("ip", ["netns", "add", netns]);
+    execFileSync("ip", ["-n", netns, "link", "set", "lo", "up"]);
+    return new NetnsShell(netns, dir);
+  }
+
+  /** Run a plain command in the namespace (not through the host's private mounts). */
+  exec(args: string[]): string {
+    return execFileSync("ip", ["netns", "exec", this.netns, ...args], { encoding: "utf8" });
+  }
+
+  runScript(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const setup = `mount --bind ${this.dir}/run /run && mount --bind ${this.dir}/var-lib /var/lib && exec sh -s`;
+    const child = spawn("ip", ["netns", "exec", this.netns, "unshare", "--mount", "sh", "-c", setup], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdin.end(script);
+    return new Promise((resolve, reject) => {
+      const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+      child.on("error", reject);
+      child.on("close", (code) => {
+        if (timer) clearTimeout(timer);
+        resolve({ stdout, stderr, code });
+      });
+    });
+  }
+
+  close(): void {}
+
+  /** Kill every process left in the namespace (watchdogs), then remove it and its files. */
+  destroy(): void {
+    try {
+      const pids = execFileSync("ip", ["netns", "pids", this.netns], { encoding: "utf8" }).split("\n").filter(Boolean);
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    } catch {
+      // namespace already gone
+    }
+    try {
+      execFileSync("ip", ["netns", "del", this.netns]);
+    } catch {
+      // already gone
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
