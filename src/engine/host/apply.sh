@@ -37,7 +37,10 @@ nfd_begin() {
       exit 5
     fi
   fi
-  if [ -z "${NFD_SAME:-}" ]; then
+  NFD_JOURNAL_START=0
+  if [ -n "${NFD_SAME:-}" ]; then
+    NFD_JOURNAL_START=$(wc -l < "$J/changes" 2>/dev/null || echo 0)
+  else
     printf 'id=%s\nowner=%s\nprofile=%s\nstarted=%s\nexpires=%s\nboot_id=%s\nstate=opening\n' \
       "$1" "$2" "$3" "$now" "$((now + $4))" "$boot" > "$J/window"
     : > "$J/changes"
@@ -56,11 +59,12 @@ nfd_sysctl() {
     return 0
   fi
   cur=$(cat "$p")
+  # Already as wanted (e.g. another controller got here first with the same profile): nothing to do.
+  [ "$cur" = "$3" ] && return 0
   if [ "$2" != "?" ] && [ "$cur" != "$2" ]; then
     nfd_fail drift "$1 is now $cur, not $2 as read a moment ago; run the command again"
     return 0
   fi
-  [ "$cur" = "$3" ] && return 0
   nfd_journal sysctl "$1" "$cur" "$3"
   if ! err=$(printf '%s\n' "$3" 2>&1 > "$p"); then
     nfd_fail remote "writing $3 to $1 failed: $err"
@@ -96,11 +100,11 @@ nfd_printk() {
     nfd_fail unsupported "printk site $1 $2 does not exist on this kernel"
     return 0
   fi
+  [ "$cur" = "$4" ] && return 0
   if [ "$cur" != "$3" ]; then
     nfd_fail drift "printk site $1 $2 has flags $cur, not $3 as read a moment ago"
     return 0
   fi
-  [ "$cur" = "$4" ] && return 0
   nfd_journal printk "$1 $2" "$cur" "$4"
   if ! err=$(printf 'file %s line %s func %s =%s\n' "${1%:*}" "${1##*:}" "$2" "$4" 2>&1 > "$NFD_DDCTL"); then
     nfd_fail remote "enabling printk site $1 $2 failed: $err"
@@ -152,7 +156,8 @@ nfd_arm_timer() {
 nfd_commit() {
   [ -z "$NFD_FAILED" ] && nfd_side_effects
   if [ -n "$NFD_FAILED" ]; then
-    NFD_LOCK_HELD=1 sh "$J/revert.sh" rollback 0 "$NFD_ID" | sed 's/^@@/@@rollback-/'
+    # Undo only what this run did: an already open window keeps its earlier changes.
+    NFD_LOCK_HELD=1 NFD_ROLLBACK_FROM=$NFD_JOURNAL_START sh "$J/revert.sh" rollback 0 "$NFD_ID" | sed 's/^@@/@@rollback-/'
     exit 6
   fi
   if [ -n "${NFD_SAME:-}" ]; then

@@ -21,8 +21,10 @@ fi
 nfd_find_ddctl
 : > "$J/changes.left"
 failed=0
-# Newest first: side effects were journaled after their causes.
-sed -n '1!G;h;$p' "$J/changes" 2>/dev/null > "$J/changes.rev"
+# Newest first: side effects were journaled after their causes. A rollback inside an already open
+# window only undoes the lines after NFD_ROLLBACK_FROM.
+keep=${NFD_ROLLBACK_FROM:-0}
+tail -n "+$((keep + 1))" "$J/changes" 2>/dev/null | sed -n '1!G;h;$p' > "$J/changes.rev"
 while IFS="$TAB" read -r kind key from to; do
   [ -n "$kind" ] || continue
   case $kind in
@@ -86,6 +88,14 @@ while IFS="$TAB" read -r kind key from to; do
 done < "$J/changes.rev"
 rm -f "$J/changes.rev"
 now=$(date +%s)
+if [ "$keep" -gt 0 ]; then
+  head -n "$keep" "$J/changes" > "$J/changes.keep"
+  cat "$J/changes.left" >> "$J/changes.keep"
+  mv -f "$J/changes.keep" "$J/changes"
+  rm -f "$J/changes.left"
+  nfd_emit "revert${TAB}partial${TAB}$id"
+  exit 0
+fi
 if [ -s "$J/changes.left" ]; then
   # Keep what could not be restored, oldest first, so a later `revert --force` can finish the job.
   sed -n '1!G;h;$p' "$J/changes.left" > "$J/changes"

@@ -1,0 +1,40 @@
+// nfdebug command line: wiring only. Each command lives in ./commands/, errors become exit codes
+// in ./exit.ts.
+import { Command } from "commander";
+import { registerApply } from "./commands/apply.js";
+import { registerExtend } from "./commands/extend.js";
+import { registerFacts } from "./commands/facts.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerRevert } from "./commands/revert.js";
+import { registerStatus } from "./commands/status.js";
+import { registerValidate } from "./commands/validate.js";
+import { exitCodeFor, messageFor } from "./exit.js";
+import { NFDEBUG_VERSION } from "../version.js";
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("nfdebug")
+    .description("Declarative, fleet-wide, time-boxed and reversible conntrack/NAT debugging over SSH")
+    .version(NFDEBUG_VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run nfdebug --help for usage)");
+  registerValidate(program);
+  registerFacts(program);
+  registerPlan(program);
+  registerApply(program);
+  registerStatus(program);
+  registerRevert(program);
+  registerExtend(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const message = messageFor(err);
+    if (message) process.stderr.write(`nfdebug: ${message}\n`);
+    return exitCodeFor(err);
+  }
+}

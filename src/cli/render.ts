@@ -1,0 +1,29 @@
+// Human renderings shared by the fleet commands.
+import type { Change } from "../knobs/step.js";
+import type { HostFacts } from "../facts/types.js";
+import type { HostOutcome } from "../engine/result.js";
+
+export function changeLines(changes: Change[]): string[] {
+  return changes.map((c) => `${c.side_effect ? "~" : "*"} ${c.key}: ${c.from} -> ${c.to}${c.side_effect ? "  (side effect)" : ""}`);
+}
+
+export function factsSummary(o: HostOutcome): string {
+  const f = o.facts as HostFacts;
+  const nfLog = [2, 10]
+    .filter((n) => f.sysctl[`nf_log/${n}`] !== undefined)
+    .map((n) => `nf_log.${n}=${f.sysctl[`nf_log/${n}`]}`)
+    .join(" ");
+  return [
+    `${o.host}: kernel ${f.kernel}`,
+    `log_invalid=${f.sysctl["nf_conntrack_log_invalid"] ?? "absent"}`,
+    nfLog,
+    `all_netns=${f.sysctl["nf_log_all_netns"] ?? "unavailable"}`,
+    `window=${f.window ? f.window.id : "none"}`,
+  ]
+    .filter(Boolean)
+    .join("  ");
+}
+
+export function failureLines(outcomes: HostOutcome[]): string[] {
+  return outcomes.filter((o) => !o.ok).map((o) => `${o.host}: FAILED (${o.error?.kind}): ${o.error?.message}`);
+}

@@ -1,0 +1,141 @@
+// The host scripts against real kernel state in network namespaces of this machine (no SSH here:
+// the SSH path is covered by the fleet tests). Checks values with `ip netns exec`, not nfdebug.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { applyHost, renderApply } from "../../../src/engine/apply.js";
+import { revertHost } from "../../../src/engine/revert.js";
+import { readFacts } from "../../../src/engine/readFacts.js";
+import { windowStatus } from "../../../src/engine/status.js";
+import { extendHost } from "../../../src/engine/extend.js";
+import { HostError } from "../../../src/errors.js";
+import type { Profile } from "../../../src/profile/types.js";
+import { NetnsShell } from "../../support/netnsShell.js";
+
+const shells: NetnsShell[] = [];
+after(() => shells.forEach((s) => s.destroy()));
+function host(): NetnsShell {
+  const s = NetnsShell.create("nfdhs");
+  shells.push(s);
+  return s;
+}
+const sysctl = (h: NetnsShell, key: string) => h.exec(["sysctl", "-n", key]).trim();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tcp: Profile = { name: "tcp-invalid", logInvalid: 6, nfLog: { ipv6: "NONE" } };
+const req = (profile: Profile, seconds = 60, window = "20261125T120000-0001") => ({ profile, window, owner: "tester@ctl", windowSeconds: seconds });
+
+test("apply sets the values, a second apply changes nothing, revert restores and facts match", async () => {
+  const h = host();
+  const before = await readFacts(h, tcp);
+  const applied = await applyHost(h, req(tcp));
+  assert.equal(applied.changed, true);
+  assert.deepEqual(applied.changes, [
+    { knob: "nf_log", key: "net.netfilter.nf_log.10", from: "nf_log_ipv6", to: "NONE" },
+    { knob: "log_invalid", key: "net.netfilter.nf_conntrack_log_invalid", from: "0", to: "6" },
+  ]);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6");
+  assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "NONE");
+  const again = await applyHost(h, req(tcp, 60, "20261125T120000-0002"));
+  assert.equal(again.changed, false);
+  assert.equal(again.window, "20261125T120000-0001", "the open window is kept");
+  const reverted = await revertHost(h, { force: false });
+  assert.equal(reverted.changed, true);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+  assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "nf_log_ipv6");
+  const afterFacts = await readFacts(h, tcp);
+  assert.deepEqual(afterFacts.sysctl, { ...before.sysctl, nf_conntrack_count: afterFacts.sysctl.nf_conntrack_count });
+  assert.equal(afterFacts.window, null);
+  assert.equal(windowStatus(afterFacts).last?.how, "reverted");
+});
+
+test("a second window with another profile is refused, naming the open one", async () => {
+  const h = host();
+  await applyHost(h, req(tcp));
+  await assert.rejects(applyHost(h, req({ name: "udp", logInvalid: 17 }, 60, "20261125T120000-0003")), (err: HostError) => {
+    assert.equal(err.kind, "locked");
+    assert.match(err.message, /window 20261125T120000-0001 \(profile tcp-invalid\) is open, owned by tester@ctl, expires /);
+    return true;
+  });
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6");
+  await revertHost(h, { force: false });
+});
+
+test("drift: a value changed by someone else is left alone and reported; --force restores it", async () => {
+  const h = host();
+  await applyHost(h, req(tcp));
+  h.exec(["sysctl", "-w", "net.netfilter.nf_conntrack_log_invalid=17"]);
+  await assert.rejects(revertHost(h, { force: false }), (err: HostError) => {
+    assert.equal(err.kind, "drift");
+    assert.match(err.message, /net\.netfilter\.nf_conntrack_log_invalid is 17 \(nfdebug set 6\)/);
+    return true;
+  });
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "17", "left alone");
+  assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "nf_log_ipv6", "the rest was restored");
+  const forced = await revertHost(h, { force: true });
+  assert.equal(forced.ok, true);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+  assert.equal((await readFacts(h)).window, null);
+});
+
+test("a failing step rolls back the steps already done on that host", async () => {
+  const h = host();
+  const plan = {
+    steps: [
+      { kind: "sysctl" as const, knob: "log_invalid" as const, path: "net/netfilter/nf_conntrack_log_invalid", from: "0", to: "6" },
+      // No such logger: the kernel refuses the write (ENOENT).
+      { kind: "sysctl" as const, knob: "nf_log" as const, path: "net/netfilter/nf_log/2", from: "?", to: "nf_log_nosuch" },
+    ],
+    changes: [],
+    problems: [],
+  };
+  const result = await h.runScript(renderApply(req(tcp), plan));
+  assert.match(result.stdout, /@@fail\tremote\twriting nf_log_nosuch to net\/netfilter\/nf_log\/2 failed/);
+  assert.match(result.stdout, /@@rollback-restored\tsysctl\tnet\/netfilter\/nf_conntrack_log_invalid\t6\t0/);
+  assert.equal(result.code, 6);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+  assert.equal((await readFacts(h)).window, null, "no window left open");
+});
+
+test("the watchdog reverts at expiry with no controller, and follows an extension", async () => {
+  const h = host();
+  const opened = await applyHost(h, req(tcp, 2));
+  assert.equal(opened.timer, "watchdog");
+  const extended = await extendHost(h, "20261125T120000-0001", 4);
+  assert.equal(extended.changed, true);
+  await sleep(2500);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6", "extended: still open after the first expiry");
+  await sleep(3500);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0", "reverted by the host itself");
+  const status = windowStatus(await readFacts(h));
+  assert.equal(status.open, null);
+  assert.equal(status.last?.how, "expired");
+});
+
+test("two concurrent applies of different profiles: exactly one wins", async () => {
+  const h = host();
+  const results = await Promise.allSettled([
+    applyHost(h, req(tcp, 60, "20261125T120000-000a")),
+    applyHost(h, req({ name: "udp", logInvalid: 17 }, 60, "20261125T120000-000b")),
+  ]);
+  const won = results.filter((r) => r.status === "fulfilled");
+  assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))));
+  const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+  assert.ok(["locked", "drift"].includes((lost.reason as HostError).kind), String(lost.reason));
+  const value = sysctl(h, "net.netfilter.nf_conntrack_log_invalid");
+  assert.ok(value === "6" || value === "17");
+  await revertHost(h, { force: false });
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+});
+
+test("two concurrent applies of the same profile: one opens the window, the other joins it unchanged", async () => {
+  const h = host();
+  const results = await Promise.all([
+    applyHost(h, req(tcp, 60, "20261125T120000-000c")),
+    applyHost(h, req(tcp, 60, "20261125T120000-000d")),
+  ]);
+  assert.equal(results.filter((r) => r.changed).length, 1, JSON.stringify(results));
+  assert.equal(results[0].window, results[1].window, "both report the one window");
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6");
+  await revertHost(h, { force: false });
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+  assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "nf_log_ipv6");
+});
