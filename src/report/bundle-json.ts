@@ -1,0 +1,82 @@
+// Reading a bundle's JSON and JSON Lines files with errors located at FILE:LINE:COL.
+
+import { readFile } from "node:fs/promises";
+import { InputError, errorMessage } from "../errors.js";
+
+/**
+ * Parses a JSON file. A missing file returns `fallback` when one is given (optional bundle
+ * files), else it is an InputError. `check` returns a message when the shape is wrong.
+ */
+export async function readJsonFile<T>(
+  path: string,
+  check?: (value: unknown) => string | undefined,
+  fallback?: T,
+): Promise<T> {
+  const text = await readText(path, fallback !== undefined);
+  if (text === undefined) return fallback as T;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const { line, col } = locateJsonError(text, errorMessage(err));
+    throw new InputError("", [{ file: path, line, col, message: `not valid JSON: ${errorMessage(err)}` }]);
+  }
+  const problem = check?.(value);
+  if (problem) throw new InputError("", [{ file: path, line: 1, col: 1, message: problem }]);
+  return value as T;
+}
+
+/** Parses a JSON Lines file (blank lines skipped); a missing file is an empty list. */
+export async function readJsonLines<T>(path: string): Promise<T[]> {
+  const text = await readText(path, true);
+  if (text === undefined) return [];
+  const out: T[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch (err) {
+      throw new InputError("", [
+        { file: path, line: i + 1, col: 1, message: `not a JSON record: ${errorMessage(err)}` },
+      ]);
+    }
+  }
+  return out;
+}
+
+async function readText(path: string, optional: boolean): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new InputError("", [{ file: path, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }]);
+  }
+}
+
+/**
+ * Where JSON.parse failed. V8 says "at position N" (sometimes "line L column C") for most
+ * errors, but for an unexpected token only quotes up to 10 characters either side of it:
+ *   Unexpected token 'o', ..."runbook": oops\n}\n" is not valid JSON
+ */
+function locateJsonError(text: string, message: string): { line: number; col: number } {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return { line: Number(lc[1]), col: Number(lc[2]) };
+  const at = /position (\d+)/.exec(message);
+  let pos = at ? Number(at[1]) : undefined;
+  if (pos === undefined && /Unexpected end of JSON input/.test(message)) pos = text.length;
+  const quoted = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(
+    message,
+  );
+  if (pos === undefined && quoted) {
+    const [, token, before, context, afterMore] = quoted;
+    const start = text.indexOf(context);
+    if (start >= 0) {
+      pos = before ? start + 10 : afterMore ? start + context.length - 10 : start + context.indexOf(token);
+    }
+  }
+  if (pos === undefined) return { line: 1, col: 1 };
+  const head = text.slice(0, pos);
+  return { line: head.split("\n").length, col: pos - head.lastIndexOf("\n") };
+}

@@ -1,0 +1,240 @@
+// The report's input model and the artifact bundle it is read from and written to.
+//
+// Bundle directory layout (one run of a runbook; every JSON file is UTF-8, 2-space indented):
+//
+//   manifest.json      BundleManifest: format version, nfdebug version, command line, runbook
+//                      (name, question, hash), profile, start/end, collection window,
+//                      per-host outcome (ok, error, revert outcome, kernel) and per-step outcome.
+//   plan.json          BundlePlan: per host, the changes applied ({knob, key, from, to}).
+//                      The engine may store more per host; the report reads `host` and `changes`.
+//   facts-before.json  engine-owned facts per host before apply   (not read by the report)
+//   facts-after.json   engine-owned facts per host after revert   (not read by the report)
+//   records.jsonl      one LogRecord (src/logs/record.ts) a line, all hosts merged
+//   raw/<host>.log     raw kernel lines per host                  (not read by the report)
+//   counters.json      BundleCounters: per host, conntrack counter deltas over the window
+//   summary.md         written by writeReports (Markdown for a ticket)
+//   report.html        written by writeReports (one self-contained page)
+//
+// `nfdebug report DIR` is readBundle(DIR) followed by writeReports(DIR, input).
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { LogRecord } from "../logs/record.js";
+import type { Profile } from "../profile/types.js";
+import { readJsonFile, readJsonLines } from "./bundle-json.js";
+import { buildReport, type Report } from "./summary.js";
+import { renderHtml } from "./html.js";
+import { renderMarkdown } from "./markdown.js";
+
+export const BUNDLE_FORMAT = 1;
+
+export const BUNDLE_FILES = {
+  manifest: "manifest.json",
+  plan: "plan.json",
+  factsBefore: "facts-before.json",
+  factsAfter: "facts-after.json",
+  records: "records.jsonl",
+  counters: "counters.json",
+  summary: "summary.md",
+  html: "report.html",
+} as const;
+
+/** Counters read from /proc/net/stat/nf_conntrack, summed over CPUs; deltas over the window. */
+export const COUNTER_NAMES = [
+  "invalid",
+  "insert_failed",
+  "drop",
+  "early_drop",
+  "icmp_error",
+  "search_restart",
+] as const;
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+/** Deltas (absent when the kernel has no such column) plus nf_conntrack_count/max at the end. */
+export type ReportCounters = { [K in CounterName]?: number } & { count?: number; max?: number };
+
+export interface ReportChange {
+  /** Resource kind, e.g. "sysctl", "nf_log", "module", "printk". */
+  knob: string;
+  /** What was changed, e.g. "net.netfilter.nf_conntrack_log_invalid". */
+  key: string;
+  /** Value before apply; null when the thing did not exist (a module not loaded). */
+  from: string | null;
+  to: string | null;
+}
+
+/** true: reverted by nfdebug; "expired": by the host's own timer; "failed": revert failed. */
+export type RevertOutcome = boolean | "expired" | "failed";
+
+export interface ReportHost {
+  name: string;
+  ok: boolean;
+  /** kind is a HostErrorKind (src/errors.ts) when it came from a HostError. */
+  error?: { kind: string; message: string };
+  changes: ReportChange[];
+  reverted: RevertOutcome;
+  counters?: ReportCounters;
+  /** `uname -r`, stated beside the counters. */
+  kernel?: string;
+}
+
+export interface ReportStep {
+  name: string;
+  ok: boolean;
+  startedAt: string;
+  endedAt: string;
+  message?: string;
+}
+
+export interface ReasonInfo {
+  /** Short name, e.g. "ACK over upper bound". */
+  label?: string;
+  /** What the kernel checked. */
+  explanation?: string;
+  /** What usually causes it. */
+  hint?: string;
+}
+
+export interface ReportInput {
+  runbook: { name: string; question: string; description?: string };
+  profile: Partial<Profile> & { name: string };
+  /** ISO 8601, the whole run. */
+  startedAt: string;
+  endedAt: string;
+  /** The debug window (apply → end of collection); defaults to startedAt..endedAt. */
+  window?: { startedAt: string; endedAt: string };
+  hosts: ReportHost[];
+  /** Iterated once by buildReport/writeReports/writeBundle each: pass an array to call several. */
+  records: Iterable<LogRecord>;
+  steps: ReportStep[];
+  /**
+   * reason_id → what the reason catalogue (src/logs/catalogue.ts) says about it. Without a label
+   * the report derives one from the kernel's text; explanation and hint are shown when given.
+   */
+  reasonInfo?: Record<string, ReasonInfo>;
+  nfdebugVersion?: string;
+}
+
+export interface BundleManifest {
+  format: number;
+  nfdebug?: string;
+  commandLine?: string[];
+  runbook: ReportInput["runbook"] & { path?: string; sha256?: string };
+  profile: ReportInput["profile"] & { path?: string; sha256?: string };
+  startedAt: string;
+  endedAt: string;
+  window?: ReportInput["window"];
+  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel">>;
+  steps: ReportStep[];
+  reasonInfo?: Record<string, ReasonInfo>;
+}
+
+export interface BundlePlan {
+  hosts: Array<{ host: string; changes: ReportChange[] }>;
+}
+
+export interface BundleCounters {
+  hosts: Array<{ host: string; kernel?: string; counters: ReportCounters }>;
+}
+
+/** Reads a bundle directory back into a ReportInput. Throws InputError on malformed files. */
+export async function readBundle(dir: string): Promise<ReportInput> {
+  const manifest = await readJsonFile<BundleManifest>(join(dir, BUNDLE_FILES.manifest), checkManifest);
+  const plan = await readJsonFile<BundlePlan>(join(dir, BUNDLE_FILES.plan), undefined, { hosts: [] });
+  const counters = await readJsonFile<BundleCounters>(join(dir, BUNDLE_FILES.counters), undefined, {
+    hosts: [],
+  });
+  const records = await readJsonLines<LogRecord>(join(dir, BUNDLE_FILES.records));
+  const changesOf = new Map((plan.hosts ?? []).map((h) => [h.host, h.changes ?? []]));
+  const countersOf = new Map((counters.hosts ?? []).map((h) => [h.host, h]));
+  const hosts: ReportHost[] = manifest.hosts.map((h) => {
+    const c = countersOf.get(h.name);
+    return {
+      ...h,
+      changes: changesOf.get(h.name) ?? [],
+      ...(c ? { counters: c.counters } : {}),
+      ...((h.kernel ?? c?.kernel) ? { kernel: h.kernel ?? c?.kernel } : {}),
+    };
+  });
+  return {
+    runbook: { ...manifest.runbook, question: manifest.runbook.question ?? "" },
+    profile: manifest.profile,
+    startedAt: manifest.startedAt,
+    endedAt: manifest.endedAt,
+    ...(manifest.window ? { window: manifest.window } : {}),
+    hosts,
+    records,
+    steps: manifest.steps ?? [],
+    ...(manifest.reasonInfo ? { reasonInfo: manifest.reasonInfo } : {}),
+    ...(manifest.nfdebug ? { nfdebugVersion: manifest.nfdebug } : {}),
+  };
+}
+
+/** Writes manifest.json, plan.json, counters.json and records.jsonl (not the reports). */
+export async function writeBundle(
+  dir: string,
+  input: ReportInput,
+  extra: Pick<BundleManifest, "commandLine"> = {},
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    ...(input.nfdebugVersion ? { nfdebug: input.nfdebugVersion } : {}),
+    ...extra,
+    runbook: input.runbook,
+    profile: input.profile,
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+    ...(input.window ? { window: input.window } : {}),
+    hosts: input.hosts.map(({ name, ok, error, reverted, kernel }) => ({
+      name,
+      ok,
+      error,
+      reverted,
+      kernel,
+    })),
+    steps: input.steps,
+    ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),
+  };
+  const plan: BundlePlan = { hosts: input.hosts.map((h) => ({ host: h.name, changes: h.changes })) };
+  const counters: BundleCounters = {
+    hosts: input.hosts
+      .filter((h) => h.counters)
+      .map((h) => ({ host: h.name, ...(h.kernel ? { kernel: h.kernel } : {}), counters: h.counters! })),
+  };
+  let lines = "";
+  for (const r of input.records) lines += JSON.stringify(r) + "\n";
+  await writeJson(join(dir, BUNDLE_FILES.manifest), manifest);
+  await writeJson(join(dir, BUNDLE_FILES.plan), plan);
+  await writeJson(join(dir, BUNDLE_FILES.counters), counters);
+  await writeFile(join(dir, BUNDLE_FILES.records), lines);
+}
+
+/** Renders summary.md and report.html into dir; returns their paths and the built report. */
+export async function writeReports(
+  dir: string,
+  input: ReportInput,
+): Promise<{ summary: string; html: string; report: Report }> {
+  await mkdir(dir, { recursive: true });
+  const report = buildReport(input);
+  const summary = join(dir, BUNDLE_FILES.summary);
+  const html = join(dir, BUNDLE_FILES.html);
+  await writeFile(summary, renderMarkdown(report));
+  await writeFile(html, renderHtml(report));
+  return { summary, html, report };
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+function checkManifest(m: unknown): string | undefined {
+  const o = m as Partial<BundleManifest> | null;
+  if (typeof o !== "object" || o === null) return "expected a JSON object";
+  if (typeof o.runbook?.name !== "string") return "runbook.name must be a string";
+  if (typeof o.profile?.name !== "string") return "profile.name must be a string";
+  if (typeof o.startedAt !== "string" || typeof o.endedAt !== "string")
+    return "startedAt and endedAt must be ISO 8601 strings";
+  if (!Array.isArray(o.hosts)) return "hosts must be an array";
+  return undefined;
+}

@@ -1,0 +1,126 @@
+// Small pieces of English shared by the verdict and the renderers: counts, plurals, protocol
+// names, percentages, reason labels, lists of names and UTC times.
+
+const NUMBER = new Intl.NumberFormat("en-US");
+
+/** 12345 → "12,345". */
+export function formatCount(n: number): string {
+  return NUMBER.format(n);
+}
+
+/** (1, "packet") → "1 packet"; (3, "host") → "3 hosts"; (2, "entry", "entries") → "2 entries". */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+export function wasWere(n: number): string {
+  return n === 1 ? "was" : "were";
+}
+
+const L4_NAMES: Record<number, string> = {
+  1: "ICMP",
+  6: "TCP",
+  17: "UDP",
+  33: "DCCP",
+  47: "GRE",
+  58: "ICMPv6",
+  132: "SCTP",
+  136: "UDP-Lite",
+};
+
+/** The protocol of a record, from nf_ct_proto_N first (what conntrack judged), then PROTO=. */
+export function protocolName(l4proto: number | null, proto?: string | null): string {
+  if (l4proto !== null && L4_NAMES[l4proto]) return L4_NAMES[l4proto];
+  if (l4proto !== null) return `protocol ${l4proto}`;
+  return proto ? proto.toUpperCase() : "unknown protocol";
+}
+
+/**
+ * A share as people say it: never "100%" unless it is all, never "0%" unless it is none.
+ * 311/312 → "99%", 1/1000 → "<1%".
+ */
+export function formatShare(part: number, total: number): string {
+  if (total <= 0 || part <= 0) return "0%";
+  if (part >= total) return "100%";
+  const pct = Math.round((part / total) * 100);
+  if (pct >= 100) return "99%";
+  if (pct <= 0) return "<1%";
+  return `${pct}%`;
+}
+
+/**
+ * A short label for a reason from its kernel text when the catalogue gives none:
+ * "ACK is over upper bound 2905654132 (ACKed data not seen yet)" → "ACK is over upper bound".
+ * Drops the trailing explanation, a trailing number and the SCTP/DCCP "nf_ct_x: " prefix.
+ */
+export function labelFromReasonText(text: string): string {
+  let t = text.trim().replace(/^nf_ct_\w+:\s*/, "");
+  t = t.replace(/\s*\([^()]*\)\s*$/, "");
+  t = t.replace(/\s+\d+$/, "");
+  return t || text.trim();
+}
+
+/** ["a","b","c","d"], max 2 → "a, b and 2 more"; ["a","b"] → "a and b". */
+export function listNames(names: string[], max = 3): string {
+  if (names.length <= max) {
+    return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  }
+  return `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}
+
+/** Epoch ms → "2026-11-25 12:12:15 UTC". */
+export function formatUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** Epoch ms → "12:12:15" (or "12:12" when seconds are noise). */
+export function formatClock(ms: number, withSeconds = true): string {
+  return new Date(ms).toISOString().slice(11, withSeconds ? 19 : 16);
+}
+
+/** "src:sport → dst:dport", IPv6 addresses bracketed when a port follows. */
+export function formatEndpoint(addr: string | null, port: number | null): string {
+  const a = addr ?? "?";
+  if (port === null) return a;
+  return a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
+}
+
+/** How a host's debug window ended, for people. */
+export function revertText(
+  reverted: boolean | "expired" | "failed",
+  changes: number,
+): {
+  text: string;
+  tone: "ok" | "warn" | "bad";
+} {
+  if (changes === 0) return { text: "nothing to revert", tone: "ok" };
+  if (reverted === true) return { text: "reverted", tone: "ok" };
+  if (reverted === "expired") return { text: "reverted by the host's timer", tone: "warn" };
+  if (reverted === "failed") return { text: "revert failed", tone: "bad" };
+  return { text: "not reverted", tone: "bad" };
+}
+
+/** The profile's settings as short phrases: "log_invalid=6 (TCP)", "nf_log ipv4=nf_log_ipv4". */
+export function describeProfile(p: {
+  logInvalid?: number;
+  nfLog?: Partial<Record<string, string>>;
+  nfLogAllNetns?: boolean;
+  modules?: string[];
+  printk?: unknown[];
+}): string[] {
+  const out: string[] = [];
+  if (p.logInvalid !== undefined) {
+    const what = p.logInvalid === 255 ? "all" : p.logInvalid === 0 ? "off" : protocolName(p.logInvalid);
+    out.push(`nf_conntrack_log_invalid=${p.logInvalid} (${what})`);
+  }
+  for (const [family, logger] of Object.entries(p.nfLog ?? {})) out.push(`nf_log ${family}=${logger}`);
+  if (p.nfLogAllNetns !== undefined) out.push(`nf_log_all_netns=${p.nfLogAllNetns ? 1 : 0}`);
+  if (p.modules?.length) out.push(`modules ${p.modules.join(", ")}`);
+  if (p.printk?.length) out.push(countOf(p.printk.length, "printk selector"));
+  return out;
+}
+
+/** Why the top-flows table is empty. */
+export function noFlowsText(records: number): string {
+  return records === 0 ? "No records were logged." : "No flows: no record had addresses.";
+}
