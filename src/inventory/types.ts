@@ -5,6 +5,8 @@ export interface JumpHost {
   port: number;
   user: string;
   identityFiles: string[];
+  /** Offer only identityFiles (also from the agent), like ssh_config IdentitiesOnly. */
+  identitiesOnly?: boolean;
 }
 
 export interface HostSpec {
@@ -15,11 +17,18 @@ export interface HostSpec {
   user: string;
   /** Private key files to try, in order (after the SSH agent, when SSH_AUTH_SOCK is set). */
   identityFiles: string[];
+  /** Offer only identityFiles (also from the agent), like ssh_config IdentitiesOnly. */
+  identitiesOnly?: boolean;
   groups: string[];
   /** Run host scripts through `sudo -n` (user is not root). */
   become: boolean;
   /** Bastions, outermost first. */
   jump: JumpHost[];
+  /**
+   * Connection fields that the inventory or a CLI option set; the others hold defaults (address =
+   * name, port 22, user root, no key files, no jump) that ssh_config may override.
+   */
+  explicit?: Array<"address" | "port" | "user" | "identityFiles" | "jump">;
 }
 
 export interface Inventory {

@@ -14,6 +14,8 @@ export interface ExecResult {
   stderr: string;
   /** Exit status of the remote script; null when it died by a signal. */
   code: number | null;
+  /** Signal name as ssh2 reports it (e.g. "SIGKILL") when the script died by a signal. */
+  signal?: string;
 }
 
 /**

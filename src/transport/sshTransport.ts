@@ -1,0 +1,154 @@
+// The SSH transport: connect to a host (through its jump hosts), verify host keys, authenticate.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Duplex } from "node:stream";
+import type { Client } from "ssh2";
+import { HostError } from "../errors.js";
+import type { HostSpec, JumpHost } from "../inventory/types.js";
+import { planAuth } from "./auth/authPlan.js";
+import { KeyUnlocker } from "./auth/keyUnlocker.js";
+import { promptOnTty, type PassphrasePrompt } from "./auth/passphrasePrompt.js";
+import { forwardThrough } from "./forwardChannel.js";
+import type { HostKeyPolicy } from "./hostKeys/hostKeyPolicy.js";
+import { KnownHostsStore } from "./hostKeys/knownHostsStore.js";
+import { HopPool } from "./hopPool.js";
+import { openClient } from "./openClient.js";
+import { SshConnection } from "./sshConnection.js";
+import type { Connection, Transport } from "./types.js";
+
+export interface SshTransportOptions {
+  /** `--known-hosts`; default ~/.ssh/known_hosts. */
+  knownHostsFile?: string;
+  /** Read-only system files; default /etc/ssh/ssh_known_hosts (skipped when missing). */
+  globalKnownHostsFiles?: string[];
+  /** Default strict. With "off" the caller prints hostKeyPolicyOffWarning() on every run. */
+  hostKeyPolicy?: HostKeyPolicy;
+  /** TCP connect + handshake + auth, per hop; default 15 s (time at a passphrase prompt excluded). */
+  connectTimeoutMs?: number;
+  /** Default for runScript without timeoutMs; default 120 s, 0 for none. */
+  commandTimeoutMs?: number;
+  /** Default 15 s; the connection is dropped after keepaliveCountMax (3) unanswered. */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** Concurrent session channels per connection; default 10 (OpenSSH MaxSessions). */
+  maxSessions?: number;
+  /** Default process.env.SSH_AUTH_SOCK; null disables the agent. */
+  agentSocket?: string | null;
+  /** Default: ask on /dev/tty without echo; with no terminal, encrypted keys are skipped. */
+  passphrasePrompt?: PassphrasePrompt;
+  /** Where default identity files (~/.ssh/id_*) are looked for; default the user's home. */
+  homeDir?: string;
+  /** Non-fatal notes (ignored known_hosts lines); never contains secrets. */
+  warn?: (message: string) => void;
+}
+
+const DEFAULT_IDENTITIES = ["id_rsa", "id_ecdsa", "id_ed25519"];
+
+export class SshTransport implements Transport {
+  private readonly options: SshTransportOptions;
+  private readonly knownHosts: KnownHostsStore;
+  private readonly unlocker: KeyUnlocker;
+  private readonly hops = new HopPool();
+  private readonly home: string;
+
+  constructor(options: SshTransportOptions = {}) {
+    this.options = options;
+    this.home = options.homeDir ?? homedir();
+    this.knownHosts = new KnownHostsStore({
+      userFile: options.knownHostsFile ?? join(this.home, ".ssh", "known_hosts"),
+      globalFiles: options.globalKnownHostsFiles ?? ["/etc/ssh/ssh_known_hosts"],
+      warn: options.warn,
+    });
+    this.unlocker = new KeyUnlocker(options.passphrasePrompt ?? promptOnTty());
+  }
+
+  async connect(host: HostSpec): Promise<Connection> {
+    const releases: (() => void)[] = [];
+    const releaseAll = (): void => releases.splice(0).forEach((release) => release());
+    try {
+      let via: Client | undefined;
+      let chainKey = "";
+      for (const hop of host.jump ?? []) {
+        const previous = via;
+        const label = `${host.name}: jump host ${hop.user}@${hop.address}:${hop.port}`;
+        chainKey += `>${hop.user}@${hop.address}:${hop.port}|${hop.identityFiles.join(",")}|${hop.identitiesOnly ? 1 : 0}`;
+        const lease = await this.hops.acquire(chainKey, async () => {
+          const sock = previous ? await this.tunnel(previous, hop, host.name, label) : undefined;
+          return this.open(host.name, label, hop, sock);
+        });
+        releases.push(lease.release);
+        via = lease.client;
+      }
+      const sock = via ? await this.tunnel(via, host, host.name, `${host.name}: last jump host`) : undefined;
+      const client = await this.open(host.name, host.name, host, sock);
+      return new SshConnection(client, host, {
+        maxSessions: this.options.maxSessions ?? 10,
+        commandTimeoutMs: this.options.commandTimeoutMs ?? 120_000,
+        onClose: releaseAll,
+      });
+    } catch (err) {
+      releaseAll();
+      throw rehome(err, host.name);
+    }
+  }
+
+  private tunnel(
+    via: Client,
+    to: { address: string; port: number },
+    host: string,
+    label: string,
+  ): Promise<Duplex> {
+    return forwardThrough(via, to.address, to.port, { host, label, timeoutMs: this.connectTimeout() });
+  }
+
+  private open(host: string, label: string, target: JumpHost, sock: Duplex | undefined): Promise<Client> {
+    const explicit = target.identityFiles.map((file) => ({ file, implicit: false }));
+    const identityFiles =
+      explicit.length > 0
+        ? explicit
+        : DEFAULT_IDENTITIES.map((name) => ({ file: join(this.home, ".ssh", name), implicit: true }));
+    const agentSocket =
+      this.options.agentSocket === null ? undefined : (this.options.agentSocket ?? process.env.SSH_AUTH_SOCK);
+    const auth = planAuth({
+      username: target.user,
+      identityFiles,
+      identitiesOnly: target.identitiesOnly ?? false,
+      agentSocket: agentSocket || undefined,
+      unlocker: this.unlocker,
+    });
+    const where = `${target.address}:${target.port}`;
+    return openClient({
+      errors: { host, label, target: where, user: target.user, describeAuthFailure: auth.describeFailure },
+      address: target.address,
+      port: target.port,
+      username: target.user,
+      sock,
+      auth,
+      hostKey: {
+        store: this.knownHosts,
+        policy: this.options.hostKeyPolicy ?? "strict",
+        host,
+        label,
+        address: target.address,
+        port: target.port,
+      },
+      unlocker: this.unlocker,
+      connectTimeoutMs: this.connectTimeout(),
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
+    });
+  }
+
+  private connectTimeout(): number {
+    return this.options.connectTimeoutMs ?? 15_000;
+  }
+}
+
+/** A shared jump hop failed for another host first: report it against this host. */
+function rehome(err: unknown, host: string): unknown {
+  if (!(err instanceof HostError) || err.host === host) return err;
+  const message = err.message.startsWith(`${err.host}: `)
+    ? err.message.slice(err.host.length + 2)
+    : err.message;
+  return new HostError(err.kind, host, `${host}: ${message}`, { cause: err });
+}
