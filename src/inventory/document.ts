@@ -1,0 +1,27 @@
+// The nfdebug inventory format as written (before defaults are applied). Ansible inventories are
+// converted into this shape so that one schema and one set of checks cover every format.
+
+export type IdentityField = string | string[];
+
+export interface ConnectionFields {
+  user?: string;
+  port?: number;
+  identity?: IdentityField;
+  become?: boolean;
+  jump?: string;
+}
+
+export interface HostEntry extends ConnectionFields {
+  name: string;
+  address?: string;
+  groups?: string[];
+}
+
+export interface InventoryDocument {
+  apiVersion?: string;
+  kind?: string;
+  defaults?: ConnectionFields;
+  hosts: HostEntry[];
+}
+
+export type InventoryFormat = "nfdebug" | "ansible-yaml" | "ansible-ini";

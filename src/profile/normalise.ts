@@ -1,0 +1,61 @@
+// Validated profile data (as written) → the Profile the engine works with.
+import { parseDuration } from "../duration.js";
+import { FAMILIES, type Family, type PrintkSelector, type Profile } from "./types.js";
+import { protocolNumber } from "./protocols.js";
+
+/** A profile as written in YAML, after the schema accepted it. */
+export interface ProfileDocument {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  description?: string;
+  log_invalid?: string | number;
+  nf_log?: Partial<Record<Family, string>>;
+  nf_log_all_netns?: boolean;
+  modules?: string[];
+  printk?: Array<{
+    file?: string;
+    line?: number;
+    lines?: string;
+    func?: string;
+    module?: string;
+    format?: string;
+    flags?: string;
+  }>;
+  window?: string;
+}
+
+/** `fallbackName` names an inline runbook profile that has no name of its own. */
+export function normaliseProfile(doc: ProfileDocument, fallbackName = "inline"): Profile {
+  const profile: Profile = { name: doc.name ?? fallbackName };
+  if (doc.description !== undefined) profile.description = doc.description;
+  if (doc.log_invalid !== undefined) profile.logInvalid = protocolNumber(doc.log_invalid);
+  if (doc.nf_log !== undefined) {
+    // Families in kernel order, so that plans and reports list them consistently.
+    const nfLog: Partial<Record<Family, string>> = {};
+    for (const family of Object.keys(FAMILIES) as Family[]) {
+      const logger = doc.nf_log[family];
+      if (logger !== undefined) nfLog[family] = logger;
+    }
+    profile.nfLog = nfLog;
+  }
+  if (doc.nf_log_all_netns !== undefined) profile.nfLogAllNetns = doc.nf_log_all_netns;
+  if (doc.modules !== undefined) profile.modules = [...doc.modules];
+  if (doc.printk !== undefined) profile.printk = doc.printk.map(normaliseSelector);
+  if (doc.window !== undefined) profile.windowMs = parseDuration(doc.window);
+  return profile;
+}
+
+function normaliseSelector(raw: NonNullable<ProfileDocument["printk"]>[number]): PrintkSelector {
+  const selector: PrintkSelector = { flags: raw.flags ?? "p" };
+  if (raw.file !== undefined) selector.file = raw.file;
+  if (raw.line !== undefined) selector.line = raw.line;
+  if (raw.lines !== undefined) {
+    const [first, last] = raw.lines.split("-").map(Number);
+    selector.line = [first, last];
+  }
+  if (raw.func !== undefined) selector.func = raw.func;
+  if (raw.module !== undefined) selector.module = raw.module;
+  if (raw.format !== undefined) selector.format = raw.format;
+  return selector;
+}
