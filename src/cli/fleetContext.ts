@@ -15,6 +15,8 @@ export interface Fleet {
   forks: number;
   timeoutMs: number;
   output: Output;
+  /** Progress callbacks for the engine (live on a TTY, lines otherwise, nothing with --json). */
+  progress: { onHostStart?: (host: HostSpec) => void; onHostDone?: (outcome: HostOutcome) => void };
   run(step: string, task: (conn: Connection) => Promise<HostOutcome>): Promise<HostOutcome[]>;
 }
 
@@ -23,14 +25,15 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   const forks = positiveIntOption("forks", flags.forks);
   const timeoutMs = durationOption("timeout", flags.timeout);
   const connectTimeoutMs = durationOption("connect-timeout", flags.connectTimeout);
-  const hosts = await loadFleetHosts(flags);
-  const transport = await createTransport(flags, { connectTimeoutMs, output });
+  const hosts = await loadFleetHosts(flags, (m) => output.warn(`nfdebug: ${m}`));
+  const transport = await createTransport(flags, { connectTimeoutMs, commandTimeoutMs: timeoutMs, output });
   return {
     hosts,
     transport,
     forks,
     timeoutMs,
     output,
+    progress: {},
     run: (_step, task) => runFleet(hosts, transport, { forks }, task),
   };
 }

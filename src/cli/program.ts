@@ -8,6 +8,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { NFDEBUG_VERSION } from "../version.js";
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerRevert(program);
   registerExtend(program);
+  registerDoctor(program);
   return program;
 }
 

@@ -17,6 +17,8 @@ export interface FleetResult {
   window?: string;
   hosts: HostOutcome[];
   summary: { ok: number; changed: number; failed: number };
+  /** Set when a rollout stopped early (--max-fail, a declined canary). */
+  aborted?: string | null;
 }
 
 export function failedOutcome(host: string, err: unknown): HostOutcome {

@@ -6,9 +6,57 @@ import { applyHost } from "../../engine/apply.js";
 import { summarise } from "../../engine/result.js";
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
-import { addFleetOptions, type FleetFlags, durationOption } from "../fleetOptions.js";
-import { openFleet, finishFleet } from "../fleetContext.js";
+import { addFleetOptions, type FleetFlags, durationOption, positiveIntOption } from "../fleetOptions.js";
+import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
+import { runRollout, resolveCount } from "../../engine/rollout.js";
+import { runFleet } from "../../engine/fleet.js";
+import { revertHost } from "../../engine/revert.js";
+import type { HostOutcome } from "../../engine/result.js";
+import { askYesNo, canAsk } from "../confirm.js";
 import { changeLines } from "../render.js";
+
+interface ApplyFlags {
+  for?: string;
+  windowLimit?: boolean;
+  serial?: string;
+  canary?: string;
+  yes?: boolean;
+  maxFail?: string;
+  keepOnAbort?: boolean;
+}
+
+function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; maxFail?: string } {
+  const countOrPercent = /^(\d{1,6})%?$/;
+  if (flags.serial !== undefined && (!countOrPercent.test(flags.serial) || /^0+%?$/.test(flags.serial)))
+    throw new InputError(`--serial: "${flags.serial}" is not a host count or percentage (examples: 10, 25%)`);
+  if (flags.maxFail !== undefined && !countOrPercent.test(flags.maxFail))
+    throw new InputError(`--max-fail: "${flags.maxFail}" is not a host count or percentage (examples: 0, 2, 5%)`);
+  const canary = flags.canary === undefined ? undefined : positiveIntOption("canary", flags.canary);
+  if (canary !== undefined && !flags.yes && !canAsk())
+    throw new InputError("--canary asks for confirmation on a terminal; add --yes to go on without asking");
+  return { serial: flags.serial, canary, maxFail: flags.maxFail };
+}
+
+async function confirmAfterCanary(canaries: HostOutcome[], total: number): Promise<boolean> {
+  const failed = canaries.filter((o) => !o.ok).length;
+  process.stderr.write(`canary: ${canaries.length - failed} ok, ${failed} failed\n`);
+  return askYesNo(`Apply to the remaining ${total - canaries.length} host(s)?`);
+}
+
+/** After an aborted rollout, revert this window on every host this run changed. */
+async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: string): Promise<void> {
+  const changed = new Set(outcomes.filter((o) => o.ok && o.changed).map((o) => o.host));
+  const hosts = fleet.hosts.filter((h) => changed.has(h.name));
+  const reverts = await runFleet(hosts, fleet.transport, { forks: fleet.forks }, (conn) =>
+    revertHost(conn, { force: false, window, timeoutMs: fleet.timeoutMs }),
+  );
+  for (const r of reverts) {
+    const o = outcomes.find((x) => x.host === r.host) as HostOutcome;
+    o.reverted_on_abort = r.ok;
+    if (!r.ok) fleet.output.warn(`${r.host}: revert after abort failed (${r.error?.kind}): ${r.error?.message}; its timer will revert it`);
+  }
+  fleet.output.warn(`nfdebug: reverted ${reverts.filter((r) => r.ok).length} of ${hosts.length} changed host(s)`);
+}
 
 /** `--no-limit` would share commander's "limit" attribute with -l/--limit: store it elsewhere. */
 export function noWindowLimitOption(): Option {
@@ -24,29 +72,52 @@ export function registerApply(program: Command) {
       .description("open a debug window: apply the profile, journal originals, arm the host-side revert timer")
       .argument("<profile>", "debug profile YAML")
       .option("--for <duration>", "window length (default: the profile's window, else 15m)")
-      .addOption(noWindowLimitOption()),
-  ).action(async (profileFile: string, flags: FleetFlags & { for?: string; windowLimit?: boolean }) => {
+      .addOption(noWindowLimitOption())
+      .option("--serial <n|n%>", "at most this many hosts in flight; the next starts as soon as one finishes")
+      .option("--canary <n>", "apply to the first N hosts, then ask before going on")
+      .option("--yes", "do not ask for confirmation after the canary hosts")
+      .option("--max-fail <n|n%>", "stop when more hosts than this fail, and revert the hosts changed so far")
+      .option("--keep-on-abort", "when the rollout stops, leave changed hosts as they are (their timers still revert them)"),
+  ).action(async (profileFile: string, flags: FleetFlags & ApplyFlags) => {
     const profile = await loadProfileFile(profileFile);
     const windowMs = flags.for ? durationOption("for", flags.for) : (profile.windowMs ?? DEFAULT_WINDOW_MS);
     if (windowMs > MAX_WINDOW_MS && (flags as { windowLimit?: boolean }).windowLimit !== false)
       throw new InputError(`--for ${formatDuration(windowMs)} is longer than 24h; add --no-limit if you mean it`);
+    const rollout = rolloutFlags(flags);
     const window = newWindowId();
     const fleet = await openFleet(flags);
-    const outcomes = await fleet.run("apply", (conn) =>
-      applyHost(conn, {
-        profile,
-        window,
-        owner: windowOwner(),
-        windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
-        timeoutMs: fleet.timeoutMs,
-      }),
+    const total = fleet.hosts.length;
+    const result = await runRollout(
+      fleet.hosts,
+      fleet.transport,
+      {
+        forks: fleet.forks,
+        serial: resolveCount(rollout.serial, total),
+        canary: rollout.canary,
+        maxFail: resolveCount(rollout.maxFail, total),
+        confirm: rollout.canary && !flags.yes ? (canaries) => confirmAfterCanary(canaries, total) : undefined,
+        ...fleet.progress,
+      },
+      (conn) =>
+        applyHost(conn, {
+          profile,
+          window,
+          owner: windowOwner(),
+          windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
+          timeoutMs: fleet.timeoutMs,
+        }),
     );
+    const outcomes = result.outcomes;
+    if (result.aborted) {
+      fleet.output.warn(`nfdebug: rollout stopped: ${result.aborted}`);
+      if (!flags.keepOnAbort) await revertChanged(fleet, outcomes, window);
+    }
     for (const o of outcomes) {
       if (!o.ok) continue;
       const state = o.changed ? `window ${o.window} open until ${o.expires}` : String(o.message ?? "no changes");
       fleet.output.line(`${o.host}: ${state}`);
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }
-    finishFleet(fleet, summarise("apply", outcomes, window));
+    finishFleet(fleet, { ...summarise("apply", outcomes, window), aborted: result.aborted });
   });
 }

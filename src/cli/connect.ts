@@ -1,0 +1,41 @@
+// From fleet flags to selected hosts (inventory + ssh_config + --limit) and an SSH transport.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { loadInventory } from "../inventory/load.js";
+import { selectHosts } from "../inventory/limit.js";
+import { applySshConfigToHost, defaultSshConfigPath, loadSshConfig } from "../inventory/sshConfig.js";
+import type { HostSpec } from "../inventory/types.js";
+import { SshTransport } from "../transport/sshTransport.js";
+import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
+import type { Transport } from "../transport/types.js";
+import type { FleetFlags } from "./fleetOptions.js";
+import type { Output } from "./output.js";
+
+export async function loadFleetHosts(flags: FleetFlags, warn: (m: string) => void = () => {}): Promise<HostSpec[]> {
+  const inventory = await loadInventory(flags.inventory as string, {
+    user: flags.user,
+    identity: flags.identity,
+    become: flags.become === true ? true : undefined,
+  });
+  const sshConfig = loadSshConfig(flags.sshConfig ?? defaultSshConfigPath(), {
+    required: flags.sshConfig !== undefined,
+    warn,
+  });
+  const hosts = inventory.hosts.map((h) => applySshConfigToHost(h, sshConfig));
+  return selectHosts(hosts, flags.limit);
+}
+
+export async function createTransport(
+  flags: FleetFlags,
+  settings: { connectTimeoutMs: number; commandTimeoutMs: number; output: Output },
+): Promise<Transport> {
+  const policy = flags.hostKeyPolicy as HostKeyPolicy;
+  if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
+  return new SshTransport({
+    knownHostsFile: flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
+    hostKeyPolicy: policy,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    warn: (m) => settings.output.warn(`nfdebug: ${m}`),
+  });
+}
