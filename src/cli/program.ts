@@ -9,6 +9,7 @@ import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerCollect } from "./commands/collect.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { NFDEBUG_VERSION } from "../version.js";
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRevert(program);
   registerExtend(program);
   registerDoctor(program);
+  registerCollect(program);
   return program;
 }
 

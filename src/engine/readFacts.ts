@@ -7,6 +7,7 @@ import { printkFactFilters } from "../knobs/printk.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
 import { factsScript } from "./host/scripts.js";
+import { detectSourcesScript } from "../logs/sources/detect.js";
 
 const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
 
@@ -18,7 +19,9 @@ export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?:
     modules.add(realModuleName(m, "99.0"));
   }
   const args = [...[...modules].map((m) => `m:${m}`), ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : [])];
-  const result = await conn.runScript(factsScript(args), { timeoutMs });
+  const result = await conn.runScript(factsScript(args, [{ name: "logsources", script: detectSourcesScript() }]), {
+    timeoutMs,
+  });
   try {
     return parseFacts(result.stdout);
   } catch (err) {

@@ -1,4 +1,5 @@
 // Pure parser for the facts script's output (sections introduced by "@@section\tNAME").
+import { parseDetectSources } from "../logs/sources/detect.js";
 import type { HistoryEvent, HostFacts, JournalEntry, PrintkSite, WindowState } from "./types.js";
 
 function splitSections(output: string): Map<string, string[]> {
@@ -77,6 +78,15 @@ export function parseHistory(lines: string[]): HistoryEvent[] {
   });
 }
 
+function parseLogSources(lines: string[] | undefined): HostFacts["logSources"] {
+  if (!lines) return null;
+  try {
+    return parseDetectSources(lines.join("\n"));
+  } catch {
+    return null;
+  }
+}
+
 export function parseFacts(output: string): HostFacts {
   const s = splitSections(output);
   const one = (name: string) => (s.get(name) ?? [])[0] ?? "";
@@ -112,5 +122,6 @@ export function parseFacts(output: string): HostFacts {
     window: parseWindow(s.get("window") ?? []),
     journal: parseJournal(s.get("changes") ?? []),
     history: parseHistory(s.get("history") ?? []),
+    logSources: parseLogSources(s.get("logsources")),
   };
 }

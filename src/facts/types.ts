@@ -1,3 +1,5 @@
+import type { SourceDetection } from "../logs/sources/detect.js";
+
 // What nfdebug knows about one host, read in one round trip by src/engine/host/facts.sh.
 
 export interface PrintkSite {
@@ -66,4 +68,6 @@ export interface HostFacts {
   window: WindowState | null;
   journal: JournalEntry[];
   history: HistoryEvent[];
+  /** Kernel log sources, most preferred first (null when detection printed nothing usable). */
+  logSources: SourceDetection | null;
 }

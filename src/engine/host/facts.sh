@@ -68,4 +68,3 @@ nfd_emit "section${TAB}changes"
 cat "$J/changes" 2>/dev/null
 nfd_emit "section${TAB}history"
 tail -n 20 "$P/windows.log" 2>/dev/null
-nfd_emit "end"

@@ -1,0 +1,53 @@
+// The human summary of a collect: per reason, per host, and the conntrack counters.
+import type { CollectOutcome } from "../engine/collect.js";
+import type { FleetSummary } from "../logs/aggregate.js";
+import { catalogueEntry } from "../logs/catalogue.js";
+import { renderTable } from "../report/terminal.js";
+
+const COUNTERS = ["invalid", "insert_failed", "drop", "early_drop", "icmp_error", "search_restart"];
+
+export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOutcome[]): string {
+  const out: string[] = [];
+  const hostsTotal = outcomes.length;
+  out.push(`${summary.total} record(s) from ${summary.hosts.length} of ${hostsTotal} host(s)`);
+  if (summary.reasons.length > 0) {
+    out.push("");
+    out.push(
+      renderTable(
+        [{ header: "reason" }, { header: "count" }, { header: "hosts" }, { header: "top flows", maxWidth: 70 }],
+        summary.reasons.map((r) => [
+          r.reason_id === "unknown" || r.reason_id.startsWith("printk") ? `${r.reason_id} (${r.reason ?? ""})` : r.reason_id,
+          r.count,
+          r.hosts.length,
+          r.topFlows.map((f) => `${f.flow} ×${f.count}`).join(", "),
+        ]),
+      ).trimEnd(),
+    );
+    for (const r of summary.reasons) {
+      const entry = catalogueEntry(r.reason_id);
+      if (entry) out.push(`  ${r.reason_id}: ${entry.explanation}`);
+    }
+  }
+  out.push("");
+  out.push(
+    renderTable(
+      [{ header: "host" }, { header: "window" }, { header: "records" }, ...COUNTERS.map((c) => ({ header: c })), { header: "count/max" }],
+      outcomes
+        .filter((o) => o.ok)
+        .map((o) => [
+          o.host,
+          o.window ?? "-",
+          o.records ?? 0,
+          ...COUNTERS.map((c) => o.counters?.deltas[c] ?? null),
+          o.counters ? `${o.counters.count.after ?? "?"}/${o.counters.max ?? "?"}` : "-",
+        ]),
+    ).trimEnd(),
+  );
+  const notes = new Set<string>();
+  for (const o of outcomes) {
+    for (const w of o.warnings ?? []) out.push(`${o.host}: warning: ${w}`);
+    for (const n of o.counters?.notes ?? []) notes.add(n);
+  }
+  for (const n of notes) out.push(`note: ${n}`);
+  return out.join("\n");
+}

@@ -1,0 +1,43 @@
+// nfdebug collect: the kernel log records of a window, per reason, per host, with counters.
+import type { Command } from "commander";
+import { collectHost, type CollectOutcome } from "../../engine/collect.js";
+import { RecordFiles } from "../../engine/recordFiles.js";
+import { summarise } from "../../engine/result.js";
+import { LogAggregator } from "../../logs/aggregate.js";
+import type { LogRecord } from "../../logs/record.js";
+import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
+import { openFleet, finishFleet } from "../fleetContext.js";
+import { renderCollectSummary } from "../collectSummary.js";
+import { checkWindowId } from "./revert.js";
+
+export function registerCollect(program: Command) {
+  addFleetOptions(
+    program
+      .command("collect")
+      .description("kernel log records of a window (default: the open one, else the last): only what is new since the last collect")
+      .option("--window <id>", "the window to collect")
+      .option("--out <dir>", "write records.jsonl, records/<host>.jsonl and raw/<host>.log there"),
+  ).action(async (flags: FleetFlags & { window?: string; out?: string }) => {
+    const window = checkWindowId(flags.window);
+    const fleet = await openFleet(flags);
+    const aggregator = new LogAggregator({ topFlows: 5 });
+    const files = flags.out ? new RecordFiles(flags.out) : undefined;
+    const jsonRecords: LogRecord[] = [];
+    const sink = {
+      record(record: LogRecord, raw: string) {
+        aggregator.add(record);
+        files?.write(record, raw);
+        // --json without --out prints the records themselves; bounded by what one run collects.
+        if (fleet.output.json && !files) jsonRecords.push(record);
+      },
+    };
+    const outcomes = (await fleet.run("collect", (conn) =>
+      collectHost(conn, { window, timeoutMs: fleet.timeoutMs, sink }),
+    )) as CollectOutcome[];
+    await files?.close();
+    const summary = aggregator.summary();
+    if (!fleet.output.json) fleet.output.line(renderCollectSummary(summary, outcomes));
+    const result = { ...summarise("collect", outcomes, window), records_summary: summary, ...(files ? { out: flags.out } : { records: jsonRecords }) };
+    finishFleet(fleet, result);
+  });
+}

@@ -1,0 +1,196 @@
+// Collect on one host: the window's kernel log lines since the last collect (or the window's
+// start), up to its end once it has ended, parsed into records and streamed to a sink, with the
+// conntrack counter deltas over the window. Three short round trips on one connection:
+// read the window's marks, stream the lines, then acknowledge the new position.
+import { HostError } from "../errors.js";
+import { parsePrintkSite } from "../facts/parse.js";
+import type { PrintkSite } from "../facts/types.js";
+import { counterDeltas, parseCounters, type CounterDeltas } from "../logs/counters.js";
+import { parseLogLine } from "../logs/parse.js";
+import { createKernelMessageClassifier, parsePrintkLine } from "../logs/printk.js";
+import type { LogRecord } from "../logs/record.js";
+import { readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
+import type { LogPosition } from "../logs/sources/types.js";
+import type { SourceKind } from "../logs/sources/types.js";
+import { shQuote } from "../shell/quote.js";
+import type { Connection } from "../transport/types.js";
+import { countersScript } from "../logs/counters.js";
+import { hostLibrary } from "./host/scripts.js";
+import type { HostOutcome } from "./result.js";
+import { WINDOW_ID } from "./window.js";
+
+export interface CollectSink {
+  record(record: LogRecord, raw: string): void;
+}
+
+export interface CollectRequest {
+  window?: string;
+  timeoutMs?: number;
+  sink: CollectSink;
+  /** Do not advance the host's collected position (a peek, e.g. `until` polling). */
+  peek?: boolean;
+}
+
+interface WindowFiles {
+  window: string;
+  open: boolean;
+  files: Map<string, string>;
+}
+
+function marksScript(window: string | undefined): string {
+  return `${hostLibrary()}
+want=${shQuote(window ?? "")}
+[ -z "$want" ] && [ -f "$J/window" ] && want=$(nfd_window_get id)
+[ -z "$want" ] && want=$(ls -1 "$P/windows" 2>/dev/null | sort | tail -n 1)
+if [ -z "$want" ] || [ ! -d "$P/windows/$want" ]; then nfd_emit "nowindow"; exit 0; fi
+D=$P/windows/$want
+nfd_emit "window\${TAB}$want"
+open=0
+[ "$(nfd_window_get id)" = "$want" ] && open=1
+nfd_emit "open\${TAB}$open"
+for f in source start.out end.out counters-start.out counters-end.out collected.json; do
+  if [ -f "$D/$f" ]; then nfd_emit "file\${TAB}$f"; cat "$D/$f"; echo; nfd_emit "endfile"; fi
+done
+if [ "$open" = 1 ]; then
+  nfd_emit "file\${TAB}counters-now.out"
+  ( ${countersScript()}
+  )
+  nfd_emit "endfile"
+fi
+if [ -s "$D/printk.sites" ]; then
+  nfd_find_ddctl
+  if [ -n "$NFD_DDCTL" ]; then
+    nfd_emit "file\${TAB}printk-control"
+    while read -r site fn; do
+      awk -v site="$site" -v fn="$fn" '$1 == site { f = $2; sub(/^\\[[^]]*\\]/, "", f); if (f == fn) print }' "$NFD_DDCTL"
+    done < "$D/printk.sites"
+    nfd_emit "endfile"
+  fi
+fi
+nfd_emit "end"
+`;
+}
+
+function parseMarks(stdout: string): WindowFiles | null {
+  let window = "";
+  let open = false;
+  const files = new Map<string, string>();
+  let current: string | null = null;
+  let lines: string[] = [];
+  let ended = false;
+  for (const line of stdout.split("\n")) {
+    if (current !== null) {
+      if (line === "@@endfile") {
+        files.set(current, lines.join("\n"));
+        current = null;
+      } else lines.push(line);
+      continue;
+    }
+    if (line === "@@nowindow") return null;
+    if (line.startsWith("@@window\t")) window = line.slice(9);
+    else if (line.startsWith("@@open\t")) open = line.slice(7) === "1";
+    else if (line.startsWith("@@file\t")) {
+      current = line.slice(7);
+      lines = [];
+    } else if (line === "@@end") ended = true;
+  }
+  if (!ended || !WINDOW_ID.test(window)) throw new Error("incomplete window marks");
+  return { window, open, files };
+}
+
+function positionFrom(files: Map<string, string>, name: string, kind: SourceKind, detail: string): LogPosition | null {
+  const text = files.get(name);
+  if (text === undefined) return null;
+  const parser = startPositionParser({ kind, detail: detail || null });
+  for (const line of text.split("\n")) parser.push(line);
+  return parser.finish().position;
+}
+
+export interface CollectOutcome extends HostOutcome {
+  window: string | null;
+  source?: string;
+  records?: number;
+  lost?: number | null;
+  warnings?: string[];
+  counters?: CounterDeltas | null;
+}
+
+export async function collectHost(conn: Connection, req: CollectRequest): Promise<CollectOutcome> {
+  const host = conn.host.name;
+  const marksResult = await conn.runScript(marksScript(req.window), { timeoutMs: req.timeoutMs });
+  let marks: WindowFiles | null;
+  try {
+    marks = parseMarks(marksResult.stdout);
+  } catch {
+    throw new HostError("remote", host, `could not read the window's log marks (exit ${marksResult.code}): ${marksResult.stderr.trim()}`);
+  }
+  if (!marks) {
+    return { host, ok: true, changed: false, changes: [], error: null, window: null, message: req.window ? `no window ${req.window} on this host` : "no window on this host" };
+  }
+  const [kind, detail = ""] = (marks.files.get("source") ?? "").split("\n")[0].split("\t");
+  const counters = countersOf(marks.files);
+  if (!kind) {
+    return { host, ok: true, changed: false, changes: [], error: null, window: marks.window, records: 0, counters, warnings: ["no kernel log source was found on this host at apply time"] };
+  }
+  const start = positionFrom(marks.files, "start.out", kind as SourceKind, detail);
+  if (!start) throw new HostError("remote", host, `window ${marks.window} has no recorded log start`);
+  const collected = marks.files.get("collected.json");
+  const from: LogPosition = collected ? (JSON.parse(collected) as LogPosition) : start;
+  const until = positionFrom(marks.files, "end.out", kind as SourceKind, detail) ?? undefined;
+
+  const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "").split("\n").flatMap((l) => parsePrintkSite(l) ?? []);
+  const classify = createKernelMessageClassifier(sites);
+  const parser = readParser(from, { until });
+  let count = 0;
+  const result = await conn.runScript(readScript(from, { until }), {
+    timeoutMs: req.timeoutMs,
+    onStdoutLine: (line) => {
+      const item = parser.push(line);
+      if (!item) return;
+      const cls = classify(item.message);
+      if (!cls) return;
+      const ctx = { host, time: item.time, log_pos: item.pos };
+      const record = cls.kind === "invalid" ? parseLogLine(item.message, ctx) : parsePrintkLine(item.message, ctx, cls);
+      count++;
+      req.sink.record(record, item.message);
+    },
+  });
+  let outcome;
+  try {
+    outcome = parser.finish();
+  } catch (err) {
+    throw new HostError("remote", host, `reading the kernel log failed (exit ${result.code}): ${(err as Error).message} ${result.stderr.trim()}`);
+  }
+  if (!req.peek) {
+    const dir = `"$P/windows/"${shQuote(marks.window)}`;
+    const ack = `${hostLibrary()}\nmkdir -p ${dir} && printf '%s\\n' ${shQuote(JSON.stringify(outcome.position))} > ${dir}/collected.json`;
+    await conn.runScript(ack, { timeoutMs: req.timeoutMs });
+  }
+  const warnings = [...outcome.warnings];
+  if (outcome.lost) warnings.push(`${outcome.lost} kernel log record(s) were lost (ring buffer wrapped): lines may be missing`);
+  return {
+    host,
+    ok: true,
+    changed: false,
+    changes: [],
+    error: null,
+    window: marks.window,
+    open: marks.open,
+    source: detail ? `${kind}:${detail}` : kind,
+    records: count,
+    lost: outcome.lost,
+    warnings,
+    counters,
+  };
+}
+
+function countersOf(files: Map<string, string>): CounterDeltas | null {
+  const before = files.get("counters-start.out");
+  const after = files.get("counters-end.out") ?? files.get("counters-now.out");
+  if (!before || !after) return null;
+  try {
+    return counterDeltas(parseCounters(before), parseCounters(after));
+  } catch {
+    return null;
+  }
+}

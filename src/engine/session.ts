@@ -1,0 +1,76 @@
+// A fleet session keeps one connection per host open across the phases of a multi-step command
+// (a runbook, collect), so each host is connected to once. A host that fails drops out of later
+// phases and keeps its first error.
+import pLimit from "p-limit";
+import type { HostSpec } from "../inventory/types.js";
+import type { Connection, Transport } from "../transport/types.js";
+import { failedOutcome, type HostOutcome } from "./result.js";
+
+export class FleetSession {
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private readonly failures = new Map<string, HostOutcome>();
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(
+    readonly hosts: HostSpec[],
+    private readonly transport: Transport,
+    forks: number,
+  ) {
+    this.limit = pLimit(Math.max(1, forks));
+  }
+
+  /** Hosts that have not failed so far. */
+  alive(): HostSpec[] {
+    return this.hosts.filter((h) => !this.failures.has(h.name));
+  }
+
+  failed(): HostOutcome[] {
+    return [...this.failures.values()];
+  }
+
+  private connection(host: HostSpec): Promise<Connection> {
+    let conn = this.connections.get(host.name);
+    if (!conn) {
+      conn = this.transport.connect(host);
+      this.connections.set(host.name, conn);
+    }
+    return conn;
+  }
+
+  /**
+   * Runs `task` on every live host (or `only` of them). A failure marks the host failed for the
+   * rest of the session unless `keepOnFailure` says the phase may fail without dropping it.
+   */
+  async each(
+    task: (conn: Connection) => Promise<HostOutcome>,
+    options: { only?: HostSpec[]; keepOnFailure?: boolean; onHostDone?: (o: HostOutcome) => void } = {},
+  ): Promise<HostOutcome[]> {
+    const hosts = (options.only ?? this.hosts).filter((h) => !this.failures.has(h.name));
+    return Promise.all(
+      hosts.map((host) =>
+        this.limit(async () => {
+          let outcome: HostOutcome;
+          try {
+            outcome = await task(await this.connection(host));
+          } catch (err) {
+            outcome = failedOutcome(host.name, err);
+          }
+          if (!outcome.ok && !options.keepOnFailure) this.failures.set(host.name, outcome);
+          options.onHostDone?.(outcome);
+          return outcome;
+        }),
+      ),
+    );
+  }
+
+  /** Marks a host failed from outside (e.g. its apply failed in a rollout). */
+  markFailed(outcome: HostOutcome): void {
+    this.failures.set(outcome.host, outcome);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((c) => c.then((conn) => conn.close()).catch(() => undefined)));
+  }
+}
