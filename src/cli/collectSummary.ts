@@ -8,6 +8,7 @@ const COUNTERS = ["invalid", "insert_failed", "drop", "early_drop", "icmp_error"
 
 export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOutcome[]): string {
   const out: string[] = [];
+  const counted = new Map(summary.hosts.map((h) => [h.host, h.count]));
   const hostsTotal = outcomes.length;
   out.push(`${summary.total} record(s) from ${summary.hosts.length} of ${hostsTotal} host(s)`);
   if (summary.reasons.length > 0) {
@@ -37,7 +38,7 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
         .map((o) => [
           o.host,
           o.window ?? "-",
-          o.records ?? 0,
+          counted.get(o.host) ?? 0,
           ...COUNTERS.map((c) => o.counters?.deltas[c] ?? null),
           o.counters ? `${o.counters.count.after ?? "?"}/${o.counters.max ?? "?"}` : "-",
         ]),

@@ -10,6 +10,7 @@ import { failureLines } from "./render.js";
 import { loadFleetHosts, createTransport } from "./connect.js";
 
 export interface Fleet {
+  /** Selected hosts; a runbook may narrow them further. */
   hosts: HostSpec[];
   transport: Transport;
   forks: number;
@@ -27,15 +28,16 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   const connectTimeoutMs = durationOption("connect-timeout", flags.connectTimeout);
   const hosts = await loadFleetHosts(flags, (m) => output.warn(`nfdebug: ${m}`));
   const transport = await createTransport(flags, { connectTimeoutMs, commandTimeoutMs: timeoutMs, output });
-  return {
+  const fleet: Fleet = {
     hosts,
     transport,
     forks,
     timeoutMs,
     output,
     progress: {},
-    run: (_step, task) => runFleet(hosts, transport, { forks }, task),
+    run: (_step, task) => runFleet(fleet.hosts, transport, { forks }, task),
   };
+  return fleet;
 }
 
 /** Prints the JSON result or the failure table; raises HostsFailed for exit code 2. */

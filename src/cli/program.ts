@@ -10,6 +10,8 @@ import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerCollect } from "./commands/collect.js";
+import { registerRun } from "./commands/run.js";
+import { registerReport } from "./commands/report.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { NFDEBUG_VERSION } from "../version.js";
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerExtend(program);
   registerDoctor(program);
   registerCollect(program);
+  registerRun(program);
+  registerReport(program);
   return program;
 }
 

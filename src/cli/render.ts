@@ -24,6 +24,13 @@ export function factsSummary(o: HostOutcome): string {
     .join("  ");
 }
 
+/** The final table of failed hosts: one row per host with its error kind; [] when none failed. */
 export function failureLines(outcomes: HostOutcome[]): string[] {
-  return outcomes.filter((o) => !o.ok).map((o) => `${o.host}: FAILED (${o.error?.kind}): ${o.error?.message}`);
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length === 0) return [];
+  const rows = failed.map((o) => [o.host, o.error?.kind ?? "remote", o.error?.message ?? ""]);
+  const hostWidth = Math.max(4, ...rows.map((r) => r[0].length));
+  const kindWidth = Math.max(4, ...rows.map((r) => r[1].length));
+  const line = ([host, kind, message]: string[]) => `${host.padEnd(hostWidth)}  ${kind.padEnd(kindWidth)}  ${message}`;
+  return [`failed hosts (${failed.length}):`, line(["HOST", "KIND", "MESSAGE"]), ...rows.map(line)];
 }

@@ -10,6 +10,9 @@ import { hostLines } from "./hostOutput.js";
 import { planHost, type HostPlan } from "./plan.js";
 import type { HostOutcome } from "./result.js";
 import { readFacts } from "./readFacts.js";
+import { InterruptedApply } from "./cancel.js";
+import { windowMarkLines } from "./windowMarks.js";
+import type { DetectedSource } from "../logs/sources/detect.js";
 
 export interface ApplyRequest {
   profile: Profile;
@@ -21,9 +24,10 @@ export interface ApplyRequest {
   extraLines?: string[];
 }
 
-export function renderApply(req: ApplyRequest, plan: HostPlan): string {
+export function renderApply(req: ApplyRequest, plan: HostPlan, logSource: DetectedSource | null = null): string {
   return applyScript([
     call("nfd_begin", req.window, req.owner, req.profile.name, req.windowSeconds),
+    ...windowMarkLines(logSource),
     ...plan.steps.map(renderStep),
     ...(req.extraLines ?? []),
   ]);
@@ -49,7 +53,15 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   if (plan.steps.length === 0) {
     return { host, ok: true, changed: false, changes: [], error: null, window: open?.id ?? null, message: "no changes" };
   }
-  const result = await conn.runScript(renderApply(req, plan), { timeoutMs: req.timeoutMs });
+  let result;
+  try {
+    result = await conn.runScript(renderApply(req, plan, facts.logSources?.preferred ?? null), { timeoutMs: req.timeoutMs });
+  } catch (err) {
+    // The script may have run (or still run) on the host: see cancelInterruptedApply.
+    throw err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
+      ? new InterruptedApply(err, req.window)
+      : err;
+  }
   return interpretApply(host, result.stdout, result.stderr, result.code);
 }
 

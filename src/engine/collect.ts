@@ -20,7 +20,38 @@ import type { HostOutcome } from "./result.js";
 import { WINDOW_ID } from "./window.js";
 
 export interface CollectSink {
-  record(record: LogRecord, raw: string): void;
+  /**
+   * `kernel` identifies the kernel log the line came from ("<boot id>/<source>") when the source
+   * is kernel-wide: hosts that are namespaces or containers of one machine share it.
+   */
+  record(record: LogRecord, raw: string, kernel?: string): void;
+}
+
+export function sharedKernelNote(duplicates: number): string {
+  return `note: some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
+}
+
+/**
+ * Namespaces and containers on one machine share one kernel log: every host there sees every
+ * line. Keep each line once per kernel (the first host to deliver it gets it), and say so.
+ */
+export function sharedKernelFilter(sink: CollectSink): CollectSink & { duplicates: number } {
+  const seen = new Set<string>();
+  const filter = {
+    duplicates: 0,
+    record(record: LogRecord, raw: string, kernel?: string) {
+      if (kernel && record.log_pos !== undefined) {
+        const key = `${kernel}:${record.log_pos}`;
+        if (seen.has(key)) {
+          filter.duplicates++;
+          return;
+        }
+        seen.add(key);
+      }
+      sink.record(record, raw, kernel);
+    },
+  };
+  return filter;
 }
 
 export interface CollectRequest {
@@ -141,6 +172,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "").split("\n").flatMap((l) => parsePrintkSite(l) ?? []);
   const classify = createKernelMessageClassifier(sites);
   const parser = readParser(from, { until });
+  const kernel = from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
   let count = 0;
   const result = await conn.runScript(readScript(from, { until }), {
     timeoutMs: req.timeoutMs,
@@ -152,7 +184,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       const ctx = { host, time: item.time, log_pos: item.pos };
       const record = cls.kind === "invalid" ? parseLogLine(item.message, ctx) : parsePrintkLine(item.message, ctx, cls);
       count++;
-      req.sink.record(record, item.message);
+      req.sink.record(record, item.message, kernel);
     },
   });
   let outcome;

@@ -174,13 +174,17 @@ export async function readBundle(dir: string): Promise<ReportInput> {
 export async function writeBundle(
   dir: string,
   input: ReportInput,
-  extra: Pick<BundleManifest, "commandLine"> = {},
+  extra: Pick<BundleManifest, "commandLine"> & {
+    /** records.jsonl was streamed there already (collect): do not rewrite it. */
+    recordsWritten?: boolean;
+  } = {},
 ): Promise<void> {
+  const { recordsWritten, ...manifestExtra } = extra;
   await mkdir(dir, { recursive: true });
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     ...(input.nfdebugVersion ? { nfdebug: input.nfdebugVersion } : {}),
-    ...extra,
+    ...manifestExtra,
     runbook: input.runbook,
     profile: input.profile,
     startedAt: input.startedAt,
@@ -202,12 +206,14 @@ export async function writeBundle(
       .filter((h) => h.counters)
       .map((h) => ({ host: h.name, ...(h.kernel ? { kernel: h.kernel } : {}), counters: h.counters! })),
   };
-  let lines = "";
-  for (const r of input.records) lines += JSON.stringify(r) + "\n";
   await writeJson(join(dir, BUNDLE_FILES.manifest), manifest);
   await writeJson(join(dir, BUNDLE_FILES.plan), plan);
   await writeJson(join(dir, BUNDLE_FILES.counters), counters);
-  await writeFile(join(dir, BUNDLE_FILES.records), lines);
+  if (!recordsWritten) {
+    let lines = "";
+    for (const r of input.records) lines += JSON.stringify(r) + "\n";
+    await writeFile(join(dir, BUNDLE_FILES.records), lines);
+  }
 }
 
 /** Renders summary.md and report.html into dir; returns their paths and the built report. */

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { formatDuration } from "../../duration.js";
 import { applyHost } from "../../engine/apply.js";
+import { cancelInterruptedApply } from "../../engine/cancel.js";
 import { summarise } from "../../engine/result.js";
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
@@ -77,7 +78,13 @@ export function registerApply(program: Command) {
       .option("--canary <n>", "apply to the first N hosts, then ask before going on")
       .option("--yes", "do not ask for confirmation after the canary hosts")
       .option("--max-fail <n|n%>", "stop when more hosts than this fail, and revert the hosts changed so far")
-      .option("--keep-on-abort", "when the rollout stops, leave changed hosts as they are (their timers still revert them)"),
+      .option("--keep-on-abort", "when the rollout stops, leave changed hosts as they are (their timers still revert them)")
+      .addHelpText(
+        "after",
+        "\nA host whose connection drops (or times out) during apply is reported failed. The apply may still\n" +
+          "finish there, so nfdebug reconnects once and cancels the window on that host: it reverts it, or\n" +
+          "stops it from beginning. If the host cannot be reached, its own timer reverts the window at expiry.",
+      ),
   ).action(async (profileFile: string, flags: FleetFlags & ApplyFlags) => {
     const profile = await loadProfileFile(profileFile);
     const windowMs = flags.for ? durationOption("for", flags.for) : (profile.windowMs ?? DEFAULT_WINDOW_MS);
@@ -105,7 +112,7 @@ export function registerApply(program: Command) {
           owner: windowOwner(),
           windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
           timeoutMs: fleet.timeoutMs,
-        }),
+        }).catch((err) => cancelInterruptedApply(fleet.transport, conn.host, err, fleet.timeoutMs)),
     );
     const outcomes = result.outcomes;
     if (result.aborted) {

@@ -17,9 +17,17 @@ nfd_modules_snapshot() { awk '{ print $1 }' /proc/modules 2>/dev/null | sort; }
 nfd_begin() {
   NFD_ID=$1
   NFD_SECONDS=$4
+  # Finish even when the controller's connection drops: writes to a closed stdout just fail.
+  trap '' HUP PIPE
   nfd_lock || exit 3
   trap 'nfd_unlock' EXIT
-  trap '' HUP PIPE
+  # The controller lost this run's connection and cancelled the window (cancel.sh) before this
+  # apply got the lock: it must never begin.
+  if [ -f "$J/cancelled.$1" ]; then
+    rm -f "$J/cancelled.$1"
+    nfd_emit "fail${TAB}remote${TAB}window $1 was cancelled by its controller before it began"
+    exit 7
+  fi
   boot=$(nfd_boot_id)
   now=$(date +%s)
   nfd_emit "now${TAB}$now${TAB}$boot"
@@ -171,6 +179,9 @@ nfd_commit() {
     exit 0
   fi
   sed -i 's/^state=.*/state=open/' "$J/window"
+  if [ -d "$P/windows/$NFD_ID" ]; then
+    awk -F "$TAB" '$1 == "printk" { print $2 }' "$J/changes" > "$P/windows/$NFD_ID/printk.sites"
+  fi
   nfd_arm_timer
   nfd_history "opened${TAB}$NFD_ID${TAB}$(nfd_window_get started)${TAB}$(nfd_window_get boot_id)${TAB}$(nfd_window_get owner)${TAB}$(nfd_window_get profile)${TAB}$(nfd_window_get expires)"
   nfd_emit "done${TAB}opened${TAB}$NFD_ID${TAB}$(nfd_window_get expires)"

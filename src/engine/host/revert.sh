@@ -1,6 +1,6 @@
 # nfdebug revert: restores what the journal recorded, newest change first.
 # Installed on the host at apply time as $J/revert.sh; the controller and the expiry timer run
-# this same file. Usage: sh revert.sh HOW [force] [WINDOW]   (HOW: reverted | expired)
+# this same file. Usage: sh revert.sh HOW [force] [WINDOW]   (HOW: reverted | expired | cancelled)
 how=${1:-reverted}
 force=${2:-0}
 want=${3:-}
@@ -108,11 +108,23 @@ if [ -s "$J/changes.left" ]; then
   exit 4
 fi
 unit=$(nfd_window_get timer_unit)
-[ "$how" = rollback ] || nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
+watchdog=$(nfd_window_get watchdog_pid)
+if [ "$how" = rollback ]; then
+  rm -rf "$P/windows/$id"
+else
+  # Where the window's log ends, for collect after the window closed.
+  [ -f "$P/windows/$id/mark-end.sh" ] && sh "$P/windows/$id/mark-end.sh" >/dev/null 2>&1
+  nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
+fi
 rm -f "$J/changes" "$J/changes.left" "$J/window" "$J/logpos"
-# Disarm the dead-man's switch: the watchdog loop exits by itself once the window file is gone.
+# Disarm the dead-man's switch (at expiry it is the process running this very script).
 if [ -n "$unit" ] && [ "$how" != expired ]; then
   systemctl stop "$unit.timer" >/dev/null 2>&1
+fi
+# The watchdog would exit by itself within 2 s once the window file is gone; end it (and its
+# sleep: it leads its own process group) now. The cmdline check guards against a reused pid.
+if [ -n "$watchdog" ] && [ "$how" != expired ] && grep -q expire.sh "/proc/$watchdog/cmdline" 2>/dev/null; then
+  kill -TERM "-$watchdog" 2>/dev/null || kill -TERM "$watchdog" 2>/dev/null
 fi
 nfd_emit "revert${TAB}done${TAB}$id"
 exit 0

@@ -18,9 +18,13 @@ export function call(fn: string, ...args: (string | number)[]): string {
   return [fn, ...args.map((a) => shQuote(String(a)))].join(" ");
 }
 
-/** Facts script; `args` are "m:MODULE" and "p:TEXT" filters (quoted as positional parameters). */
-export function factsScript(args: string[]): string {
-  return `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}\n${hostFile("facts.sh")}`;
+/**
+ * Facts script; `args` are "m:MODULE" and "p:TEXT" filters (quoted as positional parameters);
+ * `extraSections` are further snippets whose output becomes a section of their name.
+ */
+export function factsScript(args: string[], extraSections: { name: string; script: string }[] = []): string {
+  const extras = extraSections.map((s) => `nfd_emit "section\${TAB}${s.name}"\n( ${s.script}\n)`);
+  return [`${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`, hostFile("facts.sh"), ...extras, 'nfd_emit "end"'].join("\n");
 }
 
 /** Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files. */
@@ -35,9 +39,14 @@ function installHostScripts(): string {
   return parts.join("\n");
 }
 
-/** The apply round trip: library, installed revert/expire scripts, then the generated body. */
+/**
+ * The apply round trip: library, installed revert/expire scripts, then the generated body.
+ * One brace group, because sh parses a group whole before running any of it: a script cut short
+ * in transit (the connection dropped) is a syntax error that changes nothing, instead of running
+ * its first steps without the final nfd_commit that arms the timer.
+ */
 export function applyScript(bodyLines: string[]): string {
-  return [hostFile("lib.sh"), installHostScripts(), hostFile("apply.sh"), ...bodyLines, "nfd_commit"].join(
+  return ["{", hostFile("lib.sh"), installHostScripts(), hostFile("apply.sh"), ...bodyLines, "nfd_commit", "}"].join(
     "\n",
   );
 }
@@ -48,6 +57,16 @@ export function revertScript(options: { force: boolean; window?: string }): stri
   return `${hostFile("lib.sh")}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
 }
 
+/** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */
+export function cancelScript(window: string): string {
+  return `${hostFile("lib.sh")}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", window)}`;
+}
+
 export function extendScript(window: string, seconds: number): string {
   return `${hostFile("lib.sh")}\n${hostFile("extend.sh")}\n${call("nfd_extend", window, seconds)}`;
+}
+
+/** The host library alone, for scripts composed elsewhere (collect). */
+export function hostLibrary(): string {
+  return hostFile("lib.sh");
 }

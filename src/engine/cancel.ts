@@ -1,0 +1,51 @@
+// An apply whose connection dropped (or timed out) after its script was sent. The script ignores
+// hang-ups and finishes on the host, so the host may have opened the window while we report it
+// failed. Reconnecting once to cancel the window there keeps the promise that a failed host is
+// left as it was; when the host cannot be reached, its own timer reverts the window at expiry.
+import { HostError } from "../errors.js";
+import type { HostSpec } from "../inventory/types.js";
+import type { Transport } from "../transport/types.js";
+import { cancelScript } from "./host/scripts.js";
+import { interpretRevert } from "./revert.js";
+
+/** The apply script was sent, but how it ended is unknown. Same kind and message as the cause. */
+export class InterruptedApply extends HostError {
+  readonly window: string;
+  constructor(cause: HostError, window: string) {
+    super(cause.kind, cause.host, cause.message, { cause });
+    this.window = window;
+  }
+}
+
+/** Rethrows `err`; for an InterruptedApply, first cancels its window on the host and says how. */
+export async function cancelInterruptedApply(
+  transport: Transport,
+  host: HostSpec,
+  err: unknown,
+  timeoutMs?: number,
+): Promise<never> {
+  if (!(err instanceof InterruptedApply)) throw err;
+  const lost = `${err.message} during apply`;
+  let conn;
+  try {
+    conn = await transport.connect(host);
+    const result = await conn.runScript(cancelScript(err.window), { timeoutMs });
+    const outcome = interpretRevert(host.name, result.stdout, result.stderr, result.code);
+    const how =
+      outcome.window === err.window
+        ? `reconnected and reverted window ${err.window} there: nothing left changed`
+        : "reconnected: the apply had not begun there, and now never will";
+    throw new HostError(err.kind, host.name, `${lost}; ${how}`, { cause: err });
+  } catch (undo) {
+    if (undo instanceof HostError && undo.cause === err) throw undo;
+    const why = undo instanceof Error ? undo.message : String(undo);
+    throw new HostError(
+      err.kind,
+      host.name,
+      `${lost}; could not undo it (${why}): the host reverts window ${err.window} by itself at expiry`,
+      { cause: err },
+    );
+  } finally {
+    conn?.close();
+  }
+}

@@ -1,0 +1,230 @@
+// Runs a runbook: its steps in order on one session, then — always — revert and the artifact
+// bundle, also when a step failed or the operator interrupted the run.
+import { createHash } from "node:crypto";
+import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HostSpec } from "../inventory/types.js";
+import type { Transport } from "../transport/types.js";
+import { FleetSession } from "../engine/session.js";
+import { readFacts } from "../engine/readFacts.js";
+import { planHost } from "../engine/plan.js";
+import { RecordFiles } from "../engine/recordFiles.js";
+import { sharedKernelFilter, sharedKernelNote } from "../engine/collect.js";
+import type { HostOutcome } from "../engine/result.js";
+import { newWindowId, windowOwner } from "../engine/window.js";
+import { LogAggregator } from "../logs/aggregate.js";
+import { catalogueEntry } from "../logs/catalogue.js";
+import type { LogRecord } from "../logs/record.js";
+import { readBundle, writeBundle, writeReports, type ReportStep, type ReasonInfo, type ReportCounters } from "../report/bundle.js";
+import { NFDEBUG_VERSION } from "../version.js";
+import { newRunHost, type RunHost } from "./hostState.js";
+import { applyStep, collectStep, execStep, revertStep, untilStep, waitStep, type StepContext, type StepResult } from "./stepRunners.js";
+import type { Runbook, RunbookStep } from "./types.js";
+
+export interface RunOptions {
+  runbook: Runbook;
+  hosts: HostSpec[];
+  transport: Transport;
+  forks: number;
+  timeoutMs: number;
+  windowMs: number;
+  outDir: string;
+  commandLine: string[];
+  signal: AbortSignal;
+  onStep?: (step: string) => void;
+  onHostDone?: (o: HostOutcome) => void;
+}
+
+export interface RunResult {
+  outDir: string;
+  hosts: RunHost[];
+  steps: ReportStep[];
+  records: number;
+  interrupted: boolean;
+  html: string;
+}
+
+const sha256 = async (file: string | undefined) =>
+  file ? createHash("sha256").update(await readFile(file)).digest("hex") : undefined;
+
+function stepName(step: RunbookStep): string {
+  switch (step.kind) {
+    case "exec":
+      return `exec: ${step.command.split("\n")[0].slice(0, 60)}`;
+    case "wait":
+      return `wait ${step.durationMs / 1000}s`;
+    default:
+      return step.kind;
+  }
+}
+
+async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; timeoutMs: number }, hosts: Map<string, RunHost>) {
+  const facts: Record<string, unknown> = {};
+  await session.each(
+    async (conn) => {
+      const f = await readFacts(conn, ctx.runbook.profile, ctx.timeoutMs);
+      facts[conn.host.name] = f;
+      const h = hosts.get(conn.host.name);
+      if (h) h.kernel = f.kernel;
+      return { host: conn.host.name, ok: true, changed: false, changes: [], error: null, plan: planHost(ctx.runbook.profile, f) };
+    },
+    { keepOnFailure: true },
+  );
+  return facts;
+}
+
+export async function runRunbook(opts: RunOptions): Promise<RunResult> {
+  const { runbook } = opts;
+  await mkdir(opts.outDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const session = new FleetSession(opts.hosts, opts.transport, opts.forks);
+  const hosts = new Map(opts.hosts.map((h) => [h.name, newRunHost(h.name)]));
+  const files = new RecordFiles(opts.outDir);
+  const aggregator = new LogAggregator();
+  const sharedKernel = sharedKernelFilter({
+    record(record: LogRecord, raw: string) {
+      aggregator.add(record);
+      files.write(record, raw);
+    },
+  });
+  const ctx: StepContext = {
+    session,
+    hosts,
+    profile: runbook.profile,
+    window: newWindowId(),
+    owner: windowOwner(),
+    windowSeconds: Math.max(1, Math.round(opts.windowMs / 1000)),
+    timeoutMs: opts.timeoutMs,
+    outDir: opts.outDir,
+    signal: opts.signal,
+    onHostDone: opts.onHostDone,
+    sink: sharedKernel,
+  };
+  const steps: ReportStep[] = [];
+  let windowStartedAt: string | undefined;
+  let reverted = false;
+  let failed = false;
+  const run = async (name: string, body: () => Promise<StepResult>) => {
+    opts.onStep?.(name);
+    const started = new Date().toISOString();
+    let result: StepResult;
+    try {
+      result = await body();
+    } catch (err) {
+      result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    steps.push({ name, ok: result.ok, startedAt: started, endedAt: new Date().toISOString(), message: result.message });
+    return result;
+  };
+
+  try {
+    const before = await snapshotFacts(session, { runbook, timeoutMs: opts.timeoutMs }, hosts);
+    await writeJson(join(opts.outDir, "facts-before.json"), before);
+    for (const step of runbook.steps) {
+      if (opts.signal.aborted || failed) break;
+      const name = stepName(step);
+      let result: StepResult;
+      switch (step.kind) {
+        case "apply":
+          windowStartedAt = new Date().toISOString();
+          result = await run(name, () => applyStep(ctx));
+          failed = session.alive().length === 0;
+          break;
+        case "exec":
+          result = await run(name, () => execStep(ctx, step));
+          failed = !result.ok;
+          break;
+        case "wait":
+          result = await run(name, () => waitStep(ctx, step.durationMs));
+          break;
+        case "until":
+          result = await run(name, () => untilStep(ctx, step));
+          break;
+        case "collect":
+          result = await run(name, () => collectStep(ctx));
+          break;
+        case "revert":
+          result = await run(name, () => revertStep(ctx));
+          reverted = true;
+          break;
+        case "report":
+          // Written once at the end, with every step's outcome.
+          break;
+      }
+    }
+  } finally {
+    // Revert always: after a failed step, and after Ctrl-C.
+    if (!reverted) await run("revert (always)", () => revertStep(ctx));
+    const after = await snapshotFacts(session, { runbook, timeoutMs: opts.timeoutMs }, new Map());
+    await writeJson(join(opts.outDir, "facts-after.json"), after).catch(() => undefined);
+    await session.close();
+    await files.close();
+  }
+  const endedAt = new Date().toISOString();
+  for (const outcome of session.failed()) {
+    const h = hosts.get(outcome.host);
+    if (h && h.ok) {
+      h.ok = false;
+      h.error = outcome.error ?? undefined;
+    }
+  }
+  const summary = aggregator.summary();
+  const reasonInfo: Record<string, ReasonInfo> = {};
+  for (const r of summary.reasons) {
+    const entry = catalogueEntry(r.reason_id);
+    if (entry) reasonInfo[r.reason_id] = { explanation: entry.explanation, hint: entry.hint };
+  }
+  const runHosts = [...hosts.values()];
+  if (sharedKernel.duplicates > 0) steps.push({ name: "note", ok: true, startedAt: endedAt, endedAt, message: sharedKernelNote(sharedKernel.duplicates) });
+  await writeBundle(
+    opts.outDir,
+    {
+      runbook: { name: runbook.name, question: runbook.question ?? runbook.description ?? "", ...(runbook.description ? { description: runbook.description } : {}) },
+      profile: { ...runbook.profile },
+      startedAt,
+      endedAt,
+      window: { startedAt: windowStartedAt ?? startedAt, endedAt },
+      hosts: runHosts.map((h) => ({
+        name: h.name,
+        ok: h.ok,
+        ...(h.error ? { error: h.error } : {}),
+        changes: h.changes,
+        reverted: h.reverted,
+        ...(h.counters ? { counters: reportCounters(h) } : {}),
+        ...(h.kernel ? { kernel: h.kernel } : {}),
+      })),
+      records: [],
+      steps,
+      reasonInfo,
+      nfdebugVersion: NFDEBUG_VERSION,
+    },
+    { commandLine: opts.commandLine, recordsWritten: true },
+  );
+  await addManifestDetails(opts, runbook);
+  const { html } = await writeReports(opts.outDir, await readBundle(opts.outDir));
+  return { outDir: opts.outDir, hosts: runHosts, steps, records: summary.total, interrupted: opts.signal.aborted, html };
+}
+
+function reportCounters(h: RunHost): ReportCounters {
+  const c = h.counters;
+  const out: ReportCounters = {};
+  if (!c) return out;
+  for (const [name, value] of Object.entries(c.deltas)) if (value !== null) (out as Record<string, number>)[name] = value;
+  if (c.count.after !== null) out.count = c.count.after;
+  if (c.max !== null) out.max = c.max;
+  return out;
+}
+
+/** Hashes and inventory hosts, beside what writeBundle put in the manifest. */
+async function addManifestDetails(opts: RunOptions, runbook: Runbook): Promise<void> {
+  const path = join(opts.outDir, "manifest.json");
+  const manifest = JSON.parse(await readFile(path, "utf8"));
+  manifest.runbook = { ...manifest.runbook, path: runbook.file, sha256: await sha256(runbook.file) };
+  manifest.profile = { ...manifest.profile, ...(runbook.profileFile ? { path: runbook.profileFile, sha256: await sha256(runbook.profileFile) } : { inline: true }) };
+  manifest.inventoryHosts = opts.hosts.map((h) => ({ name: h.name, address: h.address, port: h.port, user: h.user }));
+  await writeJson(path, manifest);
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,28 @@
+// What a runbook run knows about each host as it goes, for the bundle and the report.
+import type { CounterDeltas } from "../logs/counters.js";
+import type { Change } from "../knobs/step.js";
+import type { RevertOutcome } from "../report/bundle.js";
+
+export interface RunHost {
+  name: string;
+  ok: boolean;
+  error?: { kind: string; message: string };
+  kernel?: string;
+  changes: Change[];
+  /** This run opened (or joined) a window on the host. */
+  applied: boolean;
+  reverted: RevertOutcome;
+  counters?: CounterDeltas | null;
+  records: number;
+}
+
+export function newRunHost(name: string): RunHost {
+  return { name, ok: true, changes: [], applied: false, reverted: false, records: 0 };
+}
+
+/** The first error sticks: it is the one that explains the outcome. */
+export function failHost(h: RunHost, error: { kind: string; message: string } | null): void {
+  if (!h.ok) return;
+  h.ok = false;
+  h.error = error ?? { kind: "remote", message: "failed" };
+}

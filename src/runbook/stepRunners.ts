@@ -1,0 +1,155 @@
+// One function per runbook step kind, each acting on the live hosts of the run's session.
+import { writeFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { applyHost } from "../engine/apply.js";
+import { collectHost, type CollectOutcome, type CollectSink } from "../engine/collect.js";
+import { revertHost } from "../engine/revert.js";
+import type { FleetSession } from "../engine/session.js";
+import type { HostOutcome } from "../engine/result.js";
+import { HostError } from "../errors.js";
+import { selectHosts } from "../inventory/limit.js";
+import type { LogRecord } from "../logs/record.js";
+import type { Profile } from "../profile/types.js";
+import type { Change } from "../knobs/step.js";
+import { failHost, type RunHost } from "./hostState.js";
+import type { RunbookStep } from "./types.js";
+
+export interface StepContext {
+  session: FleetSession;
+  hosts: Map<string, RunHost>;
+  profile: Profile;
+  window: string;
+  owner: string;
+  windowSeconds: number;
+  timeoutMs: number;
+  outDir: string;
+  sink: CollectSink;
+  signal: AbortSignal;
+  onHostDone?: (o: HostOutcome) => void;
+}
+
+/** Result of a step: ok, and a message for the manifest and report. */
+export interface StepResult {
+  ok: boolean;
+  message: string;
+}
+
+function tally(outcomes: HostOutcome[], what: string): StepResult {
+  const failed = outcomes.filter((o) => !o.ok).length;
+  return { ok: failed === 0, message: `${what} on ${outcomes.length - failed} host(s)${failed ? `, ${failed} failed` : ""}` };
+}
+
+export async function applyStep(ctx: StepContext): Promise<StepResult> {
+  const outcomes = await ctx.session.each(
+    (conn) =>
+      applyHost(conn, {
+        profile: ctx.profile,
+        window: ctx.window,
+        owner: ctx.owner,
+        windowSeconds: ctx.windowSeconds,
+        timeoutMs: ctx.timeoutMs,
+      }),
+    { onHostDone: ctx.onHostDone },
+  );
+  for (const o of outcomes) {
+    const h = ctx.hosts.get(o.host) as RunHost;
+    if (!o.ok) failHost(h, o.error);
+    else {
+      h.applied = o.window !== null && o.window !== undefined;
+      h.changes = o.changes as Change[];
+    }
+  }
+  return tally(outcomes, "window opened");
+}
+
+export async function execStep(ctx: StepContext, step: Extract<RunbookStep, { kind: "exec" }>): Promise<StepResult> {
+  const only = step.hosts ? selectHosts(ctx.session.alive(), step.hosts, `step ${step.index + 1} hosts`) : undefined;
+  const dir = join(ctx.outDir, "exec");
+  await mkdir(dir, { recursive: true });
+  const outcomes = await ctx.session.each(
+    async (conn) => {
+      const r = await conn.runScript(step.command, { timeoutMs: step.timeoutMs });
+      await writeFile(
+        join(dir, `step${step.index + 1}-${conn.host.name}.log`),
+        `$ ${step.command}\n${r.stdout}${r.stderr ? `\n[stderr]\n${r.stderr}` : ""}\n[exit ${r.code ?? r.signal}]\n`,
+      );
+      if (r.code !== 0) throw new HostError("remote", conn.host.name, `exec exited with ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").pop() ?? ""}`);
+      return { host: conn.host.name, ok: true, changed: false, changes: [], error: null };
+    },
+    { only, keepOnFailure: true, onHostDone: ctx.onHostDone },
+  );
+  return tally(outcomes, "command ran");
+}
+
+export function waitStep(ctx: StepContext, ms: number): Promise<StepResult> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve({ ok: !ctx.signal.aborted, message: ctx.signal.aborted ? "interrupted" : `waited ${ms / 1000}s` });
+    };
+    const timer = setTimeout(done, ms);
+    ctx.signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export async function collectStep(ctx: StepContext): Promise<StepResult> {
+  const outcomes = (await ctx.session.each(
+    (conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink: ctx.sink }),
+    { keepOnFailure: true, onHostDone: ctx.onHostDone },
+  )) as CollectOutcome[];
+  let records = 0;
+  for (const o of outcomes) {
+    const h = ctx.hosts.get(o.host) as RunHost;
+    if (!o.ok) continue;
+    h.records += o.records ?? 0;
+    records += o.records ?? 0;
+    if (o.counters) h.counters = o.counters;
+  }
+  const r = tally(outcomes, "collected");
+  return { ok: r.ok, message: `${records} record(s) ${r.message}` };
+}
+
+/** Polls (without advancing the collected position) until the condition holds or time runs out. */
+export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { kind: "until" }>): Promise<StepResult> {
+  const deadline = Date.now() + step.timeoutMs;
+  let seen = 0;
+  for (;;) {
+    let count = 0;
+    let reasonSeen = false;
+    const sink: CollectSink = {
+      record(record: LogRecord) {
+        count++;
+        if (step.reasonId && record.reason_id === step.reasonId) reasonSeen = true;
+      },
+    };
+    await ctx.session.each((conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink, peek: true }), {
+      keepOnFailure: true,
+    });
+    seen = count;
+    const enough = (step.records === undefined || count >= step.records) && (step.reasonId === undefined || reasonSeen);
+    if (enough) return { ok: true, message: `condition met: ${count} record(s)` };
+    if (Date.now() + step.pollMs > deadline || ctx.signal.aborted)
+      return { ok: false, message: ctx.signal.aborted ? "interrupted" : `timed out after ${step.timeoutMs / 1000}s with ${seen} record(s)` };
+    await waitStep(ctx, step.pollMs);
+  }
+}
+
+export async function revertStep(ctx: StepContext): Promise<StepResult> {
+  const applied = ctx.session.hosts.filter((h) => ctx.hosts.get(h.name)?.applied && ctx.hosts.get(h.name)?.reverted !== true);
+  const outcomes = await ctx.session.each((conn) => revertHost(conn, { force: false, window: ctx.window, timeoutMs: ctx.timeoutMs }), {
+    only: applied,
+    keepOnFailure: true,
+    onHostDone: ctx.onHostDone,
+  });
+  for (const o of outcomes) {
+    const h = ctx.hosts.get(o.host) as RunHost;
+    if (o.ok) {
+      // "other"/"none": the window was already closed (e.g. expired): the host's timer reverted it.
+      h.reverted = String(o.message ?? "").startsWith("no open window") ? "expired" : true;
+    } else {
+      h.reverted = "failed";
+      failHost(h, o.error);
+    }
+  }
+  return tally(outcomes, "reverted");
+}
