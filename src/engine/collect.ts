@@ -28,7 +28,7 @@ export interface CollectSink {
 }
 
 export function sharedKernelNote(duplicates: number): string {
-  return `note: some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
+  return `some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
 }
 
 /**

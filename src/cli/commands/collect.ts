@@ -36,7 +36,7 @@ export function registerCollect(program: Command) {
     )) as CollectOutcome[];
     await files?.close();
     const summary = aggregator.summary();
-    if (sink.duplicates > 0) fleet.output.warn(sharedKernelNote(sink.duplicates));
+    if (sink.duplicates > 0) fleet.output.warn(`nfdebug: note: ${sharedKernelNote(sink.duplicates)}`);
     if (!fleet.output.json) fleet.output.line(renderCollectSummary(summary, outcomes));
     const result = { ...summarise("collect", outcomes, window), records_summary: summary, shared_kernel_duplicates: sink.duplicates, ...(files ? { out: flags.out } : { records: jsonRecords }) };
     finishFleet(fleet, result);
