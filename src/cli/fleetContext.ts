@@ -6,6 +6,7 @@ import type { FleetResult, HostOutcome } from "../engine/result.js";
 import { durationOption, positiveIntOption, type FleetFlags } from "./fleetOptions.js";
 import { createOutput, type Output } from "./output.js";
 import { HostsFailed } from "./exit.js";
+import { createProgress } from "../report/progress.js";
 import { failureLines } from "./render.js";
 import { loadFleetHosts, createTransport } from "./connect.js";
 
@@ -16,8 +17,8 @@ export interface Fleet {
   forks: number;
   timeoutMs: number;
   output: Output;
-  /** Progress callbacks for the engine (live on a TTY, lines otherwise, nothing with --json). */
-  progress: { onHostStart?: (host: HostSpec) => void; onHostDone?: (outcome: HostOutcome) => void };
+  /** Progress of one step (live on a TTY, a line per host otherwise, nothing with --json). */
+  track(step: string): { onHostStart: (host: HostSpec) => void; onHostDone: (outcome: HostOutcome) => void; finish: () => void };
   run(step: string, task: (conn: Connection) => Promise<HostOutcome>): Promise<HostOutcome[]>;
 }
 
@@ -34,8 +35,23 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
     forks,
     timeoutMs,
     output,
-    progress: {},
-    run: (_step, task) => runFleet(fleet.hosts, transport, { forks }, task),
+    track: (step) => {
+      const progress = createProgress({ stream: process.stderr, hosts: fleet.hosts.map((h) => h.name), json: output.json, env: process.env });
+      progress.stepStarted(step);
+      return {
+        onHostStart: (h) => progress.hostStarted(h.name, step),
+        onHostDone: (o) => progress.hostDone(o.host, o.ok, o.error ? `${o.error.kind}: ${o.error.message}` : undefined),
+        finish: () => progress.finish(),
+      };
+    },
+    run: async (step, task) => {
+      const tracker = fleet.track(step);
+      try {
+        return await runFleet(fleet.hosts, transport, { forks, ...tracker }, task);
+      } finally {
+        tracker.finish();
+      }
+    },
   };
   return fleet;
 }
