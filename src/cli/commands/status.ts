@@ -17,6 +17,7 @@ export function describeStatus(s: WindowStatus): string {
   const how: Record<string, string> = {
     reverted: "reverted",
     expired: "expired and reverted",
+    cancelled: "reverted by its controller after the apply's connection dropped",
     reboot: "ended by reboot (knobs back to boot defaults; nothing written)",
   };
   return `no open window; last ${s.last.id} ${how[s.last.how] ?? s.last.how} ${s.last.how === "reboot" ? "" : `at ${s.last.ended}`}`.trim();

@@ -1,0 +1,214 @@
+// What the CLI tests look at on the namespace fleet, without going through nfdebug: kernel values
+// (sysctl inside the host), the host-side journal files, processes left in a host's namespace.
+// Also the few ways a test steers a host: holding its nfdebug lock, a profile file, a tripwire port.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import type { Fleet, FleetHost } from "../../fleet/netns.js";
+
+/** The knobs the test profiles touch, read with `sysctl -n` inside the host. */
+export const KNOB_KEYS = [
+  "net.netfilter.nf_conntrack_log_invalid",
+  "net.netfilter.nf_log.2",
+  "net.netfilter.nf_log.10",
+] as const;
+
+export type KnobValues = Record<(typeof KNOB_KEYS)[number], string>;
+
+export async function knobValues(fleet: Fleet, host: FleetHost | string): Promise<KnobValues> {
+  const out = (await fleet.nsExec(host, ["sysctl", "-n", ...KNOB_KEYS])).trim().split("\n");
+  assert.equal(out.length, KNOB_KEYS.length, `sysctl printed ${JSON.stringify(out)}`);
+  return Object.fromEntries(KNOB_KEYS.map((k, i) => [k, out[i]])) as KnobValues;
+}
+
+export async function fleetValues(
+  fleet: Fleet,
+  hosts: FleetHost[] = fleet.hosts,
+): Promise<Map<string, KnobValues>> {
+  const values = await Promise.all(hosts.map((h) => knobValues(fleet, h)));
+  return new Map(hosts.map((h, i) => [h.name, values[i]]));
+}
+
+export async function assertValues(
+  fleet: Fleet,
+  hosts: FleetHost[],
+  expected: KnobValues,
+  why: string,
+): Promise<void> {
+  const actual = await fleetValues(fleet, hosts);
+  for (const h of hosts) assert.deepEqual(actual.get(h.name), expected, `${h.name}: ${why}`);
+}
+
+/** Poll until `check` holds; fails with `what` after timeoutMs. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await sleep(25);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- the host-side journal (/run/nfdebug of the host is DIR/run/nfdebug here) ----
+
+export function journalDir(host: FleetHost): string {
+  return join(host.runDir, "nfdebug");
+}
+
+/** The open window's header (key=value lines), or null. */
+export function windowHeader(host: FleetHost): Record<string, string> | null {
+  try {
+    const text = readFileSync(join(journalDir(host), "window"), "utf8");
+    return Object.fromEntries(
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** The host's window history (/var/lib/nfdebug/windows.log), one array of fields per line. */
+export function windowHistory(host: FleetHost): string[][] {
+  try {
+    const text = readFileSync(join(host.dir, "var-lib", "nfdebug", "windows.log"), "utf8");
+    return text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\t"));
+  } catch {
+    return [];
+  }
+}
+
+/** The "opened" history line of window ID on the host: [_, id, started, boot, owner, profile, expires]. */
+export function openedEvent(host: FleetHost, id: string): string[] | undefined {
+  return windowHistory(host).find(([event, window]) => event === "opened" && window === id);
+}
+
+/** Files in the host's journal directory other than the installed scripts. */
+export function journalLeftovers(host: FleetHost): string[] {
+  if (!existsSync(journalDir(host))) return [];
+  return readdirSync(journalDir(host)).filter((f) => !["revert.sh", "expire.sh"].includes(f));
+}
+
+/** Forget the installed scripts, so that their reappearance shows an apply script is running. */
+export function forgetInstalledScripts(host: FleetHost): void {
+  rmSync(join(journalDir(host), "expire.sh"), { force: true });
+}
+
+export function applyScriptArrived(host: FleetHost): boolean {
+  return existsSync(join(journalDir(host), "expire.sh"));
+}
+
+/**
+ * Take the host's nfdebug lock (as a live process: this test) so that an apply waits for it.
+ * nfd_lock gives up after about 5 s: release well before.
+ */
+export function holdLock(host: FleetHost): void {
+  mkdirSync(join(journalDir(host), "lock"), { recursive: true });
+  writeFileSync(join(journalDir(host), "lock", "pid"), `${process.pid}\n`);
+}
+
+export function releaseLock(host: FleetHost): void {
+  rmSync(join(journalDir(host), "lock"), { recursive: true, force: true });
+}
+
+// ---- processes inside a host ----
+
+/** Command lines of the processes in the host's network namespace (`ip netns pids`). */
+export function hostProcesses(host: FleetHost): string[] {
+  const pids = execFileSync("ip", ["netns", "pids", host.netns], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  return pids.flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
+
+export function watchdogs(host: FleetHost): string[] {
+  return hostProcesses(host).filter((c) => c.includes("expire.sh"));
+}
+
+/** Processes other than an open window's watchdog (its loop and its `sleep`): sshd, scripts. */
+export function busyProcesses(host: FleetHost): string[] {
+  return hostProcesses(host).filter((c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c));
+}
+
+// ---- files the CLI reads ----
+
+export function writeProfile(dir: string, name: string, body: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `apiVersion: nfdebug/v1\nkind: DebugProfile\nname: ${name}\n${body}`);
+  return file;
+}
+
+/**
+ * The fleet flags every command gets: the fleet's inventory (it names the key) and known_hosts.
+ * Generous timeouts: this 2-core machine is often busy with other work (a VM), and no test here
+ * waits for a timeout to happen.
+ */
+export function fleetArgs(
+  fleet: Fleet,
+  inventory = fleet.inventoryFile,
+  knownHosts = fleet.knownHostsFile,
+): string[] {
+  return ["-i", inventory, "--known-hosts", knownHosts, "--connect-timeout", "30s", "--timeout", "60s"];
+}
+
+export interface InventoryHostEntry {
+  name: string;
+  address: string;
+  port: number;
+  identity?: string;
+  groups?: string[];
+}
+
+/** The fleet's inventory, changed by `edit` (a host given another key, an extra host...), as FILE. */
+export function writeInventoryVariant(
+  fleet: Fleet,
+  file: string,
+  edit: (hosts: InventoryHostEntry[]) => void,
+): string {
+  const doc = parse(readFileSync(fleet.inventoryFile, "utf8")) as { hosts: InventoryHostEntry[] };
+  edit(doc.hosts);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+/** A TCP port that counts connections: in an inventory, it shows whether nfdebug connected at all. */
+export interface Tripwire {
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export async function startTripwire(): Promise<Tripwire> {
+  let count = 0;
+  const server: Server = createServer((socket) => {
+    count += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  assert.ok(address && typeof address === "object");
+  return {
+    port: address.port,
+    connections: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,97 @@
+// Runs the built nfdebug CLI (dist/src/cli/main.js) as a child process, as a user would, with a
+// clean environment: an empty HOME (no ~/.ssh/config, known_hosts or keys of this machine) and no
+// SSH agent, so that every test states the files it uses.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** dist/test/support/cli.js → dist/src/cli/main.js */
+export const CLI_MAIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+
+/** A fleet command's --json output (schemas/result.schema.json). */
+export interface HostJson {
+  host: string;
+  ok: boolean;
+  changed: boolean;
+  changes: { knob: string; key: string; from: string; to: string; side_effect?: boolean }[];
+  error: { kind: string; message: string } | null;
+  /** Command-specific details (window, expires, facts, last, reverted_on_abort...). */
+  [detail: string]: unknown;
+}
+
+export interface FleetJson {
+  command: string;
+  window?: string;
+  hosts: HostJson[];
+  summary: { ok: number; changed: number; failed: number };
+  aborted?: string | null;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** stdout parsed as JSON (runs with --json); undefined when stdout is not JSON. */
+  json: FleetJson | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Add --json (default true). */
+  json?: boolean;
+  /** Kill the run after this long (a hung CLI must fail the test, not hang it). Default 120 s. */
+  timeoutMs?: number;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+}
+
+let home: string | undefined;
+function cleanHome(): string {
+  if (home === undefined) {
+    home = mkdtempSync(join(tmpdir(), "nfd-cli-home-"));
+    const dir = home;
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return home;
+}
+
+function cliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: cleanHome() };
+  delete env.SSH_AUTH_SOCK;
+  return env;
+}
+
+/** Start the CLI; `done` resolves when it exits (whatever its exit code). */
+export function startCli(args: string[], options: CliOptions = {}): CliRun {
+  const argv = [CLI_MAIN, ...args, ...(options.json === false ? [] : ["--json"])];
+  const child = spawn(process.execPath, argv, { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      let json: FleetJson | undefined;
+      try {
+        json = JSON.parse(stdout) as FleetJson;
+      } catch {
+        json = undefined;
+      }
+      resolve({ code, signal, json, stdout, stderr });
+    });
+  });
+  return { child, done };
+}
+
+/** Run the CLI to its end. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).done;
+}
