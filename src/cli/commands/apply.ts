@@ -94,6 +94,7 @@ export function registerApply(program: Command) {
     const window = newWindowId();
     const fleet = await openFleet(flags);
     const total = fleet.hosts.length;
+    const tracker = fleet.track("apply");
     const result = await runRollout(
       fleet.hosts,
       fleet.transport,
@@ -103,7 +104,8 @@ export function registerApply(program: Command) {
         canary: rollout.canary,
         maxFail: resolveCount(rollout.maxFail, total),
         confirm: rollout.canary && !flags.yes ? (canaries) => confirmAfterCanary(canaries, total) : undefined,
-        ...fleet.progress,
+        onHostStart: tracker.onHostStart,
+        onHostDone: tracker.onHostDone,
       },
       (conn) =>
         applyHost(conn, {
@@ -114,6 +116,7 @@ export function registerApply(program: Command) {
           timeoutMs: fleet.timeoutMs,
         }).catch((err) => cancelInterruptedApply(fleet.transport, conn.host, err, fleet.timeoutMs)),
     );
+    tracker.finish();
     const outcomes = result.outcomes;
     if (result.aborted) {
       fleet.output.warn(`nfdebug: rollout stopped: ${result.aborted}`);
