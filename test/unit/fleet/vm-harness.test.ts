@@ -1,0 +1,162 @@
+// The VM harness's pure parts, without booting anything: cache bookkeeping, the files a test points
+// nfdebug at (read back with nfdebug's own inventory loader), and the qemu and ssh command lines.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadInventory } from "../../../src/inventory/load.js";
+import { accessPaths, writeAccessFiles } from "../../fleet/vm/access-files.js";
+import {
+  BUILD_PREFIX,
+  imagePaths,
+  readImage,
+  recipeHash,
+  removeAbandonedBuilds,
+} from "../../fleet/vm/image-cache.js";
+import { sshArgv } from "../../fleet/vm/openssh.js";
+import { qemuArgv } from "../../fleet/vm/qemu.js";
+import { RECIPE } from "../../fleet/vm/recipe.js";
+import { removeStaleRunDirs } from "../../fleet/vm/stale-runs.js";
+import type { VmImage } from "../../fleet/vm/types.js";
+
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFezBdJDAt6L/Xz34Vh4kvTDEPFxa3DhPjaAjIDmeEbY";
+
+function withTempDir(run: (dir: string) => Promise<void> | void) {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nfdebug-vmunit-"));
+    try {
+      await run(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test("the recipe hash is stable and changes with any part of the recipe", () => {
+  assert.match(recipeHash(), /^[0-9a-f]{16}$/);
+  assert.equal(recipeHash(), recipeHash({ ...RECIPE }));
+  assert.notEqual(recipeHash(), recipeHash({ ...RECIPE, packages: [...RECIPE.packages, "hping3"] } as never));
+  assert.notEqual(recipeHash(), recipeHash({ ...RECIPE, configureScript: `${RECIPE.configureScript}\n` }));
+});
+
+test(
+  "a cache directory without its manifest is no image; with it, paths and host key are read",
+  withTempDir((root) => {
+    const hash = "0123456789abcdef";
+    const dir = join(root, hash);
+    mkdirSync(dir);
+    const paths = imagePaths(dir);
+    writeFileSync(paths.hostPublicKeyFile, `${HOST_KEY} debvm\n`);
+    assert.equal(readImage(root, hash), undefined);
+    writeFileSync(paths.manifest, JSON.stringify({ recipeHash: hash, kernelRelease: "6.1.0-50-amd64" }));
+    const image = readImage(root, hash);
+    assert.equal(image?.disk, join(dir, "disk.img"));
+    assert.equal(image?.kernelRelease, "6.1.0-50-amd64");
+    assert.equal(image?.hostPublicKey, HOST_KEY);
+  }),
+);
+
+test(
+  "interrupted builds (builder gone) are removed, running ones are kept",
+  withTempDir((root) => {
+    const gone = spawnSync("true").pid;
+    assert.ok(gone);
+    const dead = join(root, `${BUILD_PREFIX}${gone}-abc`);
+    const live = join(root, `${BUILD_PREFIX}${process.pid}-def`);
+    mkdirSync(join(dead, "rootfs"), { recursive: true });
+    mkdirSync(live);
+    assert.deepEqual(removeAbandonedBuilds(root), [`${BUILD_PREFIX}${gone}-abc`]);
+    assert.equal(existsSync(dead), false);
+    assert.equal(existsSync(live), true);
+  }),
+);
+
+test(
+  "the inventories load with nfdebug's own loader and known_hosts names this boot's port",
+  withTempDir(async (dir) => {
+    writeAccessFiles(dir, 45763, HOST_KEY, "/var/cache/nfdebug-vm/x/id_ed25519");
+    const paths = accessPaths(dir);
+    assert.equal(readFileSync(paths.knownHostsFile, "utf8"), `[127.0.0.1]:45763 ${HOST_KEY}\n`);
+    const [root] = (await loadInventory(paths.inventoryFile)).hosts;
+    assert.equal(root.name, "debvm");
+    assert.equal(root.address, "127.0.0.1");
+    assert.equal(root.port, 45763);
+    assert.equal(root.user, "root");
+    assert.equal(root.become, false);
+    assert.deepEqual(root.identityFiles, ["/var/cache/nfdebug-vm/x/id_ed25519"]);
+    const [sudo] = (await loadInventory(paths.sudoInventoryFile)).hosts;
+    assert.equal(sudo.name, "debvm-sudo");
+    assert.equal(sudo.user, "nfdtest");
+    assert.equal(sudo.become, true);
+    assert.deepEqual(sudo.groups, ["vm", "sudo"]);
+  }),
+);
+
+test("qemu boots from the overlay, never the cached disk, and forwards SSH on loopback only", () => {
+  const image = {
+    disk: "/cache/h/disk.img",
+    kernel: "/cache/h/vmlinuz",
+    initrd: "/cache/h/initrd.img",
+  } as VmImage;
+  const argv = qemuArgv({
+    image,
+    overlayFile: "/tmp/run/overlay.qcow2",
+    port: 40000,
+    accelerator: "tcg",
+    consoleLog: "/tmp/run/console.log",
+    qemuLog: "/tmp/run/qemu.log",
+    persistent: false,
+  });
+  assert.ok(argv.includes("file=/tmp/run/overlay.qcow2,format=qcow2,if=virtio"));
+  assert.ok(!argv.some((arg) => arg.includes("disk.img")));
+  assert.ok(argv.includes("user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:40000-:22"));
+  assert.deepEqual(argv.slice(argv.indexOf("-m"), argv.indexOf("-m") + 4), ["-m", "1024", "-smp", "2"]);
+  assert.ok(argv.includes("tcg,thread=multi"));
+});
+
+test("ssh checks the host key strictly against the boot's known_hosts and ignores user config", () => {
+  const argv = sshArgv(
+    { port: 40000, identityFile: "/k/id", knownHostsFile: "/r/known_hosts" },
+    "nfdtest",
+    "id -u",
+  );
+  const options = argv.flatMap((arg, i) => (argv[i - 1] === "-o" ? [arg] : []));
+  assert.ok(options.includes("StrictHostKeyChecking=yes"));
+  assert.ok(options.includes("UserKnownHostsFile=/r/known_hosts"));
+  assert.ok(options.includes("GlobalKnownHostsFile=/dev/null"));
+  assert.ok(options.includes("BatchMode=yes"));
+  assert.ok(options.includes("ControlPath=none"));
+  assert.deepEqual(argv.slice(1, 3), ["-F", "/dev/null"]);
+  assert.deepEqual(argv.slice(-2), ["nfdtest@127.0.0.1", "id -u"]);
+  const shared = sshArgv(
+    { port: 1, identityFile: "/k", knownHostsFile: "/kh", controlDir: "/r" },
+    "root",
+    "true",
+  );
+  assert.ok(shared.includes("ControlPath=/r/cm-root"));
+});
+
+test(
+  "run dirs of killed test processes are removed after a grace period; young ones are kept",
+  withTempDir((parent) => {
+    const gone = spawnSync("true").pid;
+    const dir = (name: string, ageMinutes: number, withState: boolean) => {
+      const path = join(parent, name);
+      mkdirSync(path);
+      if (withState)
+        writeFileSync(join(path, "state.json"), JSON.stringify({ pid: gone, overlayFile: join(path, "o") }));
+      const then = new Date(Date.now() - ageMinutes * 60_000);
+      utimesSync(path, then, then);
+      return path;
+    };
+    const killed = dir("nfdebug-vm-aaaaaa", 60, true);
+    const unreadable = dir("nfdebug-vm-bbbbbb", 60, false);
+    const young = dir("nfdebug-vm-cccccc", 1, false);
+    const other = dir("something-else", 60, false);
+    assert.deepEqual(removeStaleRunDirs(parent).sort(), [killed, unreadable]);
+    assert.equal(existsSync(young), true);
+    assert.equal(existsSync(other), true);
+  }),
+);
