@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Build, start, use and stop the Debian VM test host by hand (root only). Build first: npm run build.
+//
+//   node scripts/vm.mjs build                   build the image for the current recipe (cached)
+//   node scripts/vm.mjs start [--dir .vm]       boot it in the background; prints inventory and ssh line
+//   node scripts/vm.mjs ssh [--user nfdtest] [-- COMMAND...]   run a command (or a login shell)
+//   node scripts/vm.mjs status                  is it running, where, which port
+//   node scripts/vm.mjs stop                    power it off and delete the overlay
+//   node scripts/vm.mjs record-fixtures         boot, record test/fixtures/debian-6.1/, stop
+//   node scripts/vm.mjs prune                   delete cached images of older recipes
+//   node scripts/vm.mjs recipe-hash             print the current recipe hash (a CI cache key)
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const compiled = join(root, "dist", "test", "fleet", "vm", "index.js");
+if (!existsSync(compiled)) {
+  console.error(`vm: ${relative(process.cwd(), compiled)} is missing; run \`npm run build\` first`);
+  process.exit(1);
+}
+const vmlib = await import(pathToFileURL(compiled).href);
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dir: { type: "string", default: join(root, ".vm") },
+    user: { type: "string", default: "root" },
+    out: { type: "string", default: join(root, "test", "fixtures", "debian-6.1") },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+const [command, ...rest] = positionals;
+const rel = (path) => relative(process.cwd(), path) || ".";
+
+function usage() {
+  console.log(
+    "usage: node scripts/vm.mjs build|start|ssh|status|stop|record-fixtures|prune|recipe-hash [--dir .vm]\n" +
+      "  ssh [--user root|nfdtest] [-- COMMAND...]   record-fixtures [--out test/fixtures/debian-6.1]",
+  );
+}
+
+async function start() {
+  const image = await vmlib.ensureImage();
+  const vm = await vmlib.bootVm({ image, runDir: values.dir, persistent: true });
+  console.log(
+    `VM ${vm.host.name} up in ${vm.bootSeconds}s (${vm.accelerator}, pid ${vm.pid}) in ${rel(vm.runDir)}`,
+  );
+  console.log(`inventory:    ${rel(vm.inventoryFile)}   (sudo user: ${rel(vm.sudoInventoryFile)})`);
+  console.log(`known_hosts:  ${rel(vm.knownHostsFile)}`);
+  console.log(`identity:     ${vm.identityFile}`);
+  console.log(
+    `\nssh:      ssh -F /dev/null -o UserKnownHostsFile=${rel(vm.knownHostsFile)} -i ${vm.identityFile} -p ${vm.host.port} root@127.0.0.1`,
+  );
+  console.log(`nfdebug:  nfdebug facts -i ${rel(vm.inventoryFile)} --known-hosts ${rel(vm.knownHostsFile)}`);
+  console.log(
+    `stop:     node scripts/vm.mjs stop${values.dir === join(root, ".vm") ? "" : ` --dir ${rel(vm.runDir)}`}`,
+  );
+}
+
+function ssh() {
+  const vm = vmlib.attachVm(values.dir);
+  if (values.user !== "root" && values.user !== "nfdtest") throw new Error("--user must be root or nfdtest");
+  // Interactive: hand the terminal to OpenSSH itself, with the same strict host key checking.
+  const args = [
+    "-F",
+    "/dev/null",
+    "-i",
+    vm.identityFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `UserKnownHostsFile=${vm.knownHostsFile}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "LogLevel=ERROR",
+    "-p",
+    String(vm.host.port),
+    ...(rest.length === 0 ? ["-t"] : []),
+    `${values.user}@127.0.0.1`,
+    ...rest,
+  ];
+  const result = spawnSync("ssh", args, { stdio: "inherit" });
+  process.exitCode = result.status ?? 1;
+}
+
+async function status() {
+  if (!existsSync(join(values.dir, "state.json"))) {
+    console.log(`no VM in ${rel(values.dir)}`);
+    return;
+  }
+  const vm = vmlib.attachVm(values.dir);
+  const running = vm.leftovers().some((item) => item.startsWith("process "));
+  console.log(
+    `${running ? "running" : "NOT running (stale state: run stop)"}: pid ${vm.pid}, ssh 127.0.0.1:${vm.host.port}, ${vm.accelerator}, dir ${rel(vm.runDir)}`,
+  );
+  if (running) console.log(`kernel ${(await vm.run("uname -r")).trim()}, boot id ${await vm.bootId()}`);
+}
+
+async function stop() {
+  if (!existsSync(join(values.dir, "state.json"))) {
+    console.log(`no VM in ${rel(values.dir)}`);
+    rmSync(values.dir, { recursive: true, force: true });
+    return;
+  }
+  const vm = vmlib.attachVm(values.dir);
+  await vm.stop();
+  const left = vm.leftovers();
+  console.log(left.length === 0 ? "stopped; overlay and run dir removed" : `left behind: ${left.join(", ")}`);
+  if (left.length > 0) process.exitCode = 1;
+}
+
+async function recordFixtures() {
+  const recorder = await import(
+    pathToFileURL(join(root, "dist", "test", "fleet", "vm", "fixture-recorder.js")).href
+  );
+  const image = await vmlib.ensureImage();
+  const vm = await vmlib.bootVm({ image });
+  try {
+    const files = await recorder.recordFixtures(vm, values.out);
+    console.log(`wrote ${files.length} files to ${rel(values.out)}`);
+  } finally {
+    await vm.stop();
+  }
+}
+
+function prune() {
+  const keep = vmlib.recipeHash();
+  for (const dir of vmlib.otherImages(vmlib.defaultCacheRoot(), keep)) {
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`removed ${dir}`);
+  }
+  console.log(`kept ${join(vmlib.defaultCacheRoot(), keep)} (current recipe)`);
+}
+
+const commands = {
+  build: async () => {
+    const image = await vmlib.ensureImage();
+    console.log(`image ${image.recipeHash} (kernel ${image.kernelRelease}) in ${image.dir}`);
+  },
+  start,
+  ssh,
+  status,
+  stop,
+  "record-fixtures": recordFixtures,
+  prune,
+  "recipe-hash": () => console.log(vmlib.recipeHash()),
+};
+
+if (values.help || !command || !(command in commands)) {
+  usage();
+  process.exit(values.help ? 0 : 1);
+}
+try {
+  await commands[command]();
+} catch (error) {
+  console.error(`vm ${command}: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}

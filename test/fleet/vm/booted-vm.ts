@@ -1,0 +1,146 @@
+// The handle of a booted VM: ssh, reboot, stop. Works the same for a boot of this process and for
+// one re-attached from its run directory (then "running" is judged from /proc alone).
+import { existsSync, rmSync } from "node:fs";
+import type { HostSpec } from "../../../src/inventory/types.js";
+import { accessPaths, vmHosts } from "./access-files.js";
+import { forgetOnExit } from "./exit-hooks.js";
+import { SshCommandError, closeMasters, runSsh, sleep, waitForSsh, type SshTarget } from "./openssh.js";
+import { isQemuOf, processesUsing } from "./qemu.js";
+import { SETTLED, runPaths, type VmState } from "./run-state.js";
+import type { Accelerator, DebianVm, VmHost, VmSshOptions, VmSshResult, VmUser } from "./types.js";
+
+export class BootedVm implements DebianVm {
+  readonly host: VmHost;
+  readonly sudoHost: VmHost;
+  readonly inventoryFile: string;
+  readonly sudoInventoryFile: string;
+  readonly knownHostsFile: string;
+  readonly consoleLog: string;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly runDir: string,
+    private readonly state: VmState,
+    private readonly running: () => boolean,
+  ) {
+    const hosts = vmHosts(state.port);
+    this.host = hosts.root;
+    this.sudoHost = hosts.sudo;
+    const access = accessPaths(runDir);
+    this.inventoryFile = access.inventoryFile;
+    this.sudoInventoryFile = access.sudoInventoryFile;
+    this.knownHostsFile = access.knownHostsFile;
+    this.consoleLog = runPaths(runDir).consoleLog;
+  }
+
+  get identityFile(): string {
+    return this.state.identityFile;
+  }
+  get overlayFile(): string {
+    return this.state.overlayFile;
+  }
+  get accelerator(): Accelerator {
+    return this.state.accelerator;
+  }
+  get pid(): number {
+    return this.state.pid;
+  }
+  get bootSeconds(): number {
+    return this.state.bootSeconds;
+  }
+
+  private get target(): SshTarget {
+    return {
+      port: this.state.port,
+      identityFile: this.state.identityFile,
+      knownHostsFile: this.knownHostsFile,
+      controlDir: this.runDir,
+    };
+  }
+
+  hostSpec(user: VmUser = "root"): HostSpec {
+    const host = user === "root" ? this.host : this.sudoHost;
+    return {
+      name: host.name,
+      address: host.address,
+      port: host.port,
+      user: host.user,
+      identityFiles: [this.state.identityFile],
+      identitiesOnly: true,
+      groups: user === "root" ? ["vm"] : ["vm", "sudo"],
+      become: user !== "root",
+      jump: [],
+    };
+  }
+
+  ssh(command: string, options?: VmSshOptions): Promise<VmSshResult> {
+    return runSsh(this.target, command, options);
+  }
+
+  async run(command: string, options?: VmSshOptions): Promise<string> {
+    const result = await this.ssh(command, options);
+    if (result.code !== 0) throw new SshCommandError(command, result);
+    return result.stdout;
+  }
+
+  async bootId(): Promise<string> {
+    return (await this.run("cat /proc/sys/kernel/random/boot_id")).trim();
+  }
+
+  async reboot(timeoutMs = 300_000): Promise<void> {
+    const before = await this.bootId();
+    // --no-block: systemctl returns before sshd goes down, so the command itself does not fail.
+    await this.ssh("systemctl --no-block reboot", { timeoutMs: 30_000 });
+    await closeMasters(this.target);
+    await waitForSsh(
+      this.target,
+      "cat /proc/sys/kernel/random/boot_id; systemctl is-system-running || true",
+      (out) => !out.startsWith(before) && SETTLED.test(out),
+      Date.now() + timeoutMs,
+      this.running,
+    );
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.running()) {
+      await this.ssh("systemctl --no-block poweroff", { timeoutMs: 20_000 }).catch(() => undefined);
+      if (!(await this.exited(60_000))) this.signal("SIGTERM");
+      if (!(await this.exited(5_000))) this.signal("SIGKILL");
+      await this.exited(5_000);
+    }
+    await closeMasters(this.target);
+    forgetOnExit(this.runDir);
+    rmSync(this.runDir, { recursive: true, force: true });
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (!isQemuOf(this.state.pid, this.state.overlayFile)) return;
+    try {
+      process.kill(this.state.pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+
+  private async exited(withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    while (this.running()) {
+      if (Date.now() >= until) return false;
+      await sleep(250);
+    }
+    return true;
+  }
+
+  leftovers(): string[] {
+    // The run dir is in qemu's command line (the overlay) and in the ssh masters' (control sockets).
+    return [
+      ...processesUsing(`${this.runDir}/`).map((pid) => `process ${pid}`),
+      ...(existsSync(this.runDir) ? [`dir ${this.runDir}`] : []),
+    ];
+  }
+}

@@ -1,0 +1,168 @@
+// Building the Debian VM image once per recipe: debootstrap a root, configure it, turn it into an
+// ext4 disk image without loop mounts, and rename the finished directory into the cache.
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { runChecked } from "../netns/command.js";
+import {
+  BUILD_PREFIX,
+  defaultCacheRoot,
+  imagePaths,
+  readImage,
+  recipeHash,
+  removeAbandonedBuilds,
+  type Manifest,
+} from "./image-cache.js";
+import { RECIPE } from "./recipe.js";
+import { requireHostTools } from "./host-tools.js";
+import { runStreamed, unmountBelow } from "./streamed-command.js";
+import type { EnsureImageOptions, VmImage } from "./types.js";
+
+export function stderrLog(line: string): void {
+  process.stderr.write(`[vm] ${line}\n`);
+}
+
+/** The cached image for the current recipe, built first when missing (2-3 minutes, needs root). */
+export async function ensureImage(options: EnsureImageOptions = {}): Promise<VmImage> {
+  const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
+  const log = options.log ?? stderrLog;
+  const hash = recipeHash();
+  const cached = readImage(cacheRoot, hash);
+  if (cached) return cached;
+  requireHostTools(["debootstrap", "mkfs.ext4", "ssh-keygen", "setpriv"]);
+  if (process.getuid?.() !== 0) throw new Error("building the VM image needs root (debootstrap, chroot)");
+  mkdirSync(cacheRoot, { recursive: true });
+  for (const name of removeAbandonedBuilds(cacheRoot)) log(`removed interrupted build ${name}`);
+  const work = mkdtempSync(join(cacheRoot, `${BUILD_PREFIX}${process.pid}-`));
+  const started = performance.now();
+  log(`building image ${hash} in ${work} (debootstrap ${RECIPE.suite}, about 2-3 minutes)`);
+  try {
+    await buildInto(work, join(cacheRoot, "debs"), hash, log, started);
+    return publish(work, cacheRoot, hash, log);
+  } finally {
+    // Reached with `work` still present only when the build failed or lost a race.
+    unmountBelow(work);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(
+  work: string,
+  debs: string,
+  hash: string,
+  log: (line: string) => void,
+  started: number,
+) {
+  const rootfs = join(work, "rootfs");
+  const keys = join(work, "keys");
+  mkdirSync(keys);
+  mkdirSync(debs, { recursive: true });
+  await runChecked([
+    "ssh-keygen",
+    "-q",
+    "-t",
+    "ed25519",
+    "-N",
+    "",
+    "-C",
+    "debvm",
+    "-f",
+    join(keys, "ssh_host_ed25519_key"),
+  ]);
+  await runChecked([
+    "ssh-keygen",
+    "-q",
+    "-t",
+    "ed25519",
+    "-N",
+    "",
+    "-C",
+    "nfdebug-vm",
+    "-f",
+    join(keys, "id_ed25519"),
+  ]);
+
+  let fetched = 0;
+  await runStreamed(
+    [
+      "debootstrap",
+      `--variant=${RECIPE.variant}`,
+      `--include=${RECIPE.packages.join(",")}`,
+      // .debs survive across recipes: a changed config file rebuilds without downloading again.
+      `--cache-dir=${debs}`,
+      RECIPE.suite,
+      rootfs,
+    ],
+    (line) => {
+      // One line per package and phase is noise; keep the phase headlines and a count.
+      if (/^I: Retrieving /.test(line) && ++fetched % 50 === 0)
+        log(`debootstrap: ${fetched} packages retrieved`);
+      else if (
+        /^(I|W|E): /.test(line) &&
+        !/^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) /.test(line)
+      )
+        log(`debootstrap: ${line.slice(3)}`);
+    },
+  );
+  log(`debootstrap done after ${seconds(started)} s; configuring`);
+  const script = join(work, "configure.sh");
+  writeFileSync(script, RECIPE.configureScript, { mode: 0o755 });
+  await runStreamed(["sh", script, rootfs, keys], (line) => line.trim() && log(`configure: ${line}`));
+
+  const release = kernelRelease(rootfs);
+  const paths = imagePaths(work);
+  copyFileSync(join(rootfs, "boot", `vmlinuz-${release}`), paths.kernel);
+  copyFileSync(join(rootfs, "boot", `initrd.img-${release}`), paths.initrd);
+  const packages = await runChecked(["chroot", rootfs, "dpkg-query", "-W"]);
+  log(`making the ${RECIPE.diskSize} ext4 disk image`);
+  await runChecked(["mkfs.ext4", "-q", "-F", "-L", "debvm", "-d", rootfs, paths.disk, RECIPE.diskSize]);
+  rmSync(rootfs, { recursive: true, force: true });
+  // The host's private key lives only inside the disk image; the user key is needed to log in.
+  for (const name of ["id_ed25519", "id_ed25519.pub", "ssh_host_ed25519_key.pub"]) {
+    renameSync(join(keys, name), join(work, name));
+  }
+  rmSync(keys, { recursive: true, force: true });
+  rmSync(script);
+  const manifest: Manifest = {
+    recipeHash: hash,
+    kernelRelease: release,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Number(seconds(started)),
+    packages,
+  };
+  // Written last: readImage() treats a directory without a manifest as no image.
+  writeFileSync(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  log(`image ${hash} built in ${manifest.buildSeconds} s (kernel ${release})`);
+}
+
+function publish(work: string, cacheRoot: string, hash: string, log: (line: string) => void): VmImage {
+  try {
+    renameSync(work, join(cacheRoot, hash));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Another process finished the same recipe first: use its image, drop ours (finally above).
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    log(`image ${hash} was built by another process meanwhile; using that one`);
+  }
+  const image = readImage(cacheRoot, hash);
+  if (!image) throw new Error(`image ${hash} is missing from ${cacheRoot} right after its build`);
+  return image;
+}
+
+function kernelRelease(rootfs: string): string {
+  const kernels = readdirSync(join(rootfs, "boot")).filter((name) => name.startsWith("vmlinuz-"));
+  if (kernels.length !== 1)
+    throw new Error(`expected one kernel in the image, found ${kernels.join(", ") || "none"}`);
+  return kernels[0].slice("vmlinuz-".length);
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}

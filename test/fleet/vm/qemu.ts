@@ -1,0 +1,117 @@
+// Starting qemu for one boot, and recognising (and killing) exactly that qemu later.
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { Accelerator, VmImage } from "./types.js";
+
+export interface QemuLaunch {
+  image: VmImage;
+  overlayFile: string;
+  port: number;
+  accelerator: Accelerator;
+  consoleLog: string;
+  qemuLog: string;
+  /** Detach completely (the developer script); otherwise qemu dies with this process. */
+  persistent: boolean;
+}
+
+export function qemuArgv(launch: QemuLaunch): string[] {
+  const accel =
+    launch.accelerator === "kvm" ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=multi"];
+  return [
+    "qemu-system-x86_64",
+    "-name",
+    "debvm",
+    ...accel,
+    "-m",
+    "1024",
+    "-smp",
+    "2",
+    // No VGA, CD-ROM, default NIC or monitor: less to probe at boot, nothing listening but our port.
+    "-nodefaults",
+    "-no-user-config",
+    "-display",
+    "none",
+    "-serial",
+    `file:${launch.consoleLog}`,
+    "-kernel",
+    launch.image.kernel,
+    "-initrd",
+    launch.image.initrd,
+    "-append",
+    "root=/dev/vda rw console=ttyS0",
+    "-drive",
+    `file=${launch.overlayFile},format=qcow2,if=virtio`,
+    "-nic",
+    `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${launch.port}-:22`,
+    // Entropy from the host: sshd and the random seed do not wait for the guest's own pool.
+    "-device",
+    "virtio-rng-pci",
+  ];
+}
+
+export interface QemuProcess {
+  pid: number;
+  /** False once qemu has exited (as far as this process can tell). */
+  running(): boolean;
+}
+
+export function startQemu(launch: QemuLaunch): QemuProcess {
+  const log = openSync(launch.qemuLog, "a");
+  const argv = qemuArgv(launch);
+  // setpriv --pdeathsig: the kernel kills qemu when this process dies, even by SIGKILL, where no
+  // exit hook runs. A persistent VM (scripts/vm.mjs start) must outlive its starter instead.
+  const command = launch.persistent ? argv : ["setpriv", "--pdeathsig", "KILL", "--", ...argv];
+  const child = spawn(command[0], command.slice(1), { detached: true, stdio: ["ignore", log, log] });
+  closeSync(log);
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  child.on("error", () => (exited = true));
+  // Never keep the event loop alive for qemu: an unstopped VM is the exit hook's job.
+  child.unref();
+  if (child.pid === undefined) throw new Error("qemu-system-x86_64 did not start");
+  const pid = child.pid;
+  return { pid, running: () => !exited && isQemuOf(pid, launch.overlayFile) };
+}
+
+/** True when `pid` is a live qemu using this overlay (guards against pid reuse). */
+export function isQemuOf(pid: number, overlayFile: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    // setpriv runs first under the same pid, then execs qemu: accept both spellings.
+    return (
+      cmdline.some((arg) => arg.endsWith("qemu-system-x86_64")) &&
+      cmdline.some((arg) => arg.includes(overlayFile))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Every process whose command line mentions `path` (an overlay: that boot's qemu; a run dir: also its ssh masters). */
+export function processesUsing(path: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(path)) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** A loopback port that is free right now (qemu's bind may still lose a race: bootVm retries). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}

@@ -1,0 +1,128 @@
+// Booting the Debian VM from a per-boot qcow2 overlay (the cached image is never written). A
+// persistent boot (scripts/vm.mjs) is re-attached from the state file in its run directory.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runChecked } from "../netns/command.js";
+import { accessPaths, writeAccessFiles } from "./access-files.js";
+import { chooseAccelerator } from "./accelerator.js";
+import { BootedVm } from "./booted-vm.js";
+import { stderrLog } from "./build-image.js";
+import { destroyBootSync, destroyOnExit, forgetOnExit } from "./exit-hooks.js";
+import { requireHostTools } from "./host-tools.js";
+import { waitForSsh, type SshTarget } from "./openssh.js";
+import { freeLoopbackPort, isQemuOf, startQemu } from "./qemu.js";
+import { SETTLED, readState, runPaths, writeState, type VmState } from "./run-state.js";
+import { RUN_DIR_PREFIX, removeStaleRunDirs } from "./stale-runs.js";
+import type { BootOptions, DebianVm } from "./types.js";
+
+const PORT_ATTEMPTS = 3;
+
+function prepareRunDir(wanted: string | undefined, log: (line: string) => void): string {
+  if (wanted === undefined) {
+    for (const dir of removeStaleRunDirs()) log(`removed ${dir} (its test process was killed)`);
+    return mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX));
+  }
+  const dir = resolve(wanted);
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new Error(`${dir} is not empty: stop the VM that uses it first (node scripts/vm.mjs stop)`);
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(none)";
+  }
+}
+
+/** Boot the image and wait until SSH answers and systemd finished booting. */
+export async function bootVm(options: BootOptions): Promise<DebianVm> {
+  const log = options.log ?? stderrLog;
+  const persistent = options.persistent ?? false;
+  requireHostTools(["qemu-system-x86_64", "qemu-img", "ssh", ...(persistent ? [] : ["setpriv"])]);
+  const { image } = options;
+  const runDir = prepareRunDir(options.runDir, log);
+  chmodSync(runDir, 0o700);
+  const paths = runPaths(runDir);
+  try {
+    await runChecked([
+      "qemu-img",
+      "create",
+      "-q",
+      "-f",
+      "qcow2",
+      "-b",
+      image.disk,
+      "-F",
+      "raw",
+      paths.overlayFile,
+    ]);
+    const accelerator = options.accelerator ?? (await chooseAccelerator(image, log));
+    const deadline = Date.now() + (options.bootTimeoutMs ?? 300_000);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freeLoopbackPort();
+      writeAccessFiles(runDir, port, image.hostPublicKey, image.identityFile);
+      const started = performance.now();
+      const qemu = startQemu({ ...paths, image, port, accelerator, persistent });
+      if (!persistent) destroyOnExit({ pid: qemu.pid, overlayFile: paths.overlayFile, runDir });
+      const state: VmState = {
+        pid: qemu.pid,
+        port,
+        accelerator,
+        identityFile: image.identityFile,
+        overlayFile: paths.overlayFile,
+        bootSeconds: 0,
+        persistent,
+      };
+      writeState(runDir, state);
+      log(`booting ${image.kernelRelease} with ${accelerator} (pid ${qemu.pid}, ssh on 127.0.0.1:${port})`);
+      const target: SshTarget = {
+        port,
+        identityFile: image.identityFile,
+        knownHostsFile: accessPaths(runDir).knownHostsFile,
+      };
+      try {
+        const status = await waitForSsh(
+          target,
+          "systemctl is-system-running || true",
+          (out) => SETTLED.test(out),
+          deadline,
+          qemu.running,
+        );
+        state.bootSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
+        writeState(runDir, state);
+        log(`VM up in ${state.bootSeconds} s (systemd: ${status.trim()})`);
+        return new BootedVm(runDir, state, qemu.running);
+      } catch (error) {
+        // qemu could not bind the port we picked (another process took it meanwhile): next port.
+        const portLost = !qemu.running() && /host forwarding/i.test(tail(paths.qemuLog, 5));
+        if (portLost && attempt < PORT_ATTEMPTS) {
+          log(`port ${port} was taken before qemu bound it; trying another`);
+          continue;
+        }
+        throw new Error(
+          `${(error as Error).message}\nqemu log:\n${tail(paths.qemuLog, 5)}\nconsole (last lines):\n${tail(paths.consoleLog, 15)}`,
+          { cause: error },
+        );
+      }
+    }
+  } catch (error) {
+    const pid = readState(runDir)?.pid;
+    if (pid !== undefined) destroyBootSync({ pid, overlayFile: paths.overlayFile, runDir });
+    else rmSync(runDir, { recursive: true, force: true });
+    forgetOnExit(runDir);
+    throw error;
+  }
+}
+
+/** The VM a persistent boot left running in `runDir` (scripts/vm.mjs start). */
+export function attachVm(runDir: string): DebianVm {
+  const dir = resolve(runDir);
+  const state = readState(dir);
+  if (!state) throw new Error(`no VM state in ${dir} (start one with: node scripts/vm.mjs start)`);
+  return new BootedVm(dir, state, () => isQemuOf(state.pid, state.overlayFile));
+}
