@@ -20,7 +20,7 @@ const started = Date.now();
 const count = Number(process.env.NFDEBUG_DEMO_HOSTS ?? 5);
 console.log(`Starting ${count} demo hosts (network namespaces with OpenSSH, on 127.0.0.1) ...`);
 const fleet = await startFleet({ count, allNetnsLogging: true });
-let status = 1;
+let status;
 try {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const out = resolve("nfdebug-runs", `demo-${stamp}`);
@@ -41,4 +41,4 @@ try {
   await fleet.stop();
   console.log(`Demo fleet stopped. Total ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
-process.exit(status);
+process.exit(status ?? 1);

@@ -15,7 +15,7 @@ export const WINDOW_ID = /^[0-9]{8}T[0-9]{6}-[0-9a-f]{4}$/;
 
 /** user@controller, reduced to characters that are safe in the host journal. */
 export function windowOwner(): string {
-  let user = "unknown";
+  let user: string;
   try {
     user = userInfo().username;
   } catch {

@@ -112,7 +112,6 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
 /** Polls (without advancing the collected position) until the condition holds or time runs out. */
 export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { kind: "until" }>): Promise<StepResult> {
   const deadline = Date.now() + step.timeoutMs;
-  let seen = 0;
   for (;;) {
     let count = 0;
     let reasonSeen = false;
@@ -125,11 +124,10 @@ export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { k
     await ctx.session.each((conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink, peek: true }), {
       keepOnFailure: true,
     });
-    seen = count;
     const enough = (step.records === undefined || count >= step.records) && (step.reasonId === undefined || reasonSeen);
     if (enough) return { ok: true, message: `condition met: ${count} record(s)` };
     if (Date.now() + step.pollMs > deadline || ctx.signal.aborted)
-      return { ok: false, message: ctx.signal.aborted ? "interrupted" : `timed out after ${step.timeoutMs / 1000}s with ${seen} record(s)` };
+      return { ok: false, message: ctx.signal.aborted ? "interrupted" : `timed out after ${step.timeoutMs / 1000}s with ${count} record(s)` };
     await waitStep(ctx, step.pollMs);
   }
 }
