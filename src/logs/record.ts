@@ -19,8 +19,10 @@ export interface LogRecord {
   proto: string | null;
   sport: number | null;
   dport: number | null;
+  /** TCP flags in the kernel's order (AE CWR ECE URG ACK PSH RST SYN FIN); IP flags are in ip_flags. */
   flags: string[];
   len: number | null;
+  /** IPv4 TTL or IPv6 HOPLIMIT. */
   ttl: number | null;
   /** TCP sequence number. */
   seq: number | null;
@@ -30,4 +32,70 @@ export interface LogRecord {
   icmp_type: number | null;
   icmp_code: number | null;
   raw: string;
+
+  // Additive fields (optional in the type so older producers stay valid; the parser always sets them).
+  /** Parameters captured from the reason text by the catalogue (index, dir, state, bound, ...). */
+  details?: Record<string, string | number> | null;
+  family?: "ipv4" | "ipv6" | null;
+  physin?: string | null;
+  physout?: string | null;
+  /** IPv4 header flags among CE, DF, MF; for IPv6, MF when the fragment header says more follow. */
+  ip_flags?: string[];
+  /** Fragment offset (IPv4 FRAG:, IPv6 fragment header), when the packet is a fragment. */
+  frag?: number | null;
+  /** IPv4 ID, or the IPv6 fragment identification. */
+  ip_id?: number | null;
+  /** IPv4 TOS or IPv6 traffic class. */
+  tos?: number | null;
+  /** UDP/UDP-Lite header length field. */
+  l4_len?: number | null;
+  /** TCP options as the kernel prints them (hex), when logged. */
+  tcp_opt?: string | null;
+  /** ICMP/ICMPv6 specifics: echo id/seq, parameter-problem pointer, redirect gateway, MTU. */
+  icmp?: IcmpDetails | null;
+  /** The packet quoted inside an ICMP error (between [ and ]); its addresses never replace the outer ones. */
+  inner?: InnerPacket | null;
+  uid?: number | null;
+  gid?: number | null;
+  /** Bytes the kernel reported for a packet too short to decode ("INCOMPLETE [n bytes]"). */
+  incomplete?: number | null;
+  /** The kernel printed TRUNCATED, or the line ends before the packet dump does. */
+  truncated?: boolean;
+  /** For kind "printk": where the message came from, when known. */
+  printk?: PrintkOrigin | null;
+}
+
+export interface IcmpDetails {
+  id?: number;
+  seq?: number;
+  parameter?: number;
+  /** ICMPv6 parameter-problem pointer (the kernel prints it in hex). */
+  pointer?: number;
+  gateway?: string;
+  mtu?: number;
+}
+
+export interface InnerPacket {
+  family: "ipv4" | "ipv6" | null;
+  src: string | null;
+  dst: string | null;
+  proto: string | null;
+  sport: number | null;
+  dport: number | null;
+  len: number | null;
+  flags: string[];
+  icmp_type: number | null;
+  icmp_code: number | null;
+  truncated: boolean;
+}
+
+export interface PrintkOrigin {
+  module: string | null;
+  func: string | null;
+  file: string | null;
+  line: number | null;
+  /** Thread id the kernel prefixed ("t" flag); null in interrupt context or when not shown. */
+  tid: number | null;
+  /** The site's format string, when the message was matched against the control file. */
+  format: string | null;
 }

@@ -1,0 +1,603 @@
+// The reasons conntrack gives for marking a packet INVALID, with stable ids.
+// Message texts are data taken from the kernel sources (net/netfilter/nf_conntrack_proto_*.c) of the
+// versions named in `kernels`; every spelling of the same check maps to one id, so counts stay
+// comparable across a fleet of mixed kernels. Matching ignores case: older kernels wrote
+// "invalid RST", "bad TCP checksum", "bad HW ICMP checksum" for today's lower-case texts.
+import { compilePrintf, type PrintfPattern } from "./printf-pattern.js";
+
+export type Protocol = "tcp" | "udp" | "udplite" | "icmp" | "icmpv6" | "sctp" | "dccp" | "gre";
+
+export const L4PROTO: Readonly<Record<Protocol, number>> = {
+  icmp: 1,
+  tcp: 6,
+  udp: 17,
+  dccp: 33,
+  gre: 47,
+  icmpv6: 58,
+  sctp: 132,
+  udplite: 136,
+};
+
+export interface ReasonFormat {
+  /** printf-style text as the kernel passes it (without the nf_ct_<proto>: prefix some protocols add). */
+  text: string;
+  /** Names for the conversions in `text`, in order; they become the record's `details`. */
+  params?: string[];
+  /** Kernel versions that print this spelling (informational). */
+  kernels: string;
+}
+
+export interface CatalogueEntry {
+  id: string;
+  protocol: Protocol;
+  formats: ReasonFormat[];
+  /** One line for reports: what the kernel checked. */
+  explanation: string;
+  /** What usually causes it. */
+  hint: string;
+}
+
+const TCP_WINDOW_HINT =
+  "Usually asymmetric routing (conntrack sees one direction only), packet loss or reordering in front of this host, " +
+  "NAT/load balancers rewriting sequence numbers, or offloads (GRO/TSO) producing segments larger than the window. " +
+  "Silent when nf_conntrack_tcp_be_liberal=1.";
+
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  // --- TCP -----------------------------------------------------------------------------------
+  {
+    id: "tcp.short",
+    protocol: "tcp",
+    formats: [{ text: "short packet", kernels: "before 4.19 (nf_ct_tcp: prefix)" }],
+    explanation: "The packet is shorter than a minimal TCP header.",
+    hint: "Truncated captures, broken middleboxes, or crafted packets.",
+  },
+  {
+    id: "tcp.truncated",
+    protocol: "tcp",
+    formats: [
+      { text: "truncated packet", kernels: "4.19+" },
+      { text: "truncated/malformed packet", kernels: "before 4.19" },
+    ],
+    explanation: "The TCP data offset points outside the packet or below 20 bytes.",
+    hint: "Malformed or truncated segments, usually crafted or damaged in transit.",
+  },
+  {
+    id: "tcp.bad_checksum",
+    protocol: "tcp",
+    formats: [
+      { text: "bad checksum", kernels: "4.19+" },
+      { text: "bad TCP checksum", kernels: "before 4.19" },
+    ],
+    explanation: "The TCP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
+    hint: "Corruption on the wire, broken NIC checksum offload, or a virtual switch that forgot to fill the checksum.",
+  },
+  {
+    id: "tcp.invalid_flags",
+    protocol: "tcp",
+    formats: [{ text: "invalid tcp flag combination", kernels: 'all ("TCP" upper-case before 4.19)' }],
+    explanation: "The TCP flags form a combination no valid segment has (e.g. SYN+RST, SYN+FIN, no flags).",
+    hint: "Port scanners (Xmas/NULL scans) or crafted packets; rarely buggy stacks.",
+  },
+  {
+    id: "tcp.invalid_new",
+    protocol: "tcp",
+    formats: [{ text: "invalid new", kernels: "5.x+ (unverified; a pr_debug before)" }],
+    explanation:
+      "A packet that would create a new connection is not a valid opening segment (e.g. a bare ACK with nf_conntrack_tcp_loose=0, or SYN+ACK).",
+    hint: "Mid-stream pickup after a conntrack flush, failover, or reboot; or tcp_loose=0 on a host that sees established flows.",
+  },
+  {
+    id: "tcp.invalid_rst",
+    protocol: "tcp",
+    formats: [{ text: "invalid rst", kernels: 'all ("RST" upper-case before 4.19)' }],
+    explanation: "A RST whose sequence number is below what the peer already acknowledged.",
+    hint: "Stale or spoofed resets, or resets from a middlebox that lost sync; see nf_conntrack_tcp_ignore_invalid_rst.",
+  },
+  {
+    id: "tcp.invalid_state",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "packet (index %d) in dir %d invalid, state %s",
+        params: ["index", "dir", "state"],
+        kernels: "5.18+",
+      },
+      { text: "invalid state", kernels: "before 5.18" },
+    ],
+    explanation:
+      "The segment type is not allowed in the connection's current state (index: 0 SYN, 1 SYN-ACK, 2 FIN, 3 ACK, 4 RST, 5 none; dir 0 original, 1 reply).",
+    hint: "Out-of-order or late segments (e.g. an ACK before the SYN-ACK was seen), conntrack state lost on one side, or asymmetric routing.",
+  },
+  {
+    id: "tcp.ignored_state",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "packet (index %d) in dir %d ignored, state %s",
+        params: ["index", "dir", "state"],
+        kernels: "5.12+",
+      },
+      { text: "invalid packet ignored in state %s", params: ["state"], kernels: "4.x–5.11" },
+      { text: "invalid packet ignored", kernels: "before 4.x" },
+    ],
+    explanation:
+      "Conntrack could not tell whether the segment is valid in this state, so it ignored it without updating state (e.g. a SYN on an established connection).",
+    hint: "Connection reuse (new SYN on a TIME_WAIT/ESTABLISHED tuple), retransmitted SYN-ACKs, or a peer that restarted.",
+  },
+  {
+    id: "tcp.challenge_ack_ignored",
+    protocol: "tcp",
+    formats: [{ text: "challenge-ack ignored", kernels: '4.4+ ("challenge-ACK" before 4.19)' }],
+    explanation:
+      "An RFC 5961 challenge ACK answering a SYN in LAST_ACK/TIME_WAIT was let through without a state change.",
+    hint: "Usually harmless: a client reusing a port while the old connection is closing.",
+  },
+  {
+    id: "tcp.seq_over_upper_bound",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "SEQ is over upper bound %u (over the window of the receiver)",
+        params: ["bound"],
+        kernels: "6.1+",
+      },
+      { text: "SEQ is over the upper bound (over the window of the receiver)", kernels: "before 6.1" },
+    ],
+    explanation: "The segment starts beyond the receiver's advertised window.",
+    hint: TCP_WINDOW_HINT,
+  },
+  {
+    id: "tcp.ack_over_upper_bound",
+    protocol: "tcp",
+    formats: [
+      { text: "ACK is over upper bound %u (ACKed data not seen yet)", params: ["bound"], kernels: "6.1+" },
+      { text: "ACK is over the upper bound (ACKed data not seen yet)", kernels: "before 6.1" },
+    ],
+    explanation: "The segment acknowledges data this host never saw being sent.",
+    hint: TCP_WINDOW_HINT,
+  },
+  {
+    id: "tcp.seq_under_lower_bound",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "SEQ is under lower bound %u (already ACKed data retransmitted)",
+        params: ["bound"],
+        kernels: "6.1+",
+      },
+      { text: "SEQ is under the lower bound (already ACKed data retransmitted)", kernels: "before 6.1" },
+    ],
+    explanation:
+      "The segment retransmits data the receiver already acknowledged, beyond the tolerated window.",
+    hint:
+      "Lost ACKs, long delays, or carrier-grade NAT mapping old connections onto new ones. " +
+      TCP_WINDOW_HINT,
+  },
+  {
+    id: "tcp.ack_under_lower_bound",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "ignored ACK under lower bound %u (possible overly delayed)",
+        params: ["bound"],
+        kernels: "6.1+",
+      },
+      { text: "ACK is under the lower bound (possible overly delayed ACK)", kernels: "before 6.1" },
+    ],
+    explanation:
+      "The segment acknowledges data far older than the current window (an overly delayed ACK); 6.1+ lets it pass without a state change.",
+    hint: "Heavy reordering or queueing delay; usually harmless on 6.1+.",
+  },
+  {
+    id: "tcp.bytes_more_than_expected",
+    protocol: "tcp",
+    formats: [{ text: "%u bytes more than expected", params: ["bytes"], kernels: "5.19+ (unverified)" }],
+    explanation:
+      "The segment carries more data than the receive window allows; conntrack accepts it and adjusts its state.",
+    hint: "Senders overshooting a shrinking window (seen with some TCP stacks and offloads); informational.",
+  },
+  {
+    id: "tcp.lower_timeout",
+    protocol: "tcp",
+    formats: [
+      {
+        text: "packet (index %d, dir %d) response for index %d lower timeout to %u",
+        params: ["index", "dir", "response_index", "timeout"],
+        kernels: "6.1+",
+      },
+    ],
+    explanation: "An unanswered segment made conntrack shorten the connection's timeout (not a drop).",
+    hint: "A peer that stopped answering (e.g. RST lost, host gone); informational.",
+  },
+  // --- UDP -----------------------------------------------------------------------------------
+  {
+    id: "udp.short",
+    protocol: "udp",
+    formats: [{ text: "short packet", kernels: "all" }],
+    explanation: "The packet is shorter than a UDP header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "udp.truncated",
+    protocol: "udp",
+    formats: [{ text: "truncated/malformed packet", kernels: "all" }],
+    explanation: "The UDP length field is larger than the packet or smaller than the header.",
+    hint: "Truncation in transit, broken tunnels/encapsulation, or crafted packets.",
+  },
+  {
+    id: "udp.bad_checksum",
+    protocol: "udp",
+    formats: [{ text: "bad checksum", kernels: "all" }],
+    explanation: "The UDP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
+    hint: "Broken checksum offload (often VXLAN/Geneve or virtio paths), corruption on the wire, or NAT bugs.",
+  },
+  // --- UDP-Lite ------------------------------------------------------------------------------
+  {
+    id: "udplite.short",
+    protocol: "udplite",
+    formats: [{ text: "short packet", kernels: "all" }],
+    explanation: "The packet is shorter than a UDP-Lite header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "udplite.invalid_coverage",
+    protocol: "udplite",
+    formats: [{ text: "invalid checksum coverage", kernels: "all" }],
+    explanation: "The UDP-Lite checksum coverage is smaller than the header or larger than the packet.",
+    hint: "Malformed or crafted packets.",
+  },
+  {
+    id: "udplite.checksum_missing",
+    protocol: "udplite",
+    formats: [{ text: "checksum missing", kernels: "all" }],
+    explanation: "UDP-Lite requires a checksum and the packet has none.",
+    hint: "Broken senders or crafted packets.",
+  },
+  {
+    id: "udplite.bad_checksum",
+    protocol: "udplite",
+    formats: [{ text: "bad checksum", kernels: "all" }],
+    explanation: "The UDP-Lite checksum is wrong.",
+    hint: "Corruption on the wire or broken offload.",
+  },
+  // --- ICMP ----------------------------------------------------------------------------------
+  {
+    id: "icmp.short",
+    protocol: "icmp",
+    formats: [{ text: "short packet", kernels: "all" }],
+    explanation: "The packet is shorter than an ICMP header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "icmp.bad_checksum",
+    protocol: "icmp",
+    formats: [{ text: "bad hw icmp checksum", kernels: 'all ("bad HW ICMP checksum" before 4.19)' }],
+    explanation: "The ICMP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
+    hint: "Corruption, broken offload, or crafted packets.",
+  },
+  {
+    id: "icmp.invalid_type",
+    protocol: "icmp",
+    formats: [{ text: "invalid icmp type", kernels: 'all ("ICMP" upper-case before 4.19)' }],
+    explanation: "The ICMP type is not one the kernel knows (above 18, or deprecated types on 5.19+).",
+    hint: "Scanners or crafted packets.",
+  },
+  {
+    id: "icmp.outer_inner_mismatch",
+    protocol: "icmp",
+    formats: [{ text: "outer daddr %pI4 != inner %pI4", params: ["outer", "inner"], kernels: "5.1+" }],
+    explanation:
+      "An ICMP error's destination differs from the source of the packet it quotes, so it cannot belong to that connection.",
+    hint: "Spoofed ICMP errors, or NAT/routing that rewrote the outer header without the quoted one.",
+  },
+  // --- ICMPv6 --------------------------------------------------------------------------------
+  {
+    id: "icmpv6.short",
+    protocol: "icmpv6",
+    formats: [{ text: "short packet", kernels: "all" }],
+    explanation: "The packet is shorter than an ICMPv6 header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "icmpv6.bad_checksum",
+    protocol: "icmpv6",
+    formats: [{ text: "ICMPv6 checksum failed", kernels: "all" }],
+    explanation: "The ICMPv6 checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
+    hint: "Corruption, broken offload, or crafted packets.",
+  },
+  {
+    id: "icmpv6.short_redirect",
+    protocol: "icmpv6",
+    formats: [{ text: "short redirect", kernels: "6.2+" }],
+    explanation: "A Redirect message is too short to hold its fixed part.",
+    hint: "Crafted or truncated Neighbor Discovery traffic.",
+  },
+  {
+    id: "icmpv6.invalid_redirect",
+    protocol: "icmpv6",
+    formats: [{ text: "invalid saddr or hoplimit for redirect", kernels: "6.2+" }],
+    explanation:
+      "A Redirect does not come from a link-local address with hop limit 255, as RFC 4861 requires.",
+    hint: "Spoofed or forwarded Neighbor Discovery messages.",
+  },
+  {
+    id: "icmpv6.redirect_without_options",
+    protocol: "icmpv6",
+    formats: [{ text: "redirect without options", kernels: "6.2+" }],
+    explanation: "A Redirect carries no (or an empty) option after its fixed part.",
+    hint: "Crafted or truncated Neighbor Discovery traffic.",
+  },
+  {
+    id: "icmpv6.outer_inner_mismatch",
+    protocol: "icmpv6",
+    formats: [{ text: "outer daddr %pI6 != inner %pI6", params: ["outer", "inner"], kernels: "5.1+" }],
+    explanation: "An ICMPv6 error's destination differs from the source of the packet it quotes.",
+    hint: "Spoofed ICMPv6 errors, or NAT that rewrote only the outer header.",
+  },
+  // --- SCTP (messages carry their own "nf_ct_sctp: " prefix) --------------------------------
+  {
+    id: "sctp.short",
+    protocol: "sctp",
+    formats: [{ text: "short packet", kernels: "all (nf_ct_sctp: prefix)" }],
+    explanation: "The packet is shorter than an SCTP common header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "sctp.header",
+    protocol: "sctp",
+    formats: [{ text: "failed to read header", kernels: "all (nf_ct_sctp: prefix)" }],
+    explanation: "The SCTP header could not be made writable for the CRC check.",
+    hint: "Memory pressure or malformed packets; rare.",
+  },
+  {
+    id: "sctp.bad_crc",
+    protocol: "sctp",
+    formats: [{ text: "bad CRC", kernels: "all (nf_ct_sctp: prefix)" }],
+    explanation: "The SCTP CRC32c checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
+    hint: "Broken CRC offload (common with SCTP over tunnels or virtio), or corruption.",
+  },
+  {
+    id: "sctp.basic_checks",
+    protocol: "sctp",
+    formats: [
+      {
+        text: "%s failed. chunk num %d, type %d, len %d flag %d",
+        params: ["check", "chunk", "type", "len", "flag"],
+        kernels: "6.3+ (a pr_debug before)",
+      },
+    ],
+    explanation:
+      "The chunk list is malformed: a chunk of length 0, or INIT/INIT-ACK/SHUTDOWN-COMPLETE/COOKIE chunks that are not alone or not first (len is printed in network byte order).",
+    hint: "Crafted or corrupted SCTP packets, or a broken SCTP stack or middlebox.",
+  },
+  {
+    id: "sctp.vtag",
+    protocol: "sctp",
+    formats: [
+      {
+        text: "verification tag check failed %x vs %x for dir %d",
+        params: ["vtag", "expected", "dir"],
+        kernels: "6.3+",
+      },
+      {
+        text: "verification tag check failed %x vs (%x: dir %d) and (%x: dir %d)",
+        params: ["vtag", "expected", "dir", "expected_other", "other_dir"],
+        kernels: "later 6.x (unverified)",
+      },
+    ],
+    explanation: "The packet's verification tag does not match the association's.",
+    hint: "Stale packets of an old association, multi-homing paths conntrack did not see set up, or spoofing.",
+  },
+  {
+    id: "sctp.invalid_state",
+    protocol: "sctp",
+    formats: [
+      {
+        text: "Invalid, old_state %d, dir %d, type %d",
+        params: ["old_state", "dir", "type"],
+        kernels: "6.3+ (a pr_debug before)",
+      },
+    ],
+    explanation: "The chunk type is not allowed in the association's current state.",
+    hint: "Out-of-order chunks, lost conntrack state, or asymmetric paths.",
+  },
+  // --- DCCP (removed in 6.17; messages carry "nf_ct_dccp: " in the error path) --------------
+  {
+    id: "dccp.short",
+    protocol: "dccp",
+    formats: [{ text: "short packet", kernels: "before 6.17" }],
+    explanation: "The packet is shorter than a DCCP header.",
+    hint: "Truncated or crafted packets.",
+  },
+  {
+    id: "dccp.truncated",
+    protocol: "dccp",
+    formats: [{ text: "truncated/malformed packet", kernels: "before 6.17" }],
+    explanation: "The DCCP data offset is outside the packet.",
+    hint: "Malformed or crafted packets.",
+  },
+  {
+    id: "dccp.bad_checksum_coverage",
+    protocol: "dccp",
+    formats: [{ text: "bad checksum coverage", kernels: "before 6.17" }],
+    explanation: "The DCCP checksum coverage is larger than the packet.",
+    hint: "Malformed or crafted packets.",
+  },
+  {
+    id: "dccp.bad_checksum",
+    protocol: "dccp",
+    formats: [{ text: "bad checksum", kernels: "before 6.17" }],
+    explanation: "The DCCP checksum is wrong.",
+    hint: "Corruption or broken offload.",
+  },
+  {
+    id: "dccp.reserved_type",
+    protocol: "dccp",
+    formats: [{ text: "reserved packet type", kernels: "before 6.17" }],
+    explanation: "The DCCP packet type is reserved.",
+    hint: "Crafted packets.",
+  },
+  {
+    id: "dccp.no_pickup",
+    protocol: "dccp",
+    formats: [{ text: "not picking up existing connection", kernels: "before 6.17" }],
+    explanation:
+      "A mid-connection packet arrived without a tracked connection and nf_conntrack_dccp_loose=0.",
+    hint: "Conntrack state lost (flush, failover) with loose pickup disabled.",
+  },
+  {
+    id: "dccp.invalid_state_transition",
+    protocol: "dccp",
+    formats: [{ text: "invalid state transition", kernels: "before 6.17" }],
+    explanation: "The DCCP packet type is not allowed in the connection's state.",
+    hint: "Out-of-order packets or lost state.",
+  },
+  {
+    id: "dccp.invalid_packet",
+    protocol: "dccp",
+    formats: [
+      { text: "invalid packet", kernels: "before 6.x" },
+      { text: "invalid packet ignored", kernels: "6.x before 6.17" },
+    ],
+    explanation: "The DCCP packet was ignored as invalid in the connection's state.",
+    hint: "Out-of-order packets or lost state.",
+  },
+  // GRE (47): the kernel's GRE tracker has no log_invalid call sites, so there is nothing to catalogue.
+];
+
+export interface ReasonMatch {
+  id: string;
+  /** Captured parameters (index, dir, state, bound, ...), or null when the format has none. */
+  details: Record<string, string | number> | null;
+}
+
+export const UNKNOWN_REASON: ReasonMatch = Object.freeze({ id: "unknown", details: null });
+
+interface CompiledFormat {
+  entry: CatalogueEntry;
+  params: string[];
+  pattern: PrintfPattern;
+  /** The lower-cased literal text before the first conversion: a cheap test before the regex. */
+  prefix: string;
+  /** False for formats with %u/%x values (bounds, byte counts, tags): nearly every text differs. */
+  memoize: boolean;
+}
+
+interface ProtocolTable {
+  /** Formats without conversions, by their text as written and lower-cased. */
+  exact: Map<string, ReasonMatch>;
+  patterns: CompiledFormat[];
+  /** Memo of recent lookups: reasons repeat a lot on a busy host. */
+  memo: Map<string, ReasonMatch>;
+}
+
+const MEMO_LIMIT = 4096;
+const tables = new Map<number, ProtocolTable>();
+const byId = new Map<string, CatalogueEntry>();
+
+for (const entry of CATALOGUE) {
+  byId.set(entry.id, entry);
+  const l4 = L4PROTO[entry.protocol];
+  let table = tables.get(l4);
+  if (!table) {
+    table = { exact: new Map(), patterns: [], memo: new Map() };
+    tables.set(l4, table);
+  }
+  for (const format of entry.formats) {
+    if (format.text.includes("%")) {
+      table.patterns.push({
+        entry,
+        params: format.params ?? [],
+        pattern: compilePrintf(format.text, { strings: "word", ignoreCase: true }),
+        prefix: format.text.slice(0, format.text.indexOf("%")).toLowerCase(),
+        memoize: !/%[ux]/.test(format.text),
+      });
+    } else {
+      const match = Object.freeze({ id: entry.id, details: null });
+      table.exact.set(format.text, match);
+      table.exact.set(format.text.toLowerCase(), match);
+    }
+  }
+}
+
+export function catalogueEntry(id: string): CatalogueEntry | undefined {
+  return byId.get(id);
+}
+
+/** Protocol name for an L4 protocol number, when the catalogue knows it. */
+export function protocolName(l4proto: number): Protocol | undefined {
+  for (const [name, number] of Object.entries(L4PROTO)) if (number === l4proto) return name as Protocol;
+  return undefined;
+}
+
+// "nf_ct_sctp: bad CRC", "nf_ct_dccp: short packet": some protocols name themselves in the reason.
+function withoutProtocolTag(reason: string): string {
+  if (!reason.startsWith("nf_ct_")) return reason;
+  const colon = reason.indexOf(": ");
+  return colon > 0 && colon < 20 ? reason.slice(colon + 2) : reason;
+}
+
+/** Does `text` start with `prefix` (lower-case), ignoring case, without allocating? */
+function startsWithIgnoringCase(text: string, prefix: string): boolean {
+  if (text.length < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== prefix.charCodeAt(k) && (c < 65 || c > 90 || c + 32 !== prefix.charCodeAt(k))) return false;
+  }
+  return true;
+}
+
+// Set by lookup: whether its result may be memoised (module state, not an object per line).
+let lookupMemoizable = true;
+
+function lookup(table: ProtocolTable, text: string): ReasonMatch | undefined {
+  lookupMemoizable = true;
+  // Today's spellings match as written; formats with numbers go before the lower-cased lookup
+  // (older kernels' capitals), which costs a copy of the text.
+  const exact = table.exact.get(text);
+  if (exact) return exact;
+  for (const compiled of table.patterns) {
+    if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
+    const m = compiled.pattern.regex.exec(text);
+    if (!m) continue;
+    const details: Record<string, string | number> = {};
+    const { params } = compiled;
+    for (let k = 0; k < params.length; k++) {
+      details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
+    }
+    lookupMemoizable = compiled.memoize;
+    const match = { id: compiled.entry.id, details: params.length > 0 ? details : null };
+    // Memoised results are handed to every record with this text: frozen, so none can change them.
+    if (compiled.memoize) {
+      Object.freeze(details);
+      Object.freeze(match);
+    }
+    return match;
+  }
+  return table.exact.get(text.toLowerCase());
+}
+
+/**
+ * Map a reason text (as printed between "nf_ct_proto_N: " and " IN=") to its catalogue id.
+ * `l4proto` narrows the search ("short packet" exists for several protocols); with null every
+ * protocol is tried. Unmatched texts give UNKNOWN_REASON.
+ */
+export function classifyReason(l4proto: number | null, reason: string): ReasonMatch {
+  const text = withoutProtocolTag(reason.trim());
+  if (l4proto === null) {
+    for (const table of tables.values()) {
+      const found = lookup(table, text);
+      if (found) return found;
+    }
+    return UNKNOWN_REASON;
+  }
+  const table = tables.get(l4proto);
+  if (!table) return UNKNOWN_REASON;
+  const memo = table.memo.get(text);
+  if (memo) return memo;
+  const match = lookup(table, text) ?? UNKNOWN_REASON;
+  if (!lookupMemoizable) return match;
+  if (table.memo.size >= MEMO_LIMIT) table.memo.clear();
+  table.memo.set(text, match);
+  return match;
+}

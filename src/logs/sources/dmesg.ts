@@ -1,0 +1,151 @@
+// dmesg (util-linux or busybox): `dmesg -r` prints "<prio>[ seconds.micros] message". There are no
+// sequence numbers, so the position is the kernel timestamp of the last record read plus how many
+// records with exactly that timestamp were read. When the oldest record left is newer than the
+// saved position, the ring buffer wrapped and an unknown number of records may be missing.
+import {
+  CLOCK_HEADER,
+  checkBootId,
+  checkInteger,
+  containsFilter,
+  monotonicToIso,
+  parseClock,
+  splitFrame,
+  type HostClock,
+} from "./framing.js";
+import type { DmesgPosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
+
+const USEC = 1_000_000;
+
+/** "447.891443" ↔ 447891443 µs, without ever printing large numbers from awk. */
+function splitUsec(usec: number): [number, string] {
+  return [Math.floor(usec / USEC), String(usec % USEC).padStart(6, "0")];
+}
+
+function script(from: DmesgPosition | null, options: ReadOptions, records: boolean): string {
+  const usec = from ? checkInteger(from.usec, "dmesg timestamp") : -1;
+  const same = from ? checkInteger(from.same, "dmesg same-timestamp count", 0) : 0;
+  const boot = from ? checkBootId(from.boot_id) : "";
+  const [fromSec, fromMicro] = usec < 0 ? [-1, "0"] : splitUsec(usec);
+  let until = "";
+  if (options.until?.source === "dmesg") {
+    const [s, m] = splitUsec(checkInteger(options.until.usec, "dmesg end timestamp", 0));
+    until = `${s} ${m} ${checkInteger(options.until.same, "dmesg end count", 0)}`;
+  }
+  const filter = containsFilter(options.contains);
+  return `# nfdebug: kernel records from dmesg after ${fromSec}.${fromMicro} (+${same})
+${CLOCK_HEADER}
+nfd_sec=${fromSec}
+nfd_micro=${fromMicro}
+nfd_same=${same}
+nfd_saved_boot='${boot}'
+if [ -n "$nfd_saved_boot" ] && [ "$nfd_boot" != "$nfd_saved_boot" ]; then
+  printf 'E\\tboot_changed\\t%s\\n' "$nfd_saved_boot"
+  nfd_sec=-1; nfd_micro=0; nfd_same=0
+fi
+{ dmesg -r 2>/dev/null; printf 'X\\t%s\\n' "$?"; } | ${filter.env}awk -v fsec="$nfd_sec" -v fmicro="$nfd_micro" -v fsame="$nfd_same" -v until='${until}' -v records=${records ? 1 : 0} '
+BEGIN {
+  from = fsec * 1000000 + fmicro
+  split(until, u, " "); ulimit = (until == "") ? -1 : u[1] * 1000000 + u[2]
+  first = 1; lsec = fsec; lmicro = fmicro; lsame = fsame; seen = 0
+}
+/^X\\t/ { if (substr($0, 3) != "0") print "E\\tdmesg_failed\\t" substr($0, 3); next }
+substr($0, 1, 1) != "<" { next }
+{
+  gt = index($0, ">"); rest = substr($0, gt + 1)
+  if (substr(rest, 1, 1) != "[") next
+  rb = index(rest, "]"); ts = substr(rest, 2, rb - 2); gsub(/ /, "", ts)
+  split(ts, t, "."); sec = t[1]; micro = t[2]; now = sec * 1000000 + micro
+  if (first) { first = 0; if (fsec >= 0 && now > from) print "E\\twrapped\\t" ts }
+  if (now < from) next
+  if (now == from) { seen++; if (seen <= fsame) next }
+  if (ulimit >= 0 && (now > ulimit || (now == ulimit && useen >= u[3]))) next
+  if (ulimit >= 0 && now == ulimit) useen++
+  if (now == lsec * 1000000 + lmicro) lsame++; else { lsec = sec; lmicro = micro; lsame = 1 }
+  if (records && ${filter.condition}) print "R\\t" $0
+}
+END { printf "P\\t%s\\t%s\\t%s\\n", lsec, lmicro, lsame }'
+`;
+}
+
+export function dmesgReadScript(from: DmesgPosition | null, options: ReadOptions = {}): string {
+  return script(from, options, true);
+}
+
+export function dmesgPositionScript(): string {
+  return script(null, {}, false);
+}
+
+export class DmesgOutputParser implements SourceOutputParser {
+  private clock: HostClock | null = null;
+  private position: DmesgPosition | null = null;
+  private lost: number | null = 0;
+  private readonly warnings: string[] = [];
+  private items = 0;
+
+  constructor(private readonly from: DmesgPosition | null) {}
+
+  push(line: string): SourceItem | null {
+    const frame = splitFrame(line);
+    if (!frame) return null;
+    const f = frame.fields;
+    switch (frame.tag) {
+      case "R":
+        return this.record(line.slice(2));
+      case "H":
+        this.clock = parseClock(f);
+        return null;
+      case "E":
+        if (f[0] === "wrapped") {
+          this.lost = null;
+          this.warnings.push(
+            `the kernel ring buffer wrapped: the oldest record left is from ${f[1]} s after boot, later than the saved position; an unknown number of records may be missing`,
+          );
+        } else if (f[0] === "boot_changed") {
+          this.lost = null;
+          this.warnings.push(
+            `the host rebooted since the saved position (boot ${f[1]}); reading the current boot's records from the start`,
+          );
+        } else {
+          this.warnings.push(`dmesg failed (exit status ${f[1]})`);
+        }
+        return null;
+      case "P": {
+        const sec = Number(f[0]);
+        this.position = {
+          source: "dmesg",
+          boot_id: this.clock?.bootId ?? this.from?.boot_id ?? "",
+          usec: sec < 0 ? -1 : sec * USEC + Number(f[1]),
+          same: Number(f[2]),
+        };
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private record(record: string): SourceItem | null {
+    const gt = record.indexOf(">");
+    const rb = record.indexOf("]", gt);
+    if (gt < 0 || rb < 0) return null;
+    const prio = Number(record.slice(1, gt));
+    const ts = record.slice(gt + 2, rb).trim();
+    const [sec, micro = "0"] = ts.split(".");
+    const usec = Number(sec) * USEC + Number(micro.padEnd(6, "0").slice(0, 6));
+    this.items++;
+    return {
+      pos: ts,
+      time: monotonicToIso(this.clock, usec),
+      message: record.slice(rb + 2),
+      priority: Number.isInteger(prio) ? prio & 7 : null,
+      facility: Number.isInteger(prio) ? prio >> 3 : null,
+    };
+  }
+
+  finish(): ReadOutcome {
+    if (!this.position || !Number.isFinite(this.position.usec)) {
+      throw new Error("the dmesg reader's output is incomplete (no position line)");
+    }
+    return { position: this.position, lost: this.lost, warnings: this.warnings, items: this.items };
+  }
+}

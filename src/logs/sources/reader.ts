@@ -1,0 +1,79 @@
+// One entry point over the four sources: the snippet that marks a window's start, the snippet that
+// reads after a position, and the parser for either's output.
+import type { DetectedSource } from "./detect.js";
+import { DmesgOutputParser, dmesgPositionScript, dmesgReadScript } from "./dmesg.js";
+import { JournaldOutputParser, journaldPositionScript, journaldReadScript } from "./journald.js";
+import { KmsgOutputParser, kmsgPositionScript, kmsgReadScript } from "./kmsg.js";
+import { FileOutputParser, filePositionScript, fileReadScript } from "./syslog-file.js";
+import type { LogPosition, ReadOptions, SourceOutputParser } from "./types.js";
+
+/** Snippet printing the current end of the source's log: where a window starts. */
+export function startPositionScript(source: DetectedSource): string {
+  switch (source.kind) {
+    case "journald":
+      return journaldPositionScript();
+    case "kmsg":
+      return kmsgPositionScript();
+    case "dmesg":
+      return dmesgPositionScript();
+    case "file":
+      if (!source.detail) throw new Error("a file source needs its path");
+      return filePositionScript(source.detail);
+  }
+}
+
+/** Parser for startPositionScript's output; its finish().position is the window's start. */
+export function startPositionParser(source: DetectedSource): SourceOutputParser {
+  switch (source.kind) {
+    case "journald":
+      return new JournaldOutputParser(null, { positionOnly: true });
+    case "kmsg":
+      return new KmsgOutputParser(null);
+    case "dmesg":
+      return new DmesgOutputParser(null);
+    case "file":
+      return new FileOutputParser({ source: "file", path: source.detail ?? "", inode: -1, offset: 0 });
+  }
+}
+
+/** Snippet printing the messages after `from` (up to options.until) and the new position. */
+export function readScript(from: LogPosition, options: ReadOptions = {}): string {
+  switch (from.source) {
+    case "journald":
+      return journaldReadScript(from, options);
+    case "kmsg":
+      return kmsgReadScript(from, options);
+    case "dmesg":
+      return dmesgReadScript(from, options);
+    case "file":
+      return fileReadScript(from, options);
+  }
+}
+
+/** Parser for readScript(from, options)'s output. */
+export function readParser(from: LogPosition, options: ReadOptions = {}): SourceOutputParser {
+  switch (from.source) {
+    case "journald":
+      return new JournaldOutputParser(from, options);
+    case "kmsg":
+      return new KmsgOutputParser(from);
+    case "dmesg":
+      return new DmesgOutputParser(from);
+    case "file":
+      return new FileOutputParser(from);
+  }
+}
+
+/** A position in words, for warnings and reports. */
+export function describePosition(position: LogPosition): string {
+  switch (position.source) {
+    case "journald":
+      return position.cursor ?? "start of boot";
+    case "kmsg":
+      return `kmsg seq ${position.seq}`;
+    case "dmesg":
+      return `dmesg ${(position.usec / 1e6).toFixed(6)} s (+${position.same})`;
+    case "file":
+      return `${position.path} byte ${position.offset} (inode ${position.inode})`;
+  }
+}

@@ -1,0 +1,133 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  countersScript,
+  counterDeltas,
+  listsNote,
+  parseConntrackC,
+  parseConntrackListCount,
+  parseConntrackS,
+  parseConntrackStat,
+  parseCounters,
+} from "../../../src/logs/counters.js";
+import { readFixture } from "./corpus.js";
+import { runSh } from "./sources/run-script.js";
+
+test("the real 6.18 statistics file: columns by header name, hex values, summed over CPUs", () => {
+  const stat = parseConntrackStat(readFixture("proc-net-stat-nf_conntrack-6.18.txt"));
+  assert.deepEqual(stat.columns, [
+    "entries",
+    "clashres",
+    "found",
+    "new",
+    "invalid",
+    "ignore",
+    "delete",
+    "chainlength",
+    "insert",
+    "insert_failed",
+    "drop",
+    "early_drop",
+    "icmp_error",
+    "expect_new",
+    "expect_create",
+    "expect_delete",
+    "search_restart",
+  ]);
+  assert.equal(stat.perCpu.length, 2);
+  assert.deepEqual([stat.perCpu[0].invalid, stat.perCpu[1].invalid], [0x07, 0x11]);
+  assert.equal(stat.totals.invalid, 24);
+  assert.equal(stat.totals.icmp_error, 19);
+  assert.equal(stat.totals.entries, 4, "entries is the namespace's count on every row, not a per-CPU value");
+});
+
+test("an older kernel's header (searched, delete_list) parses by name too", () => {
+  const old = [
+    "entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart",
+    "0000002a  00000000 00000010 00000005 0000000f 00000000 00000003 00000003 00000005 00000001 00000000 00000000 00000002  00000000 00000000 00000000 00000004",
+    "0000002a  00000000 00000001 00000002 00000001 00000000 00000000 00000000 00000002 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000",
+  ].join("\n");
+  const s = parseConntrackStat(old);
+  assert.deepEqual(
+    [
+      s.totals.entries,
+      s.totals.invalid,
+      s.totals.insert_failed,
+      s.totals.search_restart,
+      s.totals.delete_list,
+    ],
+    [42, 16, 1, 4, 3],
+  );
+  assert.throws(() => parseConntrackStat("entries invalid\n0000zz 1\n"), /unexpected row/);
+});
+
+test("conntrack -S, -C and list counts", () => {
+  const after = readFixture("counters-6.18-after.txt");
+  const s = parseConntrackS(
+    after
+      .split("\n")
+      .filter((l) => l.startsWith("conntrack_S\t"))
+      .map((l) => l.slice(12))
+      .join("\n"),
+  );
+  assert.deepEqual(
+    [s.cpus, s.totals.invalid, s.totals.icmp_error, s.totals.clashres, s.totals.chainlength],
+    [2, 24, 19, 0, 0],
+  );
+  assert.equal(parseConntrackC("4\n"), 4);
+  assert.equal(parseConntrackC("conntrack v1.4.7 (conntrack-tools): error\n"), null);
+  assert.equal(
+    parseConntrackListCount("conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.\n"),
+    3,
+  );
+  assert.equal(
+    parseConntrackListCount(
+      "tcp      6 10 CLOSE src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [UNREPLIED] mark=0 use=1\nudp      17 29 src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 mark=0 use=1\n",
+    ),
+    2,
+  );
+});
+
+test("deltas over the recorded window match what the namespace's counters say", () => {
+  const before = parseCounters(readFixture("counters-6.18-before.txt"));
+  const after = parseCounters(readFixture("counters-6.18-after.txt"));
+  assert.deepEqual(
+    [before.count, after.count, after.max, after.conntrackCount, after.unconfirmed, after.dying],
+    [1, 4, 262144, 4, 0, 0],
+  );
+  const d = counterDeltas(before, after);
+  assert.equal(d.deltas.invalid, 24);
+  assert.equal(d.deltas.icmp_error, 19);
+  assert.equal(d.deltas.insert_failed, 0);
+  assert.equal(d.deltas.search_restart, 0);
+  assert.ok(!("entries" in d.deltas));
+  assert.deepEqual(d.count, { before: 1, after: 4 });
+  assert.match(d.notes.join("\n"), /6\.18.* keeps no unconfirmed and dying lists/);
+});
+
+test("a counter that went down is reported, not turned into a negative delta", () => {
+  const before = parseCounters(readFixture("counters-6.18-after.txt"));
+  const after = parseCounters(readFixture("counters-6.18-before.txt"));
+  const d = counterDeltas(before, after);
+  assert.equal(d.deltas.invalid, null);
+  assert.match(d.notes.join("\n"), /invalid went down/);
+});
+
+test("the 5.19 boundary for the lists note", () => {
+  assert.equal(listsNote("5.15.0-91-generic"), null);
+  assert.match(listsNote("5.19.0") ?? "", /5\.19\+/);
+  assert.match(listsNote("6.1.0-27-amd64") ?? "", /6\.1\.0-27-amd64/);
+  assert.equal(listsNote(null), null);
+});
+
+test("the counters snippet on this machine (initial namespace) parses", () => {
+  const snapshot = parseCounters(runSh(countersScript()));
+  assert.match(snapshot.kernel ?? "", /^6\.18\./);
+  assert.ok(snapshot.stat && snapshot.stat.perCpu.length >= 1);
+  assert.equal(typeof snapshot.count, "number");
+  assert.ok((snapshot.max ?? 0) > 0);
+  assert.equal(snapshot.conntrackCount, snapshot.count, "conntrack -C agrees with nf_conntrack_count");
+  assert.ok(snapshot.conntrackStats && "invalid" in snapshot.conntrackStats);
+  assert.equal(snapshot.unconfirmed, 0);
+  assert.throws(() => parseCounters("kernel\t6.18\n"), /incomplete/);
+});
