@@ -20,7 +20,15 @@ export class HostsFailed extends Error {
   }
 }
 
+/** Raised by a command that the user interrupted and that cleaned up: the output is already printed. */
+export class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+  }
+}
+
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof Interrupted) return EXIT.interrupted;
   if (err instanceof InputError) return EXIT.input;
   if (err instanceof HostsFailed) return EXIT.hostsFailed;
   if (err instanceof HostError) return EXIT.hostsFailed;
@@ -34,7 +42,7 @@ function isCommanderError(err: unknown): err is { code: string; exitCode: number
 
 /** What to print on stderr for an error that reached the top. */
 export function messageFor(err: unknown): string | undefined {
-  if (err instanceof HostsFailed || isCommanderError(err)) return undefined;
+  if (err instanceof HostsFailed || err instanceof Interrupted || isCommanderError(err)) return undefined;
   if (err instanceof InputError) return err.message;
   if (err instanceof HostError) return `${err.host}: ${err.kind}: ${err.message}`;
   return `internal error: ${errorMessage(err)}${err instanceof Error && err.stack ? `\n${err.stack}` : ""}`;

@@ -5,7 +5,7 @@ import type { HostFacts } from "../facts/types.js";
 import { renderStep, sysctlName, type Change } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
-import { call, applyScript } from "./host/scripts.js";
+import { call, applyScript, ownerArg, secondsArg, windowArg } from "./host/scripts.js";
 import { hostLines } from "./hostOutput.js";
 import { planHost, type HostPlan } from "./plan.js";
 import type { HostOutcome } from "./result.js";
@@ -26,7 +26,7 @@ export interface ApplyRequest {
 
 export function renderApply(req: ApplyRequest, plan: HostPlan, logSource: DetectedSource | null = null): string {
   return applyScript([
-    call("nfd_begin", req.window, req.owner, req.profile.name, req.windowSeconds),
+    call("nfd_begin", windowArg(req.window), ownerArg(req.owner), req.profile.name, secondsArg(req.windowSeconds)),
     ...windowMarkLines(logSource),
     ...plan.steps.map(renderStep),
     ...(req.extraLines ?? []),
@@ -40,6 +40,14 @@ function iso(epochSeconds: number): string {
 export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
   const host = conn.host.name;
   const facts: HostFacts = await readFacts(conn, req.profile, req.timeoutMs);
+  // Without root the journal directory cannot even be created; say why instead of "locked".
+  if (facts.uid !== 0) {
+    throw new HostError(
+      "become",
+      host,
+      `logged in as ${conn.host.user} (uid ${facts.uid}), not root, and become is off: set become: true in the inventory (or --become) to use sudo -n, or log in as root`,
+    );
+  }
   const plan = planHost(req.profile, facts);
   if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
   const open = facts.window;

@@ -6,9 +6,8 @@ import { HostError } from "../errors.js";
 import { parsePrintkSite } from "../facts/parse.js";
 import type { PrintkSite } from "../facts/types.js";
 import { counterDeltas, parseCounters, type CounterDeltas } from "../logs/counters.js";
-import { parseLogLine } from "../logs/parse.js";
-import { createKernelMessageClassifier, parsePrintkLine } from "../logs/printk.js";
-import type { LogRecord } from "../logs/record.js";
+import { collectLines } from "../logs/collect-lines.js";
+import { createKernelMessageClassifier } from "../logs/printk.js";
 import { readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
 import type { LogPosition } from "../logs/sources/types.js";
 import type { SourceKind } from "../logs/sources/types.js";
@@ -17,42 +16,10 @@ import type { Connection } from "../transport/types.js";
 import { countersScript } from "../logs/counters.js";
 import { hostLibrary } from "./host/scripts.js";
 import type { HostOutcome } from "./result.js";
+import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
 
-export interface CollectSink {
-  /**
-   * `kernel` identifies the kernel log the line came from ("<boot id>/<source>") when the source
-   * is kernel-wide: hosts that are namespaces or containers of one machine share it.
-   */
-  record(record: LogRecord, raw: string, kernel?: string): void;
-}
-
-export function sharedKernelNote(duplicates: number): string {
-  return `some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
-}
-
-/**
- * Namespaces and containers on one machine share one kernel log: every host there sees every
- * line. Keep each line once per kernel (the first host to deliver it gets it), and say so.
- */
-export function sharedKernelFilter(sink: CollectSink): CollectSink & { duplicates: number } {
-  const seen = new Set<string>();
-  const filter = {
-    duplicates: 0,
-    record(record: LogRecord, raw: string, kernel?: string) {
-      if (kernel && record.log_pos !== undefined) {
-        const key = `${kernel}:${record.log_pos}`;
-        if (seen.has(key)) {
-          filter.duplicates++;
-          return;
-        }
-        seen.add(key);
-      }
-      sink.record(record, raw, kernel);
-    },
-  };
-  return filter;
-}
+export { sharedKernelFilter, sharedKernelNote, type CollectSink } from "./sharedKernel.js";
 
 export interface CollectRequest {
   window?: string;
@@ -170,26 +137,20 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   const until = positionFrom(marks.files, "end.out", kind as SourceKind, detail) ?? undefined;
 
   const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "").split("\n").flatMap((l) => parsePrintkSite(l) ?? []);
-  const classify = createKernelMessageClassifier(sites);
-  const parser = readParser(from, { until });
   const kernel = from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
+  // Records this host delivered (a line of a shared kernel log counts for the first host only).
   let count = 0;
-  const result = await conn.runScript(readScript(from, { until }), {
-    timeoutMs: req.timeoutMs,
-    onStdoutLine: (line) => {
-      const item = parser.push(line);
-      if (!item) return;
-      const cls = classify(item.message);
-      if (!cls) return;
-      const ctx = { host, time: item.time, log_pos: item.pos };
-      const record = cls.kind === "invalid" ? parseLogLine(item.message, ctx) : parsePrintkLine(item.message, ctx, cls);
-      count++;
-      req.sink.record(record, item.message, kernel);
+  const lines = collectLines(readParser(from, { until }), {
+    host,
+    classify: createKernelMessageClassifier(sites),
+    onRecord: (record, item) => {
+      if (req.sink.record(record, item.message, kernel) !== false) count++;
     },
   });
+  const result = await conn.runScript(readScript(from, { until }), { timeoutMs: req.timeoutMs, onStdoutLine: lines.onLine });
   let outcome;
   try {
-    outcome = parser.finish();
+    outcome = lines.finish();
   } catch (err) {
     throw new HostError("remote", host, `reading the kernel log failed (exit ${result.code}): ${(err as Error).message} ${result.stderr.trim()}`);
   }

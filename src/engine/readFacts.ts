@@ -11,7 +11,8 @@ import { detectSourcesScript } from "../logs/sources/detect.js";
 
 const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
 
-export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {
+/** The facts round trip's script for a profile (or for status/facts, without one). */
+export function readFactsScript(profile?: Profile): string {
   const modules = new Set(DEFAULT_MODULES);
   // The kernel release is not known yet: ask about both the name as written and its 5.13+ name.
   for (const m of profile?.modules ?? []) {
@@ -19,9 +20,11 @@ export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?:
     modules.add(realModuleName(m, "99.0"));
   }
   const args = [...[...modules].map((m) => `m:${m}`), ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : [])];
-  const result = await conn.runScript(factsScript(args, [{ name: "logsources", script: detectSourcesScript() }]), {
-    timeoutMs,
-  });
+  return factsScript(args, [{ name: "logsources", script: detectSourcesScript() }]);
+}
+
+export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {
+  const result = await conn.runScript(readFactsScript(profile), { timeoutMs });
   try {
     return parseFacts(result.stdout);
   } catch (err) {

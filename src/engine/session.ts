@@ -40,12 +40,14 @@ export class FleetSession {
   /**
    * Runs `task` on every live host (or `only` of them). A failure marks the host failed for the
    * rest of the session unless `keepOnFailure` says the phase may fail without dropping it.
+   * `alsoFailed` runs it on hosts that failed earlier too (a read-only look, such as the facts
+   * after a run); their first error stays.
    */
   async each(
     task: (conn: Connection) => Promise<HostOutcome>,
-    options: { only?: HostSpec[]; keepOnFailure?: boolean; onHostDone?: (o: HostOutcome) => void } = {},
+    options: { only?: HostSpec[]; keepOnFailure?: boolean; alsoFailed?: boolean; onHostDone?: (o: HostOutcome) => void } = {},
   ): Promise<HostOutcome[]> {
-    const hosts = (options.only ?? this.hosts).filter((h) => !this.failures.has(h.name));
+    const hosts = (options.only ?? this.hosts).filter((h) => options.alsoFailed || !this.failures.has(h.name));
     return Promise.all(
       hosts.map((host) =>
         this.limit(async () => {
@@ -55,7 +57,7 @@ export class FleetSession {
           } catch (err) {
             outcome = failedOutcome(host.name, err);
           }
-          if (!outcome.ok && !options.keepOnFailure) this.failures.set(host.name, outcome);
+          if (!outcome.ok && !options.keepOnFailure && !this.failures.has(host.name)) this.failures.set(host.name, outcome);
           options.onHostDone?.(outcome);
           return outcome;
         }),

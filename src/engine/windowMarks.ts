@@ -3,7 +3,7 @@
 //   source            "kind<TAB>detail" of the log source chosen at apply time
 //   start.out         output of the source's position snippet at apply time
 //   counters-start.out, counters-end.out   conntrack counters at both ends
-//   mark-end.sh       run by revert.sh when the window closes, writes end.out + counters-end.out
+//   mark-end.sh       run by revert.sh when the window closes (before restoring), writes end.out + counters-end.out
 //   printk.sites      "file:line func" of the dynamic-debug sites the window enabled
 //   collected.json    the position the last collect reached (written by the controller)
 import { startPositionScript } from "../logs/sources/reader.js";

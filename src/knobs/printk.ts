@@ -2,6 +2,7 @@
 // because line numbers and even functions differ between kernel builds.
 import type { HostFacts, PrintkSite } from "../facts/types.js";
 import type { PrintkSelector, Profile } from "../profile/types.js";
+import { moduleState } from "./modules.js";
 import type { KnobPlan } from "./step.js";
 
 /** The kernel prints flags in this order (lib/dynamic_debug.c opt_array). */
@@ -55,6 +56,21 @@ export function printkFactFilters(profile: Profile): string[] {
   });
 }
 
+/** Why a selector may have matched nothing: other lines of its file, or a module not loaded yet. */
+function noMatchHint(sel: PrintkSelector, facts: HostFacts): string {
+  const sameFile = sel.file === undefined ? [] : facts.printk.sites.filter((s) => selectorMatches({ file: sel.file, flags: "" }, s));
+  if (sameFile.length > 0) {
+    const lines = [...new Set(sameFile.map((s) => s.line))].sort((a, b) => a - b);
+    const shown = lines.length > 20 ? `${lines.slice(0, 20).join(", ")}, ...` : lines.join(", ");
+    return ` (its sites on this kernel are at lines ${shown} of ${sameFile[0].file})`;
+  }
+  if (!sel.module && !sel.file) return "";
+  // Selectors are resolved before apply runs, so a module the profile itself loads has no sites yet.
+  return moduleState("nf_conntrack", facts) === "absent"
+    ? " (sites of a module exist only while it is loaded, and nf_conntrack is not: load it first, e.g. with a ruleset that uses conntrack; selectors are resolved before the profile's modules load)"
+    : " (sites of a module exist only while it is loaded)";
+}
+
 // Site identity fields come from the host; they reach the apply script quoted, and must not carry
 // the journal's separators.
 const SAFE_SITE = /^[A-Za-z0-9_./:-]+$/;
@@ -74,8 +90,7 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan {
     const matched = facts.printk.sites.filter((site) => selectorMatches(sel, site));
     if (matched.length === 0) {
       plan.problems.push(
-        `printk selector "${describeSelector(sel)}" matches no dynamic-debug site on kernel ${facts.kernel}` +
-          (sel.module || sel.file ? " (sites of a module exist only while it is loaded)" : ""),
+        `printk selector "${describeSelector(sel)}" matches no dynamic-debug site on kernel ${facts.kernel}${noMatchHint(sel, facts)}`,
       );
       continue;
     }

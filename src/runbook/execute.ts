@@ -19,7 +19,7 @@ import { readBundle, writeBundle, writeReports, type ReportStep, type ReasonInfo
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
 import { applyStep, collectStep, execStep, revertStep, untilStep, waitStep, type StepContext, type StepResult } from "./stepRunners.js";
-import type { Runbook, RunbookStep } from "./types.js";
+import { commandHeadline, type Runbook, type RunbookStep } from "./types.js";
 
 export interface RunOptions {
   runbook: Runbook;
@@ -37,6 +37,8 @@ export interface RunOptions {
 
 export interface RunResult {
   outDir: string;
+  /** The window id this run opened (or tried to open) on its hosts. */
+  window: string;
   hosts: RunHost[];
   steps: ReportStep[];
   records: number;
@@ -50,7 +52,7 @@ const sha256 = async (file: string | undefined) =>
 function stepName(step: RunbookStep): string {
   switch (step.kind) {
     case "exec":
-      return `exec: ${step.command.split("\n")[0].slice(0, 60)}`;
+      return `exec: ${commandHeadline(step.command)}`;
     case "wait":
       return `wait ${step.durationMs / 1000}s`;
     default:
@@ -58,7 +60,8 @@ function stepName(step: RunbookStep): string {
   }
 }
 
-async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; timeoutMs: number }, hosts: Map<string, RunHost>) {
+/** Facts of every host; after the run also of hosts that failed a step (did they change?). */
+async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; timeoutMs: number }, hosts: Map<string, RunHost>, alsoFailed = false) {
   const facts: Record<string, unknown> = {};
   await session.each(
     async (conn) => {
@@ -68,7 +71,7 @@ async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; tim
       if (h) h.kernel = f.kernel;
       return { host: conn.host.name, ok: true, changed: false, changes: [], error: null, plan: planHost(ctx.runbook.profile, f) };
     },
-    { keepOnFailure: true },
+    { keepOnFailure: true, alsoFailed },
   );
   return facts;
 }
@@ -155,7 +158,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   } finally {
     // Revert always: after a failed step, and after Ctrl-C.
     if (!reverted) await run("revert (always)", () => revertStep(ctx));
-    const after = await snapshotFacts(session, { runbook, timeoutMs: opts.timeoutMs }, new Map());
+    const after = await snapshotFacts(session, { runbook, timeoutMs: opts.timeoutMs }, new Map(), true);
     await writeJson(join(opts.outDir, "facts-after.json"), after).catch(() => undefined);
     await session.close();
     await files.close();
@@ -202,7 +205,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   );
   await addManifestDetails(opts, runbook);
   const { html } = await writeReports(opts.outDir, await readBundle(opts.outDir));
-  return { outDir: opts.outDir, hosts: runHosts, steps, records: summary.total, interrupted: opts.signal.aborted, html };
+  return { outDir: opts.outDir, window: ctx.window, hosts: runHosts, steps, records: summary.total, interrupted: opts.signal.aborted, html };
 }
 
 function reportCounters(h: RunHost): ReportCounters {

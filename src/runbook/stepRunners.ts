@@ -2,7 +2,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyHost } from "../engine/apply.js";
-import { collectHost, type CollectOutcome, type CollectSink } from "../engine/collect.js";
+import { collectHost, sharedKernelFilter, type CollectOutcome, type CollectSink } from "../engine/collect.js";
 import { revertHost } from "../engine/revert.js";
 import type { FleetSession } from "../engine/session.js";
 import type { HostOutcome } from "../engine/result.js";
@@ -115,12 +115,13 @@ export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { k
   for (;;) {
     let count = 0;
     let reasonSeen = false;
-    const sink: CollectSink = {
+    // Hosts sharing a kernel log all see each line: count it once, as collect does.
+    const sink = sharedKernelFilter({
       record(record: LogRecord) {
         count++;
         if (step.reasonId && record.reason_id === step.reasonId) reasonSeen = true;
       },
-    };
+    });
     await ctx.session.each((conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink, peek: true }), {
       keepOnFailure: true,
     });

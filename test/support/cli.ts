@@ -43,6 +43,10 @@ export interface CliOptions {
   json?: boolean;
   /** Kill the run after this long (a hung CLI must fail the test, not hang it). Default 120 s. */
   timeoutMs?: number;
+  /** Variables added to the clean environment (SSH_AUTH_SOCK, XDG_STATE_HOME...). */
+  env?: NodeJS.ProcessEnv;
+  /** Run in a new session without a controlling terminal (no /dev/tty to prompt on). */
+  noTty?: boolean;
 }
 
 export interface CliRun {
@@ -60,16 +64,22 @@ function cleanHome(): string {
   return home;
 }
 
-function cliEnv(): NodeJS.ProcessEnv {
+function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: cleanHome() };
   delete env.SSH_AUTH_SOCK;
-  return env;
+  // The audit trail then goes to the clean home, never to this machine's state directory.
+  delete env.XDG_STATE_HOME;
+  return { ...env, ...extra };
 }
 
 /** Start the CLI; `done` resolves when it exits (whatever its exit code). */
 export function startCli(args: string[], options: CliOptions = {}): CliRun {
   const argv = [CLI_MAIN, ...args, ...(options.json === false ? [] : ["--json"])];
-  const child = spawn(process.execPath, argv, { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, argv, {
+    env: cliEnv(options.env),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.noTty === true,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -15,6 +15,8 @@ import { revertHost } from "../../engine/revert.js";
 import type { HostOutcome } from "../../engine/result.js";
 import { askYesNo, canAsk } from "../confirm.js";
 import { changeLines } from "../render.js";
+import { appendHistory } from "../../audit/history.js";
+import { applyHistory } from "../../audit/events.js";
 
 interface ApplyFlags {
   for?: string;
@@ -128,6 +130,7 @@ export function registerApply(program: Command) {
       fleet.output.line(`${o.host}: ${state}`);
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }
+    appendHistory(applyHistory(outcomes, { window, profile: profile.name }), { warn: fleet.output.warn });
     finishFleet(fleet, { ...summarise("apply", outcomes, window), aborted: result.aborted });
   });
 }

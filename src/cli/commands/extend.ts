@@ -9,6 +9,8 @@ import { addFleetOptions, type FleetFlags, durationOption } from "../fleetOption
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { noWindowLimitOption } from "./apply.js";
 import { checkWindowId } from "./revert.js";
+import { appendHistory } from "../../audit/history.js";
+import { extendHistory } from "../../audit/events.js";
 
 export function registerExtend(program: Command) {
   addFleetOptions(
@@ -28,6 +30,7 @@ export function registerExtend(program: Command) {
       extendHost(conn, window, Math.max(1, Math.round(ms / 1000)), fleet.timeoutMs),
     );
     for (const o of outcomes) if (o.ok) fleet.output.line(`${o.host}: ${o.message ?? `expires ${o.expires}`}`);
+    appendHistory(extendHistory(outcomes, { window }), { warn: fleet.output.warn });
     finishFleet(fleet, summarise("extend", outcomes, window));
   });
 }

@@ -7,6 +7,8 @@ import { WINDOW_ID } from "../../engine/window.js";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
+import { appendHistory } from "../../audit/history.js";
+import { revertHistory } from "../../audit/events.js";
 
 export function checkWindowId(id: string | undefined): string | undefined {
   if (id !== undefined && !WINDOW_ID.test(id))
@@ -32,6 +34,7 @@ export function registerRevert(program: Command) {
       fleet.output.line(`${o.host}: ${o.message ?? (o.changed ? `window ${o.window} reverted` : `window ${o.window} closed, nothing to restore`)}`);
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }
+    appendHistory(revertHistory(outcomes, { window }), { warn: fleet.output.warn });
     finishFleet(fleet, summarise("revert", outcomes, window));
   });
 }

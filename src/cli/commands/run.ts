@@ -10,16 +10,18 @@ import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadRunbook } from "../../runbook/load.js";
 import { runRunbook } from "../../runbook/execute.js";
-import type { Runbook } from "../../runbook/types.js";
+import { commandHeadline, type Runbook } from "../../runbook/types.js";
 import { addFleetOptions, durationOption, type FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
-import { EXIT, HostsFailed } from "../exit.js";
+import { EXIT, HostsFailed, Interrupted } from "../exit.js";
+import { appendHistory } from "../../audit/history.js";
+import { runHistory } from "../../audit/events.js";
 
 function describeStep(step: Runbook["steps"][number]): string {
   switch (step.kind) {
     case "exec":
-      return `exec${step.hosts ? ` on ${step.hosts}` : ""}: ${step.command.trim().split("\n")[0]}`;
+      return `exec${step.hosts ? ` on ${step.hosts}` : ""}: ${commandHeadline(step.command, 100)}`;
     case "wait":
       return `wait ${formatDuration(step.durationMs)}`;
     case "until":
@@ -47,7 +49,8 @@ async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
     fleet.output.line(`${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`);
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
   }
-  finishFleet(fleet, { ...summarise("run", outcomes), dry_run: true } as ReturnType<typeof summarise>);
+  // --json prints nothing but the result: the steps are part of it.
+  finishFleet(fleet, { ...summarise("run", outcomes), dry_run: true, steps: runbook.steps.map(describeStep) } as ReturnType<typeof summarise>);
 }
 
 export function registerRun(program: Command) {
@@ -94,6 +97,7 @@ export function registerRun(program: Command) {
         signal: controller.signal,
         onStep: (step) => fleet.output.warn(`nfdebug: step: ${step}`),
       });
+      appendHistory(runHistory(result.hosts, { window: result.window, profile: runbook.profile.name }), { warn: fleet.output.warn });
       const failed = result.hosts.filter((h) => !h.ok);
       if (fleet.output.json) {
         fleet.output.result({ command: "run", out: result.outDir, report: result.html, records: result.records, interrupted: result.interrupted, steps: result.steps, hosts: result.hosts, summary: { ok: result.hosts.length - failed.length, failed: failed.length } });
@@ -103,7 +107,8 @@ export function registerRun(program: Command) {
         fleet.output.line(`${result.records} record(s); bundle: ${result.outDir}`);
         fleet.output.line(`report: ${result.html}`);
       }
-      if (result.interrupted) process.exitCode = EXIT.interrupted;
+      // Not process.exitCode: main() returns the exit code of a command that completed.
+      if (result.interrupted) throw new Interrupted();
       else if (failed.length > 0 || result.steps.some((s) => !s.ok)) throw new HostsFailed(failed.length);
     } finally {
       process.off("SIGINT", onInterrupt);

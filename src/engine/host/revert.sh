@@ -19,6 +19,10 @@ if [ -n "$want" ] && [ "$want" != "$id" ]; then
   exit 0
 fi
 nfd_find_ddctl
+# Where the window's log ends, for collect after the window closed. Taken before the restore:
+# reading the counters (conntrack -S) loads nf_conntrack_netlink, which the loop below must
+# still be able to unload (apply journaled it as a side effect).
+[ "$how" != rollback ] && [ -f "$P/windows/$id/mark-end.sh" ] && sh "$P/windows/$id/mark-end.sh" >/dev/null 2>&1
 : > "$J/changes.left"
 failed=0
 # Newest first: side effects were journaled after their causes. A rollback inside an already open
@@ -112,8 +116,6 @@ watchdog=$(nfd_window_get watchdog_pid)
 if [ "$how" = rollback ]; then
   rm -rf "$P/windows/$id"
 else
-  # Where the window's log ends, for collect after the window closed.
-  [ -f "$P/windows/$id/mark-end.sh" ] && sh "$P/windows/$id/mark-end.sh" >/dev/null 2>&1
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
 fi
 rm -f "$J/changes" "$J/changes.left" "$J/window" "$J/logpos"

@@ -2,6 +2,7 @@
 // generated, quoted argument lines. No user value is ever spliced into script text unquoted.
 import { readFileSync } from "node:fs";
 import { shQuote } from "../../shell/quote.js";
+import { WINDOW_ID } from "../window.js";
 
 const cache = new Map<string, string>();
 function hostFile(name: string): string {
@@ -11,6 +12,24 @@ function hostFile(name: string): string {
     cache.set(name, text);
   }
   return text;
+}
+
+/**
+ * Arguments that the host scripts use as file names, unit names, journal header lines or in
+ * $((arithmetic)): quoting keeps them one word, these checks keep them meaning what they should.
+ */
+export function windowArg(id: string): string {
+  if (!WINDOW_ID.test(id)) throw new Error(`not a window id: ${JSON.stringify(id)}`);
+  return id;
+}
+export function secondsArg(seconds: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds < 1) throw new Error(`not a number of seconds: ${seconds}`);
+  return seconds;
+}
+/** user@controller as windowOwner() makes it: one header line on the host. */
+export function ownerArg(owner: string): string {
+  if (!/^[A-Za-z0-9_.@-]{1,100}$/.test(owner)) throw new Error(`not a window owner: ${JSON.stringify(owner)}`);
+  return owner;
 }
 
 /** A shell command line: a function name followed by quoted arguments. */
@@ -53,17 +72,18 @@ export function applyScript(bodyLines: string[]): string {
 
 /** Runs the revert script installed at apply time. */
 export function revertScript(options: { force: boolean; window?: string }): string {
-  const args = ["reverted", options.force ? "1" : "0", options.window ?? ""].map(shQuote).join(" ");
+  const window = options.window ? windowArg(options.window) : "";
+  const args = ["reverted", options.force ? "1" : "0", window].map(shQuote).join(" ");
   return `${hostFile("lib.sh")}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
 }
 
 /** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */
 export function cancelScript(window: string): string {
-  return `${hostFile("lib.sh")}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", window)}`;
+  return `${hostFile("lib.sh")}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", windowArg(window))}`;
 }
 
 export function extendScript(window: string, seconds: number): string {
-  return `${hostFile("lib.sh")}\n${hostFile("extend.sh")}\n${call("nfd_extend", window, seconds)}`;
+  return `${hostFile("lib.sh")}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
 }
 
 /** The host library alone, for scripts composed elsewhere (collect). */

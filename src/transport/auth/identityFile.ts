@@ -34,8 +34,9 @@ export async function loadIdentity(file: string): Promise<Identity> {
       publicBlob: openSshHeaderPublicKey(data) ?? (await publicKeyFile(file)),
     };
   }
-  // ssh2's parse messages describe the format, never the key bytes.
-  return { file, state: "invalid", reason: `unsupported or damaged key (${parsed.message})` };
+  // Only the part of ssh2's message before ":": after it, ssh2 quotes what it read from the file,
+  // and in a damaged key that can be private key bytes ("Unsupported OpenSSH private key type: …").
+  return { file, state: "invalid", reason: `unsupported or damaged key (${parsed.message.split(":")[0]})` };
 }
 
 /** Decrypt an encrypted identity; a wrong passphrase gives an Error. */

@@ -4,83 +4,27 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { writeReports } from "../../../src/report/bundle.js";
 import type { Report } from "../../../src/report/summary.js";
 import { sampleFleetInput } from "../../fixtures/report/sample.js";
+import {
+  ARTIFACTS,
+  chromium,
+  chromiumSkip as skip,
+  cleanupChromium,
+  countColours,
+  tempDir,
+} from "./headlessChromium.js";
 import { decodePng, pngSize } from "./png.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Debian's chromium is not installed (${CHROMIUM} is absent); CI must run "apt-get install -y chromium"`;
-const ARTIFACTS = fileURLToPath(new URL("../../../../test-artifacts/report/", import.meta.url));
 const WIDTH = 1280;
 const HEIGHT = 2000;
 
-const temps: string[] = [];
-const groups = new Set<number>();
 let report: Report;
 let htmlPath: string;
-
-/** Chromium forks helpers; each run is its own process group so all of it can be ended by id. */
-function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-  groups.delete(pgid);
-}
-const killAll = () => [...groups].forEach(killGroup);
-process.on("exit", killAll);
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
-
-async function chromium(
-  args: string[],
-  timeoutMs = 90_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const profile = await tempDir("nfdebug-chromium-profile-");
-  const child = spawn(
-    CHROMIUM,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-      ...args,
-    ],
-    { detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  groups.add(child.pid!);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const timer = setTimeout(() => killGroup(child.pid!), timeoutMs);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  clearTimeout(timer);
-  killGroup(child.pid!); // helpers that outlive the browser process
-  return { code, stdout, stderr };
-}
 
 before(async () => {
   if (skip) return;
@@ -88,10 +32,7 @@ before(async () => {
   ({ report, html: htmlPath } = await writeReports(dir, sampleFleetInput()));
 });
 
-after(async () => {
-  killAll();
-  for (const d of temps) await rm(d, { recursive: true, force: true });
-});
+after(cleanupChromium);
 
 test("the rendered DOM has one chart series per reason and the verdict", { skip }, async () => {
   assert.equal(report.reasons.length, 3);
@@ -145,18 +86,7 @@ test("a screenshot shows the page with the chart's series painted", { skip }, as
     f28e2b: "udp.bad_checksum",
     e15759: "tcp.invalid_flags",
   };
-  const counts = Object.fromEntries(Object.keys(colours).map((c) => [c, 0]));
-  let white = 0;
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      const hex = png
-        .rgb(x, y)
-        .map((v) => v.toString(16).padStart(2, "0"))
-        .join("");
-      if (hex in counts) counts[hex]++;
-      else if (hex === "ffffff") white++;
-    }
-  }
+  const { counts, white } = countColours(png, Object.keys(colours));
   for (const [hex, id] of Object.entries(colours))
     assert.ok(counts[hex] > 1000, `${id} (#${hex}) painted on ${counts[hex]} pixels`);
   assert.ok(

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { formatProblem, InputError } from "../../../src/errors.js";
 import { parseYaml } from "../../../src/files/yaml-source.js";
 import { loadRunbook, parseRunbook, runbookProblems } from "../../../src/runbook/load.js";
+import { commandHeadline } from "../../../src/runbook/types.js";
 import { useRepoRoot } from "../files/repo-root.js";
 
 useRepoRoot();
@@ -248,4 +249,11 @@ test("runbook and profile problems are reported together", async () => {
     "test/fixtures/good/rb.yaml:6:5: steps[0]: collect needs an apply step before it (apply opens the debug window)",
     'test/fixtures/bad/profile-window-zero.yaml:4:9: window: "0s" must be longer than zero',
   ]);
+});
+
+test("an exec step is named by its first telling line: not blank, not set -e; a comment's text", () => {
+  assert.equal(commandHeadline("set -e\nnft add table inet t\n"), "nft add table inet t");
+  assert.equal(commandHeadline("\n  # reproduce: 5 SYN+RST segments\nset -eu\npython3 -\n"), "reproduce: 5 SYN+RST segments");
+  assert.equal(commandHeadline("true"), "true");
+  assert.equal(commandHeadline(`echo ${"x".repeat(80)}`, 20), `echo ${"x".repeat(14)}…`);
 });

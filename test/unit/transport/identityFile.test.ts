@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decryptIdentity, loadIdentity } from "../../../src/transport/auth/identityFile.js";
+import { writeDamagedKey } from "../../support/damagedKey.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nfdebug-identity-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,4 +51,14 @@ test("missing files and non-keys are reported without their content", async () =
   assert.ok(junk.state === "invalid" && !junk.reason.includes("SECRET"));
   const pubOnly = await loadIdentity(join(dir, "plain.pub"));
   assert.deepEqual(pubOnly.state === "invalid" && pubOnly.reason, "not a private key");
+});
+
+test("a damaged key is invalid, and the reason quotes none of its bytes (ssh2's message would)", async () => {
+  keygen("damaged-source", "-t", "ed25519", "-N", "");
+  const damaged = writeDamagedKey(join(dir, "damaged-source"), join(dir, "damaged"));
+  const id = await loadIdentity(damaged.file);
+  assert.equal(id.state, "invalid");
+  if (id.state !== "invalid") return;
+  assert.equal(id.reason, "unsupported or damaged key (Unsupported OpenSSH private key type)");
+  for (const secret of damaged.secrets) assert.ok(!id.reason.includes(secret));
 });

@@ -1,0 +1,120 @@
+// Command outcomes → audit trail entries (src/audit/history.ts). Only these fields are copied:
+// host name, window id, profile name, error kind, change count, expiry. Messages are left out on
+// purpose: a host's stderr can carry anything.
+import { windowOwner } from "../engine/window.js";
+import type { HostOutcome } from "../engine/result.js";
+import type { HistoryCommand, HistoryEntry } from "./history.js";
+
+interface Context {
+  window?: string | null;
+  profile?: string | null;
+  now?: Date;
+  actor?: string;
+}
+
+/** A finished per-host event; `entry` fills in the fields every line has. */
+type Event = Pick<HistoryEntry, "host" | "event"> & Partial<HistoryEntry>;
+
+function entries(command: HistoryCommand, ctx: Context, events: Event[]): HistoryEntry[] {
+  const time = (ctx.now ?? new Date()).toISOString();
+  const actor = ctx.actor ?? windowOwner();
+  return events.map((e) => ({
+    time,
+    actor,
+    command,
+    window: e.window !== undefined ? e.window : (ctx.window ?? null),
+    profile: e.profile ?? ctx.profile ?? null,
+    host: e.host,
+    event: e.event,
+    outcome: e.outcome ?? "ok",
+    error_kind: e.error_kind ?? null,
+    changes: e.changes ?? 0,
+    ...(e.expires ? { expires: e.expires } : {}),
+  }));
+}
+
+const failed = (o: HostOutcome) => ({ outcome: "failed" as const, error_kind: o.error?.kind ?? "remote" });
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+// How src/engine/cancel.ts words the end of an apply whose connection dropped.
+const CANCEL_REVERTED = /; reconnected and reverted window \S+ there/;
+const CANCEL_PREVENTED = /; reconnected: the apply had not begun there/;
+const CANCEL_FAILED = /; could not undo it \(/;
+
+/** apply: one line per host (opened, joined, unchanged, refused, failed), plus its cancel or abort revert. */
+export function applyHistory(outcomes: HostOutcome[], ctx: Context & { window: string; profile: string }): HistoryEntry[] {
+  const events: Event[] = [];
+  const cancels: Event[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) {
+      events.push({ host: o.host, event: o.error?.kind === "locked" ? "refused" : "failed", ...failed(o) });
+      const message = o.error?.message ?? "";
+      if (CANCEL_REVERTED.test(message)) cancels.push({ host: o.host, event: "reverted" });
+      else if (CANCEL_PREVENTED.test(message)) cancels.push({ host: o.host, event: "prevented" });
+      else if (CANCEL_FAILED.test(message)) cancels.push({ host: o.host, event: "failed", ...failed(o) });
+      continue;
+    }
+    const window = text(o.window) ?? null;
+    const joined = o.message === "window already open with this profile" || (!o.changed && window !== null);
+    const event = joined ? "joined" : o.changed ? "opened" : "unchanged";
+    events.push({ host: o.host, event, window, changes: o.changes.length, expires: text(o.expires) });
+    if (o.reverted_on_abort === true) events.push({ host: o.host, event: "reverted", window });
+    else if (o.reverted_on_abort === false) events.push({ host: o.host, event: "revert-failed", window, outcome: "failed" });
+  }
+  return [...entries("apply", ctx, events), ...entries("cancel", ctx, cancels)];
+}
+
+/** revert: reverted (values restored), closed (nothing to restore), none, other (another window), failed. */
+export function revertHistory(outcomes: HostOutcome[], ctx: Context & { window?: string }): HistoryEntry[] {
+  return entries(
+    "revert",
+    ctx,
+    outcomes.map((o): Event => {
+      if (!o.ok) return { host: o.host, event: "failed", ...failed(o), window: text(o.window) };
+      const window = text(o.window) ?? null;
+      if (window === null) return { host: o.host, event: "none", window: ctx.window ?? null };
+      if (ctx.window && window !== ctx.window) return { host: o.host, event: "other", window: ctx.window };
+      return { host: o.host, event: o.changed ? "reverted" : "closed", window, changes: o.changes.length };
+    }),
+  );
+}
+
+/** extend: extended (new expiry), none, other (another window is open), failed. */
+export function extendHistory(outcomes: HostOutcome[], ctx: Context & { window: string }): HistoryEntry[] {
+  return entries(
+    "extend",
+    ctx,
+    outcomes.map((o): Event => {
+      if (!o.ok) return { host: o.host, event: "failed", ...failed(o) };
+      if (o.changed) return { host: o.host, event: "extended", expires: text(o.expires) };
+      return { host: o.host, event: /^open window is /.test(text(o.message) ?? "") ? "other" : "none" };
+    }),
+  );
+}
+
+/** What `nfdebug run` knows of each host (src/runbook/hostState.ts). */
+export interface RunHostOutcome {
+  name: string;
+  ok: boolean;
+  error?: { kind: string };
+  changes: unknown[];
+  applied: boolean;
+  reverted: boolean | "expired" | "failed";
+}
+
+/** run: the window's opening (opened, unchanged, failed) and, when it opened, how it ended. */
+export function runHistory(hosts: RunHostOutcome[], ctx: Context & { window: string | null; profile: string }): HistoryEntry[] {
+  const events: Event[] = [];
+  for (const h of hosts) {
+    const failure = h.ok ? {} : { outcome: "failed" as const, error_kind: h.error?.kind ?? "remote" };
+    if (!h.applied) {
+      events.push({ host: h.name, event: h.ok ? "unchanged" : "failed", window: null, ...failure });
+      continue;
+    }
+    // The host's outcome over the whole run goes on its first line; the second says how the window ended.
+    events.push({ host: h.name, event: "opened", changes: h.changes.length, ...failure });
+    const end = h.reverted === true ? "reverted" : h.reverted === "expired" ? "expired" : "revert-failed";
+    events.push({ host: h.name, event: end, ...(end === "revert-failed" ? { outcome: "failed" as const } : {}) });
+  }
+  return entries("run", ctx, events);
+}

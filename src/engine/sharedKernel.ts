@@ -1,0 +1,68 @@
+// Namespaces and containers on one machine share one kernel log: every host there sees every
+// line. A collect keeps each line once per kernel (the first host to deliver it gets it).
+//
+// Memory stays bounded by the number of hosts, not lines: each host reads its range of the log in
+// order, so for logs whose positions are ordered (kmsg sequence numbers; journald entry numbers
+// within one journal) it is enough to remember, per host, the first and last position it
+// delivered: a line inside another host's range was delivered by that host already. Other
+// positions (dmesg timestamps) fall back to remembering each one.
+import type { LogRecord } from "../logs/record.js";
+
+export interface CollectSink {
+  /**
+   * `kernel` identifies the kernel log the line came from ("<boot id>/<source>") when the source
+   * is kernel-wide: hosts that are namespaces or containers of one machine share it.
+   * Returns false when the record was dropped (a line another host already delivered).
+   */
+  record(record: LogRecord, raw: string, kernel?: string): boolean | void;
+}
+
+export function sharedKernelNote(duplicates: number): string {
+  return `some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
+}
+
+/** The ordered log a position belongs to and its place there; null when positions are not ordered. */
+function ordinal(kernel: string, pos: string): { log: string; n: number } | null {
+  if (kernel.endsWith("/kmsg") && /^\d{1,15}$/.test(pos)) return { log: kernel, n: Number(pos) };
+  if (kernel.endsWith("/journald")) {
+    // A cursor "s=<journal seqnum id>;i=<entry seqnum, hex>;b=…": numbered within its journal.
+    const m = /(?:^|;)s=([0-9a-f]+);i=([0-9a-f]{1,12})(?:;|$)/.exec(pos);
+    if (m) return { log: `${kernel}/${m[1]}`, n: parseInt(m[2], 16) };
+  }
+  return null;
+}
+
+export function sharedKernelFilter(sink: CollectSink): CollectSink & { duplicates: number } {
+  /** log → host → [first, last] position it delivered. */
+  const ranges = new Map<string, Map<string, [number, number]>>();
+  const seen = new Set<string>();
+  const isDuplicate = (record: LogRecord, kernel: string, pos: string): boolean => {
+    const o = ordinal(kernel, pos);
+    if (!o) {
+      const key = `${kernel}:${pos}`;
+      if (seen.has(key)) return true;
+      seen.add(key);
+      return false;
+    }
+    let hosts = ranges.get(o.log);
+    if (!hosts) ranges.set(o.log, (hosts = new Map()));
+    let duplicate = false;
+    for (const [host, [first, last]] of hosts)
+      if (host !== record.host && first <= o.n && o.n <= last) duplicate = true;
+    const mine = hosts.get(record.host);
+    if (mine) mine[1] = o.n;
+    else hosts.set(record.host, [o.n, o.n]);
+    return duplicate;
+  };
+  const filter = {
+    duplicates: 0,
+    record(record: LogRecord, raw: string, kernel?: string) {
+      if (kernel && record.log_pos !== undefined && isDuplicate(record, kernel, record.log_pos)) {
+        filter.duplicates++;
+        return false;
+      }
+      return sink.record(record, raw, kernel);
+    },
+  };
+  return filter;
+}

@@ -1,0 +1,228 @@
+// Issue 9: "no other path from user data to a shell exists". The property tests check the
+// composition points with hostile values; this test keeps the list of composition points complete.
+// It reads the TypeScript sources (compiler API) and checks that
+//   1. every Connection.runScript call under src/ sends a script from a known builder, and
+//   2. every ${…} interpolated into script text by those builders is a quoting call (shQuote,
+//      call), a script fragment shipped with nfdebug, or a value validated against a tight pattern
+//      first — each listed below with the reason. A new interpolation fails this test until it is
+//      quoted, or reviewed and listed.
+// Runbook `exec` steps are operator-authored shell by design (the runbook's author is the
+// operator; the command is sent as written, only NUL is refused) and are the one exception.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** What runScript may be given: builders whose interpolations are checked below. */
+const SCRIPT_SOURCES: Record<string, string> = {
+  renderApply: "apply: applyScript + nfd_begin via call() + steps via renderStep/call()",
+  cancelScript: "scripts.ts",
+  extendScript: "scripts.ts",
+  revertScript: "scripts.ts",
+  readFactsScript: "readFacts.ts → factsScript (arguments shQuote'd)",
+  factsScript: "scripts.ts",
+  marksScript: "collect.ts",
+  readScript: "logs/sources: positions validated, then shQuote'd",
+  ack: "collect.ts collectHost: the acknowledged position, shQuote'd",
+  "step.command": "runbook exec step: operator-authored shell, by design",
+};
+
+const QUOTED = "quoted (shQuote/call)";
+const SHIPPED = "a fixed script fragment shipped with nfdebug";
+const VALIDATED = "validated first (tight pattern or integer)";
+const MESSAGE = "message text, not script";
+const COMPOSED = "composed only of the entries above in the same function";
+
+/** Per source file: the functions that compose script text, and every interpolation they may use. */
+const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, string> }> = {
+  "src/engine/host/scripts.ts": {
+    functions: ["factsScript", "installHostScripts", "applyScript", "revertScript", "cancelScript", "extendScript"],
+    safe: {
+      'hostFile("lib.sh")': SHIPPED,
+      'hostFile("cancel.sh")': SHIPPED,
+      'hostFile("extend.sh")': SHIPPED,
+      "hostFile(name)": SHIPPED,
+      lib: SHIPPED,
+      body: SHIPPED,
+      name: "one of revert.sh, expire.sh",
+      'args.map(shQuote).join(" ")': QUOTED,
+      args: QUOTED,
+      "s.name": "extra section names are constants of the callers (logsources)",
+      "s.script": "extra sections are nfdebug's own snippets (detectSourcesScript)",
+      'call("nfd_cancel", windowArg(window))': QUOTED,
+      'call("nfd_extend", windowArg(window), secondsArg(seconds))': QUOTED,
+    },
+  },
+  "src/engine/apply.ts": { functions: ["renderApply"], safe: {} },
+  "src/knobs/step.ts": { functions: ["renderStep"], safe: {} },
+  "src/engine/windowMarks.ts": {
+    functions: ["heredoc", "windowMarkLines"],
+    safe: {
+      MARKER: SHIPPED,
+      body: COMPOSED,
+      path: COMPOSED,
+      dir: "a constant ($P and $NFD_ID, expanded on the host)",
+      "shQuote(source.kind)": QUOTED,
+      'shQuote(source.detail ?? "")': QUOTED,
+      "startPositionScript(source)": "log source snippets: the file path is validated (checkLogPath)",
+      "countersScript()": SHIPPED,
+    },
+  },
+  "src/engine/collect.ts": {
+    functions: ["marksScript", "collectHost"],
+    safe: {
+      "hostLibrary()": SHIPPED,
+      "countersScript()": SHIPPED,
+      'shQuote(window ?? "")': QUOTED,
+      "shQuote(marks.window)": QUOTED,
+      "shQuote(JSON.stringify(outcome.position))": QUOTED,
+      dir: COMPOSED,
+      // Messages and outcome fields built in collectHost:
+      "req.window": MESSAGE,
+      "marksResult.code": MESSAGE,
+      "marksResult.stderr.trim()": MESSAGE,
+      "result.code": MESSAGE,
+      "result.stderr.trim()": MESSAGE,
+      "(err as Error).message": MESSAGE,
+      "outcome.lost": MESSAGE,
+      kind: MESSAGE,
+      detail: MESSAGE,
+      "from.boot_id": "a kernel id for de-duplication, not script",
+      "from.source": "a kernel id for de-duplication, not script",
+      "marks.window": MESSAGE,
+    },
+  },
+  "src/logs/sources/journald.ts": {
+    functions: ["script"],
+    safe: {
+      CLOCK_HEADER: SHIPPED,
+      FIELDS: SHIPPED,
+      'cursor ? " from a saved cursor" : ""': SHIPPED,
+      "cursor ? shQuote(cursor) : \"''\"": `${VALIDATED} and ${QUOTED}`,
+      "until ? shQuote(until) : \"''\"": `${VALIDATED} and ${QUOTED}`,
+      select: "a constant referring to $NFD_CURSOR",
+      "filter.env": QUOTED,
+      "filter.condition": SHIPPED,
+      "records ? 1 : 0": SHIPPED,
+    },
+  },
+  "src/logs/sources/kmsg.ts": {
+    functions: ["script"],
+    safe: { CLOCK_HEADER: SHIPPED, seq: VALIDATED, boot: VALIDATED, until: VALIDATED, "filter.env": QUOTED, "filter.condition": SHIPPED, "records ? 1 : 0": SHIPPED },
+  },
+  "src/logs/sources/dmesg.ts": {
+    functions: ["script"],
+    safe: {
+      CLOCK_HEADER: SHIPPED,
+      fromSec: VALIDATED,
+      fromMicro: VALIDATED,
+      same: VALIDATED,
+      boot: VALIDATED,
+      until: VALIDATED,
+      s: VALIDATED,
+      m: VALIDATED,
+      'checkInteger(options.until.same, "dmesg end count", 0)': VALIDATED,
+      "filter.env": QUOTED,
+      "filter.condition": SHIPPED,
+      "records ? 1 : 0": SHIPPED,
+    },
+  },
+  "src/logs/sources/syslog-file.ts": {
+    functions: ["script"],
+    safe: {
+      CLOCK_HEADER: SHIPPED,
+      "shQuote(path)": `${VALIDATED} and ${QUOTED}`,
+      inode: VALIDATED,
+      offset: VALIDATED,
+      limit: VALIDATED,
+      "filter.env": QUOTED,
+      "filter.condition": SHIPPED,
+      'records ? "1" : "0"': SHIPPED,
+    },
+  },
+  "src/logs/sources/framing.ts": {
+    functions: ["containsFilter"],
+    safe: { "shQuote(s)": QUOTED, k: "an array index", env: COMPOSED, condition: COMPOSED },
+  },
+  "src/logs/sources/detect.ts": { functions: ["detectSourcesScript"], safe: { CLOCK_HEADER: SHIPPED, 'SYSLOG_FILES.join(" ")': SHIPPED } },
+  "src/logs/counters.ts": { functions: ["countersScript"], safe: {} },
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+interface Found {
+  file: string;
+  line: number;
+  fn: string;
+  text: string;
+}
+
+/** runScript arguments and template interpolations of every source file, with their function. */
+function scan(): { runs: Found[]; interpolations: Found[] } {
+  const runs: Found[] = [];
+  const interpolations: Found[] = [];
+  for (const path of sourceFiles(join(ROOT, "src"))) {
+    const file = relative(ROOT, path);
+    const src = ts.createSourceFile(file, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+    const at = (node: ts.Node) => src.getLineAndCharacterOfPosition(node.getStart(src)).line + 1;
+    const visit = (node: ts.Node, fn: string): void => {
+      if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name) fn = node.name.getText(src);
+      if (ts.isVariableDeclaration(node) && node.initializer && ts.isArrowFunction(node.initializer)) fn = node.name.getText(src);
+      if (ts.isCallExpression(node) && /(^|\.)runScript$/.test(node.expression.getText(src)) && !file.startsWith("src/transport/")) {
+        runs.push({ file, line: at(node), fn, text: node.arguments[0]?.getText(src) ?? "" });
+      }
+      if (ts.isTemplateExpression(node) && COMPOSERS[file]?.functions.includes(fn)) {
+        for (const span of node.templateSpans) interpolations.push({ file, line: at(span), fn, text: span.expression.getText(src) });
+      }
+      ts.forEachChild(node, (child) => visit(child, fn));
+    };
+    visit(src, "");
+  }
+  return { runs, interpolations };
+}
+
+const { runs, interpolations } = scan();
+
+test("every runScript call sends a script from a known builder (or a runbook's exec command)", () => {
+  assert.ok(runs.length >= 8, `found ${runs.length} runScript calls: the scan is broken`);
+  for (const r of runs) {
+    const builder = r.text.match(/^[A-Za-z.]+/)?.[0] ?? "";
+    assert.ok(builder in SCRIPT_SOURCES, `${r.file}:${r.line} (${r.fn}) runs \`${r.text}\`: add its builder to the composition checks`);
+  }
+  assert.deepEqual(runs.filter((r) => r.text === "step.command").map((r) => r.file), ["src/runbook/stepRunners.ts"], "exec commands run only in the exec step");
+});
+
+test("every builder that composes script text is known, and is checked", () => {
+  const builders = new Set(Object.values(COMPOSERS).flatMap((c) => c.functions));
+  for (const name of ["renderApply", "cancelScript", "extendScript", "revertScript", "factsScript", "marksScript", "windowMarkLines", "script", "containsFilter", "detectSourcesScript"]) {
+    assert.ok(builders.has(name), name);
+  }
+  assert.ok(interpolations.length > 50, `found ${interpolations.length} interpolations: the scan is broken`);
+});
+
+test("every interpolation into script text is quoted, shipped, validated or listed with a reason", () => {
+  const unexplained = interpolations.filter((i) => !(i.text in COMPOSERS[i.file].safe));
+  assert.deepEqual(
+    unexplained.map((i) => `${i.file}:${i.line} ${i.fn}: \${${i.text}}`),
+    [],
+    "quote these with shQuote()/call(), or validate them and add them to COMPOSERS with the reason",
+  );
+});
+
+test("the call sites that pass values use call()/shQuote(), never a bare template", () => {
+  const text = (file: string) => readFileSync(join(ROOT, file), "utf8");
+  assert.match(text("src/knobs/step.ts"), /return call\("nfd_sysctl", step\.path, step\.from, step\.to\);/);
+  assert.match(text("src/knobs/step.ts"), /return call\("nfd_module", step\.name, step\.module\);/);
+  assert.match(text("src/knobs/step.ts"), /return call\("nfd_printk", step\.site, step\.func, step\.from, step\.to\);/);
+  assert.match(text("src/engine/apply.ts"), /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\)\)/);
+  assert.match(text("src/engine/host/scripts.ts"), /return \[fn, \.\.\.args\.map\(\(a\) => shQuote\(String\(a\)\)\)\]\.join\(" "\);/);
+});

@@ -1,0 +1,416 @@
+// nfdebug on the Debian 12 VM (kernel 6.1: loadable modules, dynamic debug, systemd, journald),
+// through the real CLI over real SSH: the VM parts of issues 4 (exact revert of modules, loggers
+// and printk sites), 6 (collect through journald, printk records) and 5 (systemd timer windows,
+// extend, reboot). Kernel state is read with plain commands over SSH (vm.run), never via nfdebug.
+// One VM for the whole file; every test leaves it as it found it, the reboot test comes last.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootVm, ensureImage, sendPackets, trackConntrack, type DebianVm } from "../fleet/vm/index.js";
+import { runCli, type CliResult, type FleetJson, type HostJson } from "../support/cli.js";
+
+const SCTP = "net/netfilter/nf_conntrack_proto_sctp.c";
+const LOG_INVALID = "/proc/sys/net/netfilter/nf_conntrack_log_invalid";
+
+let vm: DebianVm;
+let dir: string;
+let kernel: string;
+/** The first SCTP printk site of this kernel's control file, and a line of that file that has none. */
+let site: { line: number; func: string };
+let missingLine: number;
+let freshBoot: KernelState;
+
+before(
+  async () => {
+    vm = await bootVm({ image: await ensureImage() });
+    dir = mkdtempSync(join(tmpdir(), "nfd-vm-cli-"));
+    kernel = (await vm.run("uname -r")).trim();
+    freshBoot = await kernelState();
+    // A host debugged for conntrack has conntrack in use: a ruleset with `ct state` loads nf_conntrack.
+    await trackConntrack(vm);
+    const sites = (await vm.run(`grep -F ${SCTP}: /proc/dynamic_debug/control`)).trim().split("\n");
+    const m = /^\S+:(\d+) \[nf_conntrack\](\w+) =_ /.exec(sites[0]);
+    assert.ok(m, `an unenabled SCTP site: ${sites[0]}`);
+    site = { line: Number(m[1]), func: m[2] };
+    const lines = new Set(sites.map((l) => Number(/:(\d+) /.exec(l)![1])));
+    missingLine = site.line + 1;
+    while (lines.has(missingLine)) missingLine++;
+  },
+  { timeout: 10 * 60_000 },
+);
+
+after(async () => {
+  await vm?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (vm) assert.deepEqual(vm.leftovers(), [], "nothing of the VM is left");
+});
+
+// A failed test must not leave its window open for the next one.
+afterEach(async () => {
+  if (!vm || (await vm.ssh("test -f /run/nfdebug/window")).code !== 0) return;
+  const run = await nfdebug(["revert", "--force"]);
+  if (run.code !== 0) await vm.run("sh /run/nfdebug/revert.sh reverted 1");
+});
+
+function profile(name: string, body: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `apiVersion: nfdebug/v1\nkind: DebugProfile\nname: ${name}\n${body}`);
+  return file;
+}
+
+const sctpProfile = () =>
+  profile(
+    "sctp-deep-dive",
+    `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: sctp\nprintk:\n  - file: ${SCTP}\n    line: ${site.line}\n    func: ${site.func}\n    flags: p\n`,
+  );
+const tcpProfile = () => profile("tcp-invalid", "log_invalid: tcp\n");
+
+/** The CLI against the VM, with timeouts for a TCG guest on a busy 2-core machine. */
+async function nfdebug(
+  args: string[],
+  inventory = vm.inventoryFile,
+  extra: string[] = [],
+  json = true,
+): Promise<CliResult> {
+  return runCli(
+    [
+      ...args,
+      "-i",
+      inventory,
+      "--known-hosts",
+      vm.knownHostsFile,
+      "--timeout",
+      "240s",
+      "--connect-timeout",
+      "90s",
+      ...extra,
+    ],
+    { json, timeoutMs: 300_000 },
+  );
+}
+
+/** Run a command that must succeed for the host; returns its one host result. */
+async function ok(
+  args: string[],
+  inventory?: string,
+  extra?: string[],
+): Promise<{ json: FleetJson; host: HostJson }> {
+  const run = await nfdebug(args, inventory, extra);
+  assert.equal(run.code, 0, `nfdebug ${args[0]}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+  assert.ok(run.json, run.stdout);
+  const [host] = run.json.hosts;
+  assert.equal(host.error, null, JSON.stringify(host.error));
+  return { json: run.json, host };
+}
+
+interface KernelState {
+  lsmod: string;
+  nfLog: string;
+  sysctl: string;
+  sctpSites: string;
+}
+
+/** What nfdebug may change, as the kernel shows it (text compared exactly). */
+async function kernelState(): Promise<KernelState> {
+  const out = await vm.run(
+    "lsmod; echo @@; cat /proc/net/netfilter/nf_log; echo @@; sysctl -a 2>/dev/null | grep -E '^net\\.netfilter\\.nf_(log|conntrack_log_invalid)' | sort; echo @@; grep -F nf_conntrack_proto_sctp /proc/dynamic_debug/control || true",
+  );
+  const [lsmod, nfLog, sysctl, sctpSites] = out.split("@@\n");
+  return { lsmod, nfLog, sysctl, sctpSites };
+}
+
+/** The knob part of `nfdebug facts --json`: without the clock, the conntrack count and the history. */
+async function factsSnapshot(): Promise<unknown> {
+  const { host } = await ok(["facts"]);
+  const facts = { ...(host.facts as Record<string, unknown>) };
+  const sysctl = { ...(facts.sysctl as Record<string, string>) };
+  delete sysctl.nf_conntrack_count; // the SSH sessions themselves are tracked
+  for (const key of ["now", "history"]) delete facts[key];
+  return { ...facts, sysctl };
+}
+
+async function assertNoWindow(why: string): Promise<void> {
+  assert.equal((await vm.ssh("test -e /run/nfdebug/window")).code, 1, `${why}: no window file`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(1000);
+  }
+}
+
+const nfdebugTimers = async () =>
+  (await vm.run("systemctl list-timers --all --no-pager --plain --no-legend"))
+    .split("\n")
+    .flatMap((l) => /\b(nfdebug-\S+)\.timer\b/.exec(l)?.[1] ?? []);
+
+test(
+  "issue 4: modules, nf_log and a printk site are applied, a second apply changes nothing, revert restores lsmod, loggers and sites exactly",
+  { timeout: 10 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    assert.match(before.lsmod, /^nf_conntrack /m, "conntrack is in use");
+    assert.doesNotMatch(before.lsmod, /^nf_log_syslog /m);
+    const factsBefore = await factsSnapshot();
+    const file = sctpProfile();
+
+    const { json, host } = await ok(["apply", file, "--for", "10m"]);
+    assert.deepEqual(json.summary, { ok: 1, changed: 1, failed: 0 });
+    const keys = host.changes.map((c) => `${c.knob} ${c.key} ${c.from}>${c.to}`);
+    for (const wanted of [
+      "modules nf_log_syslog absent>loaded",
+      "log_invalid net.netfilter.nf_conntrack_log_invalid 0>132",
+      `printk ${SCTP}:${site.line} ${site.func} _>p`,
+      "nf_log net.netfilter.nf_log.2 NONE>nf_log_ipv4",
+      "nf_log net.netfilter.nf_log.10 NONE>nf_log_ipv6", // loading nf_log_syslog binds it too
+    ])
+      assert.ok(keys.includes(wanted), `${wanted} in ${keys.join(", ")}`);
+    assert.match(await vm.run("lsmod"), /^nf_log_syslog /m);
+    assert.equal((await vm.run(`cat ${LOG_INVALID}`)).trim(), "132");
+    assert.match(await vm.run("cat /proc/net/netfilter/nf_log"), /^ 2 nf_log_ipv4 \(nf_log_ipv4\)$/m);
+    assert.match(
+      await vm.run(`grep -F ${SCTP}:${site.line} /proc/dynamic_debug/control`),
+      new RegExp(`\\]${site.func} =p `),
+    );
+
+    const second = await ok(["apply", file, "--for", "10m"]);
+    assert.deepEqual(second.json.summary, { ok: 1, changed: 0, failed: 0 }, "a second apply changes nothing");
+    assert.deepEqual(second.host.changes, []);
+
+    const revert = await ok(["revert"]);
+    assert.equal(revert.host.changed, true);
+    assert.deepEqual(await kernelState(), before, "lsmod, nf_log and the SCTP sites are exactly as before");
+    await assertNoWindow("after revert");
+    assert.deepEqual(await factsSnapshot(), factsBefore, "facts after revert equal the facts before apply");
+  },
+);
+
+test(
+  "issue 4: a printk line this kernel lacks and an unregistered backend fail as unsupported, changing nothing",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const badLine = profile(
+      "sctp-missing-line",
+      `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: sctp\nprintk:\n  - file: ${SCTP}\n    line: ${missingLine}\n    flags: p\n`,
+    );
+    const noBackend = profile("no-backend", "log_invalid: tcp\nnf_log:\n  ipv4: nf_log_ipv4\n");
+    for (const [file, message] of [
+      [
+        badLine,
+        new RegExp(
+          `printk selector "file ${SCTP.replaceAll(".", "\\.")} line ${missingLine}" matches no dynamic-debug site on kernel ${kernel.replaceAll(".", "\\.")} \\(its sites on this kernel are at lines ${site.line}, `,
+        ),
+      ],
+      [
+        noBackend,
+        /backend nf_log_ipv4 is not registered for ipv4 \(registered: none\); add nf_log_syslog to the profile's modules/,
+      ],
+    ] as const) {
+      const run = await nfdebug(["apply", file]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.deepEqual(run.json?.summary, { ok: 0, changed: 0, failed: 1 });
+      const error = run.json!.hosts[0].error!;
+      assert.equal(error.kind, "unsupported");
+      assert.match(error.message, message);
+      assert.deepEqual(await kernelState(), before, `${file}: nothing changed`);
+      await assertNoWindow(file);
+    }
+  },
+);
+
+test(
+  "issue 4: as nfdtest through sudo (the sudo inventory, then --user nfdtest --become)",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const { host } = await ok(["apply", sctpProfile(), "--for", "10m"], vm.sudoInventoryFile);
+    assert.equal(host.host, "debvm-sudo");
+    assert.equal(host.changed, true);
+    assert.equal((await vm.run(`cat ${LOG_INVALID}`)).trim(), "132");
+    assert.match(await vm.run("stat -c %U /run/nfdebug/window"), /^root$/m, "the journal is root's");
+    const revert = await ok(["revert"], vm.inventoryFile, ["--user", "nfdtest", "--become"]);
+    assert.equal(revert.host.changed, true);
+    assert.deepEqual(await kernelState(), before);
+    await assertNoWindow("after revert through sudo");
+  },
+);
+
+test(
+  "issue 6: collect through journald finds the INVALID TCP lines and the SCTP printk lines, once",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const file = profile(
+      "tcp-and-sctp-printk",
+      `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: tcp\nprintk:\n  - file: ${SCTP}\n    func: ${site.func}\n    flags: p\n`,
+    );
+    const { json } = await ok(["apply", file, "--for", "10m"]);
+    const window = json.window;
+    const cursor = /^-- cursor: (\S+)$/m.exec(await vm.run("journalctl -k -n 0 --show-cursor"))![1];
+    const [tcp] = await sendPackets(vm, "tcp-bad-flags", 1);
+    await sendPackets(vm, "sctp-init", 1);
+    // journald takes the lines from the kernel asynchronously: wait until it has them all.
+    await waitFor(
+      "journald to hold the INVALID and pr_debug lines",
+      async () => {
+        const out = await vm.run(`journalctl -k -o cat --after-cursor='${cursor}'`);
+        return (
+          (out.match(/^nf_ct_proto_6: invalid tcp flag combination/gm) ?? []).length === 2 &&
+          /^Chunk Num: /m.test(out)
+        );
+      },
+      60_000,
+    );
+
+    const out1 = join(dir, "collect-1");
+    const first = await ok(["collect", "--out", out1]);
+    assert.equal(first.host.source, "journald");
+    assert.equal(first.host.window, window);
+    const records = readFileSync(join(out1, "records.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(first.host.records, records.length);
+    const invalid = records.filter((r) => r.reason_id === "tcp.invalid_flags");
+    assert.equal(invalid.length, 2, "judged at OUTPUT and at PREROUTING");
+    for (const r of invalid) {
+      assert.deepEqual(
+        [r.kind, r.host, r.l4proto, r.src, r.dst, r.sport, r.dport],
+        ["invalid", "debvm", 6, tcp.src, tcp.dst, tcp.sport, tcp.dport],
+      );
+      assert.deepEqual(r.flags, ["RST", "SYN"]);
+    }
+    const printk = records.filter((r) => r.kind === "printk");
+    assert.ok(printk.length >= 1, "a record of the SCTP printk site");
+    for (const r of printk) {
+      const origin = r.printk as { file: string; func: string; module: string };
+      assert.deepEqual([origin.file, origin.func, origin.module], [SCTP, site.func, "nf_conntrack"]);
+    }
+    assert.ok(
+      printk.some((r) => /^Chunk Num: \d+ +Type: 1$/.test(r.raw as string)),
+      "the INIT chunk (type 1)",
+    );
+
+    const out2 = join(dir, "collect-2");
+    const second = await ok(["collect", "--out", out2]);
+    assert.equal(second.host.records, 0, "a second collect returns nothing new");
+    assert.equal(readFileSync(join(out2, "records.jsonl"), "utf8"), "");
+
+    await ok(["revert"]);
+    assert.deepEqual(await kernelState(), before);
+  },
+);
+
+test(
+  "issue 5: a systemd timer window, extended once, survives its first expiry and reverts itself at the second",
+  { timeout: 10 * 60_000 },
+  async (t) => {
+    const before = await kernelState();
+    assert.deepEqual(await nfdebugTimers(), []);
+    // Long enough to outlast the apply itself on a loaded machine (a TCG guest: up to ~45 s seen).
+    const started = Date.now();
+    const first = await ok(["apply", tcpProfile(), "--for", "45s"]);
+    t.diagnostic(`apply took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const window = first.json.window!;
+    assert.equal(first.host.timer, "systemd");
+    const firstExpiry = Date.parse(first.host.expires as string);
+    assert.deepEqual(
+      await nfdebugTimers(),
+      [`nfdebug-${window}`],
+      "the timer is listed while the window is open",
+    );
+    assert.equal((await vm.run(`cat ${LOG_INVALID}`)).trim(), "6");
+
+    const extended = await ok(["extend", "--window", window, "--for", "60s"]);
+    assert.equal(extended.host.changed, true);
+    const secondExpiry = Date.parse(extended.host.expires as string);
+    assert.ok(secondExpiry >= firstExpiry + 15_000, "the expiry moved later, past the first one");
+    const replaced = new RegExp(`^nfdebug-${window}-\\d+$`);
+    let timers: string[] = [];
+    await waitFor(
+      "the timer to be replaced",
+      async () => {
+        timers = await nfdebugTimers();
+        return timers.length === 1 && replaced.test(timers[0]);
+      },
+      20_000,
+    ).catch((err: Error) => assert.fail(`${err.message}: ${timers.join(", ")}`));
+
+    // The host clock is the VM's; the expiries are in it. Wait past the first one (timer accuracy 1 s).
+    const vmNow = async () => Number((await vm.run("date +%s")).trim()) * 1000;
+    await waitFor("the first expiry to pass", async () => (await vmNow()) > firstExpiry + 5000, 120_000);
+    assert.equal((await vm.run(`cat ${LOG_INVALID}`)).trim(), "6", "the window survived its first expiry");
+    assert.equal((await vm.ssh("test -f /run/nfdebug/window")).code, 0);
+
+    await waitFor(
+      "the timer to revert the window",
+      async () =>
+        (await vm.run(`cat ${LOG_INVALID}`)).trim() === "0" &&
+        (await vm.ssh("test -e /run/nfdebug/window")).code === 1,
+      secondExpiry - (await vmNow()) + 60_000,
+    );
+    assert.ok((await vmNow()) >= secondExpiry - 2000, "not before the extended expiry");
+    await waitFor("the transient timer to be gone", async () => (await nfdebugTimers()).length === 0, 30_000);
+    assert.deepEqual(await kernelState(), before);
+
+    const status = await ok(["status"]);
+    assert.equal(status.host.window, null);
+    assert.deepEqual(status.host.last && { ...(status.host.last as object), ended: undefined }, {
+      id: window,
+      how: "expired",
+      ended: undefined,
+    });
+  },
+);
+
+test(
+  "issue 5: a reboot ends the window: boot defaults, no timer, no journal, nothing written after boot",
+  { timeout: 10 * 60_000 },
+  async () => {
+    const oldBoot = await vm.bootId();
+    const { json } = await ok(["apply", sctpProfile(), "--for", "10m"]);
+    const window = json.window!;
+    assert.deepEqual(await nfdebugTimers(), [`nfdebug-${window}`]);
+    await vm.reboot();
+    assert.notEqual(await vm.bootId(), oldBoot);
+
+    // Boot defaults: no ruleset, so no conntrack; no loggers; nothing of the window.
+    const now = await kernelState();
+    assert.equal(now.nfLog, freshBoot.nfLog);
+    assert.equal(now.sysctl, freshBoot.sysctl);
+    assert.equal(now.sctpSites, "");
+    const netfilterModules = (s: KernelState) =>
+      s.lsmod
+        .split("\n")
+        .flatMap((l) => /^(nf\w*|nft\w*|x_tables|ip_tables)\s/.exec(l)?.[1] ?? [])
+        .sort();
+    assert.deepEqual(netfilterModules(now), netfilterModules(freshBoot));
+    assert.deepEqual(await nfdebugTimers(), []);
+    assert.equal((await vm.ssh("test -e /run/nfdebug")).code, 1, "/run/nfdebug is gone with the old boot");
+
+    const history = () => vm.run("cat /var/lib/nfdebug/windows.log");
+    const logged = await history();
+    assert.match(logged, new RegExp(`^opened\\t${window}\\t\\d+\\t${oldBoot}\\t`, "m"));
+    assert.doesNotMatch(logged, new RegExp(`^closed\\t${window}\\t`, "m"), "no revert was attempted");
+
+    const status = await ok(["status"]);
+    assert.equal(status.host.window, null);
+    assert.deepEqual(status.host.last, { id: window, ended: "at reboot", how: "reboot" });
+    const text = await nfdebug(["status"], vm.inventoryFile, [], false);
+    assert.match(text.stdout, new RegExp(`^debvm: no open window; last ${window} ended by reboot`, "m"));
+
+    // Reading the status wrote nothing: no file of nfdebug's is newer than this boot.
+    assert.equal(await history(), logged);
+    const written = await vm.run(
+      "btime=$(awk '/^btime/ { print $2 }' /proc/stat); find /var/lib/nfdebug /run -path /run/systemd -prune -o -newermt \"@$btime\" -path '*nfdebug*' -print",
+    );
+    assert.equal(written.trim(), "", "nothing of nfdebug's was written after boot");
+  },
+);
