@@ -22,17 +22,24 @@ console.log(`Starting ${count} demo hosts (network namespaces with OpenSSH, on 1
 const fleet = await startFleet({ count, allNetnsLogging: true });
 let status;
 try {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const out = resolve("nfdebug-runs", `demo-${stamp}`);
   mkdirSync("nfdebug-runs", { recursive: true });
   const args = [
     "dist/src/cli/main.js",
     "run",
     "playbooks/runbooks/tcp-invalid-triage.yaml",
-    "-i", fleet.inventoryFile,
-    "--known-hosts", fleet.knownHostsFile,
-    "--identity", fleet.identityFile,
-    "--out", out,
+    "-i",
+    fleet.inventoryFile,
+    "--known-hosts",
+    fleet.knownHostsFile,
+    "--identity",
+    fleet.identityFile,
+    "--out",
+    out,
   ];
   console.log(`$ nfdebug ${args.slice(1).join(" ")}`);
   status = spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1;

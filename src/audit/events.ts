@@ -42,7 +42,10 @@ const CANCEL_PREVENTED = /; reconnected: the apply had not begun there/;
 const CANCEL_FAILED = /; could not undo it \(/;
 
 /** apply: one line per host (opened, joined, unchanged, refused, failed), plus its cancel or abort revert. */
-export function applyHistory(outcomes: HostOutcome[], ctx: Context & { window: string; profile: string }): HistoryEntry[] {
+export function applyHistory(
+  outcomes: HostOutcome[],
+  ctx: Context & { window: string; profile: string },
+): HistoryEntry[] {
   const events: Event[] = [];
   const cancels: Event[] = [];
   for (const o of outcomes) {
@@ -59,7 +62,8 @@ export function applyHistory(outcomes: HostOutcome[], ctx: Context & { window: s
     const event = joined ? "joined" : o.changed ? "opened" : "unchanged";
     events.push({ host: o.host, event, window, changes: o.changes.length, expires: text(o.expires) });
     if (o.reverted_on_abort === true) events.push({ host: o.host, event: "reverted", window });
-    else if (o.reverted_on_abort === false) events.push({ host: o.host, event: "revert-failed", window, outcome: "failed" });
+    else if (o.reverted_on_abort === false)
+      events.push({ host: o.host, event: "revert-failed", window, outcome: "failed" });
   }
   return [...entries("apply", ctx, events), ...entries("cancel", ctx, cancels)];
 }
@@ -103,7 +107,10 @@ export interface RunHostOutcome {
 }
 
 /** run: the window's opening (opened, unchanged, failed) and, when it opened, how it ended. */
-export function runHistory(hosts: RunHostOutcome[], ctx: Context & { window: string | null; profile: string }): HistoryEntry[] {
+export function runHistory(
+  hosts: RunHostOutcome[],
+  ctx: Context & { window: string | null; profile: string },
+): HistoryEntry[] {
   const events: Event[] = [];
   for (const h of hosts) {
     const failure = h.ok ? {} : { outcome: "failed" as const, error_kind: h.error?.kind ?? "remote" };
@@ -114,7 +121,11 @@ export function runHistory(hosts: RunHostOutcome[], ctx: Context & { window: str
     // The host's outcome over the whole run goes on its first line; the second says how the window ended.
     events.push({ host: h.name, event: "opened", changes: h.changes.length, ...failure });
     const end = h.reverted === true ? "reverted" : h.reverted === "expired" ? "expired" : "revert-failed";
-    events.push({ host: h.name, event: end, ...(end === "revert-failed" ? { outcome: "failed" as const } : {}) });
+    events.push({
+      host: h.name,
+      event: end,
+      ...(end === "revert-failed" ? { outcome: "failed" as const } : {}),
+    });
   }
   return entries("run", ctx, events);
 }

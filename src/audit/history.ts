@@ -54,6 +54,8 @@ export function appendHistory(
     appendFileSync(file, entries.map((e) => `${JSON.stringify(e)}\n`).join(""), { mode: 0o600 });
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    options.warn(`nfdebug: could not append to the audit trail ${file} (${why}); ${entries.length} event(s) not recorded`);
+    options.warn(
+      `nfdebug: could not append to the audit trail ${file} (${why}); ${entries.length} event(s) not recorded`,
+    );
   }
 }

@@ -15,9 +15,16 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
     out.push("");
     out.push(
       renderTable(
-        [{ header: "reason" }, { header: "count" }, { header: "hosts" }, { header: "top flows", maxWidth: 70 }],
+        [
+          { header: "reason" },
+          { header: "count" },
+          { header: "hosts" },
+          { header: "top flows", maxWidth: 70 },
+        ],
         summary.reasons.map((r) => [
-          r.reason_id === "unknown" || r.reason_id.startsWith("printk") ? `${r.reason_id} (${r.reason ?? ""})` : r.reason_id,
+          r.reason_id === "unknown" || r.reason_id.startsWith("printk")
+            ? `${r.reason_id} (${r.reason ?? ""})`
+            : r.reason_id,
           r.count,
           r.hosts.length,
           r.topFlows.map((f) => `${f.flow} ×${f.count}`).join(", "),
@@ -32,7 +39,13 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
   out.push("");
   out.push(
     renderTable(
-      [{ header: "host" }, { header: "window" }, { header: "records" }, ...COUNTERS.map((c) => ({ header: c })), { header: "count/max" }],
+      [
+        { header: "host" },
+        { header: "window" },
+        { header: "records" },
+        ...COUNTERS.map((c) => ({ header: c })),
+        { header: "count/max" },
+      ],
       outcomes
         .filter((o) => o.ok)
         .map((o) => [

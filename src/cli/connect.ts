@@ -11,7 +11,10 @@ import type { Transport } from "../transport/types.js";
 import type { FleetFlags } from "./fleetOptions.js";
 import type { Output } from "./output.js";
 
-export async function loadFleetHosts(flags: FleetFlags, warn: (m: string) => void = () => {}): Promise<HostSpec[]> {
+export async function loadFleetHosts(
+  flags: FleetFlags,
+  warn: (m: string) => void = () => {},
+): Promise<HostSpec[]> {
   const inventory = await loadInventory(flags.inventory as string, {
     user: flags.user,
     identity: flags.identity,

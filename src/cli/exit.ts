@@ -37,7 +37,12 @@ export function exitCodeFor(err: unknown): number {
 }
 
 function isCommanderError(err: unknown): err is { code: string; exitCode: number } {
-  return typeof err === "object" && err !== null && "code" in err && String((err as { code: unknown }).code).startsWith("commander.");
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    "code" in err &&
+    String((err as { code: unknown }).code).startsWith("commander.")
+  );
 }
 
 /** What to print on stderr for an error that reached the top. */

@@ -18,7 +18,11 @@ export interface Fleet {
   timeoutMs: number;
   output: Output;
   /** Progress of one step (live on a TTY, a line per host otherwise, nothing with --json). */
-  track(step: string): { onHostStart: (host: HostSpec) => void; onHostDone: (outcome: HostOutcome) => void; finish: () => void };
+  track(step: string): {
+    onHostStart: (host: HostSpec) => void;
+    onHostDone: (outcome: HostOutcome) => void;
+    finish: () => void;
+  };
   run(step: string, task: (conn: Connection) => Promise<HostOutcome>): Promise<HostOutcome[]>;
 }
 
@@ -36,11 +40,17 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
     timeoutMs,
     output,
     track: (step) => {
-      const progress = createProgress({ stream: process.stderr, hosts: fleet.hosts.map((h) => h.name), json: output.json, env: process.env });
+      const progress = createProgress({
+        stream: process.stderr,
+        hosts: fleet.hosts.map((h) => h.name),
+        json: output.json,
+        env: process.env,
+      });
       progress.stepStarted(step);
       return {
         onHostStart: (h) => progress.hostStarted(h.name, step),
-        onHostDone: (o) => progress.hostDone(o.host, o.ok, o.error ? `${o.error.kind}: ${o.error.message}` : undefined),
+        onHostDone: (o) =>
+          progress.hostDone(o.host, o.ok, o.error ? `${o.error.kind}: ${o.error.message}` : undefined),
         finish: () => progress.finish(),
       };
     },

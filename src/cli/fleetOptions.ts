@@ -26,7 +26,10 @@ export function addFleetOptions(cmd: Command): Command {
     .option("--timeout <duration>", "per-host command timeout", "60s")
     .option("--connect-timeout <duration>", "per-host SSH connect timeout", "15s")
     .option("--identity <file...>", "private key file(s) to offer (after the SSH agent)")
-    .option("--known-hosts <file>", "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)")
+    .option(
+      "--known-hosts <file>",
+      "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)",
+    )
     .option("--user <name>", "remote user, overriding the inventory")
     .option("--ssh-config <file>", "ssh_config to honour (default ~/.ssh/config)")
     .addOption(
@@ -40,11 +43,13 @@ export function addFleetOptions(cmd: Command): Command {
 
 export function durationOption(name: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new InputError(`--${name}: "${text}" is not a duration (examples: 90s, 15m, 1h30m)`);
+  if (ms === undefined)
+    throw new InputError(`--${name}: "${text}" is not a duration (examples: 90s, 15m, 1h30m)`);
   return ms;
 }
 
 export function positiveIntOption(name: string, text: string): number {
-  if (!/^[1-9][0-9]{0,5}$/.test(text)) throw new InputError(`--${name}: "${text}" is not a positive whole number`);
+  if (!/^[1-9][0-9]{0,5}$/.test(text))
+    throw new InputError(`--${name}: "${text}" is not a positive whole number`);
   return Number(text);
 }

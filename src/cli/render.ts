@@ -4,7 +4,10 @@ import type { HostFacts } from "../facts/types.js";
 import type { HostOutcome } from "../engine/result.js";
 
 export function changeLines(changes: Change[]): string[] {
-  return changes.map((c) => `${c.side_effect ? "~" : "*"} ${c.key}: ${c.from} -> ${c.to}${c.side_effect ? "  (side effect)" : ""}`);
+  return changes.map(
+    (c) =>
+      `${c.side_effect ? "~" : "*"} ${c.key}: ${c.from} -> ${c.to}${c.side_effect ? "  (side effect)" : ""}`,
+  );
 }
 
 export function factsSummary(o: HostOutcome): string {
@@ -31,6 +34,7 @@ export function failureLines(outcomes: HostOutcome[]): string[] {
   const rows = failed.map((o) => [o.host, o.error?.kind ?? "remote", o.error?.message ?? ""]);
   const hostWidth = Math.max(4, ...rows.map((r) => r[0].length));
   const kindWidth = Math.max(4, ...rows.map((r) => r[1].length));
-  const line = ([host, kind, message]: string[]) => `${host.padEnd(hostWidth)}  ${kind.padEnd(kindWidth)}  ${message}`;
+  const line = ([host, kind, message]: string[]) =>
+    `${host.padEnd(hostWidth)}  ${kind.padEnd(kindWidth)}  ${message}`;
   return [`failed hosts (${failed.length}):`, line(["HOST", "KIND", "MESSAGE"]), ...rows.map(line)];
 }

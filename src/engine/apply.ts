@@ -24,9 +24,19 @@ export interface ApplyRequest {
   extraLines?: string[];
 }
 
-export function renderApply(req: ApplyRequest, plan: HostPlan, logSource: DetectedSource | null = null): string {
+export function renderApply(
+  req: ApplyRequest,
+  plan: HostPlan,
+  logSource: DetectedSource | null = null,
+): string {
   return applyScript([
-    call("nfd_begin", windowArg(req.window), ownerArg(req.owner), req.profile.name, secondsArg(req.windowSeconds)),
+    call(
+      "nfd_begin",
+      windowArg(req.window),
+      ownerArg(req.owner),
+      req.profile.name,
+      secondsArg(req.windowSeconds),
+    ),
     ...windowMarkLines(logSource),
     ...plan.steps.map(renderStep),
     ...(req.extraLines ?? []),
@@ -59,11 +69,21 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
     );
   }
   if (plan.steps.length === 0) {
-    return { host, ok: true, changed: false, changes: [], error: null, window: open?.id ?? null, message: "no changes" };
+    return {
+      host,
+      ok: true,
+      changed: false,
+      changes: [],
+      error: null,
+      window: open?.id ?? null,
+      message: "no changes",
+    };
   }
   let result;
   try {
-    result = await conn.runScript(renderApply(req, plan, facts.logSources?.preferred ?? null), { timeoutMs: req.timeoutMs });
+    result = await conn.runScript(renderApply(req, plan, facts.logSources?.preferred ?? null), {
+      timeoutMs: req.timeoutMs,
+    });
   } catch (err) {
     // The script may have run (or still run) on the host: see cancelInterruptedApply.
     throw err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
@@ -88,7 +108,12 @@ export function hostChange([kind, key, from, to]: string[]): Change {
 }
 
 /** Turns the apply script's "@@" lines into an outcome, or the right HostError. */
-export function interpretApply(host: string, stdout: string, stderr: string, code: number | null): HostOutcome {
+export function interpretApply(
+  host: string,
+  stdout: string,
+  stderr: string,
+  code: number | null,
+): HostOutcome {
   const lines = hostLines(stdout);
   const changes: Change[] = lines.filter((l) => l.tag === "change").map((l) => hostChange(l.fields));
   const refused = lines.find((l) => l.tag === "refused");
@@ -107,14 +132,19 @@ export function interpretApply(host: string, stdout: string, stderr: string, cod
     const rolledBack = lines.some((l) => l.tag === "rollback-revert");
     const [kind, message] = fail.fields;
     throw new HostError(
-      (["unsupported", "drift", "remote"].includes(kind) ? kind : "remote") as "unsupported" | "drift" | "remote",
+      (["unsupported", "drift", "remote"].includes(kind) ? kind : "remote") as
+        "unsupported" | "drift" | "remote",
       host,
       `${message}${rolledBack ? " (rolled back: nothing left changed)" : ""}`,
     );
   }
   const done = lines.find((l) => l.tag === "done");
   if (!done || code !== 0) {
-    throw new HostError("remote", host, `apply did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+    throw new HostError(
+      "remote",
+      host,
+      `apply did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+    );
   }
   const [state, window, expires] = done.fields;
   const timer = lines.find((l) => l.tag === "timer");

@@ -96,7 +96,12 @@ function parseMarks(stdout: string): WindowFiles | null {
   return { window, open, files };
 }
 
-function positionFrom(files: Map<string, string>, name: string, kind: SourceKind, detail: string): LogPosition | null {
+function positionFrom(
+  files: Map<string, string>,
+  name: string,
+  kind: SourceKind,
+  detail: string,
+): LogPosition | null {
   const text = files.get(name);
   if (text === undefined) return null;
   const parser = startPositionParser({ kind, detail: detail || null });
@@ -120,15 +125,37 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   try {
     marks = parseMarks(marksResult.stdout);
   } catch {
-    throw new HostError("remote", host, `could not read the window's log marks (exit ${marksResult.code}): ${marksResult.stderr.trim()}`);
+    throw new HostError(
+      "remote",
+      host,
+      `could not read the window's log marks (exit ${marksResult.code}): ${marksResult.stderr.trim()}`,
+    );
   }
   if (!marks) {
-    return { host, ok: true, changed: false, changes: [], error: null, window: null, message: req.window ? `no window ${req.window} on this host` : "no window on this host" };
+    return {
+      host,
+      ok: true,
+      changed: false,
+      changes: [],
+      error: null,
+      window: null,
+      message: req.window ? `no window ${req.window} on this host` : "no window on this host",
+    };
   }
   const [kind, detail = ""] = (marks.files.get("source") ?? "").split("\n")[0].split("\t");
   const counters = countersOf(marks.files);
   if (!kind) {
-    return { host, ok: true, changed: false, changes: [], error: null, window: marks.window, records: 0, counters, warnings: ["no kernel log source was found on this host at apply time"] };
+    return {
+      host,
+      ok: true,
+      changed: false,
+      changes: [],
+      error: null,
+      window: marks.window,
+      records: 0,
+      counters,
+      warnings: ["no kernel log source was found on this host at apply time"],
+    };
   }
   const start = positionFrom(marks.files, "start.out", kind as SourceKind, detail);
   if (!start) throw new HostError("remote", host, `window ${marks.window} has no recorded log start`);
@@ -136,8 +163,11 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   const from: LogPosition = collected ? (JSON.parse(collected) as LogPosition) : start;
   const until = positionFrom(marks.files, "end.out", kind as SourceKind, detail) ?? undefined;
 
-  const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "").split("\n").flatMap((l) => parsePrintkSite(l) ?? []);
-  const kernel = from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
+  const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "")
+    .split("\n")
+    .flatMap((l) => parsePrintkSite(l) ?? []);
+  const kernel =
+    from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
   // Records this host delivered (a line of a shared kernel log counts for the first host only).
   let count = 0;
   const lines = collectLines(readParser(from, { until }), {
@@ -147,12 +177,19 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       if (req.sink.record(record, item.message, kernel) !== false) count++;
     },
   });
-  const result = await conn.runScript(readScript(from, { until }), { timeoutMs: req.timeoutMs, onStdoutLine: lines.onLine });
+  const result = await conn.runScript(readScript(from, { until }), {
+    timeoutMs: req.timeoutMs,
+    onStdoutLine: lines.onLine,
+  });
   let outcome;
   try {
     outcome = lines.finish();
   } catch (err) {
-    throw new HostError("remote", host, `reading the kernel log failed (exit ${result.code}): ${(err as Error).message} ${result.stderr.trim()}`);
+    throw new HostError(
+      "remote",
+      host,
+      `reading the kernel log failed (exit ${result.code}): ${(err as Error).message} ${result.stderr.trim()}`,
+    );
   }
   if (!req.peek) {
     const dir = `"$P/windows/"${shQuote(marks.window)}`;
@@ -160,7 +197,10 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     await conn.runScript(ack, { timeoutMs: req.timeoutMs });
   }
   const warnings = [...outcome.warnings];
-  if (outcome.lost) warnings.push(`${outcome.lost} kernel log record(s) were lost (ring buffer wrapped): lines may be missing`);
+  if (outcome.lost)
+    warnings.push(
+      `${outcome.lost} kernel log record(s) were lost (ring buffer wrapped): lines may be missing`,
+    );
   return {
     host,
     ok: true,

@@ -13,7 +13,8 @@ export interface Capability {
 
 export function diagnose(facts: HostFacts, become: boolean): Capability[] {
   const caps: Capability[] = [];
-  const add = (name: string, ok: boolean, value: string, fix?: string) => caps.push({ name, ok, value, ...(ok ? {} : { fix }) });
+  const add = (name: string, ok: boolean, value: string, fix?: string) =>
+    caps.push({ name, ok, value, ...(ok ? {} : { fix }) });
   add("kernel", true, facts.kernel);
   add("initial netns", true, facts.initialNetns ? "yes" : "no (container or namespace)");
   const li = facts.sysctl["nf_conntrack_log_invalid"];
@@ -29,7 +30,9 @@ export function diagnose(facts: HostFacts, become: boolean): Capability[] {
     "registered loggers",
     hasSyslog,
     registered.join(",") || "none",
-    kernelAtLeast(facts.kernel, 5, 13) ? "add nf_log_syslog to the profile's modules" : "add nf_log_ipv4 / nf_log_ipv6 to the profile's modules",
+    kernelAtLeast(facts.kernel, 5, 13)
+      ? "add nf_log_syslog to the profile's modules"
+      : "add nf_log_ipv4 / nf_log_ipv6 to the profile's modules",
   );
   add(
     "nf_log_all_netns",
@@ -37,7 +40,10 @@ export function diagnose(facts: HostFacts, become: boolean): Capability[] {
     facts.sysctl["nf_log_all_netns"] ?? "unavailable",
     "set it on the machine that hosts this namespace; lines from containers need it there",
   );
-  const modules = facts.modules === null ? "no module support (all built in)" : `${Object.keys(facts.modules).length} loaded`;
+  const modules =
+    facts.modules === null
+      ? "no module support (all built in)"
+      : `${Object.keys(facts.modules).length} loaded`;
   add(
     "modules",
     facts.modules === null || facts.tools.includes("modprobe"),
@@ -57,11 +63,20 @@ export function diagnose(facts: HostFacts, become: boolean): Capability[] {
     facts.tools.includes("kern.log") ? "kern.log" : "",
     facts.tools.includes("messages") ? "messages" : "",
   ].filter(Boolean);
-  add("log sources", sources.length > 0, sources.join(",") || "none", "nfdebug needs /dev/kmsg, dmesg, journald or a syslog file to collect");
+  add(
+    "log sources",
+    sources.length > 0,
+    sources.join(",") || "none",
+    "nfdebug needs /dev/kmsg, dmesg, journald or a syslog file to collect",
+  );
   add(
     "expiry timer",
     facts.tools.includes("systemd") || facts.tools.includes("setsid"),
-    facts.tools.includes("systemd") ? "systemd-run" : facts.tools.includes("setsid") ? "watchdog (setsid)" : "none",
+    facts.tools.includes("systemd")
+      ? "systemd-run"
+      : facts.tools.includes("setsid")
+        ? "watchdog (setsid)"
+        : "none",
     "install util-linux (setsid) or run systemd, so windows close by themselves",
   );
   add(
@@ -70,6 +85,11 @@ export function diagnose(facts: HostFacts, become: boolean): Capability[] {
     facts.uid === 0 ? (become ? "via sudo" : "yes") : `uid ${facts.uid}`,
     "log in as root or set become: true with passwordless sudo",
   );
-  add("conntrack tool", facts.tools.includes("conntrack"), facts.tools.includes("conntrack") ? "yes" : "no", "install conntrack for table counts and lists");
+  add(
+    "conntrack tool",
+    facts.tools.includes("conntrack"),
+    facts.tools.includes("conntrack") ? "yes" : "no",
+    "install conntrack for table counts and lists",
+  );
   return caps;
 }

@@ -5,7 +5,12 @@ import { extendScript } from "./host/scripts.js";
 import { hostLines } from "./hostOutput.js";
 import type { HostOutcome } from "./result.js";
 
-export async function extendHost(conn: Connection, window: string, seconds: number, timeoutMs?: number): Promise<HostOutcome> {
+export async function extendHost(
+  conn: Connection,
+  window: string,
+  seconds: number,
+  timeoutMs?: number,
+): Promise<HostOutcome> {
   const host = conn.host.name;
   const result = await conn.runScript(extendScript(window, seconds), { timeoutMs });
   const lines = hostLines(result.stdout);
@@ -16,8 +21,24 @@ export async function extendHost(conn: Connection, window: string, seconds: numb
   const end = lines.find((l) => l.tag === "extend");
   if (!end) throw new HostError("remote", host, `extend did not finish (exit ${result.code})`);
   const [state, id, expires] = end.fields;
-  if (state === "none") return { host, ok: true, changed: false, changes: [], error: null, message: "no open window" };
+  if (state === "none")
+    return { host, ok: true, changed: false, changes: [], error: null, message: "no open window" };
   if (state === "other")
-    return { host, ok: true, changed: false, changes: [], error: null, message: `open window is ${id}, not ${window}` };
-  return { host, ok: true, changed: true, changes: [], error: null, window: id, expires: new Date(Number(expires) * 1000).toISOString() };
+    return {
+      host,
+      ok: true,
+      changed: false,
+      changes: [],
+      error: null,
+      message: `open window is ${id}, not ${window}`,
+    };
+  return {
+    host,
+    ok: true,
+    changed: true,
+    changes: [],
+    error: null,
+    window: id,
+    expires: new Date(Number(expires) * 1000).toISOString(),
+  };
 }

@@ -19,7 +19,10 @@ export function readFactsScript(profile?: Profile): string {
     modules.add(m.replaceAll("-", "_"));
     modules.add(realModuleName(m, "99.0"));
   }
-  const args = [...[...modules].map((m) => `m:${m}`), ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : [])];
+  const args = [
+    ...[...modules].map((m) => `m:${m}`),
+    ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : []),
+  ];
   return factsScript(args, [{ name: "logsources", script: detectSourcesScript() }]);
 }
 

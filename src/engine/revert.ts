@@ -17,7 +17,12 @@ export async function revertHost(conn: Connection, req: RevertRequest): Promise<
   return interpretRevert(conn.host.name, result.stdout, result.stderr, result.code);
 }
 
-export function interpretRevert(host: string, stdout: string, stderr: string, code: number | null): HostOutcome {
+export function interpretRevert(
+  host: string,
+  stdout: string,
+  stderr: string,
+  code: number | null,
+): HostOutcome {
   const lines = hostLines(stdout);
   const locked = lines.find((l) => l.tag === "locked");
   if (locked) throw new HostError("locked", host, locked.fields[0] ?? "locked by another nfdebug run");
@@ -28,14 +33,30 @@ export function interpretRevert(host: string, stdout: string, stderr: string, co
   });
   const drift = lines
     .filter((l) => l.tag === "drift")
-    .map(({ fields: [kind, key, now, expected] }) => ({ key: kind === "sysctl" ? key.replaceAll("/", ".") : key, now, expected }));
+    .map(({ fields: [kind, key, now, expected] }) => ({
+      key: kind === "sysctl" ? key.replaceAll("/", ".") : key,
+      now,
+      expected,
+    }));
   const inUse = lines.filter((l) => l.tag === "inuse").map((l) => l.fields[1]);
   const end = lines.find((l) => l.tag === "revert");
-  if (!end) throw new HostError("remote", host, `revert did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`);
+  if (!end)
+    throw new HostError(
+      "remote",
+      host,
+      `revert did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+    );
   const [state, window] = end.fields;
   const base = { host, changes: restored, window: window ?? null, in_use: inUse };
   if (state === "none") return { ...base, ok: true, changed: false, error: null, message: "no open window" };
-  if (state === "other") return { ...base, ok: true, changed: false, error: null, message: `open window is ${window}, not the one asked for` };
+  if (state === "other")
+    return {
+      ...base,
+      ok: true,
+      changed: false,
+      error: null,
+      message: `open window is ${window}, not the one asked for`,
+    };
   if (state === "drift" || state === "failed") {
     const detail = drift.map((d) => `${d.key} is ${d.now} (nfdebug set ${d.expected})`).join("; ");
     const failures = lines.filter((l) => l.tag === "failed").map((l) => l.fields.slice(1).join(": "));

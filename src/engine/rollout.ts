@@ -49,7 +49,10 @@ export async function runRollout(
   const runOne = (host: HostSpec) =>
     limit(async () => {
       if (aborted) {
-        outcomes.set(host.name, failedOutcome(host.name, new HostError("aborted", host.name, `not started: ${aborted}`)));
+        outcomes.set(
+          host.name,
+          failedOutcome(host.name, new HostError("aborted", host.name, `not started: ${aborted}`)),
+        );
         return;
       }
       options.onHostStart?.(host);

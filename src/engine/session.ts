@@ -45,9 +45,16 @@ export class FleetSession {
    */
   async each(
     task: (conn: Connection) => Promise<HostOutcome>,
-    options: { only?: HostSpec[]; keepOnFailure?: boolean; alsoFailed?: boolean; onHostDone?: (o: HostOutcome) => void } = {},
+    options: {
+      only?: HostSpec[];
+      keepOnFailure?: boolean;
+      alsoFailed?: boolean;
+      onHostDone?: (o: HostOutcome) => void;
+    } = {},
   ): Promise<HostOutcome[]> {
-    const hosts = (options.only ?? this.hosts).filter((h) => options.alsoFailed || !this.failures.has(h.name));
+    const hosts = (options.only ?? this.hosts).filter(
+      (h) => options.alsoFailed || !this.failures.has(h.name),
+    );
     return Promise.all(
       hosts.map((host) =>
         this.limit(async () => {
@@ -57,7 +64,8 @@ export class FleetSession {
           } catch (err) {
             outcome = failedOutcome(host.name, err);
           }
-          if (!outcome.ok && !options.keepOnFailure && !this.failures.has(host.name)) this.failures.set(host.name, outcome);
+          if (!outcome.ok && !options.keepOnFailure && !this.failures.has(host.name))
+            this.failures.set(host.name, outcome);
           options.onHostDone?.(outcome);
           return outcome;
         }),

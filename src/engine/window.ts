@@ -7,7 +7,10 @@ export const MAX_WINDOW_MS = 24 * 3_600_000;
 
 /** "20261125T120501-3fa2": sortable, and safe anywhere (file names, unit names, shell). */
 export function newWindowId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 

@@ -28,7 +28,8 @@ export function parsePrintkSite(line: string): PrintkSite | undefined {
   const m = SITE.exec(line);
   if (!m) return undefined;
   let format = m[6];
-  if (format.startsWith('"')) format = format.slice(1, format.lastIndexOf('"') > 0 ? format.lastIndexOf('"') : undefined);
+  if (format.startsWith('"'))
+    format = format.slice(1, format.lastIndexOf('"') > 0 ? format.lastIndexOf('"') : undefined);
   format = format.replace(/\\n$|\\012$/, "");
   return { file: m[1], line: Number(m[2]), module: m[3], func: m[4], flags: m[5], format };
 }
@@ -63,7 +64,11 @@ function parseWindow(lines: string[]): WindowState | null {
 export function parseJournal(lines: string[]): JournalEntry[] {
   return lines.flatMap((line) => {
     const [kind, key, from, to] = line.split("\t");
-    if ((kind === "sysctl" || kind === "module" || kind === "printk") && key !== undefined && to !== undefined)
+    if (
+      (kind === "sysctl" || kind === "module" || kind === "printk") &&
+      key !== undefined &&
+      to !== undefined
+    )
       return [{ kind, key, from, to }];
     return [];
   });

@@ -18,6 +18,7 @@ export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan {
       );
     return plan;
   }
-  if (current !== to) plan.steps.push({ kind: "sysctl", knob: "nf_log_all_netns", path: ALL_NETNS_PATH, from: current, to });
+  if (current !== to)
+    plan.steps.push({ kind: "sysctl", knob: "nf_log_all_netns", path: ALL_NETNS_PATH, from: current, to });
   return plan;
 }

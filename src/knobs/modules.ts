@@ -9,7 +9,8 @@ const SYSLOG_LOGGERS = ["nf_log_ipv4", "nf_log_ipv6", "nf_log_arp", "nf_log_netd
 /** The module a name loads on this kernel: 5.13 merged the per-family loggers into nf_log_syslog. */
 export function realModuleName(name: string, kernel: string): string {
   const n = name.replaceAll("-", "_");
-  if ((SYSLOG_LOGGERS.includes(n) || n === "nf_log_common") && kernelAtLeast(kernel, 5, 13)) return "nf_log_syslog";
+  if ((SYSLOG_LOGGERS.includes(n) || n === "nf_log_common") && kernelAtLeast(kernel, 5, 13))
+    return "nf_log_syslog";
   return n;
 }
 
@@ -38,7 +39,9 @@ export function planModules(profile: Profile, facts: HostFacts): KnobPlan {
     const module = realModuleName(name, facts.kernel);
     if (moduleState(module, facts) !== "absent") continue;
     if (facts.modules === null) {
-      plan.problems.push(`module ${name} is not built into kernel ${facts.kernel}, which has no module support`);
+      plan.problems.push(
+        `module ${name} is not built into kernel ${facts.kernel}, which has no module support`,
+      );
     } else if (!facts.tools.includes("modprobe")) {
       plan.problems.push(`module ${name} is not loaded and modprobe is not installed`);
     } else if (!plan.steps.some((s) => s.kind === "module" && s.module === module)) {

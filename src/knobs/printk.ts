@@ -15,7 +15,10 @@ export function canonicalFlags(letters: string): string {
 }
 
 function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 
@@ -39,7 +42,8 @@ export function selectorMatches(sel: PrintkSelector, site: PrintkSite): boolean 
 export function describeSelector(sel: PrintkSelector): string {
   const parts: string[] = [];
   if (sel.file) parts.push(`file ${sel.file}`);
-  if (sel.line !== undefined) parts.push(`line ${typeof sel.line === "number" ? sel.line : sel.line.join("-")}`);
+  if (sel.line !== undefined)
+    parts.push(`line ${typeof sel.line === "number" ? sel.line : sel.line.join("-")}`);
   if (sel.func) parts.push(`func ${sel.func}`);
   if (sel.module) parts.push(`module ${sel.module}`);
   if (sel.format) parts.push(`format "${sel.format}"`);
@@ -58,7 +62,10 @@ export function printkFactFilters(profile: Profile): string[] {
 
 /** Why a selector may have matched nothing: other lines of its file, or a module not loaded yet. */
 function noMatchHint(sel: PrintkSelector, facts: HostFacts): string {
-  const sameFile = sel.file === undefined ? [] : facts.printk.sites.filter((s) => selectorMatches({ file: sel.file, flags: "" }, s));
+  const sameFile =
+    sel.file === undefined
+      ? []
+      : facts.printk.sites.filter((s) => selectorMatches({ file: sel.file, flags: "" }, s));
   if (sameFile.length > 0) {
     const lines = [...new Set(sameFile.map((s) => s.line))].sort((a, b) => a - b);
     const shown = lines.length > 20 ? `${lines.slice(0, 20).join(", ")}, ...` : lines.join(", ");
@@ -102,11 +109,20 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan {
   }
   for (const { site, to } of planned.values()) {
     if (!SAFE_SITE.test(site.file) || !SAFE_SITE.test(site.func)) {
-      plan.problems.push(`printk site ${site.file}:${site.line} ${site.func} has characters nfdebug will not pass to a shell`);
+      plan.problems.push(
+        `printk site ${site.file}:${site.line} ${site.func} has characters nfdebug will not pass to a shell`,
+      );
       continue;
     }
     if (to !== canonicalFlags(site.flags))
-      plan.steps.push({ kind: "printk", knob: "printk", site: `${site.file}:${site.line}`, func: site.func, from: site.flags, to });
+      plan.steps.push({
+        kind: "printk",
+        knob: "printk",
+        site: `${site.file}:${site.line}`,
+        func: site.func,
+        from: site.flags,
+        to,
+      });
   }
   return plan;
 }

@@ -2,7 +2,7 @@
 
 const HTML: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 // C0 controls other than tab/newline/CR are not allowed in HTML text; show them as U+FFFD.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Safe in HTML text and in double- or single-quoted attribute values. */
@@ -34,6 +34,5 @@ export function markdownCode(text: string): string {
 
 /** Terminal output: control characters (ESC!) from data must never reach the terminal. */
 export function sanitizeTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }

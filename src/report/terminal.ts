@@ -47,7 +47,6 @@ export function createStyle(terminal: TerminalEnv): Style {
   };
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 export function stripAnsi(text: string): string {

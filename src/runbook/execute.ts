@@ -15,10 +15,26 @@ import { newWindowId, windowOwner } from "../engine/window.js";
 import { LogAggregator } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";
 import type { LogRecord } from "../logs/record.js";
-import { readBundle, writeBundle, writeReports, type ReportStep, type ReasonInfo, type ReportCounters } from "../report/bundle.js";
+import {
+  readBundle,
+  writeBundle,
+  writeReports,
+  type ReportStep,
+  type ReasonInfo,
+  type ReportCounters,
+} from "../report/bundle.js";
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
-import { applyStep, collectStep, execStep, revertStep, untilStep, waitStep, type StepContext, type StepResult } from "./stepRunners.js";
+import {
+  applyStep,
+  collectStep,
+  execStep,
+  revertStep,
+  untilStep,
+  waitStep,
+  type StepContext,
+  type StepResult,
+} from "./stepRunners.js";
 import { commandHeadline, type Runbook, type RunbookStep } from "./types.js";
 
 export interface RunOptions {
@@ -47,7 +63,11 @@ export interface RunResult {
 }
 
 const sha256 = async (file: string | undefined) =>
-  file ? createHash("sha256").update(await readFile(file)).digest("hex") : undefined;
+  file
+    ? createHash("sha256")
+        .update(await readFile(file))
+        .digest("hex")
+    : undefined;
 
 function stepName(step: RunbookStep): string {
   switch (step.kind) {
@@ -61,7 +81,12 @@ function stepName(step: RunbookStep): string {
 }
 
 /** Facts of every host; after the run also of hosts that failed a step (did they change?). */
-async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; timeoutMs: number }, hosts: Map<string, RunHost>, alsoFailed = false) {
+async function snapshotFacts(
+  session: FleetSession,
+  ctx: { runbook: Runbook; timeoutMs: number },
+  hosts: Map<string, RunHost>,
+  alsoFailed = false,
+) {
   const facts: Record<string, unknown> = {};
   await session.each(
     async (conn) => {
@@ -69,7 +94,14 @@ async function snapshotFacts(session: FleetSession, ctx: { runbook: Runbook; tim
       facts[conn.host.name] = f;
       const h = hosts.get(conn.host.name);
       if (h) h.kernel = f.kernel;
-      return { host: conn.host.name, ok: true, changed: false, changes: [], error: null, plan: planHost(ctx.runbook.profile, f) };
+      return {
+        host: conn.host.name,
+        ok: true,
+        changed: false,
+        changes: [],
+        error: null,
+        plan: planHost(ctx.runbook.profile, f),
+      };
     },
     { keepOnFailure: true, alsoFailed },
   );
@@ -116,7 +148,13 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     } catch (err) {
       result = { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
-    steps.push({ name, ok: result.ok, startedAt: started, endedAt: new Date().toISOString(), message: result.message });
+    steps.push({
+      name,
+      ok: result.ok,
+      startedAt: started,
+      endedAt: new Date().toISOString(),
+      message: result.message,
+    });
     return result;
   };
 
@@ -178,11 +216,22 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     if (entry) reasonInfo[r.reason_id] = { explanation: entry.explanation, hint: entry.hint };
   }
   const runHosts = [...hosts.values()];
-  if (sharedKernel.duplicates > 0) steps.push({ name: "note", ok: true, startedAt: endedAt, endedAt, message: sharedKernelNote(sharedKernel.duplicates) });
+  if (sharedKernel.duplicates > 0)
+    steps.push({
+      name: "note",
+      ok: true,
+      startedAt: endedAt,
+      endedAt,
+      message: sharedKernelNote(sharedKernel.duplicates),
+    });
   await writeBundle(
     opts.outDir,
     {
-      runbook: { name: runbook.name, question: runbook.question ?? runbook.description ?? "", ...(runbook.description ? { description: runbook.description } : {}) },
+      runbook: {
+        name: runbook.name,
+        question: runbook.question ?? runbook.description ?? "",
+        ...(runbook.description ? { description: runbook.description } : {}),
+      },
       profile: { ...runbook.profile },
       startedAt,
       endedAt,
@@ -205,14 +254,23 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   );
   await addManifestDetails(opts, runbook);
   const { html } = await writeReports(opts.outDir, await readBundle(opts.outDir));
-  return { outDir: opts.outDir, window: ctx.window, hosts: runHosts, steps, records: summary.total, interrupted: opts.signal.aborted, html };
+  return {
+    outDir: opts.outDir,
+    window: ctx.window,
+    hosts: runHosts,
+    steps,
+    records: summary.total,
+    interrupted: opts.signal.aborted,
+    html,
+  };
 }
 
 function reportCounters(h: RunHost): ReportCounters {
   const c = h.counters;
   const out: ReportCounters = {};
   if (!c) return out;
-  for (const [name, value] of Object.entries(c.deltas)) if (value !== null) (out as Record<string, number>)[name] = value;
+  for (const [name, value] of Object.entries(c.deltas))
+    if (value !== null) (out as Record<string, number>)[name] = value;
   if (c.count.after !== null) out.count = c.count.after;
   if (c.max !== null) out.max = c.max;
   return out;
@@ -223,8 +281,18 @@ async function addManifestDetails(opts: RunOptions, runbook: Runbook): Promise<v
   const path = join(opts.outDir, "manifest.json");
   const manifest = JSON.parse(await readFile(path, "utf8"));
   manifest.runbook = { ...manifest.runbook, path: runbook.file, sha256: await sha256(runbook.file) };
-  manifest.profile = { ...manifest.profile, ...(runbook.profileFile ? { path: runbook.profileFile, sha256: await sha256(runbook.profileFile) } : { inline: true }) };
-  manifest.inventoryHosts = opts.hosts.map((h) => ({ name: h.name, address: h.address, port: h.port, user: h.user }));
+  manifest.profile = {
+    ...manifest.profile,
+    ...(runbook.profileFile
+      ? { path: runbook.profileFile, sha256: await sha256(runbook.profileFile) }
+      : { inline: true }),
+  };
+  manifest.inventoryHosts = opts.hosts.map((h) => ({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+  }));
   await writeJson(path, manifest);
 }
 

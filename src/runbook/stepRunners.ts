@@ -36,7 +36,10 @@ export interface StepResult {
 
 function tally(outcomes: HostOutcome[], what: string): StepResult {
   const failed = outcomes.filter((o) => !o.ok).length;
-  return { ok: failed === 0, message: `${what} on ${outcomes.length - failed} host(s)${failed ? `, ${failed} failed` : ""}` };
+  return {
+    ok: failed === 0,
+    message: `${what} on ${outcomes.length - failed} host(s)${failed ? `, ${failed} failed` : ""}`,
+  };
 }
 
 export async function applyStep(ctx: StepContext): Promise<StepResult> {
@@ -62,8 +65,13 @@ export async function applyStep(ctx: StepContext): Promise<StepResult> {
   return tally(outcomes, "window opened");
 }
 
-export async function execStep(ctx: StepContext, step: Extract<RunbookStep, { kind: "exec" }>): Promise<StepResult> {
-  const only = step.hosts ? selectHosts(ctx.session.alive(), step.hosts, `step ${step.index + 1} hosts`) : undefined;
+export async function execStep(
+  ctx: StepContext,
+  step: Extract<RunbookStep, { kind: "exec" }>,
+): Promise<StepResult> {
+  const only = step.hosts
+    ? selectHosts(ctx.session.alive(), step.hosts, `step ${step.index + 1} hosts`)
+    : undefined;
   const dir = join(ctx.outDir, "exec");
   await mkdir(dir, { recursive: true });
   const outcomes = await ctx.session.each(
@@ -73,7 +81,12 @@ export async function execStep(ctx: StepContext, step: Extract<RunbookStep, { ki
         join(dir, `step${step.index + 1}-${conn.host.name}.log`),
         `$ ${step.command}\n${r.stdout}${r.stderr ? `\n[stderr]\n${r.stderr}` : ""}\n[exit ${r.code ?? r.signal}]\n`,
       );
-      if (r.code !== 0) throw new HostError("remote", conn.host.name, `exec exited with ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").pop() ?? ""}`);
+      if (r.code !== 0)
+        throw new HostError(
+          "remote",
+          conn.host.name,
+          `exec exited with ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
+        );
       return { host: conn.host.name, ok: true, changed: false, changes: [], error: null };
     },
     { only, keepOnFailure: true, onHostDone: ctx.onHostDone },
@@ -85,7 +98,10 @@ export function waitStep(ctx: StepContext, ms: number): Promise<StepResult> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      resolve({ ok: !ctx.signal.aborted, message: ctx.signal.aborted ? "interrupted" : `waited ${ms / 1000}s` });
+      resolve({
+        ok: !ctx.signal.aborted,
+        message: ctx.signal.aborted ? "interrupted" : `waited ${ms / 1000}s`,
+      });
     };
     const timer = setTimeout(done, ms);
     ctx.signal.addEventListener("abort", done, { once: true });
@@ -110,7 +126,10 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
 }
 
 /** Polls (without advancing the collected position) until the condition holds or time runs out. */
-export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { kind: "until" }>): Promise<StepResult> {
+export async function untilStep(
+  ctx: StepContext,
+  step: Extract<RunbookStep, { kind: "until" }>,
+): Promise<StepResult> {
   const deadline = Date.now() + step.timeoutMs;
   for (;;) {
     let count = 0;
@@ -122,24 +141,38 @@ export async function untilStep(ctx: StepContext, step: Extract<RunbookStep, { k
         if (step.reasonId && record.reason_id === step.reasonId) reasonSeen = true;
       },
     });
-    await ctx.session.each((conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink, peek: true }), {
-      keepOnFailure: true,
-    });
-    const enough = (step.records === undefined || count >= step.records) && (step.reasonId === undefined || reasonSeen);
+    await ctx.session.each(
+      (conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink, peek: true }),
+      {
+        keepOnFailure: true,
+      },
+    );
+    const enough =
+      (step.records === undefined || count >= step.records) && (step.reasonId === undefined || reasonSeen);
     if (enough) return { ok: true, message: `condition met: ${count} record(s)` };
     if (Date.now() + step.pollMs > deadline || ctx.signal.aborted)
-      return { ok: false, message: ctx.signal.aborted ? "interrupted" : `timed out after ${step.timeoutMs / 1000}s with ${count} record(s)` };
+      return {
+        ok: false,
+        message: ctx.signal.aborted
+          ? "interrupted"
+          : `timed out after ${step.timeoutMs / 1000}s with ${count} record(s)`,
+      };
     await waitStep(ctx, step.pollMs);
   }
 }
 
 export async function revertStep(ctx: StepContext): Promise<StepResult> {
-  const applied = ctx.session.hosts.filter((h) => ctx.hosts.get(h.name)?.applied && ctx.hosts.get(h.name)?.reverted !== true);
-  const outcomes = await ctx.session.each((conn) => revertHost(conn, { force: false, window: ctx.window, timeoutMs: ctx.timeoutMs }), {
-    only: applied,
-    keepOnFailure: true,
-    onHostDone: ctx.onHostDone,
-  });
+  const applied = ctx.session.hosts.filter(
+    (h) => ctx.hosts.get(h.name)?.applied && ctx.hosts.get(h.name)?.reverted !== true,
+  );
+  const outcomes = await ctx.session.each(
+    (conn) => revertHost(conn, { force: false, window: ctx.window, timeoutMs: ctx.timeoutMs }),
+    {
+      only: applied,
+      keepOnFailure: true,
+      onHostDone: ctx.onHostDone,
+    },
+  );
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (o.ok) {

@@ -48,7 +48,11 @@ export interface Runbook {
  * blank or `set -e`, a leading comment's text as it is.
  */
 export function commandHeadline(command: string, max = 60): string {
-  const line = command.split("\n").map((l) => l.trim()).find((l) => l !== "" && !/^set\s+-[a-z]+$/.test(l)) ?? "";
+  const line =
+    command
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "" && !/^set\s+-[a-z]+$/.test(l)) ?? "";
   const text = line.replace(/^#\s*/, "");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

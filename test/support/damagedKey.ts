@@ -11,7 +11,9 @@ export interface DamagedKey {
 
 export function writeDamagedKey(goodKeyFile: string, file: string): DamagedKey {
   const text = readFileSync(goodKeyFile, "latin1");
-  const body = /-----BEGIN OPENSSH PRIVATE KEY-----\n([\s\S]*?)\n-----END OPENSSH PRIVATE KEY-----/.exec(text);
+  const body = /-----BEGIN OPENSSH PRIVATE KEY-----\n([\s\S]*?)\n-----END OPENSSH PRIVATE KEY-----/.exec(
+    text,
+  );
   if (!body) throw new Error(`${goodKeyFile} is not an OpenSSH private key`);
   const raw = Buffer.from(body[1].replace(/\s+/g, ""), "base64");
   // The type string appears in the public blob, then at the start of the (unencrypted) private part.
@@ -19,8 +21,18 @@ export function writeDamagedKey(goodKeyFile: string, file: string): DamagedKey {
   if (type < 4) throw new Error("not an unencrypted ed25519 key");
   const seed = raw.subarray(type + 11 + 4 + 32 + 4, type + 11 + 4 + 32 + 4 + 32);
   raw.writeUInt32BE(11 + 4 + 32 + 4 + 64, type - 4);
-  const lines = raw.toString("base64").replace(/(.{70})/g, "$1\n").trim();
-  writeFileSync(file, `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
-  const secrets = [seed.toString("utf8"), seed.toString("latin1"), seed.toString("hex"), seed.toString("base64")];
+  const lines = raw
+    .toString("base64")
+    .replace(/(.{70})/g, "$1\n")
+    .trim();
+  writeFileSync(file, `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`, {
+    mode: 0o600,
+  });
+  const secrets = [
+    seed.toString("utf8"),
+    seed.toString("latin1"),
+    seed.toString("hex"),
+    seed.toString("base64"),
+  ];
   return { file, secrets };
 }

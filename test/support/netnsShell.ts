@@ -16,7 +16,16 @@ export class NetnsShell implements Connection {
   private constructor(netns: string, dir: string) {
     this.netns = netns;
     this.dir = dir;
-    this.host = { name: netns, address: "127.0.0.1", port: 0, user: "root", identityFiles: [], groups: [], become: false, jump: [] };
+    this.host = {
+      name: netns,
+      address: "127.0.0.1",
+      port: 0,
+      user: "root",
+      identityFiles: [],
+      groups: [],
+      become: false,
+      jump: [],
+    };
   }
 
   static create(prefix = "nfdsh"): NetnsShell {
@@ -45,7 +54,9 @@ export class NetnsShell implements Connection {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.stdin.end(script);
     return new Promise((resolve, reject) => {
-      const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+      const timer = options.timeoutMs
+        ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
+        : undefined;
       child.on("error", reject);
       child.on("close", (code) => {
         if (timer) clearTimeout(timer);
@@ -59,7 +70,9 @@ export class NetnsShell implements Connection {
   /** Kill every process left in the namespace (watchdogs), then remove it and its files. */
   destroy(): void {
     try {
-      const pids = execFileSync("ip", ["netns", "pids", this.netns], { encoding: "utf8" }).split("\n").filter(Boolean);
+      const pids = execFileSync("ip", ["netns", "pids", this.netns], { encoding: "utf8" })
+        .split("\n")
+        .filter(Boolean);
       for (const pid of pids) {
         try {
           process.kill(Number(pid), "SIGKILL");

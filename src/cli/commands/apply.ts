@@ -33,7 +33,9 @@ function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; ma
   if (flags.serial !== undefined && (!countOrPercent.test(flags.serial) || /^0+%?$/.test(flags.serial)))
     throw new InputError(`--serial: "${flags.serial}" is not a host count or percentage (examples: 10, 25%)`);
   if (flags.maxFail !== undefined && !countOrPercent.test(flags.maxFail))
-    throw new InputError(`--max-fail: "${flags.maxFail}" is not a host count or percentage (examples: 0, 2, 5%)`);
+    throw new InputError(
+      `--max-fail: "${flags.maxFail}" is not a host count or percentage (examples: 0, 2, 5%)`,
+    );
   const canary = flags.canary === undefined ? undefined : positiveIntOption("canary", flags.canary);
   if (canary !== undefined && !flags.yes && !canAsk())
     throw new InputError("--canary asks for confirmation on a terminal; add --yes to go on without asking");
@@ -56,9 +58,14 @@ async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: stri
   for (const r of reverts) {
     const o = outcomes.find((x) => x.host === r.host) as HostOutcome;
     o.reverted_on_abort = r.ok;
-    if (!r.ok) fleet.output.warn(`${r.host}: revert after abort failed (${r.error?.kind}): ${r.error?.message}; its timer will revert it`);
+    if (!r.ok)
+      fleet.output.warn(
+        `${r.host}: revert after abort failed (${r.error?.kind}): ${r.error?.message}; its timer will revert it`,
+      );
   }
-  fleet.output.warn(`nfdebug: reverted ${reverts.filter((r) => r.ok).length} of ${hosts.length} changed host(s)`);
+  fleet.output.warn(
+    `nfdebug: reverted ${reverts.filter((r) => r.ok).length} of ${hosts.length} changed host(s)`,
+  );
 }
 
 /** `--no-limit` would share commander's "limit" attribute with -l/--limit: store it elsewhere. */
@@ -72,7 +79,9 @@ export function registerApply(program: Command) {
   addFleetOptions(
     program
       .command("apply")
-      .description("open a debug window: apply the profile, journal originals, arm the host-side revert timer")
+      .description(
+        "open a debug window: apply the profile, journal originals, arm the host-side revert timer",
+      )
       .argument("<profile>", "debug profile YAML")
       .option("--for <duration>", "window length (default: the profile's window, else 15m)")
       .addOption(noWindowLimitOption())
@@ -80,7 +89,10 @@ export function registerApply(program: Command) {
       .option("--canary <n>", "apply to the first N hosts, then ask before going on")
       .option("--yes", "do not ask for confirmation after the canary hosts")
       .option("--max-fail <n|n%>", "stop when more hosts than this fail, and revert the hosts changed so far")
-      .option("--keep-on-abort", "when the rollout stops, leave changed hosts as they are (their timers still revert them)")
+      .option(
+        "--keep-on-abort",
+        "when the rollout stops, leave changed hosts as they are (their timers still revert them)",
+      )
       .addHelpText(
         "after",
         "\nA host whose connection drops (or times out) during apply is reported failed. The apply may still\n" +
@@ -91,7 +103,9 @@ export function registerApply(program: Command) {
     const profile = await loadProfileFile(profileFile);
     const windowMs = flags.for ? durationOption("for", flags.for) : (profile.windowMs ?? DEFAULT_WINDOW_MS);
     if (windowMs > MAX_WINDOW_MS && (flags as { windowLimit?: boolean }).windowLimit !== false)
-      throw new InputError(`--for ${formatDuration(windowMs)} is longer than 24h; add --no-limit if you mean it`);
+      throw new InputError(
+        `--for ${formatDuration(windowMs)} is longer than 24h; add --no-limit if you mean it`,
+      );
     const rollout = rolloutFlags(flags);
     const window = newWindowId();
     const fleet = await openFleet(flags);
@@ -126,7 +140,9 @@ export function registerApply(program: Command) {
     }
     for (const o of outcomes) {
       if (!o.ok) continue;
-      const state = o.changed ? `window ${o.window} open until ${o.expires}` : String(o.message ?? "no changes");
+      const state = o.changed
+        ? `window ${o.window} open until ${o.expires}`
+        : String(o.message ?? "no changes");
       fleet.output.line(`${o.host}: ${state}`);
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }

@@ -1,6 +1,11 @@
 // nfdebug collect: the kernel log records of a window, per reason, per host, with counters.
 import type { Command } from "commander";
-import { collectHost, sharedKernelFilter, sharedKernelNote, type CollectOutcome } from "../../engine/collect.js";
+import {
+  collectHost,
+  sharedKernelFilter,
+  sharedKernelNote,
+  type CollectOutcome,
+} from "../../engine/collect.js";
 import { RecordFiles } from "../../engine/recordFiles.js";
 import { summarise } from "../../engine/result.js";
 import { LogAggregator } from "../../logs/aggregate.js";
@@ -14,7 +19,9 @@ export function registerCollect(program: Command) {
   addFleetOptions(
     program
       .command("collect")
-      .description("kernel log records of a window (default: the open one, else the last): only what is new since the last collect")
+      .description(
+        "kernel log records of a window (default: the open one, else the last): only what is new since the last collect",
+      )
       .option("--window <id>", "the window to collect")
       .option("--out <dir>", "write records.jsonl, records/<host>.jsonl and raw/<host>.log there"),
   ).action(async (flags: FleetFlags & { window?: string; out?: string }) => {
@@ -38,7 +45,12 @@ export function registerCollect(program: Command) {
     const summary = aggregator.summary();
     if (sink.duplicates > 0) fleet.output.warn(`nfdebug: note: ${sharedKernelNote(sink.duplicates)}`);
     if (!fleet.output.json) fleet.output.line(renderCollectSummary(summary, outcomes));
-    const result = { ...summarise("collect", outcomes, window), records_summary: summary, shared_kernel_duplicates: sink.duplicates, ...(files ? { out: flags.out } : { records: jsonRecords }) };
+    const result = {
+      ...summarise("collect", outcomes, window),
+      records_summary: summary,
+      shared_kernel_duplicates: sink.duplicates,
+      ...(files ? { out: flags.out } : { records: jsonRecords }),
+    };
     finishFleet(fleet, result);
   });
 }

@@ -29,7 +29,8 @@ export function registerExtend(program: Command) {
     const outcomes = await fleet.run("extend", (conn) =>
       extendHost(conn, window, Math.max(1, Math.round(ms / 1000)), fleet.timeoutMs),
     );
-    for (const o of outcomes) if (o.ok) fleet.output.line(`${o.host}: ${o.message ?? `expires ${o.expires}`}`);
+    for (const o of outcomes)
+      if (o.ok) fleet.output.line(`${o.host}: ${o.message ?? `expires ${o.expires}`}`);
     appendHistory(extendHistory(outcomes, { window }), { warn: fleet.output.warn });
     finishFleet(fleet, summarise("extend", outcomes, window));
   });

@@ -11,19 +11,31 @@ import { changeLines } from "../render.js";
 
 export function registerPlan(program: Command) {
   addFleetOptions(
-    program.command("plan").description("what apply would change, per host").argument("<profile>", "debug profile YAML"),
+    program
+      .command("plan")
+      .description("what apply would change, per host")
+      .argument("<profile>", "debug profile YAML"),
   ).action(async (profileFile: string, flags: FleetFlags) => {
     const profile = await loadProfileFile(profileFile);
     const fleet = await openFleet(flags);
     const outcomes = await fleet.run("plan", async (conn) => {
       const facts = await readFacts(conn, profile, fleet.timeoutMs);
       const plan = planHost(profile, facts);
-      if (plan.problems.length > 0) throw new HostError("unsupported", conn.host.name, plan.problems.join("; "));
-      return { host: conn.host.name, ok: true, changed: plan.changes.length > 0, changes: plan.changes, error: null };
+      if (plan.problems.length > 0)
+        throw new HostError("unsupported", conn.host.name, plan.problems.join("; "));
+      return {
+        host: conn.host.name,
+        ok: true,
+        changed: plan.changes.length > 0,
+        changes: plan.changes,
+        error: null,
+      };
     });
     for (const o of outcomes) {
       if (!o.ok) continue;
-      fleet.output.line(`${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`);
+      fleet.output.line(
+        `${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`,
+      );
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }
     finishFleet(fleet, summarise("plan", outcomes));

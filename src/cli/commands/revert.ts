@@ -12,7 +12,9 @@ import { revertHistory } from "../../audit/events.js";
 
 export function checkWindowId(id: string | undefined): string | undefined {
   if (id !== undefined && !WINDOW_ID.test(id))
-    throw new InputError(`--window: "${id}" is not a window id (like 20261125T120501-3fa2; see nfdebug status)`);
+    throw new InputError(
+      `--window: "${id}" is not a window id (like 20261125T120501-3fa2; see nfdebug status)`,
+    );
   return id;
 }
 
@@ -31,7 +33,9 @@ export function registerRevert(program: Command) {
     );
     for (const o of outcomes) {
       if (!o.ok) continue;
-      fleet.output.line(`${o.host}: ${o.message ?? (o.changed ? `window ${o.window} reverted` : `window ${o.window} closed, nothing to restore`)}`);
+      fleet.output.line(
+        `${o.host}: ${o.message ?? (o.changed ? `window ${o.window} reverted` : `window ${o.window} closed, nothing to restore`)}`,
+      );
       for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     }
     appendHistory(revertHistory(outcomes, { window }), { warn: fleet.output.warn });

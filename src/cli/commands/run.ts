@@ -32,25 +32,49 @@ function describeStep(step: Runbook["steps"][number]): string {
 }
 
 function defaultOutDir(runbook: Runbook): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return join("nfdebug-runs", `${runbook.name}-${stamp}`);
 }
 
 async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
   const outcomes = await fleet.run("plan", async (conn) => {
     const plan = planHost(runbook.profile, await readFacts(conn, runbook.profile, fleet.timeoutMs));
-    if (plan.problems.length > 0) return { host: conn.host.name, ok: false, changed: false, changes: [], error: { kind: "unsupported" as const, message: plan.problems.join("; ") } };
-    return { host: conn.host.name, ok: true, changed: plan.changes.length > 0, changes: plan.changes, error: null };
+    if (plan.problems.length > 0)
+      return {
+        host: conn.host.name,
+        ok: false,
+        changed: false,
+        changes: [],
+        error: { kind: "unsupported" as const, message: plan.problems.join("; ") },
+      };
+    return {
+      host: conn.host.name,
+      ok: true,
+      changed: plan.changes.length > 0,
+      changes: plan.changes,
+      error: null,
+    };
   });
-  fleet.output.line(`runbook ${runbook.name}: ${runbook.steps.length} step(s) on ${fleet.hosts.length} host(s) (dry run: nothing is changed)`);
+  fleet.output.line(
+    `runbook ${runbook.name}: ${runbook.steps.length} step(s) on ${fleet.hosts.length} host(s) (dry run: nothing is changed)`,
+  );
   runbook.steps.forEach((s, i) => fleet.output.line(`  ${i + 1}. ${describeStep(s)}`));
   for (const o of outcomes) {
     if (!o.ok) continue;
-    fleet.output.line(`${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`);
+    fleet.output.line(
+      `${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`,
+    );
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
   }
   // --json prints nothing but the result: the steps are part of it.
-  finishFleet(fleet, { ...summarise("run", outcomes), dry_run: true, steps: runbook.steps.map(describeStep) } as ReturnType<typeof summarise>);
+  finishFleet(fleet, {
+    ...summarise("run", outcomes),
+    dry_run: true,
+    steps: runbook.steps.map(describeStep),
+  } as ReturnType<typeof summarise>);
 }
 
 export function registerRun(program: Command) {
@@ -60,59 +84,82 @@ export function registerRun(program: Command) {
       .description("run a runbook: apply, trigger or wait, collect, revert (always), report")
       .argument("<runbook>", "runbook YAML")
       .option("--out <dir>", "artifact bundle folder (default ./nfdebug-runs/<runbook>-<timestamp>/)")
-      .option("--for <duration>", "window length (default: the runbook's window, else the profile's, else 15m)")
+      .option(
+        "--for <duration>",
+        "window length (default: the runbook's window, else the profile's, else 15m)",
+      )
       .option("--dry-run", "show the plan and the steps without changing anything"),
-  ).action(async (runbookFile: string, flags: FleetFlags & { out?: string; for?: string; dryRun?: boolean }) => {
-    const runbook = await loadRunbook(runbookFile);
-    const windowMs = flags.for ? durationOption("for", flags.for) : (runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS);
-    if (windowMs > MAX_WINDOW_MS) throw new InputError(`the window ${formatDuration(windowMs)} is longer than 24h`);
-    const fleet = await openFleet(flags);
-    if (runbook.hosts) fleet.hosts = selectHosts(fleet.hosts, runbook.hosts, `${runbookFile}: hosts`);
-    if (flags.dryRun) return dryRun(fleet, runbook);
+  ).action(
+    async (runbookFile: string, flags: FleetFlags & { out?: string; for?: string; dryRun?: boolean }) => {
+      const runbook = await loadRunbook(runbookFile);
+      const windowMs = flags.for
+        ? durationOption("for", flags.for)
+        : (runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS);
+      if (windowMs > MAX_WINDOW_MS)
+        throw new InputError(`the window ${formatDuration(windowMs)} is longer than 24h`);
+      const fleet = await openFleet(flags);
+      if (runbook.hosts) fleet.hosts = selectHosts(fleet.hosts, runbook.hosts, `${runbookFile}: hosts`);
+      if (flags.dryRun) return dryRun(fleet, runbook);
 
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onInterrupt = () => {
-      interrupts += 1;
-      if (interrupts === 1) {
-        fleet.output.warn("nfdebug: interrupted: finishing the current step, reverting every host, writing the bundle (Ctrl-C again to exit now; the hosts' timers will revert them)");
-        controller.abort();
-      } else {
-        fleet.output.warn("nfdebug: exiting now; open windows close by their host-side timers");
-        process.exit(EXIT.interrupted);
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onInterrupt = () => {
+        interrupts += 1;
+        if (interrupts === 1) {
+          fleet.output.warn(
+            "nfdebug: interrupted: finishing the current step, reverting every host, writing the bundle (Ctrl-C again to exit now; the hosts' timers will revert them)",
+          );
+          controller.abort();
+        } else {
+          fleet.output.warn("nfdebug: exiting now; open windows close by their host-side timers");
+          process.exit(EXIT.interrupted);
+        }
+      };
+      process.on("SIGINT", onInterrupt);
+      process.on("SIGTERM", onInterrupt);
+      try {
+        const result = await runRunbook({
+          runbook,
+          hosts: fleet.hosts,
+          transport: fleet.transport,
+          forks: fleet.forks,
+          timeoutMs: fleet.timeoutMs,
+          windowMs,
+          outDir: flags.out ?? defaultOutDir(runbook),
+          commandLine: process.argv.slice(1),
+          signal: controller.signal,
+          onStep: (step) => fleet.output.warn(`nfdebug: step: ${step}`),
+        });
+        appendHistory(runHistory(result.hosts, { window: result.window, profile: runbook.profile.name }), {
+          warn: fleet.output.warn,
+        });
+        const failed = result.hosts.filter((h) => !h.ok);
+        if (fleet.output.json) {
+          fleet.output.result({
+            command: "run",
+            out: result.outDir,
+            report: result.html,
+            records: result.records,
+            interrupted: result.interrupted,
+            steps: result.steps,
+            hosts: result.hosts,
+            summary: { ok: result.hosts.length - failed.length, failed: failed.length },
+          });
+        } else {
+          for (const s of result.steps)
+            fleet.output.line(`${s.ok ? "ok    " : "FAILED"} ${s.name}: ${s.message ?? ""}`);
+          for (const h of failed)
+            process.stderr.write(`${h.name}: FAILED (${h.error?.kind}): ${h.error?.message}\n`);
+          fleet.output.line(`${result.records} record(s); bundle: ${result.outDir}`);
+          fleet.output.line(`report: ${result.html}`);
+        }
+        // Not process.exitCode: main() returns the exit code of a command that completed.
+        if (result.interrupted) throw new Interrupted();
+        else if (failed.length > 0 || result.steps.some((s) => !s.ok)) throw new HostsFailed(failed.length);
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        process.off("SIGTERM", onInterrupt);
       }
-    };
-    process.on("SIGINT", onInterrupt);
-    process.on("SIGTERM", onInterrupt);
-    try {
-      const result = await runRunbook({
-        runbook,
-        hosts: fleet.hosts,
-        transport: fleet.transport,
-        forks: fleet.forks,
-        timeoutMs: fleet.timeoutMs,
-        windowMs,
-        outDir: flags.out ?? defaultOutDir(runbook),
-        commandLine: process.argv.slice(1),
-        signal: controller.signal,
-        onStep: (step) => fleet.output.warn(`nfdebug: step: ${step}`),
-      });
-      appendHistory(runHistory(result.hosts, { window: result.window, profile: runbook.profile.name }), { warn: fleet.output.warn });
-      const failed = result.hosts.filter((h) => !h.ok);
-      if (fleet.output.json) {
-        fleet.output.result({ command: "run", out: result.outDir, report: result.html, records: result.records, interrupted: result.interrupted, steps: result.steps, hosts: result.hosts, summary: { ok: result.hosts.length - failed.length, failed: failed.length } });
-      } else {
-        for (const s of result.steps) fleet.output.line(`${s.ok ? "ok    " : "FAILED"} ${s.name}: ${s.message ?? ""}`);
-        for (const h of failed) process.stderr.write(`${h.name}: FAILED (${h.error?.kind}): ${h.error?.message}\n`);
-        fleet.output.line(`${result.records} record(s); bundle: ${result.outDir}`);
-        fleet.output.line(`report: ${result.html}`);
-      }
-      // Not process.exitCode: main() returns the exit code of a command that completed.
-      if (result.interrupted) throw new Interrupted();
-      else if (failed.length > 0 || result.steps.some((s) => !s.ok)) throw new HostsFailed(failed.length);
-    } finally {
-      process.off("SIGINT", onInterrupt);
-      process.off("SIGTERM", onInterrupt);
-    }
-  });
+    },
+  );
 }

@@ -10,7 +10,10 @@ import { openFleet, finishFleet } from "../fleetContext.js";
 export function describeStatus(s: WindowStatus): string {
   if (s.open) {
     const left = s.open.expires_in_s;
-    const when = left >= 0 ? `expires in ${formatDuration(left * 1000)}` : `expired ${formatDuration(-left * 1000)} ago, not yet reverted`;
+    const when =
+      left >= 0
+        ? `expires in ${formatDuration(left * 1000)}`
+        : `expired ${formatDuration(-left * 1000)} ago, not yet reverted`;
     return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}`;
   }
   if (!s.last) return "no window";
@@ -24,14 +27,28 @@ export function describeStatus(s: WindowStatus): string {
 }
 
 export function registerStatus(program: Command) {
-  addFleetOptions(program.command("status").description("open windows across the fleet")).action(async (flags: FleetFlags) => {
-    const fleet = await openFleet(flags);
-    const outcomes = await fleet.run("status", async (conn) => {
-      const facts = await readFacts(conn, undefined, fleet.timeoutMs);
-      const status = windowStatus(facts);
-      return { host: conn.host.name, ok: true, changed: false, changes: [], error: null, window: status.open, last: status.last };
-    });
-    for (const o of outcomes) if (o.ok) fleet.output.line(`${o.host}: ${describeStatus({ open: o.window as WindowStatus["open"], last: o.last as WindowStatus["last"] })}`);
-    finishFleet(fleet, summarise("status", outcomes));
-  });
+  addFleetOptions(program.command("status").description("open windows across the fleet")).action(
+    async (flags: FleetFlags) => {
+      const fleet = await openFleet(flags);
+      const outcomes = await fleet.run("status", async (conn) => {
+        const facts = await readFacts(conn, undefined, fleet.timeoutMs);
+        const status = windowStatus(facts);
+        return {
+          host: conn.host.name,
+          ok: true,
+          changed: false,
+          changes: [],
+          error: null,
+          window: status.open,
+          last: status.last,
+        };
+      });
+      for (const o of outcomes)
+        if (o.ok)
+          fleet.output.line(
+            `${o.host}: ${describeStatus({ open: o.window as WindowStatus["open"], last: o.last as WindowStatus["last"] })}`,
+          );
+      finishFleet(fleet, summarise("status", outcomes));
+    },
+  );
 }

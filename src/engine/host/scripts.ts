@@ -28,7 +28,8 @@ export function secondsArg(seconds: number): number {
 }
 /** user@controller as windowOwner() makes it: one header line on the host. */
 export function ownerArg(owner: string): string {
-  if (!/^[A-Za-z0-9_.@-]{1,100}$/.test(owner)) throw new Error(`not a window owner: ${JSON.stringify(owner)}`);
+  if (!/^[A-Za-z0-9_.@-]{1,100}$/.test(owner))
+    throw new Error(`not a window owner: ${JSON.stringify(owner)}`);
   return owner;
 }
 
@@ -43,7 +44,12 @@ export function call(fn: string, ...args: (string | number)[]): string {
  */
 export function factsScript(args: string[], extraSections: { name: string; script: string }[] = []): string {
   const extras = extraSections.map((s) => `nfd_emit "section\${TAB}${s.name}"\n( ${s.script}\n)`);
-  return [`${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`, hostFile("facts.sh"), ...extras, 'nfd_emit "end"'].join("\n");
+  return [
+    `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`,
+    hostFile("facts.sh"),
+    ...extras,
+    'nfd_emit "end"',
+  ].join("\n");
 }
 
 /** Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files. */
@@ -53,7 +59,9 @@ function installHostScripts(): string {
   for (const name of ["revert.sh", "expire.sh"]) {
     const body = `${lib}\n${hostFile(name)}`;
     if (body.includes("NFDEBUG_EOF")) throw new Error(`${name} must not contain the heredoc marker`);
-    parts.push(`cat > "$J/${name}.new" <<'NFDEBUG_EOF'\n${body}\nNFDEBUG_EOF\nmv -f "$J/${name}.new" "$J/${name}"`);
+    parts.push(
+      `cat > "$J/${name}.new" <<'NFDEBUG_EOF'\n${body}\nNFDEBUG_EOF\nmv -f "$J/${name}.new" "$J/${name}"`,
+    );
   }
   return parts.join("\n");
 }
@@ -65,9 +73,15 @@ function installHostScripts(): string {
  * its first steps without the final nfd_commit that arms the timer.
  */
 export function applyScript(bodyLines: string[]): string {
-  return ["{", hostFile("lib.sh"), installHostScripts(), hostFile("apply.sh"), ...bodyLines, "nfd_commit", "}"].join(
-    "\n",
-  );
+  return [
+    "{",
+    hostFile("lib.sh"),
+    installHostScripts(),
+    hostFile("apply.sh"),
+    ...bodyLines,
+    "nfd_commit",
+    "}",
+  ].join("\n");
 }
 
 /** Runs the revert script installed at apply time. */

@@ -16,7 +16,10 @@ let profile: string;
 let original: KnobValues;
 let ini: string;
 let yaml: string;
-const APPLIED: Partial<KnobValues> = { "net.netfilter.nf_conntrack_log_invalid": "6", "net.netfilter.nf_log.10": "NONE" };
+const APPLIED: Partial<KnobValues> = {
+  "net.netfilter.nf_conntrack_log_invalid": "6",
+  "net.netfilter.nf_log.10": "NONE",
+};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "nfd-cli-ansible-"));
@@ -112,7 +115,8 @@ for (const format of ["INI", "YAML"] as const) {
     const facts = await runCli(["facts", ...args(inventory)]);
     assert.equal(facts.code, 0, facts.stderr);
     assert.deepEqual(hostNames(facts), ["h001", "h002", "h003", "hsudo"]);
-    const uid = (name: string) => (facts.json!.hosts.find((h) => h.host === name)!.facts as { uid: number }).uid;
+    const uid = (name: string) =>
+      (facts.json!.hosts.find((h) => h.host === name)!.facts as { uid: number }).uid;
     assert.equal(uid("hsudo"), 0, "ansible_become from the group vars: root through sudo");
 
     const limited = await runCli(["facts", ...args(inventory, "-l", "fleet,!db")]);
@@ -122,7 +126,12 @@ for (const format of ["INI", "YAML"] as const) {
     const applied = await runCli(["apply", profile, ...args(inventory)]);
     assert.equal(applied.code, 0, applied.stderr);
     assert.deepEqual(applied.json!.summary, { ok: 4, changed: 4, failed: 0 });
-    await assertValues(fleet, fleet.hosts, { ...original, ...APPLIED }, `applied through the ${format} inventory`);
+    await assertValues(
+      fleet,
+      fleet.hosts,
+      { ...original, ...APPLIED },
+      `applied through the ${format} inventory`,
+    );
     for (const h of fleet.hosts) assert.equal(windowHeader(h)?.id, applied.json!.window);
 
     const reverted = await runCli(["revert", ...args(inventory, "-l", "web,db,admins")]);

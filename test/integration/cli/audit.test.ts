@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli, type CliResult } from "../../support/cli.js";
 import type { HistoryEntry } from "../../../src/audit/history.js";
-import { fleetArgs, fleetValues, windowHeader, writeProfile, type KnobValues, assertValues } from "./fleetProbe.js";
+import {
+  fleetArgs,
+  fleetValues,
+  windowHeader,
+  writeProfile,
+  type KnobValues,
+  assertValues,
+} from "./fleetProbe.js";
 
 let fleet: Fleet;
 let dir: string;
@@ -40,7 +47,10 @@ function entries(): HistoryEntry[] {
 }
 
 /** The lines a command appended, as [command, host, event, outcome, error_kind, changes]. */
-async function appended(args: string[], expectCode: number): Promise<{ run: CliResult; lines: HistoryEntry[] }> {
+async function appended(
+  args: string[],
+  expectCode: number,
+): Promise<{ run: CliResult; lines: HistoryEntry[] }> {
   const before = (() => {
     try {
       return entries().length;
@@ -52,7 +62,8 @@ async function appended(args: string[], expectCode: number): Promise<{ run: CliR
   assert.equal(run.code, expectCode, run.stderr);
   return { run, lines: entries().slice(before) };
 }
-const brief = (lines: HistoryEntry[]) => lines.map((e) => [e.command, e.host, e.event, e.outcome, e.error_kind, e.changes]);
+const brief = (lines: HistoryEntry[]) =>
+  lines.map((e) => [e.command, e.host, e.event, e.outcome, e.error_kind, e.changes]);
 
 test("apply, apply again, a refused apply, extend, revert and run each append their host events", async () => {
   const started = new Date();
@@ -72,7 +83,11 @@ test("apply, apply again, a refused apply, extend, revert and run each append th
     assert.match(e.actor, /^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+$/);
     assert.ok(Date.parse(e.time) >= started.getTime() - 1000 && Date.parse(e.time) <= Date.now());
   }
-  assert.equal(first.lines.find((e) => e.host === "h001")!.actor, windowHeader(fleet.host("h001"))!.owner, "the same owner as on the host");
+  assert.equal(
+    first.lines.find((e) => e.host === "h001")!.actor,
+    windowHeader(fleet.host("h001"))!.owner,
+    "the same owner as on the host",
+  );
   assert.ok(first.lines.find((e) => e.host === "h001")!.expires);
 
   const again = await appended(["apply", profileA, ...fleetArgs(fleet), "-l", "h00*"], 0);
@@ -80,18 +95,26 @@ test("apply, apply again, a refused apply, extend, revert and run each append th
     ["apply", "h001", "joined", "ok", null, 0],
     ["apply", "h002", "joined", "ok", null, 0],
   ]);
-  assert.ok(again.lines.every((e) => e.window === window), "joined the open window");
+  assert.ok(
+    again.lines.every((e) => e.window === window),
+    "joined the open window",
+  );
 
   const other = await appended(["apply", profileB, ...fleetArgs(fleet), "-l", "h001"], 2);
   assert.deepEqual(brief(other.lines), [["apply", "h001", "refused", "failed", "locked", 0]]);
   assert.equal(other.lines[0].profile, "audit-b");
 
-  const extended = await appended(["extend", "--window", window, "--for", "20m", ...fleetArgs(fleet), "-l", "h00*"], 0);
+  const extended = await appended(
+    ["extend", "--window", window, "--for", "20m", ...fleetArgs(fleet), "-l", "h00*"],
+    0,
+  );
   assert.deepEqual(brief(extended.lines).sort(), [
     ["extend", "h001", "extended", "ok", null, 0],
     ["extend", "h002", "extended", "ok", null, 0],
   ]);
-  assert.ok(extended.lines.every((e) => e.window === window && Date.parse(e.expires!) > Date.now() + 15 * 60_000));
+  assert.ok(
+    extended.lines.every((e) => e.window === window && Date.parse(e.expires!) > Date.now() + 15 * 60_000),
+  );
 
   const reverted = await appended(["revert", ...fleetArgs(fleet), "-l", "h00*"], 0);
   assert.deepEqual(brief(reverted.lines).sort(), [
@@ -124,9 +147,25 @@ test("apply, apply again, a refused apply, extend, revert and run each append th
   await assertValues(fleet, [fleet.host("h001"), fleet.host("h002")], original, "the run reverted");
 
   assert.equal(statSync(trail()).mode & 0o777, 0o600, "the trail is private");
-  const keys = ["actor", "changes", "command", "error_kind", "event", "host", "outcome", "profile", "time", "window"];
+  const keys = [
+    "actor",
+    "changes",
+    "command",
+    "error_kind",
+    "event",
+    "host",
+    "outcome",
+    "profile",
+    "time",
+    "window",
+  ];
   for (const e of entries()) {
-    assert.deepEqual(Object.keys(e).filter((k) => k !== "expires").sort(), keys);
+    assert.deepEqual(
+      Object.keys(e)
+        .filter((k) => k !== "expires")
+        .sort(),
+      keys,
+    );
     assert.ok(!JSON.stringify(e).includes("password"), "no message text (the become error's wording)");
   }
 });
@@ -134,7 +173,8 @@ test("apply, apply again, a refused apply, extend, revert and run each append th
 test("read-only commands (facts, plan, status, doctor) and a dry run append nothing", async () => {
   const count = entries().length;
   const profile = writeProfile(dir, "audit-ro", "log_invalid: tcp\n");
-  for (const args of [["facts"], ["plan", profile], ["status"], ["doctor"]]) await cli([...args, ...fleetArgs(fleet), "-l", "h001"]);
+  for (const args of [["facts"], ["plan", profile], ["status"], ["doctor"]])
+    await cli([...args, ...fleetArgs(fleet), "-l", "h001"]);
   const runbook = join(dir, "audit-run.yaml");
   await cli(["run", runbook, "--dry-run", ...fleetArgs(fleet), "-l", "h001"]);
   assert.equal(entries().length, count);

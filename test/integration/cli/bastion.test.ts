@@ -23,7 +23,10 @@ let knownHosts: string;
 let profile: string;
 let original: KnobValues;
 const TARGET_PORTS = [22, 2222];
-const APPLIED: Partial<KnobValues> = { "net.netfilter.nf_conntrack_log_invalid": "6", "net.netfilter.nf_log.10": "NONE" };
+const APPLIED: Partial<KnobValues> = {
+  "net.netfilter.nf_conntrack_log_invalid": "6",
+  "net.netfilter.nf_log.10": "NONE",
+};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "nfd-cli-bastion-"));
@@ -72,7 +75,8 @@ async function applyAndRevert(inventory: string, ...more: string[]): Promise<voi
   const hosts = [...behind, direct];
   const facts = await runCli(["facts", ...args(inventory, ...more)]);
   assertAllOk(facts, "facts", 3);
-  for (const h of facts.json!.hosts) assert.match(String((h.facts as { kernel: string }).kernel), /^\d+\.\d+/);
+  for (const h of facts.json!.hosts)
+    assert.match(String((h.facts as { kernel: string }).kernel), /^\d+\.\d+/);
 
   const applied = await runCli(["apply", profile, ...args(inventory, ...more)]);
   assertAllOk(applied, "apply", 3);
@@ -86,7 +90,8 @@ async function applyAndRevert(inventory: string, ...more: string[]): Promise<voi
   for (const h of hosts) assert.equal(windowHeader(h), null, `${h.name}: no window left`);
 }
 
-const directLines = () => `  - name: direct1\n    address: 127.0.0.1\n    port: ${direct.port}\n    identity: ${fleet.identityFile}\n`;
+const directLines = () =>
+  `  - name: direct1\n    address: 127.0.0.1\n    port: ${direct.port}\n    identity: ${fleet.identityFile}\n`;
 
 test("the targets are not reachable without the bastion (the jump is really used)", async () => {
   const inventory = join(dir, "no-jump.yaml");
@@ -176,7 +181,14 @@ test("the bastion's own host key is verified: unknown under strict, recorded und
   const withoutBastion = join(dir, "known_hosts.no-bastion");
   const lines = readFileSync(knownHosts, "utf8").split("\n").filter(Boolean);
   writeFileSync(withoutBastion, lines.filter((l) => l !== bastion.knownHostsLine).join("\n") + "\n");
-  const flags = (policy: string) => ["-i", inventory, "--known-hosts", withoutBastion, "--host-key-policy", policy];
+  const flags = (policy: string) => [
+    "-i",
+    inventory,
+    "--known-hosts",
+    withoutBastion,
+    "--host-key-policy",
+    policy,
+  ];
 
   const refused = await runCli(["facts", ...flags("strict")]);
   assert.equal(refused.code, 2, refused.stderr);
@@ -184,15 +196,25 @@ test("the bastion's own host key is verified: unknown under strict, recorded und
   for (const name of ["behind1", "behind2"]) {
     const h = refused.json!.hosts.find((x) => x.host === name)!;
     assert.equal(h.error?.kind, "hostkey", h.error?.message);
-    assert.match(h.error!.message, new RegExp(`jump host root@${bastion.net.bastionAddress.replaceAll(".", "\\.")}:22`));
+    assert.match(
+      h.error!.message,
+      new RegExp(`jump host root@${bastion.net.bastionAddress.replaceAll(".", "\\.")}:22`),
+    );
     assert.match(h.error!.message, fingerprint);
   }
-  assert.equal(refused.json!.hosts.find((x) => x.host === "direct1")?.ok, true, "the direct host is not affected");
+  assert.equal(
+    refused.json!.hosts.find((x) => x.host === "direct1")?.ok,
+    true,
+    "the direct host is not affected",
+  );
 
   const accepted = await runCli(["facts", ...flags("accept-new")]);
   assertAllOk(accepted, "facts", 3);
   const recorded = readFileSync(withoutBastion, "utf8").split("\n").filter(Boolean);
   assert.equal(recorded.length, lines.length, "exactly one line was added");
-  assert.ok(recorded.some((l) => l.startsWith(`${bastion.net.bastionAddress} ssh-ed25519 `)), recorded.join("\n"));
+  assert.ok(
+    recorded.some((l) => l.startsWith(`${bastion.net.bastionAddress} ssh-ed25519 `)),
+    recorded.join("\n"),
+  );
   assertAllOk(await runCli(["facts", ...flags("strict")]), "facts", 3);
 });

@@ -44,7 +44,8 @@ after(async () => {
   if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
 });
 
-const PASSWORD_MESSAGE = "sudo requires a password for nfdtestpw on hsudopw; configure NOPASSWD or log in as root";
+const PASSWORD_MESSAGE =
+  "sudo requires a password for nfdtestpw on hsudopw; configure NOPASSWD or log in as root";
 
 test("become: true in the inventory: the sudo host applies and reverts as root; the password host fails with kind become", async () => {
   const [root, sudo, password] = [fleet.host("h001"), fleet.host("hsudo"), fleet.host("hsudopw")];
@@ -64,7 +65,10 @@ test("become: true in the inventory: the sudo host applies and reverts as root; 
   const reverted = await runCli(["revert", ...fleetArgs(fleet)], { json: false });
   assert.equal(reverted.code, 2, reverted.stderr);
   assert.match(reverted.stdout, /revert: 2 ok, 2 changed, 1 failed/);
-  assert.match(reverted.stderr, /failed hosts \(1\):\nHOST\s+KIND\s+MESSAGE\nhsudopw\s+become\s+sudo requires a password/);
+  assert.match(
+    reverted.stderr,
+    /failed hosts \(1\):\nHOST\s+KIND\s+MESSAGE\nhsudopw\s+become\s+sudo requires a password/,
+  );
   await assertValues(fleet, fleet.hosts, original, "reverted");
   for (const h of fleet.hosts) assert.equal(windowHeader(h), null);
 });
@@ -76,7 +80,10 @@ test("--become turns it on from the command line; without it a non-root login is
   const refused = await runCli(["apply", profile, ...args]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.equal(refused.json!.hosts[0].error?.kind, "become");
-  assert.match(refused.json!.hosts[0].error!.message, /logged in as nfdtest \(uid \d+\), not root, and become is off: set become: true .*--become/);
+  assert.match(
+    refused.json!.hosts[0].error!.message,
+    /logged in as nfdtest \(uid \d+\), not root, and become is off: set become: true .*--become/,
+  );
   assert.ok(Date.now() - started < 5_000, "refused at once, not after waiting for a lock");
   await assertValues(fleet, [sudo], original, "nothing changed");
 
@@ -107,9 +114,14 @@ test("doctor: root logs in as root, the sudo host is root via sudo, the password
     assert.match(cap(host, "kernel")!.value, /^\d+\.\d+/);
   }
 
-  const text = await runCli(["doctor", ...fleetArgs(fleet, noBecomeInventory), "-l", "hsudo"], { json: false });
+  const text = await runCli(["doctor", ...fleetArgs(fleet, noBecomeInventory), "-l", "hsudo"], {
+    json: false,
+  });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^hsudo\n/);
-  assert.match(text.stdout, /MISS root +uid \d+\n +-> log in as root or set become: true with passwordless sudo/);
+  assert.match(
+    text.stdout,
+    /MISS root +uid \d+\n +-> log in as root or set become: true with passwordless sudo/,
+  );
   assert.match(text.stdout, /ok +log sources +\S+/);
 });

@@ -39,13 +39,22 @@ export async function exposeBehind(bastion: Bastion, host: FleetHost, port: numb
   if (!existsSync(serve)) throw new Error(`${serve} is missing`);
   const child = spawn(
     "ip",
-    ["netns", "exec", bastion.net.targetNs, "socat", `TCP-LISTEN:${port},bind=${address},fork,reuseaddr`, `EXEC:${serve}`],
+    [
+      "netns",
+      "exec",
+      bastion.net.targetNs,
+      "socat",
+      `TCP-LISTEN:${port},bind=${address},fork,reuseaddr`,
+      `EXEC:${serve}`,
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
   onCleanup(`socat ${address}:${port}`, () => child.pid && killTree(child.pid));
-  await waitFor(`socat on ${address}:${port} in ${bastion.net.targetNs}: ${log}`, () => listening(child.pid!, port));
+  await waitFor(`socat on ${address}:${port} in ${bastion.net.targetNs}: ${log}`, () =>
+    listening(child.pid!, port),
+  );
   child.unref();
   const name = port === 22 ? address : `[${address}]:${port}`;
   return `${name} ${host.hostKey.split(/\s+/).slice(0, 2).join(" ")}`;

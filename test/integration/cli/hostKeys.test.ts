@@ -23,8 +23,10 @@ before(async () => {
   fleet = await startFleet({ count: 2 });
   profile = writeProfile(dir, "hostkey-tcp", "log_invalid: tcp\nwindow: 10m\n");
   original = (await fleetValues(fleet)).get("h001")!;
-  fleetLines = fleet.hosts.map(
-    (h) => readFileSync(fleet.knownHostsFile, "utf8").split("\n").find((l) => l.startsWith(`[127.0.0.1]:${h.port} `))!,
+  fleetLines = fleet.hosts.map((h) =>
+    readFileSync(fleet.knownHostsFile, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`[127.0.0.1]:${h.port} `))!,
   );
 });
 
@@ -38,7 +40,17 @@ const WARNING = /WARNING: --host-key-policy off: host keys are NOT verified/;
 
 function cli(command: string[], knownHosts: string, policy: string, json = true): Promise<CliResult> {
   return runCli(
-    [...command, "-i", fleet.inventoryFile, "--known-hosts", knownHosts, "--host-key-policy", policy, "--connect-timeout", "30s"],
+    [
+      ...command,
+      "-i",
+      fleet.inventoryFile,
+      "--known-hosts",
+      knownHosts,
+      "--host-key-policy",
+      policy,
+      "--connect-timeout",
+      "30s",
+    ],
     { json },
   );
 }
@@ -58,7 +70,10 @@ test("strict refuses unknown keys: kind hostkey, the key's SHA256 fingerprint, n
     const host = fleet.host(h.host);
     assert.equal(h.error?.kind, "hostkey");
     assert.ok(h.error!.message.includes(`ssh-ed25519 ${host.hostKeyFingerprint}`), h.error!.message);
-    assert.match(h.error!.message, /^h00\d: host key not in .*known_hosts\.empty.*unknown host \[127\.0\.0\.1\]:\d+; verify it and add it, or use --host-key-policy accept-new/);
+    assert.match(
+      h.error!.message,
+      /^h00\d: host key not in .*known_hosts\.empty.*unknown host \[127\.0\.0\.1\]:\d+; verify it and add it, or use --host-key-policy accept-new/,
+    );
   }
   await assertValues(fleet, fleet.hosts, original, "nothing ran");
   for (const h of fleet.hosts) assert.equal(windowHeader(h), null);
@@ -72,13 +87,21 @@ test("accept-new records unknown keys (the lines OpenSSH would write); the next 
   assert.equal(applied.code, 0, applied.stderr);
   assert.deepEqual(applied.json!.summary, { ok: 2, changed: 2, failed: 0 });
   const recorded = readFileSync(knownHosts, "utf8").split("\n").filter(Boolean);
-  assert.deepEqual(recorded.sort(), [...fleetLines].sort(), "one line per host, as in the fleet's known_hosts");
+  assert.deepEqual(
+    recorded.sort(),
+    [...fleetLines].sort(),
+    "one line per host, as in the fleet's known_hosts",
+  );
 
   const reverted = await cli(["revert"], knownHosts, "strict");
   assert.equal(reverted.code, 0, reverted.stderr);
   assert.deepEqual(reverted.json!.summary, { ok: 2, changed: 2, failed: 0 });
   await assertValues(fleet, fleet.hosts, original, "reverted");
-  assert.equal(readFileSync(knownHosts, "utf8").split("\n").filter(Boolean).length, 2, "nothing recorded twice");
+  assert.equal(
+    readFileSync(knownHosts, "utf8").split("\n").filter(Boolean).length,
+    2,
+    "nothing recorded twice",
+  );
 });
 
 test("a changed key is refused under strict and accept-new, accepted under off with a loud warning every run", async () => {
@@ -98,8 +121,16 @@ test("a changed key is refused under strict and accept-new, accepted under off w
     assert.ok(refused.error!.message.includes(h001.hostKeyFingerprint), "names the key presented");
     assert.match(refused.error!.message, /known_hosts\.changed:1 records ssh-ed25519 SHA256:/);
     assert.equal(run.json!.hosts.find((h) => h.host === "h002")?.ok, true, `${policy}: h002 is not affected`);
-    assert.deepEqual(readFileSync(knownHosts, "utf8").split("\n").filter(Boolean), lines, `${policy} leaves known_hosts alone`);
-    assert.deepEqual((await fleetValues(fleet, [h001])).get("h001"), original, `${policy}: nothing ran on h001`);
+    assert.deepEqual(
+      readFileSync(knownHosts, "utf8").split("\n").filter(Boolean),
+      lines,
+      `${policy} leaves known_hosts alone`,
+    );
+    assert.deepEqual(
+      (await fleetValues(fleet, [h001])).get("h001"),
+      original,
+      `${policy}: nothing ran on h001`,
+    );
     const revert = await cli(["revert", "-l", "h002"], knownHosts, policy);
     assert.equal(revert.code, 0, revert.stderr);
   }
@@ -109,12 +140,21 @@ test("a changed key is refused under strict and accept-new, accepted under off w
   assert.deepEqual(off.json!.summary, { ok: 2, changed: 2, failed: 0 });
   assert.match(off.stderr, WARNING);
   assert.ok(off.stdout.trimStart().startsWith("{"), "stdout stays pure JSON");
-  await assertValues(fleet, fleet.hosts, { ...original, "net.netfilter.nf_conntrack_log_invalid": "6" }, "applied under off");
+  await assertValues(
+    fleet,
+    fleet.hosts,
+    { ...original, "net.netfilter.nf_conntrack_log_invalid": "6" },
+    "applied under off",
+  );
 
   const again = await cli(["revert"], knownHosts, "off", false);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, WARNING, "the warning comes on every run, also for human output");
-  assert.deepEqual(readFileSync(knownHosts, "utf8").split("\n").filter(Boolean), lines, "off records nothing");
+  assert.deepEqual(
+    readFileSync(knownHosts, "utf8").split("\n").filter(Boolean),
+    lines,
+    "off records nothing",
+  );
   await assertValues(fleet, fleet.hosts, original, "reverted");
 });
 

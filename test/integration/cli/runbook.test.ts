@@ -228,7 +228,11 @@ function assertFactsAgree(out: string): void {
   const before = json<Record<string, Record<string, unknown>>>(join(out, "facts-before.json"));
   const after = json<Record<string, Record<string, unknown>>>(join(out, "facts-after.json"));
   assert.deepEqual(Object.keys(before).sort(), fleet.hosts.map((h) => h.name).sort());
-  assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort(), "facts after the run of every host");
+  assert.deepEqual(
+    Object.keys(after).sort(),
+    Object.keys(before).sort(),
+    "facts after the run of every host",
+  );
   const lasting = (facts: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(facts).filter(([key]) => key !== "now" && key !== "history"));
   for (const [host, facts] of Object.entries(before))

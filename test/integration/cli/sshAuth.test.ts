@@ -59,15 +59,31 @@ after(async () => {
   if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
 });
 
-const fleetFlags = (inventory = keylessInventory) => ["-i", inventory, "--known-hosts", fleet.knownHostsFile, "--connect-timeout", "30s", "--timeout", "60s"];
+const fleetFlags = (inventory = keylessInventory) => [
+  "-i",
+  inventory,
+  "--known-hosts",
+  fleet.knownHostsFile,
+  "--connect-timeout",
+  "30s",
+  "--timeout",
+  "60s",
+];
 const stateDir = () => mkdtempSync(join(dir, "state-"));
 
 /** Run the CLI, keep its output (and its audit trail) for the redaction check. */
-async function cli(what: string, args: string[], options: CliOptions & { state?: string } = {}): Promise<CliResult> {
+async function cli(
+  what: string,
+  args: string[],
+  options: CliOptions & { state?: string } = {},
+): Promise<CliResult> {
   const state = options.state ?? stateDir();
   const run = await runCli(args, { ...options, env: { XDG_STATE_HOME: state, ...options.env } });
   const audit = join(state, "nfdebug", "history.jsonl");
-  transcripts.push({ what, text: `${run.stdout}\n${run.stderr}\n${existsSync(audit) ? readFileSync(audit, "utf8") : ""}` });
+  transcripts.push({
+    what,
+    text: `${run.stdout}\n${run.stderr}\n${existsSync(audit) ? readFileSync(audit, "utf8") : ""}`,
+  });
   return run;
 }
 
@@ -82,16 +98,29 @@ test("with a real ssh-agent holding the key and no --identity: facts, apply and 
   const applied = await cli("agent apply", ["apply", profile, ...fleetFlags()], { ...withAgent(), state });
   assert.equal(applied.code, 0, applied.stderr);
   assert.deepEqual(applied.json!.summary, { ok: 2, changed: 2, failed: 0 });
-  await assertValues(fleet, fleet.hosts, { ...original, "net.netfilter.nf_conntrack_log_invalid": "6" }, "applied with the agent's key");
+  await assertValues(
+    fleet,
+    fleet.hosts,
+    { ...original, "net.netfilter.nf_conntrack_log_invalid": "6" },
+    "applied with the agent's key",
+  );
 
-  const reverted = await cli("agent revert", ["revert", ...fleetFlags()], { ...withAgent(), state, json: false });
+  const reverted = await cli("agent revert", ["revert", ...fleetFlags()], {
+    ...withAgent(),
+    state,
+    json: false,
+  });
   assert.equal(reverted.code, 0, reverted.stderr);
   assert.match(reverted.stdout, /revert: 2 ok, 2 changed, 0 failed/);
   await assertValues(fleet, fleet.hosts, original, "reverted with the agent's key");
 });
 
 test("an encrypted identity file whose key the agent holds needs no passphrase (and no terminal)", async () => {
-  const run = await cli("agent + encrypted identity", ["facts", ...fleetFlags(), "--identity", encryptedKey], { ...withAgent(), noTty: true });
+  const run = await cli(
+    "agent + encrypted identity",
+    ["facts", ...fleetFlags(), "--identity", encryptedKey],
+    { ...withAgent(), noTty: true },
+  );
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.json!.summary, { ok: 2, changed: 0, failed: 0 });
 });
@@ -112,21 +141,36 @@ test("auth failures say what was tried and skipped, by file name and fingerprint
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /auth\s+.*tried key .*wrong_key \(ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\)/);
 
-  const encrypted = await cli("encrypted key, no terminal", ["facts", ...fleetFlags(), "--identity", encryptedKey], { noTty: true });
+  const encrypted = await cli(
+    "encrypted key, no terminal",
+    ["facts", ...fleetFlags(), "--identity", encryptedKey],
+    { noTty: true },
+  );
   assert.equal(encrypted.code, 2, encrypted.stderr);
   for (const h of encrypted.json!.hosts) {
     assert.equal(h.error?.kind, "auth");
-    assert.match(h.error!.message, /encrypted_fleet_key \(is encrypted and there is no terminal to ask for its passphrase \(add it to ssh-agent\)\)/);
+    assert.match(
+      h.error!.message,
+      /encrypted_fleet_key \(is encrypted and there is no terminal to ask for its passphrase \(add it to ssh-agent\)\)/,
+    );
   }
 
-  const broken = await cli("damaged key", ["facts", ...fleetFlags(), "--identity", damaged.file], { json: false });
+  const broken = await cli("damaged key", ["facts", ...fleetFlags(), "--identity", damaged.file], {
+    json: false,
+  });
   assert.equal(broken.code, 2);
-  assert.match(broken.stderr, /damaged_key \(unsupported or damaged key \(Unsupported OpenSSH private key type\)\)/);
+  assert.match(
+    broken.stderr,
+    /damaged_key \(unsupported or damaged key \(Unsupported OpenSSH private key type\)\)/,
+  );
 
   const gone = join(dir, "no-agent-here.sock");
-  const noAgent = await cli("unreachable agent", ["facts", ...fleetFlags()], { env: { SSH_AUTH_SOCK: gone } });
+  const noAgent = await cli("unreachable agent", ["facts", ...fleetFlags()], {
+    env: { SSH_AUTH_SOCK: gone },
+  });
   assert.equal(noAgent.code, 2);
-  for (const h of noAgent.json!.hosts) assert.match(h.error!.message, /skipped ssh-agent \(cannot reach the agent in SSH_AUTH_SOCK\)/);
+  for (const h of noAgent.json!.hosts)
+    assert.match(h.error!.message, /skipped ssh-agent \(cannot reach the agent in SSH_AUTH_SOCK\)/);
   transcripts.push({ what: "socket path of the unreachable agent", text: gone });
 });
 
@@ -150,6 +194,7 @@ test("redaction: no key material, passphrase or agent socket path in any output,
   ];
   for (const { what, text } of transcripts) {
     assert.ok(text.length > 0, what);
-    for (const secret of forbidden) assert.ok(!text.includes(secret), `${what}: output contains ${JSON.stringify(secret.slice(0, 24))}…`);
+    for (const secret of forbidden)
+      assert.ok(!text.includes(secret), `${what}: output contains ${JSON.stringify(secret.slice(0, 24))}…`);
   }
 });

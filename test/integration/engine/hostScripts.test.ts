@@ -21,7 +21,12 @@ function host(): NetnsShell {
 const sysctl = (h: NetnsShell, key: string) => h.exec(["sysctl", "-n", key]).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tcp: Profile = { name: "tcp-invalid", logInvalid: 6, nfLog: { ipv6: "NONE" } };
-const req = (profile: Profile, seconds = 60, window = "20261125T120000-0001") => ({ profile, window, owner: "tester@ctl", windowSeconds: seconds });
+const req = (profile: Profile, seconds = 60, window = "20261125T120000-0001") => ({
+  profile,
+  window,
+  owner: "tester@ctl",
+  windowSeconds: seconds,
+});
 
 test("apply sets the values, a second apply changes nothing, revert restores and facts match", async () => {
   const h = host();
@@ -42,7 +47,10 @@ test("apply sets the values, a second apply changes nothing, revert restores and
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
   assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "nf_log_ipv6");
   const afterFacts = await readFacts(h, tcp);
-  assert.deepEqual(afterFacts.sysctl, { ...before.sysctl, nf_conntrack_count: afterFacts.sysctl.nf_conntrack_count });
+  assert.deepEqual(afterFacts.sysctl, {
+    ...before.sysctl,
+    nf_conntrack_count: afterFacts.sysctl.nf_conntrack_count,
+  });
   assert.equal(afterFacts.window, null);
   assert.equal(windowStatus(afterFacts).last?.how, "reverted");
 });
@@ -50,11 +58,17 @@ test("apply sets the values, a second apply changes nothing, revert restores and
 test("a second window with another profile is refused, naming the open one", async () => {
   const h = host();
   await applyHost(h, req(tcp));
-  await assert.rejects(applyHost(h, req({ name: "udp", logInvalid: 17 }, 60, "20261125T120000-0003")), (err: HostError) => {
-    assert.equal(err.kind, "locked");
-    assert.match(err.message, /window 20261125T120000-0001 \(profile tcp-invalid\) is open, owned by tester@ctl, expires /);
-    return true;
-  });
+  await assert.rejects(
+    applyHost(h, req({ name: "udp", logInvalid: 17 }, 60, "20261125T120000-0003")),
+    (err: HostError) => {
+      assert.equal(err.kind, "locked");
+      assert.match(
+        err.message,
+        /window 20261125T120000-0001 \(profile tcp-invalid\) is open, owned by tester@ctl, expires /,
+      );
+      return true;
+    },
+  );
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6");
   await revertHost(h, { force: false });
 });
@@ -80,9 +94,21 @@ test("a failing step rolls back the steps already done on that host", async () =
   const h = host();
   const plan = {
     steps: [
-      { kind: "sysctl" as const, knob: "log_invalid" as const, path: "net/netfilter/nf_conntrack_log_invalid", from: "0", to: "6" },
+      {
+        kind: "sysctl" as const,
+        knob: "log_invalid" as const,
+        path: "net/netfilter/nf_conntrack_log_invalid",
+        from: "0",
+        to: "6",
+      },
       // No such logger: the kernel refuses the write (ENOENT).
-      { kind: "sysctl" as const, knob: "nf_log" as const, path: "net/netfilter/nf_log/2", from: "?", to: "nf_log_nosuch" },
+      {
+        kind: "sysctl" as const,
+        knob: "nf_log" as const,
+        path: "net/netfilter/nf_log/2",
+        from: "?",
+        to: "nf_log_nosuch",
+      },
     ],
     changes: [],
     problems: [],
@@ -102,7 +128,11 @@ test("the watchdog reverts at expiry with no controller, and follows an extensio
   const extended = await extendHost(h, "20261125T120000-0001", 4);
   assert.equal(extended.changed, true);
   await sleep(2500);
-  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "6", "extended: still open after the first expiry");
+  assert.equal(
+    sysctl(h, "net.netfilter.nf_conntrack_log_invalid"),
+    "6",
+    "extended: still open after the first expiry",
+  );
   await sleep(3500);
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0", "reverted by the host itself");
   const status = windowStatus(await readFacts(h));
@@ -117,7 +147,11 @@ test("two concurrent applies of different profiles: exactly one wins", async () 
     applyHost(h, req({ name: "udp", logInvalid: 17 }, 60, "20261125T120000-000b")),
   ]);
   const won = results.filter((r) => r.status === "fulfilled");
-  assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))));
+  assert.equal(
+    won.length,
+    1,
+    JSON.stringify(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))),
+  );
   const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
   assert.ok(["locked", "drift"].includes((lost.reason as HostError).kind), String(lost.reason));
   const value = sysctl(h, "net.netfilter.nf_conntrack_log_invalid");

@@ -46,10 +46,19 @@ function scriptedConnection(name: string, stdout: string): Connection {
 }
 
 test("the trail lives under $XDG_STATE_HOME, else ~/.local/state (a relative XDG_STATE_HOME is ignored)", () => {
-  assert.equal(historyPath({ XDG_STATE_HOME: "/var/state", HOME: "/home/a" }), "/var/state/nfdebug/history.jsonl");
+  assert.equal(
+    historyPath({ XDG_STATE_HOME: "/var/state", HOME: "/home/a" }),
+    "/var/state/nfdebug/history.jsonl",
+  );
   assert.equal(historyPath({ HOME: "/home/a" }), "/home/a/.local/state/nfdebug/history.jsonl");
-  assert.equal(historyPath({ XDG_STATE_HOME: "", HOME: "/home/a" }), "/home/a/.local/state/nfdebug/history.jsonl");
-  assert.equal(historyPath({ XDG_STATE_HOME: "state", HOME: "/home/a" }), "/home/a/.local/state/nfdebug/history.jsonl");
+  assert.equal(
+    historyPath({ XDG_STATE_HOME: "", HOME: "/home/a" }),
+    "/home/a/.local/state/nfdebug/history.jsonl",
+  );
+  assert.equal(
+    historyPath({ XDG_STATE_HOME: "state", HOME: "/home/a" }),
+    "/home/a/.local/state/nfdebug/history.jsonl",
+  );
 });
 
 test("appendHistory appends one JSON line per entry to a private file, and only warns when it cannot", () => {
@@ -71,7 +80,10 @@ test("appendHistory appends one JSON line per entry to a private file, and only 
     const file = historyPath(env);
     const lines = readFileSync(file, "utf8").split("\n");
     assert.equal(lines.pop(), "", "the file ends with a newline");
-    assert.deepEqual(lines.map((l) => JSON.parse(l) as HistoryEntry), [first, second]);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l) as HistoryEntry),
+      [first, second],
+    );
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, "state", "nfdebug")).mode & 0o777, 0o700);
     assert.deepEqual(warnings, []);
@@ -79,7 +91,10 @@ test("appendHistory appends one JSON line per entry to a private file, and only 
     writeFileSync(join(dir, "not-a-dir"), "");
     appendHistory([first], { env: { XDG_STATE_HOME: join(dir, "not-a-dir") }, warn });
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /could not append to the audit trail .*not-a-dir\/nfdebug\/history\.jsonl \(ENOTDIR\); 1 event\(s\) not recorded/);
+    assert.match(
+      warnings[0],
+      /could not append to the audit trail .*not-a-dir\/nfdebug\/history\.jsonl \(ENOTDIR\); 1 event\(s\) not recorded/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -98,21 +113,86 @@ test("apply: opened, joined, unchanged, refused and failed hosts, each with its 
     () => interpretApply("web4", "@@refused\t20261125T110000-0002\tbob@laptop\tother\t1795608000\n", "", 0),
     "web4",
   );
-  const unreachable = failedOutcome("web5", new HostError("unreachable", "web5", "web5: cannot connect to 192.0.2.5:22: connection refused"));
+  const unreachable = failedOutcome(
+    "web5",
+    new HostError("unreachable", "web5", "web5: cannot connect to 192.0.2.5:22: connection refused"),
+  );
   const entries = applyHistory([opened, joined, unchanged, refused, unreachable], CTX);
-  const common = { time: NOW.toISOString(), actor: "alice@controller", command: "apply", profile: "tcp-invalid" };
+  const common = {
+    time: NOW.toISOString(),
+    actor: "alice@controller",
+    command: "apply",
+    profile: "tcp-invalid",
+  };
   assert.deepEqual(entries, [
-    { ...common, window: WINDOW, host: "web1", event: "opened", outcome: "ok", error_kind: null, changes: 2, expires: "2026-11-25T12:13:16.000Z" },
-    { ...common, window: "20261125T110000-0001", host: "web2", event: "joined", outcome: "ok", error_kind: null, changes: 0 },
-    { ...common, window: null, host: "web3", event: "unchanged", outcome: "ok", error_kind: null, changes: 0 },
-    { ...common, window: WINDOW, host: "web4", event: "refused", outcome: "failed", error_kind: "locked", changes: 0 },
-    { ...common, window: WINDOW, host: "web5", event: "failed", outcome: "failed", error_kind: "unreachable", changes: 0 },
+    {
+      ...common,
+      window: WINDOW,
+      host: "web1",
+      event: "opened",
+      outcome: "ok",
+      error_kind: null,
+      changes: 2,
+      expires: "2026-11-25T12:13:16.000Z",
+    },
+    {
+      ...common,
+      window: "20261125T110000-0001",
+      host: "web2",
+      event: "joined",
+      outcome: "ok",
+      error_kind: null,
+      changes: 0,
+    },
+    {
+      ...common,
+      window: null,
+      host: "web3",
+      event: "unchanged",
+      outcome: "ok",
+      error_kind: null,
+      changes: 0,
+    },
+    {
+      ...common,
+      window: WINDOW,
+      host: "web4",
+      event: "refused",
+      outcome: "failed",
+      error_kind: "locked",
+      changes: 0,
+    },
+    {
+      ...common,
+      window: WINDOW,
+      host: "web5",
+      event: "failed",
+      outcome: "failed",
+      error_kind: "unreachable",
+      changes: 0,
+    },
   ]);
 });
 
 test("apply: a rollout abort's revert and the cancel after a dropped connection get their own lines", async () => {
-  const aborted = { host: "web1", ok: true, changed: true, changes: [], error: null, window: WINDOW, reverted_on_abort: true };
-  const stuck = { host: "web2", ok: true, changed: true, changes: [], error: null, window: WINDOW, reverted_on_abort: false };
+  const aborted = {
+    host: "web1",
+    ok: true,
+    changed: true,
+    changes: [],
+    error: null,
+    window: WINDOW,
+    reverted_on_abort: true,
+  };
+  const stuck = {
+    host: "web2",
+    ok: true,
+    changed: true,
+    changes: [],
+    error: null,
+    window: WINDOW,
+    reverted_on_abort: false,
+  };
   // The messages cancelInterruptedApply really produces, for each way the cancel can end.
   const lost = new InterruptedApply(new HostError("unreachable", "web3", "connection lost"), WINDOW);
   const reconnect = (stdout: string | null): Transport => ({
@@ -122,7 +202,10 @@ test("apply: a rollout abort's revert and the cancel after a dropped connection 
     },
   });
   const cancelled = async (name: string, stdout: string | null) =>
-    failedOutcome(name, await cancelInterruptedApply(reconnect(stdout), host(name), lost).catch((e: unknown) => e));
+    failedOutcome(
+      name,
+      await cancelInterruptedApply(reconnect(stdout), host(name), lost).catch((e: unknown) => e),
+    );
   const outcomes = [
     aborted,
     stuck,
@@ -130,7 +213,13 @@ test("apply: a rollout abort's revert and the cancel after a dropped connection 
     await cancelled("web4", "@@revert\tnone\n"),
     await cancelled("web5", null),
   ];
-  const events = applyHistory(outcomes, CTX).map((e) => [e.command, e.host, e.event, e.outcome, e.error_kind]);
+  const events = applyHistory(outcomes, CTX).map((e) => [
+    e.command,
+    e.host,
+    e.event,
+    e.outcome,
+    e.error_kind,
+  ]);
   assert.deepEqual(events, [
     ["apply", "web1", "opened", "ok", null],
     ["apply", "web1", "reverted", "ok", null],
@@ -146,15 +235,30 @@ test("apply: a rollout abort's revert and the cancel after a dropped connection 
 });
 
 test("revert: reverted, closed, none, other and drift", () => {
-  const reverted = interpretRevert("a", `@@restored\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t6\t0\n@@revert\tdone\t${WINDOW}\n`, "", 0);
+  const reverted = interpretRevert(
+    "a",
+    `@@restored\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t6\t0\n@@revert\tdone\t${WINDOW}\n`,
+    "",
+    0,
+  );
   const closed = interpretRevert("b", `@@revert\tdone\t${WINDOW}\n`, "", 0);
   const none = interpretRevert("c", "@@revert\tnone\n", "", 0);
   const other = interpretRevert("d", "@@revert\tother\t20261125T110000-0001\n", "", 0);
   const drift = outcomeOf(
-    () => interpretRevert("e", `@@drift\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t1\t6\n@@revert\tdrift\t${WINDOW}\n`, "", 0),
+    () =>
+      interpretRevert(
+        "e",
+        `@@drift\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t1\t6\n@@revert\tdrift\t${WINDOW}\n`,
+        "",
+        0,
+      ),
     "e",
   );
-  const asked = revertHistory([reverted, closed, none, other, drift], { window: WINDOW, now: NOW, actor: "alice@controller" });
+  const asked = revertHistory([reverted, closed, none, other, drift], {
+    window: WINDOW,
+    now: NOW,
+    actor: "alice@controller",
+  });
   assert.deepEqual(
     asked.map((e) => [e.host, e.event, e.window, e.outcome, e.error_kind, e.changes, e.profile]),
     [
@@ -167,12 +271,19 @@ test("revert: reverted, closed, none, other and drift", () => {
   );
   // Without --window, "other" cannot happen and "none" has no window.
   const any = revertHistory([none, reverted], { now: NOW });
-  assert.deepEqual(any.map((e) => [e.event, e.window]), [["none", null], ["reverted", WINDOW]]);
+  assert.deepEqual(
+    any.map((e) => [e.event, e.window]),
+    [
+      ["none", null],
+      ["reverted", WINDOW],
+    ],
+  );
   assert.ok(any.every((e) => e.command === "revert" && e.actor.includes("@")));
 });
 
 test("extend: extended with the new expiry, none, other, failed", async () => {
-  const run = (name: string, stdout: string) => extendHost(scriptedConnection(name, stdout), WINDOW, 600).catch((e: unknown) => failedOutcome(name, e));
+  const run = (name: string, stdout: string) =>
+    extendHost(scriptedConnection(name, stdout), WINDOW, 600).catch((e: unknown) => failedOutcome(name, e));
   const outcomes = [
     await run("a", `@@extend\tdone\t${WINDOW}\t1795609396\t1795608796\n`),
     await run("b", "@@extend\tnone\n"),
@@ -180,7 +291,13 @@ test("extend: extended with the new expiry, none, other, failed", async () => {
     await run("d", "@@locked\tanother nfdebug run holds the lock on this host (pid 7)\n"),
   ];
   assert.deepEqual(
-    extendHistory(outcomes, { window: WINDOW, now: NOW }).map((e) => [e.host, e.event, e.outcome, e.error_kind, e.expires]),
+    extendHistory(outcomes, { window: WINDOW, now: NOW }).map((e) => [
+      e.host,
+      e.event,
+      e.outcome,
+      e.error_kind,
+      e.expires,
+    ]),
     [
       ["a", "extended", "ok", null, "2026-11-25T12:23:16.000Z"],
       ["b", "none", "ok", null, undefined],
@@ -228,8 +345,22 @@ test("entries carry a closed set of fields: no error message, so nothing a host 
     ...revertHistory([outcome], CTX),
     ...extendHistory([outcome], CTX),
   ]) {
-    assert.deepEqual(Object.keys(entry).sort(), ["actor", "changes", "command", "error_kind", "event", "host", "outcome", "profile", "time", "window"]);
+    assert.deepEqual(Object.keys(entry).sort(), [
+      "actor",
+      "changes",
+      "command",
+      "error_kind",
+      "event",
+      "host",
+      "outcome",
+      "profile",
+      "time",
+      "window",
+    ]);
     const line = JSON.stringify(entry);
-    assert.ok(!line.includes("PRIVATE KEY") && !line.includes("b3BlbnNz") && !line.includes("ssh-agent"), line);
+    assert.ok(
+      !line.includes("PRIVATE KEY") && !line.includes("b3BlbnNz") && !line.includes("ssh-agent"),
+      line,
+    );
   }
 });

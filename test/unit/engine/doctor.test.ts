@@ -10,7 +10,8 @@ import { diagnose, type Capability } from "../../../src/engine/doctor.js";
 import { parseFacts } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
 
-const fixture = (path: string) => readFileSync(new URL(`../../../../test/fixtures/${path}`, import.meta.url), "utf8");
+const fixture = (path: string) =>
+  readFileSync(new URL(`../../../../test/fixtures/${path}`, import.meta.url), "utf8");
 const facts618 = (name: string) => parseFacts(fixture(`facts/${name}`));
 
 /** Facts of the Debian VM at fresh boot, or after `modprobe nf_log_ipv4 nf_conntrack`. */
@@ -19,12 +20,25 @@ function debianFacts(state: "boot" | "loaded"): HostFacts {
   const sysctl = d(state === "boot" ? "sysctl-net.netfilter.boot.txt" : "sysctl-net.netfilter.txt")
     .split("\n")
     .map((l) => /^net\.netfilter\.(\S+) = (.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null && /^(nf_conntrack_log_invalid|nf_log_all_netns|nf_conntrack_count|nf_conntrack_max|nf_log\.\d+)$/.test(m[1]))
+    .filter(
+      (m): m is RegExpExecArray =>
+        m !== null &&
+        /^(nf_conntrack_log_invalid|nf_log_all_netns|nf_conntrack_count|nf_conntrack_max|nf_log\.\d+)$/.test(
+          m[1],
+        ),
+    )
     .map((m) => `${m[1].replace(/^nf_log\./, "nf_log/")} ${m[2]}`);
   const modules =
     state === "boot"
-      ? d("lsmod.boot.txt").split("\n").slice(1).map((l) => l.split(/\s+/)).map(([name, , refs]) => `${name} ${refs}`)
-      : d("cat-proc-modules.txt").split("\n").map((l) => l.split(" ")).map(([name, , refs]) => `${name} ${refs}`);
+      ? d("lsmod.boot.txt")
+          .split("\n")
+          .slice(1)
+          .map((l) => l.split(/\s+/))
+          .map(([name, , refs]) => `${name} ${refs}`)
+      : d("cat-proc-modules.txt")
+          .split("\n")
+          .map((l) => l.split(" "))
+          .map(([name, , refs]) => `${name} ${refs}`);
   const control = state === "boot" ? [] : d("grep-netfilter-proc-dynamic_debug-control.txt").split("\n");
   // The tools whose outputs were recorded on the VM (journalctl, dmesg, conntrack, systemd-run,
   // modprobe, /dev/kmsg); setsid and sudo were not recorded and are left out.
@@ -35,7 +49,14 @@ function debianFacts(state: "boot" | "loaded"): HostFacts {
     ["now", ["1795608796"]],
     ["uid", ["0"]],
     ["sysctl", sysctl],
-    ["nf_log", d(state === "boot" ? "cat-proc-net-netfilter-nf_log.boot.txt" : "cat-proc-net-netfilter-nf_log.after-modprobe-nf_conntrack.txt").split("\n")],
+    [
+      "nf_log",
+      d(
+        state === "boot"
+          ? "cat-proc-net-netfilter-nf_log.boot.txt"
+          : "cat-proc-net-netfilter-nf_log.after-modprobe-nf_conntrack.txt",
+      ).split("\n"),
+    ],
     ["modules", modules],
     ["modules_builtin", []],
     ["sysmodule", []],
@@ -45,7 +66,9 @@ function debianFacts(state: "boot" | "loaded"): HostFacts {
     ["changes", []],
     ["history", []],
   ];
-  return parseFacts(`@@facts\t1\n${sections.map(([name, lines]) => `@@section\t${name}\n${lines.map((l) => `${l}\n`).join("")}`).join("")}@@end\n`);
+  return parseFacts(
+    `@@facts\t1\n${sections.map(([name, lines]) => `@@section\t${name}\n${lines.map((l) => `${l}\n`).join("")}`).join("")}@@end\n`,
+  );
 }
 
 const byName = (caps: Capability[]) => new Map(caps.map((c) => [c.name, c]));
@@ -65,9 +88,17 @@ const NAMES = [
 ];
 
 test("every host gets the same rows, and a fix exactly for each missing piece", () => {
-  for (const facts of [facts618("kernel-6.18-netns.txt"), facts618("kernel-6.18-initial-netns.txt"), debianFacts("boot"), debianFacts("loaded")]) {
+  for (const facts of [
+    facts618("kernel-6.18-netns.txt"),
+    facts618("kernel-6.18-initial-netns.txt"),
+    debianFacts("boot"),
+    debianFacts("loaded"),
+  ]) {
     const caps = diagnose(facts, false);
-    assert.deepEqual(caps.map((c) => c.name), NAMES);
+    assert.deepEqual(
+      caps.map((c) => c.name),
+      NAMES,
+    );
     for (const c of caps) {
       assert.equal(typeof c.value, "string");
       if (c.ok) assert.equal(c.fix, undefined, c.name);
@@ -81,7 +112,10 @@ test("a 6.18 network namespace host: no nf_log_all_netns and no dynamic debug, e
   assert.equal(caps.get("kernel")!.value, "6.18.44-fc-v669");
   assert.equal(caps.get("initial netns")!.value, "no (container or namespace)");
   assert.deepEqual(caps.get("log_invalid"), { name: "log_invalid", ok: true, value: "0" });
-  assert.equal(caps.get("nf_log bindings")!.value, "ipv4=nf_log_ipv4 arp=nf_log_arp netdev=nf_log_netdev bridge=nf_log_bridge ipv6=nf_log_ipv6");
+  assert.equal(
+    caps.get("nf_log bindings")!.value,
+    "ipv4=nf_log_ipv4 arp=nf_log_arp netdev=nf_log_netdev bridge=nf_log_bridge ipv6=nf_log_ipv6",
+  );
   assert.equal(caps.get("registered loggers")!.ok, true);
   assert.deepEqual(caps.get("nf_log_all_netns"), {
     name: "nf_log_all_netns",
@@ -89,7 +123,11 @@ test("a 6.18 network namespace host: no nf_log_all_netns and no dynamic debug, e
     value: "unavailable",
     fix: "set it on the machine that hosts this namespace; lines from containers need it there",
   });
-  assert.deepEqual(caps.get("modules"), { name: "modules", ok: true, value: "no module support (all built in)" });
+  assert.deepEqual(caps.get("modules"), {
+    name: "modules",
+    ok: true,
+    value: "no module support (all built in)",
+  });
   assert.equal(caps.get("dynamic debug")!.ok, false);
   assert.match(caps.get("dynamic debug")!.fix!, /CONFIG_DYNAMIC_DEBUG/);
   assert.deepEqual(caps.get("log sources"), { name: "log sources", ok: true, value: "kmsg,dmesg" });
@@ -108,7 +146,12 @@ test("root through sudo, and a login that is not root", () => {
   const facts = facts618("kernel-6.18-netns.txt");
   assert.deepEqual(byName(diagnose(facts, true)).get("root"), { name: "root", ok: true, value: "via sudo" });
   const user = byName(diagnose({ ...facts, uid: 1001 }, false)).get("root")!;
-  assert.deepEqual(user, { name: "root", ok: false, value: "uid 1001", fix: "log in as root or set become: true with passwordless sudo" });
+  assert.deepEqual(user, {
+    name: "root",
+    ok: false,
+    value: "uid 1001",
+    fix: "log in as root or set become: true with passwordless sudo",
+  });
 });
 
 test("Debian 12 (6.1) at boot: nf_conntrack and the loggers are modules not loaded yet", () => {
@@ -131,7 +174,11 @@ test("Debian 12 (6.1) at boot: nf_conntrack and the loggers are modules not load
   assert.deepEqual(caps.get("nf_log_all_netns"), { name: "nf_log_all_netns", ok: true, value: "0" });
   assert.equal(caps.get("modules")!.ok, true);
   assert.match(caps.get("modules")!.value, /^\d+ loaded$/);
-  assert.deepEqual(caps.get("dynamic debug"), { name: "dynamic debug", ok: true, value: "/proc/dynamic_debug/control" });
+  assert.deepEqual(caps.get("dynamic debug"), {
+    name: "dynamic debug",
+    ok: true,
+    value: "/proc/dynamic_debug/control",
+  });
   assert.deepEqual(caps.get("log sources"), { name: "log sources", ok: true, value: "journald,kmsg,dmesg" });
   assert.deepEqual(caps.get("expiry timer"), { name: "expiry timer", ok: true, value: "systemd-run" });
 });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseFacts, parsePrintkSite } from "../../../src/facts/parse.js";
 
-const fixture = (name: string) => readFileSync(new URL(`../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8");
 
 test("facts of the initial namespace on kernel 6.18 (recorded)", () => {
   const f = parseFacts(fixture("kernel-6.18-initial-netns.txt"));
@@ -32,8 +33,17 @@ test("incomplete facts output is an error, not an empty host", () => {
 
 test("dynamic-debug control lines, with escaped newline in either spelling", () => {
   assert.deepEqual(
-    parsePrintkSite('net/netfilter/nf_conntrack_proto_sctp.c:164 [nf_conntrack]do_basic_checks =_ "Chunk Num: %d  Type: %d\\n"'),
-    { file: "net/netfilter/nf_conntrack_proto_sctp.c", line: 164, module: "nf_conntrack", func: "do_basic_checks", flags: "_", format: "Chunk Num: %d  Type: %d" },
+    parsePrintkSite(
+      'net/netfilter/nf_conntrack_proto_sctp.c:164 [nf_conntrack]do_basic_checks =_ "Chunk Num: %d  Type: %d\\n"',
+    ),
+    {
+      file: "net/netfilter/nf_conntrack_proto_sctp.c",
+      line: 164,
+      module: "nf_conntrack",
+      func: "do_basic_checks",
+      flags: "_",
+      format: "Chunk Num: %d  Type: %d",
+    },
   );
   assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.format, "x");
   assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.flags, "pf");

@@ -18,9 +18,22 @@ import { planHost } from "../../../src/engine/plan.js";
 import { renderStep } from "../../../src/knobs/step.js";
 import { canonicalFlags } from "../../../src/knobs/printk.js";
 import { shQuote } from "../../../src/shell/quote.js";
-import { ARGS_STUB, BATCH, PROPERTY, bytes, hostile, parseArgs, rejects, runSh, sameBytes } from "./shellProbe.js";
+import {
+  ARGS_STUB,
+  BATCH,
+  PROPERTY,
+  bytes,
+  hostile,
+  parseArgs,
+  rejects,
+  runSh,
+  sameBytes,
+} from "./shellProbe.js";
 
-const FIXTURE = readFileSync(new URL("../../../../test/fixtures/facts/kernel-6.18-netns.txt", import.meta.url), "utf8");
+const FIXTURE = readFileSync(
+  new URL("../../../../test/fixtures/facts/kernel-6.18-netns.txt", import.meta.url),
+  "utf8",
+);
 const batchOf = <T>(arb: fc.Arbitrary<T>) => fc.array(arb, { minLength: BATCH, maxLength: BATCH });
 
 let dir: string;
@@ -52,7 +65,10 @@ test("journald cursors (start and end of a window): refused, or journalctl gets 
       const expected: [string, string][] = [];
       for (const [cursor, until] of pairs) {
         const render = () =>
-          readScript({ source: "journald", boot_id: null, cursor }, { until: { source: "journald", boot_id: null, cursor: until } });
+          readScript(
+            { source: "journald", boot_id: null, cursor },
+            { until: { source: "journald", boot_id: null, cursor: until } },
+          );
         if (!/^[A-Za-z0-9=;_-]{1,512}$/.test(cursor) || !/^[A-Za-z0-9=;_-]{1,512}$/.test(until)) {
           assert.ok(rejects(render), `accepted ${JSON.stringify([cursor, until])}`);
           continue;
@@ -78,7 +94,11 @@ test("journald cursors (start and end of a window): refused, or journalctl gets 
 });
 
 test("syslog file paths: refused, or the read script names exactly that file", () => {
-  const pathLike = fc.oneof(hostile, fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/).map((p) => `/nfd-absent-${p}`), fc.constantFrom("/var/log/../../etc/shadow", "/tmp/x y", "/-rf"));
+  const pathLike = fc.oneof(
+    hostile,
+    fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/).map((p) => `/nfd-absent-${p}`),
+    fc.constantFrom("/var/log/../../etc/shadow", "/tmp/x y", "/-rf"),
+  );
   let accepted = 0;
   fc.assert(
     fc.property(batchOf(pathLike), (paths) => {
@@ -107,7 +127,10 @@ test("syslog file paths: refused, or the read script names exactly that file", (
 test("the log source recorded at apply (window marks): refused, or $P/windows/ID/source holds exactly it", () => {
   const sourceLike = fc.tuple(
     fc.constantFrom("journald", "file"),
-    fc.oneof(hostile, fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/).map((p) => `/nfd-absent-${p}`)),
+    fc.oneof(
+      hostile,
+      fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/).map((p) => `/nfd-absent-${p}`),
+    ),
   );
   let accepted = 0;
   fc.assert(
@@ -136,7 +159,8 @@ test("the log source recorded at apply (window marks): refused, or $P/windows/ID
           const written = readFileSync(join(marks, "source"));
           assert.ok(written.equals(bytes(`${kind}\t${detail}\n`)), JSON.stringify(detail));
           assert.ok(existsSync(join(marks, "mark-end.sh")), "the end marker is installed");
-          if (kind === "file") assert.ok(readFileSync(join(marks, "start.out")).includes(bytes(`E\tunavailable\t${detail}\n`)));
+          if (kind === "file")
+            assert.ok(readFileSync(join(marks, "start.out")).includes(bytes(`E\tunavailable\t${detail}\n`)));
         }
       }
       rmSync(P, { recursive: true, force: true });
@@ -180,7 +204,10 @@ test("sysctl values read from a host: the planned step restores exactly what was
 });
 
 test("dynamic-debug sites read from a host: refused for odd names, else their name and flags arrive literally", () => {
-  const siteLike = fc.tuple(fc.oneof(lineValue, fc.stringMatching(/^[a-z_]{1,20}$/)), fc.oneof(lineValue, fc.constantFrom("_", "p", "pf", "=_")));
+  const siteLike = fc.tuple(
+    fc.oneof(lineValue, fc.stringMatching(/^[a-z_]{1,20}$/)),
+    fc.oneof(lineValue, fc.constantFrom("_", "p", "pf", "=_")),
+  );
   let planned = 0;
   fc.assert(
     fc.property(batchOf(siteLike), (sites) => {
@@ -189,7 +216,10 @@ test("dynamic-debug sites read from a host: refused for odd names, else their na
       for (const [func, flags] of sites) {
         const control = `/proc/dynamic_debug/control\nnet/netfilter/nf_conntrack_proto_tcp.c:1 [nf_conntrack]${func} =${flags} "x %d\\n"`;
         const facts = factsWith(/^@@section\tprintk\n-$/m, `@@section\tprintk\n${control}`);
-        const plan = planHost({ name: "p", printk: [{ file: "nf_conntrack_proto_tcp.c", flags: "t" }] }, facts);
+        const plan = planHost(
+          { name: "p", printk: [{ file: "nf_conntrack_proto_tcp.c", flags: "t" }] },
+          facts,
+        );
         const step = plan.steps.find((s) => s.kind === "printk");
         if (!step || step.kind !== "printk") {
           // No site parsed from that line, or a site refused as not shell-safe: nothing is sent.
@@ -199,7 +229,10 @@ test("dynamic-debug sites read from a host: refused for odd names, else their na
         }
         assert.match(step.func, /^[A-Za-z0-9_./:-]+$/);
         if (step.from.includes("\0")) {
-          assert.ok(rejects(() => renderStep(step)), "a NUL from the host is refused, not sent");
+          assert.ok(
+            rejects(() => renderStep(step)),
+            "a NUL from the host is refused, not sent",
+          );
           continue;
         }
         lines.push(renderStep(step));

@@ -72,7 +72,9 @@ const FIELDS: Record<string, Field> = {
     inert: /^[A-Za-z0-9_:][A-Za-z0-9_.:%-]*$/,
   },
   jump: {
-    valid: fc.tuple(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,8}$/), fc.domain(), fc.integer({ min: 1, max: 65535 })).map(([u, h, p]) => `${u}@${h}:${p}`),
+    valid: fc
+      .tuple(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,8}$/), fc.domain(), fc.integer({ min: 1, max: 65535 }))
+      .map(([u, h, p]) => `${u}@${h}:${p}`),
     yaml: (v) => ({ hosts: [{ name: "h1", jump: v }] }),
     read: (h) => h.jump.flatMap((j) => [j.address, j.user]),
     inert: INERT_WORD,
@@ -90,15 +92,20 @@ for (const [field, spec] of Object.entries(FIELDS)) {
   test(`inventory ${field} (nfdebug YAML): rejected, or accepted unchanged and inert`, async (t) => {
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(hostile, spec.valid), { minLength: BATCH, maxLength: BATCH }), async (values) => {
-        for (const value of values) {
-          const hosts = await load(stringify(spec.yaml(value)), "yaml");
-          if (hosts === null) continue;
-          accepted++;
-          for (const seen of spec.read(hosts[0])) assert.match(seen, spec.inert, `${field} ${JSON.stringify(value)} → ${JSON.stringify(seen)}`);
-          if (field !== "jump" && field !== "identity") assert.deepEqual(spec.read(hosts[0]), [value], "accepted unchanged");
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(hostile, spec.valid), { minLength: BATCH, maxLength: BATCH }),
+        async (values) => {
+          for (const value of values) {
+            const hosts = await load(stringify(spec.yaml(value)), "yaml");
+            if (hosts === null) continue;
+            accepted++;
+            for (const seen of spec.read(hosts[0]))
+              assert.match(seen, spec.inert, `${field} ${JSON.stringify(value)} → ${JSON.stringify(seen)}`);
+            if (field !== "jump" && field !== "identity")
+              assert.deepEqual(spec.read(hosts[0]), [value], "accepted unchanged");
+          }
+        },
+      ),
       PROPERTY,
     );
     t.diagnostic(`${accepted} of ${PROPERTY.numRuns * BATCH} accepted`);
@@ -117,7 +124,8 @@ test("Ansible INI: hostile host names and host variables are rejected, or every 
         if (hosts === null) continue;
         hostsSeen += hosts.length;
         for (const h of hosts) {
-          for (const word of [h.name, h.user, h.address, ...h.groups]) assert.match(word, INERT_WORD, JSON.stringify([name, user]));
+          for (const word of [h.name, h.user, h.address, ...h.groups])
+            assert.match(word, INERT_WORD, JSON.stringify([name, user]));
           assert.ok(h.identityFiles.every((f) => NO_CONTROL.test(f)));
         }
       }

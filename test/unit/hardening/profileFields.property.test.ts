@@ -25,7 +25,10 @@ import type { Step } from "../../../src/knobs/step.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { ARGS_STUB, BATCH, PROPERTY, bytes, hostile, parseArgs, runSh, sameBytes } from "./shellProbe.js";
 
-const FIXTURE = readFileSync(new URL("../../../../test/fixtures/facts/kernel-6.18-netns.txt", import.meta.url), "utf8");
+const FIXTURE = readFileSync(
+  new URL("../../../../test/fixtures/facts/kernel-6.18-netns.txt", import.meta.url),
+  "utf8",
+);
 /** Recorded facts of a 6.18 namespace host, with module support and modprobe, so module steps are planned too. */
 function hostFacts(): HostFacts {
   const facts = parseFacts(FIXTURE);
@@ -42,16 +45,34 @@ interface Field {
 const FIELDS: Record<string, Field> = {
   name: { doc: (v) => ({ name: v }), valid: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,62}$/) },
   modules: { doc: (v) => ({ modules: [v] }), valid: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,54}$/) },
-  "printk.file": { doc: (v) => ({ printk: [{ file: v }] }), valid: fc.stringMatching(/^[A-Za-z0-9_*?][A-Za-z0-9_./*?+-]{0,254}$/) },
-  "printk.func": { doc: (v) => ({ printk: [{ func: v }] }), valid: fc.stringMatching(/^[A-Za-z_*?][A-Za-z0-9_*?]{0,127}$/) },
-  "printk.module": { doc: (v) => ({ printk: [{ module: v }] }), valid: fc.stringMatching(/^[A-Za-z0-9_*?][A-Za-z0-9_*?-]{0,54}$/) },
-  "printk.format": { doc: (v) => ({ printk: [{ format: v }] }), valid: fc.stringMatching(/^[A-Za-z0-9 _.,:%=()<>/+-]{1,128}$/) },
+  "printk.file": {
+    doc: (v) => ({ printk: [{ file: v }] }),
+    valid: fc.stringMatching(/^[A-Za-z0-9_*?][A-Za-z0-9_./*?+-]{0,254}$/),
+  },
+  "printk.func": {
+    doc: (v) => ({ printk: [{ func: v }] }),
+    valid: fc.stringMatching(/^[A-Za-z_*?][A-Za-z0-9_*?]{0,127}$/),
+  },
+  "printk.module": {
+    doc: (v) => ({ printk: [{ module: v }] }),
+    valid: fc.stringMatching(/^[A-Za-z0-9_*?][A-Za-z0-9_*?-]{0,54}$/),
+  },
+  "printk.format": {
+    doc: (v) => ({ printk: [{ format: v }] }),
+    valid: fc.stringMatching(/^[A-Za-z0-9 _.,:%=()<>/+-]{1,128}$/),
+  },
   "printk.flags": {
     doc: (v) => ({ printk: [{ file: "nf_conntrack_proto_tcp.c", flags: v }] }),
     valid: fc.subarray([..."pflmts"], { minLength: 1 }).map((l) => l.join("")),
   },
-  "nf_log.ipv6": { doc: (v) => ({ nf_log: { ipv6: v } }), valid: fc.constantFrom("nf_log_ipv6", "nfnetlink_log", "NONE") },
-  log_invalid: { doc: (v) => ({ log_invalid: v }), valid: fc.constantFrom("off", "all", "tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "udplite", "gre") },
+  "nf_log.ipv6": {
+    doc: (v) => ({ nf_log: { ipv6: v } }),
+    valid: fc.constantFrom("nf_log_ipv6", "nfnetlink_log", "NONE"),
+  },
+  log_invalid: {
+    doc: (v) => ({ log_invalid: v }),
+    valid: fc.constantFrom("off", "all", "tcp", "udp", "icmp", "icmpv6", "sctp", "dccp", "udplite", "gre"),
+  },
   window: { doc: (v) => ({ window: v }), valid: fc.stringMatching(/^([0-9]{1,4}(ms|s|m|h|d)){1,3}$/) },
 };
 
@@ -113,43 +134,50 @@ for (const [field, spec] of Object.entries(FIELDS)) {
   test(`profile ${field}: rejected, or the literal value in the facts arguments and the apply script`, async (t) => {
     const counts = { accepted: 0, rejected: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(hostile, spec.valid), { minLength: BATCH, maxLength: BATCH }), async (values) => {
-        const factsProbes: string[] = [];
-        const factsExpected: { value: string; args: (args: Buffer[]) => void }[] = [];
-        const bodies: string[] = [];
-        const applyExpected: (string | number)[][] = [];
-        for (const value of values) {
-          const doc = { apiVersion: "nfdebug/v1", kind: "DebugProfile", name: "p", ...spec.doc(value) };
-          let profile: Profile;
-          try {
-            profile = parseProfile(stringify(doc), "p.yaml");
-          } catch (err) {
-            assert.ok(err instanceof InputError, `${JSON.stringify(value)}: ${(err as Error).stack}`);
-            counts.rejected++;
-            continue;
+      fc.asyncProperty(
+        fc.array(fc.oneof(hostile, spec.valid), { minLength: BATCH, maxLength: BATCH }),
+        async (values) => {
+          const factsProbes: string[] = [];
+          const factsExpected: { value: string; args: (args: Buffer[]) => void }[] = [];
+          const bodies: string[] = [];
+          const applyExpected: (string | number)[][] = [];
+          for (const value of values) {
+            const doc = { apiVersion: "nfdebug/v1", kind: "DebugProfile", name: "p", ...spec.doc(value) };
+            let profile: Profile;
+            try {
+              profile = parseProfile(stringify(doc), "p.yaml");
+            } catch (err) {
+              assert.ok(err instanceof InputError, `${JSON.stringify(value)}: ${(err as Error).stack}`);
+              counts.rejected++;
+              continue;
+            }
+            counts.accepted++;
+            factsProbes.push(factsArgsProbe(await factsScriptOf(profile)));
+            factsExpected.push({ value, args: (args) => checkFactsArgs(field, value, profile, args) });
+            const facts = hostFacts();
+            const plan = planHost(profile, facts);
+            if (plan.problems.length > 0) continue; // the host refuses before any apply script is sent
+            const seconds = Math.max(1, Math.round((profile.windowMs ?? 600_000) / 1000));
+            bodies.push(
+              applyBody(renderApply({ profile, window: WINDOW, owner: OWNER, windowSeconds: seconds }, plan)),
+            );
+            applyExpected.push(["begin", WINDOW, OWNER, profile.name, seconds], ...plan.steps.map(stepArgs));
+            checkPlanned(field, value, profile, plan.steps);
           }
-          counts.accepted++;
-          factsProbes.push(factsArgsProbe(await factsScriptOf(profile)));
-          factsExpected.push({ value, args: (args) => checkFactsArgs(field, value, profile, args) });
-          const facts = hostFacts();
-          const plan = planHost(profile, facts);
-          if (plan.problems.length > 0) continue; // the host refuses before any apply script is sent
-          const seconds = Math.max(1, Math.round((profile.windowMs ?? 600_000) / 1000));
-          bodies.push(applyBody(renderApply({ profile, window: WINDOW, owner: OWNER, windowSeconds: seconds }, plan)));
-          applyExpected.push(["begin", WINDOW, OWNER, profile.name, seconds], ...plan.steps.map(stepArgs));
-          checkPlanned(field, value, profile, plan.steps);
-        }
-        if (factsProbes.length > 0) {
-          const calls = parseArgs(runSh([ARGS_STUB, ...factsProbes].join("\n")));
-          assert.equal(calls.length, factsExpected.length);
-          calls.forEach((args, i) => factsExpected[i].args(args));
-        }
-        if (bodies.length > 0) {
-          const calls = parseArgs(runSh([ARGS_STUB, APPLY_STUBS, ...bodies].join("\n")));
-          assert.equal(calls.length, applyExpected.length);
-          calls.forEach((args, i) => assert.ok(sameBytes(args, applyExpected[i]), JSON.stringify(applyExpected[i])));
-        }
-      }),
+          if (factsProbes.length > 0) {
+            const calls = parseArgs(runSh([ARGS_STUB, ...factsProbes].join("\n")));
+            assert.equal(calls.length, factsExpected.length);
+            calls.forEach((args, i) => factsExpected[i].args(args));
+          }
+          if (bodies.length > 0) {
+            const calls = parseArgs(runSh([ARGS_STUB, APPLY_STUBS, ...bodies].join("\n")));
+            assert.equal(calls.length, applyExpected.length);
+            calls.forEach((args, i) =>
+              assert.ok(sameBytes(args, applyExpected[i]), JSON.stringify(applyExpected[i])),
+            );
+          }
+        },
+      ),
       PROPERTY,
     );
     t.diagnostic(`${counts.accepted} accepted, ${counts.rejected} rejected`);
@@ -167,7 +195,8 @@ function checkFactsArgs(field: string, value: string, profile: Profile, args: Bu
     for (const filter of printkFactFilters(profile)) assert.ok(has(`p:${filter}`), `p:${filter}`);
     const literal = value.replace(/[*?].*$/, "");
     if (field === "printk.format") assert.ok(has(`p:${value}`), "the format, whole");
-    else if (literal.length > 0) assert.ok(has(field === "printk.module" ? `p:[${literal}` : `p:${literal}`), `p:${literal}`);
+    else if (literal.length > 0)
+      assert.ok(has(field === "printk.module" ? `p:[${literal}` : `p:${literal}`), `p:${literal}`);
   }
   // Nothing else but module and printk filters is passed.
   for (const a of args) assert.match(a.toString("utf8"), /^[mp]:/);
@@ -177,12 +206,17 @@ function checkFactsArgs(field: string, value: string, profile: Profile, args: Bu
 function checkPlanned(field: string, value: string, profile: Profile, steps: Step[]): void {
   if (field === "modules") {
     const step = steps.find((s) => s.kind === "module");
-    assert.ok(step && step.kind === "module" && step.name === value && step.module === realModuleName(value, "6.18"));
+    assert.ok(
+      step && step.kind === "module" && step.name === value && step.module === realModuleName(value, "6.18"),
+    );
   } else if (field === "nf_log.ipv6" && value !== "nf_log_ipv6") {
-    assert.ok(steps.some((s) => s.kind === "sysctl" && s.path === "net/netfilter/nf_log/10" && s.to === value));
+    assert.ok(
+      steps.some((s) => s.kind === "sysctl" && s.path === "net/netfilter/nf_log/10" && s.to === value),
+    );
   } else if (field === "log_invalid") {
     const step = steps.find((s) => s.kind === "sysctl" && s.path.endsWith("nf_conntrack_log_invalid"));
-    if (profile.logInvalid !== 0) assert.ok(step && step.kind === "sysctl" && step.to === String(profile.logInvalid));
+    if (profile.logInvalid !== 0)
+      assert.ok(step && step.kind === "sysctl" && step.to === String(profile.logInvalid));
   } else if (field === "printk.flags") {
     assert.match(value, /^[pflmts]+$/);
   }

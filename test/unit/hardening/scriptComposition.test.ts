@@ -40,7 +40,14 @@ const COMPOSED = "composed only of the entries above in the same function";
 /** Per source file: the functions that compose script text, and every interpolation they may use. */
 const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, string> }> = {
   "src/engine/host/scripts.ts": {
-    functions: ["factsScript", "installHostScripts", "applyScript", "revertScript", "cancelScript", "extendScript"],
+    functions: [
+      "factsScript",
+      "installHostScripts",
+      "applyScript",
+      "revertScript",
+      "cancelScript",
+      "extendScript",
+    ],
     safe: {
       'hostFile("lib.sh")': SHIPPED,
       'hostFile("cancel.sh")': SHIPPED,
@@ -112,7 +119,15 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
   },
   "src/logs/sources/kmsg.ts": {
     functions: ["script"],
-    safe: { CLOCK_HEADER: SHIPPED, seq: VALIDATED, boot: VALIDATED, until: VALIDATED, "filter.env": QUOTED, "filter.condition": SHIPPED, "records ? 1 : 0": SHIPPED },
+    safe: {
+      CLOCK_HEADER: SHIPPED,
+      seq: VALIDATED,
+      boot: VALIDATED,
+      until: VALIDATED,
+      "filter.env": QUOTED,
+      "filter.condition": SHIPPED,
+      "records ? 1 : 0": SHIPPED,
+    },
   },
   "src/logs/sources/dmesg.ts": {
     functions: ["script"],
@@ -148,7 +163,10 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
     functions: ["containsFilter"],
     safe: { "shQuote(s)": QUOTED, k: "an array index", env: COMPOSED, condition: COMPOSED },
   },
-  "src/logs/sources/detect.ts": { functions: ["detectSourcesScript"], safe: { CLOCK_HEADER: SHIPPED, 'SYSLOG_FILES.join(" ")': SHIPPED } },
+  "src/logs/sources/detect.ts": {
+    functions: ["detectSourcesScript"],
+    safe: { CLOCK_HEADER: SHIPPED, 'SYSLOG_FILES.join(" ")': SHIPPED },
+  },
   "src/logs/counters.ts": { functions: ["countersScript"], safe: {} },
 };
 
@@ -175,13 +193,20 @@ function scan(): { runs: Found[]; interpolations: Found[] } {
     const src = ts.createSourceFile(file, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
     const at = (node: ts.Node) => src.getLineAndCharacterOfPosition(node.getStart(src)).line + 1;
     const visit = (node: ts.Node, fn: string): void => {
-      if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name) fn = node.name.getText(src);
-      if (ts.isVariableDeclaration(node) && node.initializer && ts.isArrowFunction(node.initializer)) fn = node.name.getText(src);
-      if (ts.isCallExpression(node) && /(^|\.)runScript$/.test(node.expression.getText(src)) && !file.startsWith("src/transport/")) {
+      if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name)
+        fn = node.name.getText(src);
+      if (ts.isVariableDeclaration(node) && node.initializer && ts.isArrowFunction(node.initializer))
+        fn = node.name.getText(src);
+      if (
+        ts.isCallExpression(node) &&
+        /(^|\.)runScript$/.test(node.expression.getText(src)) &&
+        !file.startsWith("src/transport/")
+      ) {
         runs.push({ file, line: at(node), fn, text: node.arguments[0]?.getText(src) ?? "" });
       }
       if (ts.isTemplateExpression(node) && COMPOSERS[file]?.functions.includes(fn)) {
-        for (const span of node.templateSpans) interpolations.push({ file, line: at(span), fn, text: span.expression.getText(src) });
+        for (const span of node.templateSpans)
+          interpolations.push({ file, line: at(span), fn, text: span.expression.getText(src) });
       }
       ts.forEachChild(node, (child) => visit(child, fn));
     };
@@ -196,14 +221,32 @@ test("every runScript call sends a script from a known builder (or a runbook's e
   assert.ok(runs.length >= 8, `found ${runs.length} runScript calls: the scan is broken`);
   for (const r of runs) {
     const builder = r.text.match(/^[A-Za-z.]+/)?.[0] ?? "";
-    assert.ok(builder in SCRIPT_SOURCES, `${r.file}:${r.line} (${r.fn}) runs \`${r.text}\`: add its builder to the composition checks`);
+    assert.ok(
+      builder in SCRIPT_SOURCES,
+      `${r.file}:${r.line} (${r.fn}) runs \`${r.text}\`: add its builder to the composition checks`,
+    );
   }
-  assert.deepEqual(runs.filter((r) => r.text === "step.command").map((r) => r.file), ["src/runbook/stepRunners.ts"], "exec commands run only in the exec step");
+  assert.deepEqual(
+    runs.filter((r) => r.text === "step.command").map((r) => r.file),
+    ["src/runbook/stepRunners.ts"],
+    "exec commands run only in the exec step",
+  );
 });
 
 test("every builder that composes script text is known, and is checked", () => {
   const builders = new Set(Object.values(COMPOSERS).flatMap((c) => c.functions));
-  for (const name of ["renderApply", "cancelScript", "extendScript", "revertScript", "factsScript", "marksScript", "windowMarkLines", "script", "containsFilter", "detectSourcesScript"]) {
+  for (const name of [
+    "renderApply",
+    "cancelScript",
+    "extendScript",
+    "revertScript",
+    "factsScript",
+    "marksScript",
+    "windowMarkLines",
+    "script",
+    "containsFilter",
+    "detectSourcesScript",
+  ]) {
     assert.ok(builders.has(name), name);
   }
   assert.ok(interpolations.length > 50, `found ${interpolations.length} interpolations: the scan is broken`);
@@ -222,7 +265,16 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
   const text = (file: string) => readFileSync(join(ROOT, file), "utf8");
   assert.match(text("src/knobs/step.ts"), /return call\("nfd_sysctl", step\.path, step\.from, step\.to\);/);
   assert.match(text("src/knobs/step.ts"), /return call\("nfd_module", step\.name, step\.module\);/);
-  assert.match(text("src/knobs/step.ts"), /return call\("nfd_printk", step\.site, step\.func, step\.from, step\.to\);/);
-  assert.match(text("src/engine/apply.ts"), /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\)\)/);
-  assert.match(text("src/engine/host/scripts.ts"), /return \[fn, \.\.\.args\.map\(\(a\) => shQuote\(String\(a\)\)\)\]\.join\(" "\);/);
+  assert.match(
+    text("src/knobs/step.ts"),
+    /return call\("nfd_printk", step\.site, step\.func, step\.from, step\.to\);/,
+  );
+  assert.match(
+    text("src/engine/apply.ts"),
+    /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\)\)/,
+  );
+  assert.match(
+    text("src/engine/host/scripts.ts"),
+    /return \[fn, \.\.\.args\.map\(\(a\) => shQuote\(String\(a\)\)\)\]\.join\(" "\);/,
+  );
 });

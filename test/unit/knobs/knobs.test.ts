@@ -21,14 +21,30 @@ function debianLike(): HostFacts {
   const f = netns();
   f.kernel = "6.1.0-27-amd64";
   f.modules = { nf_conntrack: 1, nf_tables: 3 };
-  f.loggers = Object.fromEntries(Array.from({ length: 11 }, (_, n) => [n, { bound: "NONE", registered: [] }]));
+  f.loggers = Object.fromEntries(
+    Array.from({ length: 11 }, (_, n) => [n, { bound: "NONE", registered: [] }]),
+  );
   for (let n = 0; n <= 10; n++) f.sysctl[`nf_log/${n}`] = "NONE";
   f.tools = [...f.tools, "modprobe"];
   f.printk = {
     control: "/proc/dynamic_debug/control",
     sites: [
-      { file: "net/netfilter/nf_conntrack_proto_sctp.c", line: 164, module: "nf_conntrack", func: "do_basic_checks", flags: "_", format: "Chunk Num: %d  Type: %d" },
-      { file: "net/netfilter/nf_conntrack_proto_sctp.c", line: 390, module: "nf_conntrack", func: "nf_conntrack_sctp_packet", flags: "p", format: "nf_conntrack_sctp_packet: unknown state" },
+      {
+        file: "net/netfilter/nf_conntrack_proto_sctp.c",
+        line: 164,
+        module: "nf_conntrack",
+        func: "do_basic_checks",
+        flags: "_",
+        format: "Chunk Num: %d  Type: %d",
+      },
+      {
+        file: "net/netfilter/nf_conntrack_proto_sctp.c",
+        line: 390,
+        module: "nf_conntrack",
+        func: "nf_conntrack_sctp_packet",
+        flags: "p",
+        format: "nf_conntrack_sctp_packet: unknown state",
+      },
     ],
   };
   return f;
@@ -36,7 +52,15 @@ function debianLike(): HostFacts {
 
 test("log_invalid: protocol number planned from the current value", () => {
   const plan = planLogInvalid({ name: "p", logInvalid: 6 }, netns());
-  assert.deepEqual(plan.steps, [{ kind: "sysctl", knob: "log_invalid", path: "net/netfilter/nf_conntrack_log_invalid", from: "0", to: "6" }]);
+  assert.deepEqual(plan.steps, [
+    {
+      kind: "sysctl",
+      knob: "log_invalid",
+      path: "net/netfilter/nf_conntrack_log_invalid",
+      from: "0",
+      to: "6",
+    },
+  ]);
   assert.deepEqual(planLogInvalid({ name: "p", logInvalid: 0 }, netns()).steps, [], "already 0: no change");
   assert.deepEqual(planLogInvalid({ name: "p" }, netns()).steps, [], "absent field is not managed");
 });
@@ -55,10 +79,14 @@ test("log_invalid without nf_conntrack: a problem unless the profile loads it", 
 test("nf_log: registered backend is bound, unregistered one needs its module", () => {
   const f = debianLike();
   const missing = planNfLog({ name: "p", nfLog: { ipv4: "nf_log_ipv4" } }, f);
-  assert.deepEqual(missing.problems, ["backend nf_log_ipv4 is not registered for ipv4 (registered: none); add nf_log_syslog to the profile's modules"]);
+  assert.deepEqual(missing.problems, [
+    "backend nf_log_ipv4 is not registered for ipv4 (registered: none); add nf_log_syslog to the profile's modules",
+  ]);
   const withModule = planNfLog({ name: "p", nfLog: { ipv4: "nf_log_ipv4" }, modules: ["nf_log_ipv4"] }, f);
   assert.deepEqual(withModule.problems, []);
-  assert.deepEqual(withModule.steps, [{ kind: "sysctl", knob: "nf_log", path: "net/netfilter/nf_log/2", from: "?", to: "nf_log_ipv4" }]);
+  assert.deepEqual(withModule.steps, [
+    { kind: "sysctl", knob: "nf_log", path: "net/netfilter/nf_log/2", from: "?", to: "nf_log_ipv4" },
+  ]);
   const g = netns();
   assert.deepEqual(planNfLog({ name: "p", nfLog: { ipv6: "NONE" } }, g).steps, [
     { kind: "sysctl", knob: "nf_log", path: "net/netfilter/nf_log/10", from: "nf_log_ipv6", to: "NONE" },
@@ -67,7 +95,10 @@ test("nf_log: registered backend is bound, unregistered one needs its module", (
 });
 
 test("nf_log_all_netns: only in the initial namespace", () => {
-  assert.match(planAllNetns({ name: "p", nfLogAllNetns: true }, netns()).problems[0], /not in the initial network namespace/);
+  assert.match(
+    planAllNetns({ name: "p", nfLogAllNetns: true }, netns()).problems[0],
+    /not in the initial network namespace/,
+  );
   assert.deepEqual(planAllNetns({ name: "p", nfLogAllNetns: false }, netns()), { steps: [], problems: [] });
   const f = initial();
   f.sysctl["nf_log_all_netns"] = "0";
@@ -83,21 +114,53 @@ test("modules: aliases resolve to nf_log_syslog from 5.13; built-ins and loaded 
   assert.deepEqual(planModules({ name: "p", modules: ["nf_log_ipv4", "nf_conntrack"] }, debianLike()).steps, [
     { kind: "module", knob: "modules", name: "nf_log_ipv4", module: "nf_log_syslog" },
   ]);
-  assert.deepEqual(planModules({ name: "p", modules: ["nf_log_syslog"] }, netns()), { steps: [], problems: [] }, "built in on 6.18");
+  assert.deepEqual(
+    planModules({ name: "p", modules: ["nf_log_syslog"] }, netns()),
+    { steps: [], problems: [] },
+    "built in on 6.18",
+  );
   assert.match(planModules({ name: "p", modules: ["sctp_diag"] }, netns()).problems[0], /no module support/);
 });
 
 test("printk: selectors resolve against the host's sites; flags in kernel order", () => {
   const f = debianLike();
-  const plan = planPrintk({ name: "p", printk: [{ file: "net/netfilter/nf_conntrack_proto_sctp.c", flags: "fp" }] }, f);
+  const plan = planPrintk(
+    { name: "p", printk: [{ file: "net/netfilter/nf_conntrack_proto_sctp.c", flags: "fp" }] },
+    f,
+  );
   assert.deepEqual(plan.steps, [
-    { kind: "printk", knob: "printk", site: "net/netfilter/nf_conntrack_proto_sctp.c:164", func: "do_basic_checks", from: "_", to: "pf" },
-    { kind: "printk", knob: "printk", site: "net/netfilter/nf_conntrack_proto_sctp.c:390", func: "nf_conntrack_sctp_packet", from: "p", to: "pf" },
+    {
+      kind: "printk",
+      knob: "printk",
+      site: "net/netfilter/nf_conntrack_proto_sctp.c:164",
+      func: "do_basic_checks",
+      from: "_",
+      to: "pf",
+    },
+    {
+      kind: "printk",
+      knob: "printk",
+      site: "net/netfilter/nf_conntrack_proto_sctp.c:390",
+      func: "nf_conntrack_sctp_packet",
+      from: "p",
+      to: "pf",
+    },
   ]);
-  assert.deepEqual(planPrintk({ name: "p", printk: [{ file: "nf_conntrack_proto_sctp.c", line: 390, flags: "p" }] }, f).steps, [], "basename match, already p");
-  const none = planPrintk({ name: "p", printk: [{ file: "net/netfilter/nf_conntrack_proto_tcp.c", line: 1005, flags: "p" }] }, f);
+  assert.deepEqual(
+    planPrintk({ name: "p", printk: [{ file: "nf_conntrack_proto_sctp.c", line: 390, flags: "p" }] }, f)
+      .steps,
+    [],
+    "basename match, already p",
+  );
+  const none = planPrintk(
+    { name: "p", printk: [{ file: "net/netfilter/nf_conntrack_proto_tcp.c", line: 1005, flags: "p" }] },
+    f,
+  );
   assert.match(none.problems[0], /matches no dynamic-debug site on kernel 6.1.0-27-amd64/);
-  assert.match(planPrintk({ name: "p", printk: [{ func: "x", flags: "p" }] }, netns()).problems[0], /dynamic debug is not available/);
+  assert.match(
+    planPrintk({ name: "p", printk: [{ func: "x", flags: "p" }] }, netns()).problems[0],
+    /dynamic debug is not available/,
+  );
   assert.equal(canonicalFlags("tlfp"), "pflt");
   assert.equal(canonicalFlags("_"), "_");
   assert.ok(selectorMatches({ func: "do_*", flags: "p" }, f.printk.sites[0]));
@@ -107,7 +170,13 @@ test("printk: selectors resolve against the host's sites; flags in kernel order"
 test("plan orders modules before the knobs that need them, and renders quoted script lines", () => {
   const f = debianLike();
   const plan = planHost(
-    { name: "p", modules: ["nf_log_ipv4"], nfLog: { ipv4: "nf_log_ipv4" }, logInvalid: 132, printk: [{ func: "do_basic_checks", flags: "p" }] },
+    {
+      name: "p",
+      modules: ["nf_log_ipv4"],
+      nfLog: { ipv4: "nf_log_ipv4" },
+      logInvalid: 132,
+      printk: [{ func: "do_basic_checks", flags: "p" }],
+    },
     f,
   );
   assert.deepEqual(plan.problems, []);

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createProgress, type ProgressStream } from "../../../src/report/progress.js";
 import { stripAnsi } from "../../../src/report/terminal.js";
 
-// eslint-disable-next-line no-control-regex -- looking for escape codes is the point
 const ESC = /\u001b/;
 const ERASE_LINE = "\r\u001b[2K";
 
@@ -26,7 +25,6 @@ class RecordingStream implements ProgressStream {
   get screen(): string[] {
     const lines: string[] = [""];
     for (const w of this.writes) {
-      // eslint-disable-next-line no-control-regex -- splitting on escape codes is the point
       for (const part of w.split(/(\r\u001b\[2K|\n)/)) {
         if (part === ERASE_LINE) lines[lines.length - 1] = "";
         else if (part === "\n") lines.push("");

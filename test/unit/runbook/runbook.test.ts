@@ -253,7 +253,10 @@ test("runbook and profile problems are reported together", async () => {
 
 test("an exec step is named by its first telling line: not blank, not set -e; a comment's text", () => {
   assert.equal(commandHeadline("set -e\nnft add table inet t\n"), "nft add table inet t");
-  assert.equal(commandHeadline("\n  # reproduce: 5 SYN+RST segments\nset -eu\npython3 -\n"), "reproduce: 5 SYN+RST segments");
+  assert.equal(
+    commandHeadline("\n  # reproduce: 5 SYN+RST segments\nset -eu\npython3 -\n"),
+    "reproduce: 5 SYN+RST segments",
+  );
   assert.equal(commandHeadline("true"), "true");
   assert.equal(commandHeadline(`echo ${"x".repeat(80)}`, 20), `echo ${"x".repeat(14)}…`);
 });

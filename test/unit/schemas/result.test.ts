@@ -7,7 +7,9 @@ import { interpretRevert } from "../../../src/engine/revert.js";
 import { failedOutcome, summarise } from "../../../src/engine/result.js";
 import { HostError } from "../../../src/errors.js";
 
-const schema = JSON.parse(readFileSync(new URL("../../../../schemas/result.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(
+  readFileSync(new URL("../../../../schemas/result.schema.json", import.meta.url), "utf8"),
+);
 const validate = new Ajv2020({ strict: true, allowUnionTypes: true, validateFormats: false }).compile(schema);
 
 // Host script output as recorded from a real apply and revert on a 6.18 namespace host.
@@ -30,7 +32,10 @@ test("apply and revert results, with a failed host, match schemas/result.schema.
     { knob: "nf_log", key: "net.netfilter.nf_log.10", from: "nf_log_ipv6", to: "NONE" },
     { knob: "log_invalid", key: "net.netfilter.nf_conntrack_log_invalid", from: "0", to: "6" },
   ]);
-  const failed = failedOutcome("h002", new HostError("hostkey", "h002", "host key not in known_hosts: ssh-ed25519 SHA256:x"));
+  const failed = failedOutcome(
+    "h002",
+    new HostError("hostkey", "h002", "host key not in known_hosts: ssh-ed25519 SHA256:x"),
+  );
   const result = summarise("apply", [applied, failed], "20261125T120000-abcd");
   assert.equal(validate(result), true, JSON.stringify(validate.errors));
   assert.deepEqual(result.summary, { ok: 1, changed: 1, failed: 1 });
@@ -40,8 +45,12 @@ test("apply and revert results, with a failed host, match schemas/result.schema.
 });
 
 test("the schema rejects an unknown error kind and a change without its knob", () => {
-  const bad = summarise("apply", [{ host: "h", ok: false, changed: false, changes: [], error: { kind: "oops" as "remote", message: "x" } }]);
+  const bad = summarise("apply", [
+    { host: "h", ok: false, changed: false, changes: [], error: { kind: "oops" as "remote", message: "x" } },
+  ]);
   assert.equal(validate(bad), false);
-  const noKnob = summarise("plan", [{ host: "h", ok: true, changed: true, changes: [{ key: "k", from: "0", to: "1" } as never], error: null }]);
+  const noKnob = summarise("plan", [
+    { host: "h", ok: true, changed: true, changes: [{ key: "k", from: "0", to: "1" } as never], error: null },
+  ]);
   assert.equal(validate(noKnob), false);
 });

@@ -11,7 +11,18 @@ test("shQuote leaves plain words alone and single-quotes the rest", () => {
 });
 
 test("shQuote output is the exact literal when a real sh reads it", () => {
-  const hostile = ["$(reboot)", "`id`", "a'b\"c", "x; rm -rf /", "new\nline", "tab\there", "*", "~root", "-n", "\\"];
+  const hostile = [
+    "$(reboot)",
+    "`id`",
+    "a'b\"c",
+    "x; rm -rf /",
+    "new\nline",
+    "tab\there",
+    "*",
+    "~root",
+    "-n",
+    "\\",
+  ];
   for (const value of hostile) {
     const out = execFileSync("sh", ["-c", `printf '%s' ${shQuote(value)}`], { encoding: "utf8" });
     assert.equal(out, value);
