@@ -62,7 +62,10 @@ async function runCli(fleet: SimFleet, dir: string, forks: number, args: string[
       "5m",
       "--json",
     ],
-    { env: { PATH: process.env.PATH, HOME: process.env.HOME }, usageFile: join(dir, "cli.time") },
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: join(dir, "state") },
+      usageFile: join(dir, "cli.time"),
+    },
   );
   const summary = r.stdout
     ? (JSON.parse(r.stdout) as { summary?: { ok: number; changed: number } }).summary

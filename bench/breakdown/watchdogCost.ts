@@ -58,7 +58,7 @@ export async function watchdogCost(fleet: Fleet, workDir: string, seconds = 10):
       ],
       {
         usageFile: join(workDir, "watchdog.time"),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_STATE_HOME: join(workDir, "state") },
       },
     );
   const applied = await cli(["apply", profile, "--for", "10m"]);

@@ -100,7 +100,12 @@ export class NfdebugCli implements Contender {
   private async run(phase: string, args: string[]): Promise<PhaseUsage> {
     const hosts = (this.fleet as Fleet).hosts.length;
     // No agent: every contender authenticates with the same key file only.
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root" };
+    // nfdebug appends to its audit trail under $XDG_STATE_HOME: keep the bench's out of the user's.
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/root",
+      XDG_STATE_HOME: join(this.workDir, "state"),
+    };
     const r = await runTimed([process.execPath, ...this.nodeArgs, CLI, ...args], {
       env,
       cwd: this.workDir,
