@@ -48,12 +48,14 @@ test("profiles say what the article's procedure sets", async () => {
   const tcp = await loadProfile("playbooks/profiles/tcp-invalid.yaml");
   assert.equal(tcp.logInvalid, 6);
   assert.deepEqual(tcp.nfLog, { ipv4: "nf_log_ipv4", ipv6: "nf_log_ipv6" });
+  // The loggers are a module on stock Debian 12 (6.1): the profile must load it there.
+  assert.deepEqual(tcp.modules, ["nf_log_syslog"]);
   assert.equal((await loadProfile("playbooks/profiles/udp-checksum.yaml")).logInvalid, 17);
   assert.equal((await loadProfile("playbooks/profiles/all-protocols.yaml")).logInvalid, 255);
   assert.equal((await loadProfile("playbooks/profiles/container-hosts.yaml")).nfLogAllNetns, true);
   const sctp = await loadProfile("playbooks/profiles/printk-sctp.yaml");
   assert.equal(sctp.logInvalid, 132);
-  assert.deepEqual(sctp.modules, ["nf_conntrack"]);
+  assert.deepEqual(sctp.modules, ["nf_conntrack", "nf_log_syslog"]);
   assert.deepEqual(sctp.printk, [
     { file: "net/netfilter/nf_conntrack_proto_sctp.c", func: "do_basic_checks", flags: "p" },
   ]);
