@@ -6,7 +6,7 @@ import { renderStep, sysctlName, type Change } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
 import { call, applyScript, ownerArg, secondsArg, windowArg } from "./host/scripts.js";
-import { hostLines } from "./hostOutput.js";
+import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
 import { planHost, type HostPlan } from "./plan.js";
 import type { HostOutcome } from "./result.js";
 import { readFacts } from "./readFacts.js";
@@ -43,8 +43,16 @@ export function renderApply(
   ]);
 }
 
-function iso(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString();
+/** Why apply refuses a host: another profile's window is open there. */
+function openWindowError(
+  host: string,
+  w: { id: string; profile: string; owner: string; expires: number },
+): HostError {
+  return new HostError(
+    "locked",
+    host,
+    `window ${w.id} (profile ${w.profile}) is open, owned by ${w.owner}, expires ${epochIso(w.expires)}; revert it or wait`,
+  );
 }
 
 export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
@@ -62,11 +70,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
   const open = facts.window;
   if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
-    throw new HostError(
-      "locked",
-      host,
-      `window ${open.id} (profile ${open.profile}) is open, owned by ${open.owner}, expires ${iso(open.expires)}; revert it or wait`,
-    );
+    throw openWindowError(host, open);
   }
   if (plan.steps.length === 0) {
     return {
@@ -119,14 +123,9 @@ export function interpretApply(
   const refused = lines.find((l) => l.tag === "refused");
   if (refused) {
     const [id, owner, profile, expires] = refused.fields;
-    throw new HostError(
-      "locked",
-      host,
-      `window ${id} (profile ${profile}) is open, owned by ${owner}, expires ${iso(Number(expires))}; revert it or wait`,
-    );
+    throw openWindowError(host, { id, owner, profile, expires: Number(expires) });
   }
-  const locked = lines.find((l) => l.tag === "locked");
-  if (locked) throw new HostError("locked", host, locked.fields[0] ?? "locked by another nfdebug run");
+  throwIfLocked(lines, host);
   const fail = lines.find((l) => l.tag === "fail");
   if (fail) {
     const rolledBack = lines.some((l) => l.tag === "rollback-revert");
@@ -155,7 +154,7 @@ export function interpretApply(
     changes,
     error: null,
     window: state === "nochange" ? null : window,
-    ...(expires ? { expires: iso(Number(expires)) } : {}),
+    ...(expires ? { expires: epochIso(Number(expires)) } : {}),
     ...(timer ? { timer: timer.fields[0] } : {}),
     ...(state === "same" ? { message: "window already open with this profile" } : {}),
   };

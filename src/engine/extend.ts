@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { extendScript } from "./host/scripts.js";
-import { hostLines } from "./hostOutput.js";
+import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
 import type { HostOutcome } from "./result.js";
 
 export async function extendHost(
@@ -14,8 +14,7 @@ export async function extendHost(
   const host = conn.host.name;
   const result = await conn.runScript(extendScript(window, seconds), { timeoutMs });
   const lines = hostLines(result.stdout);
-  const locked = lines.find((l) => l.tag === "locked");
-  if (locked) throw new HostError("locked", host, locked.fields[0]);
+  throwIfLocked(lines, host);
   const fail = lines.find((l) => l.tag === "fail");
   if (fail) throw new HostError("remote", host, fail.fields[1]);
   const end = lines.find((l) => l.tag === "extend");
@@ -39,6 +38,6 @@ export async function extendHost(
     changes: [],
     error: null,
     window: id,
-    expires: new Date(Number(expires) * 1000).toISOString(),
+    expires: epochIso(Number(expires)),
   };
 }

@@ -1,4 +1,5 @@
 // The host scripts talk back in "@@word\tfield\tfield" lines; everything else is ignored.
+import { HostError } from "../errors.js";
 
 export interface HostLine {
   tag: string;
@@ -15,6 +16,13 @@ export function hostLines(stdout: string): HostLine[] {
   return lines;
 }
 
-export function firstLine(lines: HostLine[], tag: string): HostLine | undefined {
-  return lines.find((l) => l.tag === tag);
+/** Every host script reports a lock held by another run the same way: "@@locked\tmessage". */
+export function throwIfLocked(lines: HostLine[], host: string): void {
+  const locked = lines.find((l) => l.tag === "locked");
+  if (locked) throw new HostError("locked", host, locked.fields[0] || "locked by another nfdebug run");
+}
+
+/** Host scripts print epoch seconds of the host's clock. */
+export function epochIso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }

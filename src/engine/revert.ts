@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { revertScript } from "./host/scripts.js";
-import { hostLines } from "./hostOutput.js";
+import { hostLines, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
 import type { HostOutcome } from "./result.js";
 
@@ -24,8 +24,7 @@ export function interpretRevert(
   code: number | null,
 ): HostOutcome {
   const lines = hostLines(stdout);
-  const locked = lines.find((l) => l.tag === "locked");
-  if (locked) throw new HostError("locked", host, locked.fields[0] ?? "locked by another nfdebug run");
+  throwIfLocked(lines, host);
   const restored = lines.flatMap(({ tag, fields: [kind, key, cur, from] }) => {
     if (tag !== "restored") return [];
     if (cur === "unloaded") return [hostChange([kind, key, "loaded", "absent"])];

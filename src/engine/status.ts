@@ -1,5 +1,6 @@
 // Window status of one host, derived from its facts: open window, or how the last one ended.
 import type { HostFacts } from "../facts/types.js";
+import { epochIso } from "./hostOutput.js";
 
 export interface WindowStatus {
   open: {
@@ -16,8 +17,6 @@ export interface WindowStatus {
   last: { id: string; ended: string; how: string } | null;
 }
 
-const iso = (s: number) => new Date(s * 1000).toISOString();
-
 export function windowStatus(facts: HostFacts): WindowStatus {
   const w = facts.window;
   let open: WindowStatus["open"] = null;
@@ -26,8 +25,8 @@ export function windowStatus(facts: HostFacts): WindowStatus {
       id: w.id,
       owner: w.owner,
       profile: w.profile,
-      started: iso(w.started),
-      expires: iso(w.expires),
+      started: epochIso(w.started),
+      expires: epochIso(w.expires),
       expires_in_s: w.expires - facts.now,
       state: w.state,
       timer: w.timerUnit ? `systemd:${w.timerUnit}` : w.watchdogPid ? `watchdog:${w.watchdogPid}` : "none",
@@ -38,7 +37,7 @@ export function windowStatus(facts: HostFacts): WindowStatus {
   for (const event of facts.history) {
     if (event.event === "closed") {
       closed.add(event.window);
-      last = { id: event.window, ended: iso(event.at), how: event.detail };
+      last = { id: event.window, ended: epochIso(event.at), how: event.detail };
     } else if (event.event === "opened" && event.detail !== facts.bootId && !closed.has(event.window)) {
       // Opened in an earlier boot and never closed: the reboot reset every knob to its boot default.
       last = { id: event.window, ended: "at reboot", how: "reboot" };

@@ -10,13 +10,7 @@ import { startPositionScript } from "../logs/sources/reader.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
 import { countersScript } from "../logs/counters.js";
 import { shQuote } from "../shell/quote.js";
-
-const MARKER = "NFDEBUG_MARK_EOF";
-
-function heredoc(path: string, body: string): string {
-  if (body.includes(MARKER)) throw new Error("a mark script must not contain the heredoc marker");
-  return `cat > ${path} <<'${MARKER}'\n${body}\n${MARKER}`;
-}
+import { writeFileScript } from "./host/scripts.js";
 
 /**
  * Lines for the apply script (after nfd_begin, before the steps): record where the log is now and
@@ -33,7 +27,7 @@ export function windowMarkLines(source: DetectedSource | null): string[] {
     lines.push(`printf '%s\\t%s\\n' ${shQuote(source.kind)} ${shQuote(source.detail ?? "")} > ${dir}/source`);
     lines.push(`( ${startPositionScript(source)}\n) > ${dir}/start.out 2>/dev/null`);
     const end = `( ${startPositionScript(source)}\n) > "$(dirname "$0")/end.out" 2>/dev/null\n( ${countersScript()}\n) > "$(dirname "$0")/counters-end.out" 2>/dev/null`;
-    lines.push(heredoc(`${dir}/mark-end.sh`, end));
+    lines.push(writeFileScript(`${dir}/mark-end.sh`, end));
   }
   lines.push(`( ${countersScript()}\n) > ${dir}/counters-start.out 2>/dev/null`);
   return [`if [ -z "\${NFD_SAME:-}" ]; then`, ...lines, "fi"];

@@ -52,16 +52,26 @@ export function factsScript(args: string[], extraSections: { name: string; scrip
   ].join("\n");
 }
 
+const HEREDOC_MARKER = "NFDEBUG_EOF";
+
+/**
+ * Shell that writes `body` verbatim to `path` (a shell word, e.g. "$J/revert.sh"): a quoted heredoc
+ * expands nothing, so the body needs no quoting — only the marker must not occur in it.
+ */
+export function writeFileScript(path: string, body: string): string {
+  if (body.includes(HEREDOC_MARKER))
+    throw new Error(`a script written to ${path} must not contain the heredoc marker`);
+  return `cat > ${path} <<'${HEREDOC_MARKER}'\n${body}\n${HEREDOC_MARKER}`;
+}
+
 /** Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files. */
 function installHostScripts(): string {
   const lib = hostFile("lib.sh");
   const parts: string[] = ['mkdir -p "$J" || exit 3'];
   for (const name of ["revert.sh", "expire.sh"]) {
-    const body = `${lib}\n${hostFile(name)}`;
-    if (body.includes("NFDEBUG_EOF")) throw new Error(`${name} must not contain the heredoc marker`);
-    parts.push(
-      `cat > "$J/${name}.new" <<'NFDEBUG_EOF'\n${body}\nNFDEBUG_EOF\nmv -f "$J/${name}.new" "$J/${name}"`,
-    );
+    // Written beside, then renamed: a half-written revert.sh must never be what the timer runs.
+    parts.push(writeFileScript(`"$J/${name}.new"`, `${lib}\n${hostFile(name)}`));
+    parts.push(`mv -f "$J/${name}.new" "$J/${name}"`);
   }
   return parts.join("\n");
 }
