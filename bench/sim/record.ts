@@ -22,10 +22,27 @@ function recording(conn: Connection, seen: Map<ScriptKind, RecordedOutput>): Con
     host: conn.host,
     close: () => conn.close(),
     async runScript(script: string, options?: ExecOptions): Promise<ExecResult> {
-      const result = await conn.runScript(script, options);
-      const kind = scriptKind(script);
-      if (!kind) throw new Error("a script the simulation does not know: update sim/recordedOutputs.ts");
-      seen.set(kind, { stdout: result.stdout, stderr: result.stderr, code: result.code });
+      const followUp = options?.followUp;
+      let second: string | null = null;
+      const result = await conn.runScript(
+        script,
+        followUp
+          ? { ...options, followUp: { ...followUp, next: (out) => (second = followUp.next(out)) } }
+          : options,
+      );
+      const record = (text: string, output: RecordedOutput) => {
+        const kind = scriptKind(text);
+        if (!kind) throw new Error("a script the simulation does not know: update sim/recordedOutputs.ts");
+        seen.set(kind, output);
+      };
+      if (!followUp || second === null) {
+        record(script, { stdout: result.stdout, stderr: result.stderr, code: result.code });
+        return result;
+      }
+      // One shell ran two scripts (facts, then apply): record each one's output separately.
+      const end = result.stdout.indexOf(`\n${followUp.afterLine}\n`) + followUp.afterLine.length + 2;
+      record(script, { stdout: result.stdout.slice(0, end), stderr: "", code: 0 });
+      record(second, { stdout: result.stdout.slice(end), stderr: result.stderr, code: result.code });
       return result;
     },
   };

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { timingSafeEqual } from "node:crypto";
 import ssh2 from "ssh2";
 import type { Connection as ServerConnection, ParsedKey } from "ssh2";
-import { loadRecording, type Recording } from "./recordedOutputs.js";
+import { loadRecording, scriptKind, type Recording } from "./recordedOutputs.js";
 import { answer, type SimHost } from "./replay.js";
 
 const { Server, utils } = ssh2;
@@ -42,10 +42,27 @@ function serveClient(
     client.on("session", (acceptSession) => {
       acceptSession().on("exec", (acceptExec) => {
         const channel = acceptExec();
-        const chunks: Buffer[] = [];
-        channel.on("data", (b: Buffer) => chunks.push(b));
+        let received = "";
+        // apply sends the facts script first and keeps stdin open: answer it as soon as it is
+        // complete (each script of such a conversation comes as "{ ... } </dev/null"), then
+        // answer what follows it when stdin closes.
+        let answeredUpTo = 0;
+        channel.on("data", (b: Buffer) => {
+          received += b.toString();
+          if (
+            answeredUpTo === 0 &&
+            received.endsWith("\n} </dev/null\n") &&
+            scriptKind(received) === "facts"
+          ) {
+            const out = answer(recording, host, received);
+            channel.write(out.stdout);
+            answeredUpTo = received.length;
+          }
+        });
         channel.on("end", () => {
-          const out = answer(recording, host, Buffer.concat(chunks).toString());
+          const rest = received.slice(answeredUpTo);
+          const out =
+            rest.trim() === "" ? { stdout: "", stderr: "", code: 0 } : answer(recording, host, rest);
           if (out.stderr) channel.stderr.write(out.stderr);
           channel.write(out.stdout);
           channel.exit(out.code ?? 1);

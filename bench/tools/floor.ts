@@ -1,9 +1,8 @@
 // The floor: one OpenSSH client per host, all at once, one connection and one command each,
 // `sysctl -w` of both values. The least any SSH tool can do.
-import { join } from "node:path";
 import type { Fleet, FleetHost } from "../../test/fleet/netns/types.js";
 import { APPLIED, START, sysctlAssignments, type SysctlValues } from "../hostState.js";
-import { runTimed, type ProcessUsage } from "../measure/timedProcess.js";
+import { spawnAll } from "../measure/spawnAll.js";
 import type { Algorithms } from "../negotiated.js";
 import { opensshOptions } from "./opensshOptions.js";
 import { failIfNonZero, type Contender, type PhaseUsage } from "./types.js";
@@ -50,13 +49,10 @@ export class OpensshFloor implements Contender {
     const fleet = this.fleet as Fleet;
     const command = `sysctl -w ${sysctlAssignments(values).join(" ")}`;
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    const started = process.hrtime.bigint();
-    const runs: ProcessUsage[] = await Promise.all(
-      fleet.hosts.map((h) =>
-        runTimed(this.sshArgv(h, command), { env, usageFile: join(this.workDir, `floor-${h.name}.time`) }),
-      ),
+    const { wallMs, runs } = await spawnAll(
+      fleet.hosts.map((h) => this.sshArgv(h, command)),
+      { env, workDir: this.workDir },
     );
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     runs.forEach((r, i) => failIfNonZero(`ssh ${fleet.hosts[i].name}`, phase, r.code, r.stderr));
     return {
       wallMs,

@@ -9,7 +9,8 @@ import { call, applyScript, ownerArg, secondsArg, windowArg } from "./host/scrip
 import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
 import { planHost, type HostPlan } from "./plan.js";
 import type { HostOutcome } from "./result.js";
-import { readFacts } from "./readFacts.js";
+import { factsOrError, readFactsScript } from "./readFacts.js";
+import { FACTS_END } from "../facts/parse.js";
 import { InterruptedApply } from "./cancel.js";
 import { windowMarkLines } from "./windowMarks.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
@@ -55,9 +56,9 @@ function openWindowError(
   );
 }
 
-export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
+/** The plan for this host, or the HostError that says why apply must not touch it. */
+function decide(conn: Connection, req: ApplyRequest, facts: HostFacts): HostPlan {
   const host = conn.host.name;
-  const facts: HostFacts = await readFacts(conn, req.profile, req.timeoutMs);
   // Without root the journal directory cannot even be created; say why instead of "locked".
   if (facts.uid !== 0) {
     throw new HostError(
@@ -72,29 +73,55 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
     throw openWindowError(host, open);
   }
-  if (plan.steps.length === 0) {
+  return plan;
+}
+
+/**
+ * One round trip: the facts script runs, the controller plans from its output while the host's
+ * shell waits, and the apply script (if there is anything to do) follows on the same stdin.
+ */
+export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
+  const host = conn.host.name;
+  let facts: HostFacts | undefined;
+  let applySent = false;
+  let result;
+  try {
+    result = await conn.runScript(readFactsScript(req.profile), {
+      timeoutMs: req.timeoutMs,
+      followUp: {
+        afterLine: FACTS_END,
+        next: (stdout) => {
+          facts = factsOrError(host, stdout, "", null);
+          const plan = decide(conn, req, facts);
+          if (plan.steps.length === 0) return null;
+          applySent = true;
+          return renderApply(req, plan, facts.logSources?.preferred ?? null);
+        },
+      },
+    });
+  } catch (err) {
+    // The script may have run (or still run) on the host: see cancelInterruptedApply.
+    throw applySent && err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
+      ? new InterruptedApply(err, req.window)
+      : err;
+  }
+  if (!facts) {
+    factsOrError(host, result.stdout, result.stderr, result.code);
+    throw new HostError("remote", host, "the facts script ended before planning");
+  }
+  if (!applySent) {
     return {
       host,
       ok: true,
       changed: false,
       changes: [],
       error: null,
-      window: open?.id ?? null,
+      window: facts.window?.id ?? null,
       message: "no changes",
     };
   }
-  let result;
-  try {
-    result = await conn.runScript(renderApply(req, plan, facts.logSources?.preferred ?? null), {
-      timeoutMs: req.timeoutMs,
-    });
-  } catch (err) {
-    // The script may have run (or still run) on the host: see cancelInterruptedApply.
-    throw err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
-      ? new InterruptedApply(err, req.window)
-      : err;
-  }
-  return interpretApply(host, result.stdout, result.stderr, result.code);
+  const applyOutput = result.stdout.slice(result.stdout.indexOf(`\n${FACTS_END}\n`) + FACTS_END.length + 2);
+  return interpretApply(host, applyOutput, result.stderr, result.code);
 }
 
 /** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */

@@ -28,13 +28,18 @@ export function readFactsScript(profile?: Profile): string {
 
 export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {
   const result = await conn.runScript(readFactsScript(profile), { timeoutMs });
+  return factsOrError(conn.host.name, result.stdout, result.stderr, result.code);
+}
+
+/** The facts in a script's output, or a HostError saying why there are none. */
+export function factsOrError(host: string, stdout: string, stderr: string, code: number | null): HostFacts {
   try {
-    return parseFacts(result.stdout);
+    return parseFacts(stdout);
   } catch (err) {
     throw new HostError(
       "remote",
-      conn.host.name,
-      `could not read facts (exit ${result.code}): ${result.stderr.trim().split("\n").slice(-3).join(" ") || (err as Error).message}`,
+      host,
+      `could not read facts (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || (err as Error).message}`,
     );
   }
 }

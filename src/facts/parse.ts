@@ -2,6 +2,9 @@
 import { parseDetectSources } from "../logs/sources/detect.js";
 import type { HistoryEvent, HostFacts, JournalEntry, PrintkSite, WindowState } from "./types.js";
 
+/** The facts script's last line; anything after it (a follow-up script's output) is not facts. */
+export const FACTS_END = "@@end";
+
 function splitSections(output: string): Map<string, string[]> {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
@@ -10,9 +13,9 @@ function splitSections(output: string): Map<string, string[]> {
     if (line.startsWith("@@section\t")) {
       current = [];
       sections.set(line.slice("@@section\t".length), current);
-    } else if (line === "@@end") {
+    } else if (line === FACTS_END) {
       ended = true;
-      current = undefined;
+      break;
     } else if (current && line !== "") {
       current.push(line);
     }

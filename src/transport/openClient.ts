@@ -94,6 +94,10 @@ export async function openClient(target: ClientTarget): Promise<ClientType> {
           );
         },
       });
+      // Nagle's algorithm would hold a script's last segment (ssh2 writes data, then EOF) until
+      // the peer's delayed ACK: measured 283 → 200 ms per apply round trip on loopback. For a
+      // forwarded channel (jump host) this is a no-op; the first hop's TCP socket has it set.
+      client.setNoDelay(true);
     } catch (err) {
       fail(classifyConnectError(err as Error, target.errors));
     }

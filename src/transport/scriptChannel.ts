@@ -1,9 +1,10 @@
 // Run one script over one exec channel: the script goes to the remote `sh -s` on stdin, so no
 // user data is ever part of a remote command line.
+import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors.js";
 import { LineSplitter } from "./lineSplitter.js";
-import type { ExecOptions, ExecResult } from "./types.js";
+import type { ExecOptions, ExecResult, FollowUp } from "./types.js";
 
 /** stderr kept per command; beyond this only the start is kept (a runaway script). */
 const STDERR_LIMIT = 1 << 20;
@@ -29,6 +30,8 @@ export interface ScriptRun {
 
 export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
   const { client, hostName, options } = run;
+  if (options.followUp && options.onStdoutLine)
+    return Promise.reject(new Error("followUp and onStdoutLine cannot be combined"));
   return new Promise((resolve, reject) => {
     let opened: ClientChannel | undefined;
     let settled = false;
@@ -61,6 +64,7 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
         }
         if (settled) return void channel.close(); // timed out while opening
         opened = channel;
+        if (options.followUp) return converse(run, options.followUp, channel, settle, resolve, reject);
         collect(run, channel, settle, resolve, reject);
         channel.end(run.script);
       });
@@ -76,12 +80,54 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
   });
 }
 
+/** One script run with stdin from /dev/null, inside a group the shell parses whole first. */
+function detachedFromStdin(script: string): string {
+  return `{\n${script}\n} </dev/null\n`;
+}
+
+/**
+ * Sends the first script without closing stdin, waits for its `afterLine`, then sends the
+ * follow-up (if any) and closes stdin. Results and failures are reported as by collect().
+ */
+function converse(
+  run: ScriptRun,
+  followUp: FollowUp,
+  channel: ClientChannel,
+  settle: (outcome: () => void) => void,
+  resolve: (r: ExecResult) => void,
+  reject: (e: Error) => void,
+): void {
+  const marker = `${followUp.afterLine}\n`;
+  const decoder = new StringDecoder("utf8");
+  let seen = "";
+  let decided = false;
+  let nextFailed: Error | undefined;
+  const watch = (chunk: Buffer): void => {
+    if (decided) return;
+    seen += decoder.write(chunk);
+    const at = seen.startsWith(marker) ? 0 : seen.indexOf(`\n${marker}`);
+    if (at < 0) return;
+    decided = true;
+    let next: string | null = null;
+    try {
+      next = followUp.next(seen);
+    } catch (err) {
+      nextFailed = err as Error;
+    }
+    channel.end(next === null ? undefined : detachedFromStdin(next));
+  };
+  channel.on("data", watch);
+  collect(run, channel, settle, resolve, reject, () => nextFailed);
+  channel.write(detachedFromStdin(run.script));
+}
+
 function collect(
   run: ScriptRun,
   channel: ClientChannel,
   settle: (outcome: () => void) => void,
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
+  failedBeforeEnd: () => Error | undefined = () => undefined,
 ): void {
   const stdoutChunks: Buffer[] = [];
   const splitter = run.options.onStdoutLine ? new LineSplitter(run.options.onStdoutLine) : undefined;
@@ -124,6 +170,8 @@ function collect(
           ),
         );
       }
+      const failed = failedBeforeEnd();
+      if (failed) return settle(() => reject(failed));
       try {
         splitter?.end();
       } catch (err) {

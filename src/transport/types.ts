@@ -6,6 +6,19 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Called for each complete stdout line as it arrives (for streaming collection). */
   onStdoutLine?: (line: string) => void;
+  /**
+   * A second script for the same remote shell, chosen from the first one's output: once stdout
+   * has the line `afterLine`, `next(stdoutSoFar)` is called and the script it returns runs next
+   * (null: none). One channel and one shell instead of two round trips. Both scripts run with
+   * stdin from /dev/null, so no command in the first can read the second. If `next` throws, the
+   * shell is ended and runScript rejects with that error. Not combinable with onStdoutLine.
+   */
+  followUp?: FollowUp;
+}
+
+export interface FollowUp {
+  afterLine: string;
+  next: (stdoutSoFar: string) => string | null;
 }
 
 export interface ExecResult {

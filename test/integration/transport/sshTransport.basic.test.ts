@@ -162,3 +162,61 @@ test("a command that runs too long fails with kind timeout, and the connection s
   const after = await connection.runScript("echo still here\n");
   assert.equal(after.stdout, "still here\n");
 });
+
+test("followUp: the second script runs in the same shell, chosen from the first one's output", async () => {
+  let seen = "";
+  const result = await connection.runScript("FIRST=$$; echo pid=$$; echo @@marker\n", {
+    followUp: {
+      afterLine: "@@marker",
+      next: (stdout) => {
+        seen = stdout;
+        return 'echo "same shell: $([ "$FIRST" = $$ ] && echo yes)"; exit 4';
+      },
+    },
+  });
+  assert.match(seen, /^pid=\d+\n@@marker\n$/);
+  assert.match(result.stdout, /^pid=\d+\n@@marker\nsame shell: yes\n$/);
+  assert.equal(result.code, 4);
+});
+
+test("followUp: a command in the first script cannot read the second one from stdin", async () => {
+  const result = await connection.runScript("echo read:$(cat | wc -c); echo @@marker\n", {
+    // Without the protection cat would wait for EOF, which only comes after the second script.
+    timeoutMs: 10_000,
+    followUp: { afterLine: "@@marker", next: () => "echo second ran" },
+  });
+  assert.equal(result.stdout, "read:0\n@@marker\nsecond ran\n");
+});
+
+test("followUp: null ends the shell after the first script; a throw rejects with that error", async () => {
+  const none = await connection.runScript("echo @@marker; echo after\n", {
+    followUp: { afterLine: "@@marker", next: () => null },
+  });
+  assert.equal(none.stdout, "@@marker\nafter\n");
+  assert.equal(none.code, 0);
+  const refusal = new HostError("unsupported", "t1", "planned nothing");
+  await assert.rejects(
+    connection.runScript("echo @@marker\n", {
+      followUp: {
+        afterLine: "@@marker",
+        next: () => {
+          throw refusal;
+        },
+      },
+    }),
+    (err) => err === refusal,
+  );
+});
+
+test("followUp: a first script that exits without the marker returns its own output", async () => {
+  const result = await connection.runScript("echo no marker; exit 2\n", {
+    followUp: {
+      afterLine: "@@marker",
+      next: () => {
+        throw new Error("must not be called");
+      },
+    },
+  });
+  assert.equal(result.stdout, "no marker\n");
+  assert.equal(result.code, 2);
+});
