@@ -57,27 +57,22 @@ async function main(): Promise<void> {
     console.log("one host, OpenSSH client (median of 7):");
     console.log(`  ssh host true                  ${ms(median(floorTrue))}`);
     console.log(`  ssh host 'sysctl -w a=b c=d'   ${ms(median(floorWall))}`);
-    for (const noDelay of [false, true]) {
-      const rt = await roundTrips(fleet, noDelay);
+    const rt = await roundTrips(fleet);
+    console.log("one host, nfdebug transport + engine in-process (median of 7):");
+    console.log(`  connect (TCP + handshake + auth) ${ms(rt.handshakeMs)}`);
+    console.log("  apply is one round trip: the facts script, then the apply script in the same shell");
+    for (const k of ["facts", "apply", "revert"] as const) {
       console.log(
-        `one host, nfdebug transport + engine in-process${noDelay ? ", TCP_NODELAY on (experiment)" : ""} (median of 7):`,
+        `  ${k.padEnd(7)} script               ${ms(rt.scriptMs[k])}  (${rt.scriptBytes[k]} bytes)`,
       );
-      console.log(`  connect (TCP + handshake + auth) ${ms(rt.handshakeMs)}`);
-      for (const k of ["facts", "apply", "revert"] as const) {
-        console.log(
-          `  ${k.padEnd(7)} round trip           ${ms(rt.scriptMs[k])}  (script ${rt.scriptBytes[k]} bytes)`,
-        );
-      }
-      if (!noDelay) {
-        const cost = await hostCost(fleet, rt.scripts);
-        console.log("CPU on the host per run (median of 7; the hosts share the controller's cores):");
-        for (const k of ["facts", "apply", "revert"] as const)
-          console.log(`  nfdebug ${k.padEnd(7)} script       ${cost.nfdebugMs[k].toFixed(1)} ms`);
-        console.log(
-          `  floor sysctl -w (apply/revert) ${cost.floorApplyMs.toFixed(1)} / ${cost.floorRevertMs.toFixed(1)} ms`,
-        );
-      }
     }
+    const cost = await hostCost(fleet, rt.scripts);
+    console.log("CPU on the host per run (median of 7; the hosts share the controller's cores):");
+    for (const k of ["facts", "apply", "revert"] as const)
+      console.log(`  nfdebug ${k.padEnd(7)} script       ${cost.nfdebugMs[k].toFixed(1)} ms`);
+    console.log(
+      `  floor sysctl -w (apply/revert) ${cost.floorApplyMs.toFixed(1)} / ${cost.floorRevertMs.toFixed(1)} ms`,
+    );
   } finally {
     await fleet.stop();
   }

@@ -1,5 +1,5 @@
 // One host, in this process, through the real transport and engine: how long the handshake and
-// each script round trip take, the script sizes, and the same with TCP_NODELAY on the socket.
+// each script takes, and the script sizes.
 import { applyHost } from "../../src/engine/apply.js";
 import { revertHost } from "../../src/engine/revert.js";
 import { newWindowId } from "../../src/engine/window.js";
@@ -12,8 +12,8 @@ import { BENCH_PROFILE } from "../tools/nfdebug.js";
 import { scriptKind, type ScriptKind } from "../sim/recordedOutputs.js";
 
 export interface RoundTripFigures {
-  noDelay: boolean;
   handshakeMs: number;
+  /** Apply is one round trip: "facts" is the time until its output was in, "apply" the rest. */
   scriptMs: Record<ScriptKind, number>;
   scriptBytes: Record<ScriptKind, number>;
   /** The scripts as sent (for measuring their cost on the host). */
@@ -21,30 +21,40 @@ export interface RoundTripFigures {
 }
 
 function timing(conn: Connection, seen: Map<ScriptKind, { ms: number; script: string }>): Connection {
+  const note = (script: string, ms: number) => {
+    const kind = scriptKind(script);
+    if (kind) seen.set(kind, { ms, script });
+  };
   return {
     host: conn.host,
     close: () => conn.close(),
     async runScript(script: string, options?: ExecOptions): Promise<ExecResult> {
       const t = performance.now();
-      const result = await conn.runScript(script, options);
-      const kind = scriptKind(script);
-      if (kind) seen.set(kind, { ms: performance.now() - t, script });
+      const followUp = options?.followUp;
+      let second: { script: string | null; at: number } | undefined;
+      const result = await conn.runScript(
+        script,
+        followUp
+          ? {
+              ...options,
+              followUp: {
+                ...followUp,
+                next: (out) => (second = { script: followUp.next(out), at: performance.now() }).script,
+              },
+            }
+          : options,
+      );
+      const end = performance.now();
+      if (second?.script) {
+        note(script, second.at - t);
+        note(second.script, end - second.at);
+      } else note(script, end - t);
       return result;
     },
   };
 }
 
-/**
- * Experiment only: ssh2 leaves Nagle's algorithm on. This reaches into the connection's ssh2
- * client (a private field) to switch it off after the handshake, to show what it would save.
- */
-function disableNagle(conn: Connection): void {
-  const client = (conn as unknown as { client?: { setNoDelay?: (on: boolean) => void } }).client;
-  if (!client?.setNoDelay) throw new Error("the connection has no ssh2 client to set TCP_NODELAY on");
-  client.setNoDelay(true);
-}
-
-export async function roundTrips(fleet: Fleet, noDelay: boolean, runs = 7): Promise<RoundTripFigures> {
+export async function roundTrips(fleet: Fleet, runs = 7): Promise<RoundTripFigures> {
   const host = fleet.hosts[0];
   const transport = new SshTransport({ knownHostsFile: fleet.knownHostsFile, agentSocket: null });
   const handshakes: number[] = [];
@@ -55,7 +65,6 @@ export async function roundTrips(fleet: Fleet, noDelay: boolean, runs = 7): Prom
     const t = performance.now();
     const raw = await transport.connect(fleet.hostSpec(host));
     handshakes.push(performance.now() - t);
-    if (noDelay) disableNagle(raw);
     last = new Map();
     const conn = timing(raw, last);
     try {
@@ -75,7 +84,6 @@ export async function roundTrips(fleet: Fleet, noDelay: boolean, runs = 7): Prom
   const kinds: ScriptKind[] = ["facts", "apply", "revert"];
   const script = (k: ScriptKind) => last.get(k)?.script ?? "";
   return {
-    noDelay,
     handshakeMs: median(handshakes),
     scriptMs: Object.fromEntries(kinds.map((k) => [k, median(perScript.get(k) ?? [])])) as Record<
       ScriptKind,
