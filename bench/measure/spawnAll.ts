@@ -1,5 +1,6 @@
 // Runs many commands at once under bench/measure/spawnAll.py, which reads each one's CPU time from
-// wait4(2) in microseconds (GNU time's two decimals round a 5 ms ssh client to 0.00 or 0.01).
+// wait4(2) in microseconds (GNU time's two decimals round a 9 ms ssh client to 0.00 or 0.01) and
+// its peak memory from GNU time (see the .py file for why both).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +20,8 @@ export interface SpawnedUsage {
 export interface SpawnAllResult {
   /** From the first command started to the last one ended, measured by the spawner. */
   wallMs: number;
+  /** GNU time's own CPU per command, measured in the same run and subtracted from cpuS. */
+  timeOverheadMs: number;
   runs: SpawnedUsage[];
 }
 
@@ -51,6 +54,7 @@ export function spawnAll(
         if (code !== 0) throw new Error(`spawnAll.py exited with ${code}: ${Buffer.concat(err).toString()}`);
         const parsed = JSON.parse(Buffer.concat(out).toString()) as {
           wallMs: number;
+          timeOverheadMs: number;
           results: Omit<SpawnedUsage, "stdout" | "stderr">[];
         };
         const runs = parsed.results.map((r, i) => ({
@@ -58,7 +62,7 @@ export function spawnAll(
           stdout: readFileSync(join(dir, `${i}.out`), "utf8"),
           stderr: readFileSync(join(dir, `${i}.err`), "utf8"),
         }));
-        resolve({ wallMs: parsed.wallMs, runs });
+        resolve({ wallMs: parsed.wallMs, timeOverheadMs: parsed.timeOverheadMs, runs });
       } catch (e) {
         reject(e as Error);
       } finally {
