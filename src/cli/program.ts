@@ -1,5 +1,6 @@
-// nfdebug command line: wiring only. Each command lives in ./commands/, errors become exit codes
-// in ./exit.ts.
+// nfdebug command line: wiring only. Each command's options live in ./commands/, what it does in
+// ./actions/ (imported when the command runs, so that start-up loads only commander and the
+// option definitions); errors become exit codes in ./exit.ts.
 import { Command } from "commander";
 import { registerApply } from "./commands/apply.js";
 import { registerExtend } from "./commands/extend.js";

@@ -1,56 +1,66 @@
-// The JSON Schemas in schemas/ compiled once with ajv (2020-12, strict, all errors).
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+// The validators of the JSON Schemas in schemas/: the code generated at build time
+// (schema-validators.generated.cjs, see schema-compiler.ts), else compiled with ajv on first use.
+import { createRequire } from "node:module";
+import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
+import {
+  compileSchemas,
+  readSchemas,
+  validatorKey,
+  CHECKED_DEFINITIONS,
+  type SchemaName,
+} from "./schema-compiler.js";
 
-export type SchemaName = "profile" | "inventory" | "runbook";
+export type { SchemaName };
 
-const SCHEMA_NAMES: SchemaName[] = ["profile", "inventory", "runbook"];
+/** The file scripts/build-validators.mjs writes next to this module's compiled JavaScript. */
+export const GENERATED_VALIDATORS = "./schema-validators.generated.cjs";
 
-/**
- * The schemas ship beside dist/ (package.json "files"); from dist/src/files/ that is three levels
- * up, from src/files/ (when run from source) two.
- */
-function schemaDir(): string {
-  for (const relative of ["../../../schemas/", "../../schemas/"]) {
-    const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(`${dir}profile.schema.json`)) return dir;
-  }
-  throw new Error("nfdebug: cannot find the schemas/ directory next to the installed program");
+export interface GeneratedValidators {
+  /** readSchemas().digest of the schemas the code was generated from. */
+  digest: string;
+  validators: Record<string, ValidateFunction>;
 }
 
-let ajv: Ajv2020 | undefined;
-const ids = new Map<SchemaName, string>();
+const requireHere = createRequire(import.meta.url);
+let loaded: Record<string, ValidateFunction> | undefined;
 
-function compiler(): Ajv2020 {
-  if (ajv) return ajv;
-  // `verbose` gives each error its parentSchema and data, which the messages are built from.
-  // strictRequired is off: "at least one of" (anyOf of required) and the profile root's
-  // required-over-$ref are the idioms 2020-12 offers, and strictRequired rejects both.
-  const instance = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, verbose: true });
-  // "x-error": a human message for a schema's failures (see schema-problems.ts).
-  instance.addKeyword({ keyword: "x-error", schemaType: ["string", "object"] });
-  const dir = schemaDir();
-  for (const name of SCHEMA_NAMES) {
-    const schema = JSON.parse(readFileSync(`${dir}${name}.schema.json`, "utf8")) as { $id: string };
-    instance.addSchema(schema);
-    ids.set(name, schema.$id);
+/** The generated validators, or undefined when the build did not write them. */
+export function generatedValidators(): GeneratedValidators | undefined {
+  try {
+    return requireHere(GENERATED_VALIDATORS) as GeneratedValidators;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "MODULE_NOT_FOUND" && e.message.includes("schema-validators.generated.cjs"))
+      return undefined;
+    throw err;
   }
-  ajv = instance;
-  return instance;
+}
+
+function compiledAtRunTime(): Record<string, ValidateFunction> {
+  const { Ajv2020: Ajv } = requireHere("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020 };
+  const { ajv, ids } = compileSchemas(Ajv, readSchemas());
+  const validators: Record<string, ValidateFunction> = {};
+  for (const [key, id] of ids) {
+    const validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`schema ${key} did not compile`);
+    validators[key] = validate;
+  }
+  return validators;
+}
+
+function validators(): Record<string, ValidateFunction> {
+  loaded ??= generatedValidators()?.validators ?? compiledAtRunTime();
+  return loaded;
 }
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
-  const instance = compiler();
-  const validate = instance.getSchema(ids.get(name)!);
-  if (!validate) throw new Error(`schema ${name} did not compile`);
-  return validate;
+  return validators()[validatorKey(name)];
 }
 
 /** A validator for one of a schema's $defs, e.g. ("inventory", "address"). */
 export function definitionValidator(name: SchemaName, definition: string): ValidateFunction {
-  const instance = compiler();
-  const validate = instance.getSchema(`${ids.get(name)!}#/$defs/${definition}`);
-  if (!validate) throw new Error(`schema ${name} has no definition ${definition}`);
+  const validate = validators()[validatorKey(name, definition)];
+  if (!validate || !CHECKED_DEFINITIONS[name].includes(definition))
+    throw new Error(`schema ${name} has no checked definition ${definition} (see CHECKED_DEFINITIONS)`);
   return validate;
 }

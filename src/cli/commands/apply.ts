@@ -1,71 +1,17 @@
-// nfdebug apply: open a debug window on every host.
+// nfdebug apply: open a debug window on every host. The command line only; ../actions/apply.ts
+// does the work and is loaded when the command runs.
 import { Command, Option } from "commander";
-import { InputError } from "../../errors.js";
-import { formatDuration } from "../../duration.js";
-import { applyHost } from "../../engine/apply.js";
-import { cancelInterruptedApply } from "../../engine/cancel.js";
-import { summarise } from "../../engine/result.js";
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
-import { loadProfileFile } from "../files.js";
-import { addFleetOptions, type FleetFlags, durationOption, positiveIntOption } from "../fleetOptions.js";
-import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
-import { runRollout, resolveCount } from "../../engine/rollout.js";
-import { runFleet } from "../../engine/fleet.js";
-import { revertHost } from "../../engine/revert.js";
-import type { HostOutcome } from "../../engine/result.js";
-import { askYesNo, canAsk } from "../confirm.js";
-import { changeLines } from "../render.js";
-import { appendHistory } from "../../audit/history.js";
-import { applyHistory } from "../../audit/events.js";
+import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
 
-interface ApplyFlags {
+export interface ApplyFlags {
   for?: string;
+  /** false with --no-limit. */
   windowLimit?: boolean;
   serial?: string;
   canary?: string;
   yes?: boolean;
   maxFail?: string;
   keepOnAbort?: boolean;
-}
-
-function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; maxFail?: string } {
-  const countOrPercent = /^(\d{1,6})%?$/;
-  if (flags.serial !== undefined && (!countOrPercent.test(flags.serial) || /^0+%?$/.test(flags.serial)))
-    throw new InputError(`--serial: "${flags.serial}" is not a host count or percentage (examples: 10, 25%)`);
-  if (flags.maxFail !== undefined && !countOrPercent.test(flags.maxFail))
-    throw new InputError(
-      `--max-fail: "${flags.maxFail}" is not a host count or percentage (examples: 0, 2, 5%)`,
-    );
-  const canary = flags.canary === undefined ? undefined : positiveIntOption("canary", flags.canary);
-  if (canary !== undefined && !flags.yes && !canAsk())
-    throw new InputError("--canary asks for confirmation on a terminal; add --yes to go on without asking");
-  return { serial: flags.serial, canary, maxFail: flags.maxFail };
-}
-
-async function confirmAfterCanary(canaries: HostOutcome[], total: number): Promise<boolean> {
-  const failed = canaries.filter((o) => !o.ok).length;
-  process.stderr.write(`canary: ${canaries.length - failed} ok, ${failed} failed\n`);
-  return askYesNo(`Apply to the remaining ${total - canaries.length} host(s)?`);
-}
-
-/** After an aborted rollout, revert this window on every host this run changed. */
-async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: string): Promise<void> {
-  const changed = new Set(outcomes.filter((o) => o.ok && o.changed).map((o) => o.host));
-  const hosts = fleet.hosts.filter((h) => changed.has(h.name));
-  const reverts = await runFleet(hosts, fleet.transport, { forks: fleet.forks }, (conn) =>
-    revertHost(conn, { force: false, window, timeoutMs: fleet.timeoutMs }),
-  );
-  for (const r of reverts) {
-    const o = outcomes.find((x) => x.host === r.host) as HostOutcome;
-    o.reverted_on_abort = r.ok;
-    if (!r.ok)
-      fleet.output.warn(
-        `${r.host}: revert after abort failed (${r.error?.kind}): ${r.error?.message}; its timer will revert it`,
-      );
-  }
-  fleet.output.warn(
-    `nfdebug: reverted ${reverts.filter((r) => r.ok).length} of ${hosts.length} changed host(s)`,
-  );
 }
 
 /** `--no-limit` would share commander's "limit" attribute with -l/--limit: store it elsewhere. */
@@ -100,53 +46,7 @@ export function registerApply(program: Command) {
           "stops it from beginning. If the host cannot be reached, its own timer reverts the window at expiry.",
       ),
   ).action(async (profileFile: string, flags: FleetFlags & ApplyFlags) => {
-    const profile = await loadProfileFile(profileFile);
-    const windowMs = flags.for ? durationOption("for", flags.for) : (profile.windowMs ?? DEFAULT_WINDOW_MS);
-    if (windowMs > MAX_WINDOW_MS && (flags as { windowLimit?: boolean }).windowLimit !== false)
-      throw new InputError(
-        `--for ${formatDuration(windowMs)} is longer than 24h; add --no-limit if you mean it`,
-      );
-    const rollout = rolloutFlags(flags);
-    const window = newWindowId();
-    const fleet = await openFleet(flags);
-    const total = fleet.hosts.length;
-    const tracker = fleet.track("apply");
-    const result = await runRollout(
-      fleet.hosts,
-      fleet.transport,
-      {
-        forks: fleet.forks,
-        serial: resolveCount(rollout.serial, total),
-        canary: rollout.canary,
-        maxFail: resolveCount(rollout.maxFail, total),
-        confirm: rollout.canary && !flags.yes ? (canaries) => confirmAfterCanary(canaries, total) : undefined,
-        onHostStart: tracker.onHostStart,
-        onHostDone: tracker.onHostDone,
-      },
-      (conn) =>
-        applyHost(conn, {
-          profile,
-          window,
-          owner: windowOwner(),
-          windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
-          timeoutMs: fleet.timeoutMs,
-        }).catch((err) => cancelInterruptedApply(fleet.transport, conn.host, err, fleet.timeoutMs)),
-    );
-    tracker.finish();
-    const outcomes = result.outcomes;
-    if (result.aborted) {
-      fleet.output.warn(`nfdebug: rollout stopped: ${result.aborted}`);
-      if (!flags.keepOnAbort) await revertChanged(fleet, outcomes, window);
-    }
-    for (const o of outcomes) {
-      if (!o.ok) continue;
-      const state = o.changed
-        ? `window ${o.window} open until ${o.expires}`
-        : String(o.message ?? "no changes");
-      fleet.output.line(`${o.host}: ${state}`);
-      for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
-    }
-    appendHistory(applyHistory(outcomes, { window, profile: profile.name }), { warn: fleet.output.warn });
-    finishFleet(fleet, { ...summarise("apply", outcomes, window), aborted: result.aborted });
+    const { apply } = await import("../actions/apply.js");
+    await apply(profileFile, flags);
   });
 }

@@ -1,19 +1,7 @@
 // nfdebug collect: the kernel log records of a window, per reason, per host, with counters.
+// The command line only; ../actions/collect.ts does the work and is loaded when the command runs.
 import type { Command } from "commander";
-import {
-  collectHost,
-  sharedKernelFilter,
-  sharedKernelNote,
-  type CollectOutcome,
-} from "../../engine/collect.js";
-import { RecordFiles } from "../../engine/recordFiles.js";
-import { summarise } from "../../engine/result.js";
-import { LogAggregator } from "../../logs/aggregate.js";
-import type { LogRecord } from "../../logs/record.js";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-import { openFleet, finishFleet } from "../fleetContext.js";
-import { renderCollectSummary } from "../collectSummary.js";
-import { checkWindowId } from "./revert.js";
 
 export function registerCollect(program: Command) {
   addFleetOptions(
@@ -25,32 +13,7 @@ export function registerCollect(program: Command) {
       .option("--window <id>", "the window to collect")
       .option("--out <dir>", "write records.jsonl, records/<host>.jsonl and raw/<host>.log there"),
   ).action(async (flags: FleetFlags & { window?: string; out?: string }) => {
-    const window = checkWindowId(flags.window);
-    const fleet = await openFleet(flags);
-    const aggregator = new LogAggregator({ topFlows: 5 });
-    const files = flags.out ? new RecordFiles(flags.out) : undefined;
-    const jsonRecords: LogRecord[] = [];
-    const sink = sharedKernelFilter({
-      record(record: LogRecord, raw: string) {
-        aggregator.add(record);
-        files?.write(record, raw);
-        // --json without --out prints the records themselves; bounded by what one run collects.
-        if (fleet.output.json && !files) jsonRecords.push(record);
-      },
-    });
-    const outcomes = (await fleet.run("collect", (conn) =>
-      collectHost(conn, { window, timeoutMs: fleet.timeoutMs, sink }),
-    )) as CollectOutcome[];
-    await files?.close();
-    const summary = aggregator.summary();
-    if (sink.duplicates > 0) fleet.output.warn(`nfdebug: note: ${sharedKernelNote(sink.duplicates)}`);
-    if (!fleet.output.json) fleet.output.line(renderCollectSummary(summary, outcomes));
-    const result = {
-      ...summarise("collect", outcomes, window),
-      records_summary: summary,
-      shared_kernel_duplicates: sink.duplicates,
-      ...(files ? { out: flags.out } : { records: jsonRecords }),
-    };
-    finishFleet(fleet, result);
+    const { collect } = await import("../actions/collect.js");
+    await collect(flags);
   });
 }

@@ -1,16 +1,15 @@
 // nfdebug extend: move a window's expiry.
-import { Command } from "commander";
-import { InputError } from "../../errors.js";
-import { extendHost } from "../../engine/extend.js";
-import { summarise } from "../../engine/result.js";
-import { MAX_WINDOW_MS } from "../../engine/window.js";
-import { formatDuration } from "../../duration.js";
-import { addFleetOptions, type FleetFlags, durationOption } from "../fleetOptions.js";
-import { openFleet, finishFleet } from "../fleetContext.js";
+// The command line only; ../actions/extend.ts does the work and is loaded when the command runs.
+import type { Command } from "commander";
+import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
 import { noWindowLimitOption } from "./apply.js";
-import { checkWindowId } from "./revert.js";
-import { appendHistory } from "../../audit/history.js";
-import { extendHistory } from "../../audit/events.js";
+
+export interface ExtendFlags {
+  window: string;
+  for: string;
+  /** false with --no-limit. */
+  windowLimit?: boolean;
+}
 
 export function registerExtend(program: Command) {
   addFleetOptions(
@@ -20,18 +19,8 @@ export function registerExtend(program: Command) {
       .requiredOption("--window <id>", "the window to extend")
       .requiredOption("--for <duration>", "new remaining length")
       .addOption(noWindowLimitOption()),
-  ).action(async (flags: FleetFlags & { window: string; for: string; windowLimit?: boolean }) => {
-    const window = checkWindowId(flags.window) as string;
-    const ms = durationOption("for", flags.for);
-    if (ms > MAX_WINDOW_MS && (flags as { windowLimit?: boolean }).windowLimit !== false)
-      throw new InputError(`--for ${formatDuration(ms)} is longer than 24h; add --no-limit if you mean it`);
-    const fleet = await openFleet(flags);
-    const outcomes = await fleet.run("extend", (conn) =>
-      extendHost(conn, window, Math.max(1, Math.round(ms / 1000)), fleet.timeoutMs),
-    );
-    for (const o of outcomes)
-      if (o.ok) fleet.output.line(`${o.host}: ${o.message ?? `expires ${o.expires}`}`);
-    appendHistory(extendHistory(outcomes, { window }), { warn: fleet.output.warn });
-    finishFleet(fleet, summarise("extend", outcomes, window));
+  ).action(async (flags: FleetFlags & ExtendFlags) => {
+    const { extend } = await import("../actions/extend.js");
+    await extend(flags);
   });
 }

@@ -1,13 +1,7 @@
 // nfdebug plan: what apply would change, per host.
-import { Command } from "commander";
-import { HostError } from "../../errors.js";
-import { planHost } from "../../engine/plan.js";
-import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
-import { loadProfileFile } from "../files.js";
+// The command line only; ../actions/plan.ts does the work and is loaded when the command runs.
+import type { Command } from "commander";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-import { openFleet, finishFleet } from "../fleetContext.js";
-import { changeLines } from "../render.js";
 
 export function registerPlan(program: Command) {
   addFleetOptions(
@@ -16,28 +10,7 @@ export function registerPlan(program: Command) {
       .description("what apply would change, per host")
       .argument("<profile>", "debug profile YAML"),
   ).action(async (profileFile: string, flags: FleetFlags) => {
-    const profile = await loadProfileFile(profileFile);
-    const fleet = await openFleet(flags);
-    const outcomes = await fleet.run("plan", async (conn) => {
-      const facts = await readFacts(conn, profile, fleet.timeoutMs);
-      const plan = planHost(profile, facts);
-      if (plan.problems.length > 0)
-        throw new HostError("unsupported", conn.host.name, plan.problems.join("; "));
-      return {
-        host: conn.host.name,
-        ok: true,
-        changed: plan.changes.length > 0,
-        changes: plan.changes,
-        error: null,
-      };
-    });
-    for (const o of outcomes) {
-      if (!o.ok) continue;
-      fleet.output.line(
-        `${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`,
-      );
-      for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
-    }
-    finishFleet(fleet, summarise("plan", outcomes));
+    const { plan } = await import("../actions/plan.js");
+    await plan(profileFile, flags);
   });
 }

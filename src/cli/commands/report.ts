@@ -1,6 +1,5 @@
 // nfdebug report: re-render an artifact bundle's summary.md and report.html.
 import type { Command } from "commander";
-import { readBundle, writeReports } from "../../report/bundle.js";
 
 export function registerReport(program: Command) {
   program
@@ -8,6 +7,8 @@ export function registerReport(program: Command) {
     .description("re-render summary.md and report.html of an artifact bundle")
     .argument("<dir>", "bundle folder written by nfdebug run")
     .action(async (dir: string) => {
+      // Loaded here, not at start-up: the renderers are only needed by this command and by run.
+      const { readBundle, writeReports } = await import("../../report/bundle.js");
       const { summary, html } = await writeReports(dir, await readBundle(dir));
       process.stdout.write(`${summary}\n${html}\n`);
     });

@@ -1,22 +1,7 @@
 // nfdebug revert: restore exactly what the window changed.
-import { Command } from "commander";
-import { InputError } from "../../errors.js";
-import { summarise } from "../../engine/result.js";
-import { revertHost } from "../../engine/revert.js";
-import { WINDOW_ID } from "../../engine/window.js";
+// The command line only; ../actions/revert.ts does the work and is loaded when the command runs.
+import type { Command } from "commander";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-import { openFleet, finishFleet } from "../fleetContext.js";
-import { changeLines } from "../render.js";
-import { appendHistory } from "../../audit/history.js";
-import { revertHistory } from "../../audit/events.js";
-
-export function checkWindowId(id: string | undefined): string | undefined {
-  if (id !== undefined && !WINDOW_ID.test(id))
-    throw new InputError(
-      `--window: "${id}" is not a window id (like 20261125T120501-3fa2; see nfdebug status)`,
-    );
-  return id;
-}
 
 export function registerRevert(program: Command) {
   addFleetOptions(
@@ -26,19 +11,7 @@ export function registerRevert(program: Command) {
       .option("--window <id>", "only revert this window")
       .option("--force", "also restore values someone else changed since apply (drift)"),
   ).action(async (flags: FleetFlags & { window?: string; force?: boolean }) => {
-    const window = checkWindowId(flags.window);
-    const fleet = await openFleet(flags);
-    const outcomes = await fleet.run("revert", (conn) =>
-      revertHost(conn, { force: flags.force === true, window, timeoutMs: fleet.timeoutMs }),
-    );
-    for (const o of outcomes) {
-      if (!o.ok) continue;
-      fleet.output.line(
-        `${o.host}: ${o.message ?? (o.changed ? `window ${o.window} reverted` : `window ${o.window} closed, nothing to restore`)}`,
-      );
-      for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
-    }
-    appendHistory(revertHistory(outcomes, { window }), { warn: fleet.output.warn });
-    finishFleet(fleet, summarise("revert", outcomes, window));
+    const { revert } = await import("../actions/revert.js");
+    await revert(flags);
   });
 }

@@ -1,8 +1,7 @@
 // nfdebug validate FILE...: check profiles, runbooks and inventories; touch nothing.
-import type { Command } from "@commander-js/extra-typings";
-import type { Command as PlainCommand } from "commander";
+import type { Command } from "commander";
 import { InputError, formatProblem } from "../../errors.js";
-import { checkFile, type FileCheck } from "../../files/validate.js";
+import type { FileCheck } from "../../files/validate.js";
 
 export interface ValidateOutput {
   out: (text: string) => void;
@@ -20,6 +19,8 @@ export async function runValidate(
   options: { json?: boolean },
   io: ValidateOutput = STDIO,
 ): Promise<FileCheck[]> {
+  // Loaded here, not at start-up: the YAML parser and the schema validators are only needed now.
+  const { checkFile } = await import("../../files/validate.js");
   const checks: FileCheck[] = [];
   for (const file of files) checks.push(await checkFile(file));
   if (options.json) {
@@ -39,14 +40,13 @@ export async function runValidate(
   return checks;
 }
 
-/** Accepts commander's Command or extra-typings' (the same object at run time). */
-export function registerValidate(program: Command | PlainCommand): void {
-  (program as Command)
+export function registerValidate(program: Command): void {
+  program
     .command("validate")
     .description("check profiles, runbooks and inventories; touch nothing")
     .argument("<file...>", "profile, runbook or inventory files")
     .option("--json", "machine-readable output on stdout")
-    .action(async (files, options) => {
+    .action(async (files: string[], options: { json?: boolean }) => {
       const checks = await runValidate(files, options);
       const bad = checks.filter((c) => c.problems.length > 0);
       if (bad.length > 0) {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { Command } from "@commander-js/extra-typings";
+import { Command } from "commander";
 import { formatProblem, InputError } from "../../../src/errors.js";
 import { validateFile } from "../../../src/files/validate.js";
 import { registerValidate, runValidate } from "../../../src/cli/commands/validate.js";

@@ -1,7 +1,7 @@
 // nfdebug validate: kind detection, text and JSON output, exit through InputError.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Command } from "@commander-js/extra-typings";
+import { Command } from "commander";
 import { InputError } from "../../../src/errors.js";
 import { checkFile, detectKind, validateFile } from "../../../src/files/validate.js";
 import { registerValidate, runValidate } from "../../../src/cli/commands/validate.js";

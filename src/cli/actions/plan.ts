@@ -1,0 +1,35 @@
+// nfdebug plan: what apply would change, per host.
+import { HostError } from "../../errors.js";
+import { planHost } from "../../engine/plan.js";
+import { readFacts } from "../../engine/readFacts.js";
+import { summarise } from "../../engine/result.js";
+import { loadProfileFile } from "../files.js";
+import type { FleetFlags } from "../fleetOptions.js";
+import { openFleet, finishFleet } from "../fleetContext.js";
+import { changeLines } from "../render.js";
+
+export async function plan(profileFile: string, flags: FleetFlags): Promise<void> {
+  const profile = await loadProfileFile(profileFile);
+  const fleet = await openFleet(flags);
+  const outcomes = await fleet.run("plan", async (conn) => {
+    const facts = await readFacts(conn, profile, fleet.timeoutMs);
+    const plan = planHost(profile, facts);
+    if (plan.problems.length > 0)
+      throw new HostError("unsupported", conn.host.name, plan.problems.join("; "));
+    return {
+      host: conn.host.name,
+      ok: true,
+      changed: plan.changes.length > 0,
+      changes: plan.changes,
+      error: null,
+    };
+  });
+  for (const o of outcomes) {
+    if (!o.ok) continue;
+    fleet.output.line(
+      `${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`,
+    );
+    for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
+  }
+  finishFleet(fleet, summarise("plan", outcomes));
+}

@@ -1,0 +1,49 @@
+// nfdebug status: open windows across the fleet, and how the last ones ended.
+import { formatDuration } from "../../duration.js";
+import { readFacts } from "../../engine/readFacts.js";
+import { summarise } from "../../engine/result.js";
+import { windowStatus, type WindowStatus } from "../../engine/status.js";
+import type { FleetFlags } from "../fleetOptions.js";
+import { openFleet, finishFleet } from "../fleetContext.js";
+
+export function describeStatus(s: WindowStatus): string {
+  if (s.open) {
+    const left = s.open.expires_in_s;
+    const when =
+      left >= 0
+        ? `expires in ${formatDuration(left * 1000)}`
+        : `expired ${formatDuration(-left * 1000)} ago, not yet reverted`;
+    return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}`;
+  }
+  if (!s.last) return "no window";
+  const how: Record<string, string> = {
+    reverted: "reverted",
+    expired: "expired and reverted",
+    cancelled: "reverted by its controller after the apply's connection dropped",
+    reboot: "ended by reboot (knobs back to boot defaults; nothing written)",
+  };
+  return `no open window; last ${s.last.id} ${how[s.last.how] ?? s.last.how} ${s.last.how === "reboot" ? "" : `at ${s.last.ended}`}`.trim();
+}
+
+export async function status(flags: FleetFlags): Promise<void> {
+  const fleet = await openFleet(flags);
+  const outcomes = await fleet.run("status", async (conn) => {
+    const facts = await readFacts(conn, undefined, fleet.timeoutMs);
+    const status = windowStatus(facts);
+    return {
+      host: conn.host.name,
+      ok: true,
+      changed: false,
+      changes: [],
+      error: null,
+      window: status.open,
+      last: status.last,
+    };
+  });
+  for (const o of outcomes)
+    if (o.ok)
+      fleet.output.line(
+        `${o.host}: ${describeStatus({ open: o.window as WindowStatus["open"], last: o.last as WindowStatus["last"] })}`,
+      );
+  finishFleet(fleet, summarise("status", outcomes));
+}
