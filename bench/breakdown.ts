@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     `  node -e 0                      ${ms(startup.nodeBare.wallMs)} / ${ms(startup.nodeBare.cpuMs)}`,
   );
   console.log(
-    `  import the CLI's modules       ${ms(startup.cliModules.wallMs)} / ${ms(startup.cliModules.cpuMs)}`,
+    `  nfdebug --help                 ${ms(startup.cliModules.wallMs)} / ${ms(startup.cliModules.cpuMs)}`,
   );
   console.log(
     `  nfdebug validate PROFILE       ${ms(startup.validateProfile.wallMs)} / ${ms(startup.validateProfile.cpuMs)}`,
