@@ -10,25 +10,44 @@ import { startPositionScript } from "../logs/sources/reader.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
 import { countersScript } from "../logs/counters.js";
 import { shQuote } from "../shell/quote.js";
-import { writeFileScript } from "./host/scripts.js";
 
 /**
  * Lines for the apply script (after nfd_begin, before the steps): record where the log is now and
- * install the end-of-window marker. They run only when this apply opens a new window.
+ * install the end-of-window marker. They run only when this apply opens a new window. Builtins
+ * where they can: the snippets reuse nfd_begin's kernel release and clock (NFD_KERNEL,
+ * NFD_CLOCK_NOW, NFD_CLOCK_BOOT), and mark-end.sh is written by printf, not cat.
  */
 export function windowMarkLines(source: DetectedSource | null): string[] {
   const dir = '"$P/windows/$NFD_ID"';
   const lines = [
     `mkdir -p ${dir}`,
-    // Keep the marks of the last 20 windows.
-    `ls -1 "$P/windows" | sort -r | awk 'NR > 20' | while read -r old; do rm -rf "$P/windows/$old"; done`,
+    // Keep the marks of the last 20 windows. Ids sort by time, so the glob lists them oldest first:
+    // the extra ones are appended to the arguments, and removed with one rm.
+    `nfd_prune() {
+  nfd_all=$#
+  nfd_n=$(($# - 20))
+  [ "$nfd_n" -gt 0 ] || return 0
+  for nfd_d do
+    [ "$nfd_n" -gt 0 ] || break
+    set -- "$@" "$nfd_d"
+    nfd_n=$((nfd_n - 1))
+  done
+  shift "$nfd_all"
+  rm -rf "$@"
+}
+nfd_prune "$P/windows"/*`,
   ];
   if (source) {
     lines.push(`printf '%s\\t%s\\n' ${shQuote(source.kind)} ${shQuote(source.detail ?? "")} > ${dir}/source`);
-    lines.push(`( ${startPositionScript(source)}\n) > ${dir}/start.out 2>/dev/null`);
-    const end = `( ${startPositionScript(source)}\n) > "$(dirname "$0")/end.out" 2>/dev/null\n( ${countersScript()}\n) > "$(dirname "$0")/counters-end.out" 2>/dev/null`;
-    lines.push(writeFileScript(`${dir}/mark-end.sh`, end));
+    // mark-end.sh writes end.out and counters-end.out when revert.sh runs it (`sh …/mark-end.sh`:
+    // $0 names the window's directory); sourced here with "start", the same text (sent once)
+    // writes start.out and counters-start.out.
+    const kmsgDd = source.kind === "kmsg" && source.detail === "dd" ? "NFD_KMSG_READ=dd\n" : "";
+    const marks = `nfd_dir=\${NFD_MARK_DIR:-\${0%/*}}\nnfd_at=\${1:-end}\n${kmsgDd}( ${startPositionScript(source)}\n) > "$nfd_dir/$nfd_at.out" 2>/dev/null\n( ${countersScript()}\n) > "$nfd_dir/counters-$nfd_at.out" 2>/dev/null`;
+    lines.push(`printf '%s\\n' ${shQuote(marks)} > ${dir}/mark-end.sh`);
+    lines.push(`( NFD_MARK_DIR=${dir}; set -- start; . ${dir}/mark-end.sh )`);
+  } else {
+    lines.push(`( ${countersScript()}\n) > ${dir}/counters-start.out 2>/dev/null`);
   }
-  lines.push(`( ${countersScript()}\n) > ${dir}/counters-start.out 2>/dev/null`);
   return [`if [ -z "\${NFD_SAME:-}" ]; then`, ...lines, "fi"];
 }

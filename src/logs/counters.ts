@@ -100,23 +100,46 @@ export interface CounterSnapshot {
   dying: number | null;
 }
 
-/** One round trip for everything above; each section is "<name>\t<line>", ended by "end\t". */
+/**
+ * One round trip for everything above; each section is "<name>\t<line>", ended by "end\t".
+ * Cheap: the statistics file is read with the builtin, count and max with one grep. conntrack(8)
+ * is run only where the statistics file is missing (-S and -C print the same numbers) and, for the
+ * unconfirmed and dying lists, only before 5.19 (later kernels keep none): both need nf_conntrack
+ * loaded already, since conntrack(8) would load modules (nf_conntrack_netlink) that revert then has
+ * to unload. Inside a host script the kernel release, clock, and count and max are passed in
+ * (NFD_KERNEL, NFD_CLOCK_NOW, NFD_CT_SYSCTLS: grep's "path:value" lines from its snapshot).
+ */
 export function countersScript(): string {
   return `# nfdebug: conntrack counters
 LC_ALL=C; export LC_ALL
 nfd_section() { while IFS= read -r nfd_l || [ -n "$nfd_l" ]; do printf '%s\\t%s\\n' "$1" "$nfd_l"; done; }
-printf 'kernel\\t%s\\n' "$(uname -r)"
-printf 'at\\t%s\\n' "$(date +%s)"
+nfd_k=\${NFD_KERNEL:-$(uname -r)}
+printf 'kernel\\t%s\\n' "$nfd_k"
+nfd_at=\${NFD_CLOCK_NOW:-$(date +%s)}
+printf 'at\\t%s\\n' "\${nfd_at%%.*}"
 [ -r /proc/net/stat/nf_conntrack ] && nfd_section stat < /proc/net/stat/nf_conntrack
-# Through cat: the read builtin of dash takes one byte per read(2), and a sysctl file read at a non-zero
-# offset is at its end, so "read < nf_conntrack_max" sees only "2" of 262144 (seen on 6.18).
-[ -r /proc/sys/net/netfilter/nf_conntrack_count ] && cat /proc/sys/net/netfilter/nf_conntrack_count | nfd_section count
-[ -r /proc/sys/net/netfilter/nf_conntrack_max ] && cat /proc/sys/net/netfilter/nf_conntrack_max | nfd_section max
-if command -v conntrack >/dev/null 2>&1; then
-  conntrack -C 2>/dev/null | nfd_section conntrack_C
-  conntrack -S 2>/dev/null | nfd_section conntrack_S
-  printf 'unconfirmed\\t%s\\n' "$(conntrack -L unconfirmed 2>/dev/null | wc -l | tr -d ' ')"
-  printf 'dying\\t%s\\n' "$(conntrack -L dying 2>/dev/null | wc -l | tr -d ' ')"
+# One grep ("path:value"): the read builtin of dash takes one byte per read(2), and a sysctl file
+# read at a non-zero offset is at its end, so "read < nf_conntrack_max" sees only "2" of 262144.
+nfd_d=/proc/sys/net/netfilter
+for nfd_l in \${NFD_CT_SYSCTLS:-$(grep -s '' $nfd_d/nf_conntrack_count $nfd_d/nf_conntrack_max)}; do
+  case $nfd_l in
+  $nfd_d/nf_conntrack_count:*) printf 'count\\t%s\\n' "\${nfd_l#*:}" ;;
+  $nfd_d/nf_conntrack_max:*) printf 'max\\t%s\\n' "\${nfd_l#*:}" ;;
+  esac
+done
+if [ -r $nfd_d/nf_conntrack_count ] && command -v conntrack >/dev/null 2>&1; then
+  if [ ! -r /proc/net/stat/nf_conntrack ]; then
+    conntrack -C 2>/dev/null | nfd_section conntrack_C
+    conntrack -S 2>/dev/null | nfd_section conntrack_S
+  fi
+  nfd_maj=\${nfd_k%%.*}
+  nfd_min=\${nfd_k#*.}
+  nfd_min=\${nfd_min%%[!0-9]*}
+  case $nfd_maj.$nfd_min in *[!0-9.]* | .* | *.) nfd_maj=0 nfd_min=0 ;; esac
+  if [ "$nfd_maj" -lt 5 ] || { [ "$nfd_maj" -eq 5 ] && [ "$nfd_min" -lt 19 ]; }; then
+    printf 'unconfirmed\\t%s\\n' "$(conntrack -L unconfirmed 2>/dev/null | wc -l | tr -d ' ')"
+    printf 'dying\\t%s\\n' "$(conntrack -L dying 2>/dev/null | wc -l | tr -d ' ')"
+  fi
 fi
 printf 'end\\t\\n'
 `;
@@ -171,15 +194,25 @@ export interface CounterDeltas {
 export function listsNote(kernel: string | null): string | null {
   if (!kernel) return null;
   return kernelAtLeast(kernel, 5, 19)
-    ? `kernel ${kernel} (5.19+) keeps no unconfirmed and dying lists: "conntrack -L unconfirmed" is always empty and "-L dying" shows only entries awaiting event redelivery`
+    ? `kernel ${kernel} (5.19+) keeps no unconfirmed and dying lists, so they are not read: "conntrack -L unconfirmed" is always empty there and "-L dying" shows only entries awaiting event redelivery`
     : null;
+}
+
+/** No statistics, no count and no max: nf_conntrack was not loaded (its sysctls were not there). */
+function notLoaded(s: CounterSnapshot): boolean {
+  return !s.stat && !s.conntrackStats && s.count === null && s.max === null;
 }
 
 export function counterDeltas(before: CounterSnapshot, after: CounterSnapshot): CounterDeltas {
   const deltas: Record<string, number | null> = {};
   const notes: string[] = [];
-  const b = before.stat?.totals ?? before.conntrackStats;
+  let b = before.stat?.totals ?? before.conntrackStats;
   const a = after.stat?.totals ?? after.conntrackStats;
+  if (a && !b && notLoaded(before)) {
+    // The snapshot no longer runs conntrack(8), which loaded nf_conntrack as a side effect.
+    notes.push("nf_conntrack was not loaded when the window began: its counters are counted from zero");
+    b = Object.fromEntries(Object.keys(a).map((name) => [name, 0]));
+  }
   if (a && b) {
     for (const name of Object.keys(a)) {
       if (GLOBAL_COLUMNS.has(name) || !(name in b)) continue;

@@ -52,7 +52,29 @@ export class NetnsShell implements Connection {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.stdin.end(script);
+    // followUp as the SSH transport does it: the first script, then (after its afterLine) the
+    // next one on the same stdin; each with stdin from /dev/null.
+    const follow = options.followUp;
+    let nextFailed: Error | undefined;
+    if (follow) {
+      const detached = (s: string) => `{\n${s}\n} </dev/null\n`;
+      const marker = `${follow.afterLine}\n`;
+      let decided = false;
+      child.stdout.on("data", () => {
+        if (decided || !(stdout.startsWith(marker) || stdout.includes(`\n${marker}`))) return;
+        decided = true;
+        let next: string | null = null;
+        try {
+          next = follow.next(stdout);
+        } catch (err) {
+          nextFailed = err as Error;
+        }
+        child.stdin.end(next === null ? undefined : detached(next));
+      });
+      child.stdin.write(detached(script));
+    } else {
+      child.stdin.end(script);
+    }
     return new Promise((resolve, reject) => {
       const timer = options.timeoutMs
         ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs)
@@ -60,7 +82,8 @@ export class NetnsShell implements Connection {
       child.on("error", reject);
       child.on("close", (code) => {
         if (timer) clearTimeout(timer);
-        resolve({ stdout, stderr, code });
+        if (nextFailed) reject(nextFailed);
+        else resolve({ stdout, stderr, code });
       });
     });
   }

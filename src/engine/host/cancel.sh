@@ -5,7 +5,7 @@
 nfd_cancel() {
   nfd_lock || exit 3
   trap 'nfd_unlock' EXIT
-  if [ -f "$J/window" ] && [ "$(nfd_window_get id)" = "$1" ] && [ -f "$J/revert.sh" ]; then
+  if nfd_window_read && [ "$W_id" = "$1" ] && [ -f "$J/revert.sh" ]; then
     NFD_LOCK_HELD=1 sh "$J/revert.sh" cancelled 0 "$1"
     return 0
   fi

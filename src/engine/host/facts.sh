@@ -1,6 +1,8 @@
-# nfdebug facts: everything plan and status need, in one round trip. Sections start with "@@section".
-# Arguments: "m:NAME" modules to look for in /sys/module, "p:TEXT" fixed strings to look for in the
-# dynamic-debug control file (sites of the profile that are not enabled yet).
+# nfdebug facts: everything plan and status need, in one round trip. Sections start with "@@section"
+# (their order does not matter). Arguments: "m:NAME" modules to look for in /sys/module, "p:TEXT"
+# fixed strings to look for in the dynamic-debug control file (sites of the profile that are not
+# enabled yet). One awk reads every file; the kernel release, boot id and clock are kept for the
+# extra sections (NFD_KERNEL, NFD_CLOCK_BOOT, NFD_CLOCK_NOW).
 NFD_PATS=
 NFD_MODS=
 for a in "$@"; do
@@ -11,49 +13,30 @@ ${a#p:}" ;;
   esac
 done
 nfd_emit "facts${TAB}1"
+NFD_KERNEL=$(uname -r)
+NFD_CLOCK_BOOT=$(nfd_boot_id)
+nfd_clock
 nfd_emit "section${TAB}kernel"
-uname -r
+printf '%s\n' "$NFD_KERNEL"
 nfd_emit "section${TAB}boot_id"
-nfd_boot_id
+printf '%s\n' "$NFD_CLOCK_BOOT"
+[ "$NFD_CLOCK_BOOT" = unknown ] && NFD_CLOCK_BOOT=
 nfd_emit "section${TAB}now"
-date +%s
-nfd_emit "section${TAB}uid"
-id -u
-nfd_emit "section${TAB}sysctl"
-for f in nf_conntrack_log_invalid nf_log_all_netns nf_conntrack_count nf_conntrack_max; do
-  if [ -r "/proc/sys/net/netfilter/$f" ]; then
-    printf '%s %s\n' "$f" "$(cat "/proc/sys/net/netfilter/$f")"
+printf '%s\n' "$NFD_NOW"
+# The effective uid (what id -u prints): the second field of Uid: in this shell's own status.
+nfd_uid=
+while IFS="$TAB" read -r k real eff rest; do
+  if [ "$k" = Uid: ]; then
+    nfd_uid=$eff
+    break
   fi
-done
-for n in 0 1 2 3 4 5 6 7 8 9 10; do
-  [ -r "/proc/sys/net/netfilter/nf_log/$n" ] && printf 'nf_log/%s %s\n' "$n" "$(cat "/proc/sys/net/netfilter/nf_log/$n")"
-done
-nfd_emit "section${TAB}nf_log"
-cat /proc/net/netfilter/nf_log 2>/dev/null
-nfd_emit "section${TAB}modules"
-if [ -r /proc/modules ]; then
-  awk '{ print $1, $3 }' /proc/modules
-else
-  echo "-unsupported"
-fi
-nfd_emit "section${TAB}modules_builtin"
-grep -E '/(nf_log|nf_conntrack|nfnetlink_log|nf_log_syslog|x_tables|nf_tables)[^/]*\.ko' "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null | sed 's|.*/||; s|\.ko.*$||'
+done 2>/dev/null < /proc/self/status
+nfd_emit "section${TAB}uid"
+printf '%s\n' "${nfd_uid:-$(id -u)}"
 nfd_emit "section${TAB}sysmodule"
 for m in $NFD_MODS; do
   [ -d "/sys/module/$m" ] && echo "$m"
 done
-nfd_emit "section${TAB}printk"
-nfd_find_ddctl
-echo "${NFD_DDCTL:--}"
-if [ -n "$NFD_DDCTL" ]; then
-  if [ -n "$NFD_PATS" ]; then
-    awk -v pats="$NFD_PATS" 'BEGIN { n = split(pats, p, "\n") }
-      NR > 1 && ($3 != "=_" || index($0, "netfilter") > 0) { print; next }
-      NR > 1 { for (i = 1; i <= n; i++) if (p[i] != "" && index($0, p[i]) > 0) { print; next } }' "$NFD_DDCTL"
-  else
-    awk 'NR > 1 && ($3 != "=_" || index($0, "netfilter") > 0)' "$NFD_DDCTL"
-  fi
-fi
 nfd_emit "section${TAB}tools"
 for t in journalctl dmesg conntrack systemd-run sudo setsid modprobe; do
   command -v "$t" >/dev/null 2>&1 && echo "$t"
@@ -62,9 +45,56 @@ done
 [ -r /dev/kmsg ] && echo kmsg
 [ -r /var/log/kern.log ] && echo kern.log
 [ -r /var/log/messages ] && echo messages
-nfd_emit "section${TAB}window"
-cat "$J/window" 2>/dev/null
-nfd_emit "section${TAB}changes"
-cat "$J/changes" 2>/dev/null
-nfd_emit "section${TAB}history"
-tail -n 20 "$P/windows.log" 2>/dev/null
+nfd_find_ddctl
+awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v J="$J" -v P="$P" '
+function section(name) { printf "@@section\t%s\n", name }
+# "NAME VALUE" from the first line of FILE, when it has one.
+function value(file, name,   v) {
+  if ((getline v < file) > 0) print name " " v
+  close(file)
+}
+function lines(file,   l) {
+  while ((getline l < file) > 0) print l
+  close(file)
+}
+BEGIN {
+  section("sysctl")
+  n = split("nf_conntrack_log_invalid nf_log_all_netns nf_conntrack_count nf_conntrack_max", s, " ")
+  for (i = 1; i <= n; i++) value("/proc/sys/net/netfilter/" s[i], s[i])
+  for (i = 0; i <= 10; i++) value("/proc/sys/net/netfilter/nf_log/" i, "nf_log/" i)
+  section("nf_log")
+  lines("/proc/net/netfilter/nf_log")
+  section("modules")
+  if ((r = getline l < "/proc/modules") < 0) print "-unsupported"
+  while (r > 0) { split(l, f, " "); print f[1], f[3]; r = getline l < "/proc/modules" }
+  close("/proc/modules")
+  section("modules_builtin")
+  file = "/lib/modules/" kernel "/modules.builtin"
+  while ((getline l < file) > 0)
+    if (l ~ /\/(nf_log|nf_conntrack|nfnetlink_log|nf_log_syslog|x_tables|nf_tables)[^\/]*\.ko/) {
+      sub(/.*\//, "", l); sub(/\.ko.*$/, "", l); print l
+    }
+  close(file)
+  section("printk")
+  print (ddctl == "" ? "-" : ddctl)
+  if (ddctl != "") {
+    np = split(pats, p, "\n")
+    k = 0
+    while ((getline l < ddctl) > 0) {
+      if (++k == 1) continue
+      split(l, f, " ")
+      if (f[3] != "=_" || index(l, "netfilter") > 0) { print l; continue }
+      for (i = 1; i <= np; i++) if (p[i] != "" && index(l, p[i]) > 0) { print l; break }
+    }
+    close(ddctl)
+  }
+  section("window")
+  lines(J "/window")
+  section("changes")
+  lines(J "/changes")
+  # The last 20 lines of the history.
+  section("history")
+  h = 0
+  while ((getline l < (P "/windows.log")) > 0) last[h++ % 20] = l
+  for (i = (h > 20 ? h - 20 : 0); i < h; i++) print last[i % 20]
+}'

@@ -9,26 +9,48 @@ if [ -z "${NFD_LOCK_HELD:-}" ]; then
   nfd_lock || exit 3
   trap 'nfd_unlock' EXIT
 fi
-if [ ! -f "$J/window" ]; then
+if ! nfd_window_read; then
   nfd_emit "revert${TAB}none"
   exit 0
 fi
-id=$(nfd_window_get id)
+id=$W_id
 if [ -n "$want" ] && [ "$want" != "$id" ]; then
   nfd_emit "revert${TAB}other${TAB}$id"
   exit 0
 fi
 nfd_find_ddctl
+nfd_snapshot
+nfd_clock
 # Where the window's log ends, for collect after the window closed. Taken before the restore:
-# reading the counters (conntrack -S) loads nf_conntrack_netlink, which the loop below must
-# still be able to unload (apply journaled it as a side effect).
-[ "$how" != rollback ] && [ -f "$P/windows/$id/mark-end.sh" ] && sh "$P/windows/$id/mark-end.sh" >/dev/null 2>&1
-: > "$J/changes.left"
+# reading the counters with conntrack(8) (only where /proc/net/stat/nf_conntrack is missing) loads
+# nf_conntrack_netlink, which the loop below must still be able to unload (apply journaled it as a
+# side effect). The clock, boot id, kernel release, count and max are passed on: no process for them.
+if [ "$how" != rollback ] && [ -f "$P/windows/$id/mark-end.sh" ]; then
+  nfd_snap_get /proc/sys/kernel/random/boot_id && NFD_CLOCK_BOOT=$v
+  nfd_snap_get /proc/sys/kernel/osrelease && NFD_KERNEL=$v
+  nfd_ct_sysctls
+  NFD_CLOCK_NOW=$NFD_CLOCK_NOW NFD_CLOCK_BOOT=${NFD_CLOCK_BOOT:-} NFD_KERNEL=${NFD_KERNEL:-} \
+    NFD_CT_SYSCTLS=$NFD_CT_SYSCTLS sh "$P/windows/$id/mark-end.sh" >/dev/null 2>&1
+  [ -r /proc/net/stat/nf_conntrack ] || NFD_SNAP_OK=
+fi
 failed=0
-# Newest first: side effects were journaled after their causes. A rollback inside an already open
-# window only undoes the lines after NFD_ROLLBACK_FROM.
+# What could not be restored, newest first ("left"), and the journal's reversed tail ("rev"): a
+# rollback inside an already open window only undoes the lines after NFD_ROLLBACK_FROM.
 keep=${NFD_ROLLBACK_FROM:-0}
-tail -n "+$((keep + 1))" "$J/changes" 2>/dev/null | sed -n '1!G;h;$p' > "$J/changes.rev"
+kept=
+left=
+rev=
+n=0
+if [ -f "$J/changes" ]; then
+  while IFS= read -r l || [ -n "$l" ]; do
+    n=$((n + 1))
+    if [ "$n" -le "$keep" ]; then
+      kept="$kept$l$NL"
+    else
+      rev="$l$NL$rev"
+    fi
+  done < "$J/changes"
+fi
 while IFS="$TAB" read -r kind key from to; do
   [ -n "$kind" ] || continue
   case $kind in
@@ -38,31 +60,35 @@ while IFS="$TAB" read -r kind key from to; do
       nfd_emit "restored${TAB}$kind${TAB}$key${TAB}gone"
       continue
     fi
-    cur=$(cat "$p")
+    nfd_sysctl_get "$key"
     if [ "$cur" = "$from" ]; then
       nfd_emit "restored${TAB}$kind${TAB}$key${TAB}already"
     elif [ "$cur" = "$to" ] || [ "$force" = 1 ]; then
       if printf '%s\n' "$from" > "$p" 2>/dev/null; then
+        nfd_sysctl_written "$key" "$from"
         nfd_emit "restored${TAB}$kind${TAB}$key${TAB}$cur${TAB}$from"
       else
+        NFD_SNAP_OK=
         nfd_emit "failed${TAB}$kind${TAB}$key${TAB}could not write $from"
-        printf '%s\n' "$kind$TAB$key$TAB$from$TAB$to" >> "$J/changes.left"
+        left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
         failed=1
       fi
     else
       nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
-      printf '%s\n' "$kind$TAB$key$TAB$from$TAB$to" >> "$J/changes.left"
+      left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
     fi
     ;;
   module)
-    refs=$(nfd_module_refcount "$key")
+    nfd_module_refs "$key"
     if [ -z "$refs" ]; then
       nfd_emit "restored${TAB}$kind${TAB}$key${TAB}already"
     elif [ "$refs" != 0 ] && [ "$force" != 1 ]; then
       nfd_emit "inuse${TAB}$kind${TAB}$key${TAB}$refs"
     elif modprobe -r "$key" 2>/dev/null || rmmod "$key" 2>/dev/null; then
+      NFD_SNAP_OK=
       nfd_emit "restored${TAB}$kind${TAB}$key${TAB}unloaded"
     else
+      NFD_SNAP_OK=
       nfd_emit "inuse${TAB}$kind${TAB}$key${TAB}$refs"
     fi
     ;;
@@ -80,53 +106,66 @@ while IFS="$TAB" read -r kind key from to; do
         nfd_emit "restored${TAB}$kind${TAB}$key${TAB}$cur${TAB}$from"
       else
         nfd_emit "failed${TAB}$kind${TAB}$key${TAB}could not write flags $from"
-        printf '%s\n' "$kind$TAB$key$TAB$from$TAB$to" >> "$J/changes.left"
+        left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
         failed=1
       fi
     else
       nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
-      printf '%s\n' "$kind$TAB$key$TAB$from$TAB$to" >> "$J/changes.left"
+      left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
     fi
     ;;
   esac
-done < "$J/changes.rev"
-rm -f "$J/changes.rev"
-now=$(date +%s)
+done <<NFD_REV
+$rev
+NFD_REV
+now=$NFD_NOW
 if [ "$keep" -gt 0 ]; then
-  head -n "$keep" "$J/changes" > "$J/changes.keep"
-  cat "$J/changes.left" >> "$J/changes.keep"
+  printf '%s' "$kept$left" > "$J/changes.keep"
   mv -f "$J/changes.keep" "$J/changes"
-  rm -f "$J/changes.left"
   nfd_emit "revert${TAB}partial${TAB}$id"
   exit 0
 fi
-if [ -s "$J/changes.left" ]; then
+if [ -n "$left" ]; then
   # Keep what could not be restored, oldest first, so a later `revert --force` can finish the job.
-  sed -n '1!G;h;$p' "$J/changes.left" > "$J/changes"
-  rm -f "$J/changes.left"
+  old=
+  while IFS= read -r l; do
+    [ -n "$l" ] && old="$l$NL$old"
+  done <<NFD_LEFT
+$left
+NFD_LEFT
+  printf '%s' "$old" > "$J/changes"
   outcome=drift
   [ "$failed" = 1 ] && outcome=failed
-  sed -i "s/^state=.*/state=$outcome/" "$J/window" 2>/dev/null
+  W_state=$outcome
+  nfd_window_write 2>/dev/null
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how-$outcome"
   nfd_emit "revert${TAB}$outcome${TAB}$id"
   exit 4
 fi
-unit=$(nfd_window_get timer_unit)
-watchdog=$(nfd_window_get watchdog_pid)
 if [ "$how" = rollback ]; then
   rm -rf "$P/windows/$id"
 else
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
 fi
-rm -f "$J/changes" "$J/changes.left" "$J/window" "$J/logpos"
 # Disarm the dead-man's switch (at expiry it is the process running this very script).
-if [ -n "$unit" ] && [ "$how" != expired ]; then
-  systemctl stop "$unit.timer" >/dev/null 2>&1
+if [ -n "$W_timer_unit" ] && [ "$how" != expired ]; then
+  systemctl stop "$W_timer_unit.timer" >/dev/null 2>&1
 fi
-# The watchdog would exit by itself within 2 s once the window file is gone; end it (and its
-# sleep: it leads its own process group) now. The cmdline check guards against a reused pid.
-if [ -n "$watchdog" ] && [ "$how" != expired ] && grep -q expire.sh "/proc/$watchdog/cmdline" 2>/dev/null; then
-  kill -TERM "-$watchdog" 2>/dev/null || kill -TERM "$watchdog" 2>/dev/null
+# End the watchdog and its sleep (it leads its own process group). The command line check guards
+# against a reused pid (the read builtin drops the NUL bytes between its arguments).
+if [ -n "$W_watchdog_pid" ] && [ "$how" != expired ]; then
+  cmd=
+  { IFS= read -r cmd < "/proc/$W_watchdog_pid/cmdline"; } 2>/dev/null
+  case $cmd in
+  *expire.sh*) kill -TERM "-$W_watchdog_pid" 2>/dev/null || kill -TERM "$W_watchdog_pid" 2>/dev/null ;;
+  esac
+fi
+# One rm for the journal and, when this run took it, the lock.
+if [ -z "${NFD_LOCK_HELD:-}" ]; then
+  trap - EXIT
+  rm -rf "$J/changes" "$J/changes.left" "$J/changes.rev" "$J/window" "$J/logpos" "$J/lock"
+else
+  rm -f "$J/changes" "$J/changes.left" "$J/changes.rev" "$J/window" "$J/logpos"
 fi
 nfd_emit "revert${TAB}done${TAB}$id"
 exit 0

@@ -1,5 +1,6 @@
 // Loads the host shell scripts (POSIX sh files beside this module) and composes them with the
 // generated, quoted argument lines. No user value is ever spliced into script text unquoted.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { shQuote } from "../../shell/quote.js";
 import { WINDOW_ID } from "../window.js";
@@ -8,7 +9,12 @@ const cache = new Map<string, string>();
 function hostFile(name: string): string {
   let text = cache.get(name);
   if (text === undefined) {
-    text = readFileSync(new URL(`./${name}`, import.meta.url), "utf8");
+    // Without the comment lines but the first (the file's title): they are a third of the bytes
+    // sent, and the repository has them.
+    text = readFileSync(new URL(`./${name}`, import.meta.url), "utf8")
+      .split("\n")
+      .filter((line, i) => i === 0 || !/^\s*#/.test(line))
+      .join("\n");
     cache.set(name, text);
   }
   return text;
@@ -64,14 +70,35 @@ export function writeFileScript(path: string, body: string): string {
   return `cat > ${path} <<'${HEREDOC_MARKER}'\n${body}\n${HEREDOC_MARKER}`;
 }
 
-/** Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files. */
+/**
+ * revert.sh or expire.sh as installed: a first line naming the content's hash (nfdebug's version of
+ * the file), then the library and the script.
+ */
+export function installedHostScript(name: "revert.sh" | "expire.sh"): string {
+  const body =
+    name === "revert.sh"
+      ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${hostFile(name)}`
+      : `${hostFile("lib.sh")}\n${hostFile(name)}`;
+  const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  return `# nfdebug ${name} ${hash}\n${body}`;
+}
+
+/**
+ * Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files.
+ * A file whose first line already names this content is left alone (read with the builtin: no
+ * process), so only the first apply on a host, or one after an upgrade or reboot, writes them.
+ */
 function installHostScripts(): string {
-  const lib = hostFile("lib.sh");
-  const parts: string[] = ['mkdir -p "$J" || exit 3'];
-  for (const name of ["revert.sh", "expire.sh"]) {
-    // Written beside, then renamed: a half-written revert.sh must never be what the timer runs.
-    parts.push(writeFileScript(`"$J/${name}.new"`, `${lib}\n${hostFile(name)}`));
-    parts.push(`mv -f "$J/${name}.new" "$J/${name}"`);
+  const parts: string[] = ['[ -d "$J" ] || mkdir -p "$J" || exit 3'];
+  for (const name of ["revert.sh", "expire.sh"] as const) {
+    const text = installedHostScript(name);
+    const first = text.slice(0, text.indexOf("\n"));
+    parts.push(
+      `nfd_l=\n{ IFS= read -r nfd_l < "$J/${name}"; } 2>/dev/null\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
+      // Written beside, then renamed: a half-written revert.sh must never be what the timer runs.
+      writeFileScript(`"$J/${name}.new"`, text),
+      `mv -f "$J/${name}.new" "$J/${name}"\nfi`,
+    );
   }
   return parts.join("\n");
 }
@@ -87,6 +114,7 @@ export function applyScript(bodyLines: string[]): string {
     "{",
     hostFile("lib.sh"),
     installHostScripts(),
+    hostFile("snapshot.sh"),
     hostFile("apply.sh"),
     ...bodyLines,
     "nfd_commit",

@@ -24,24 +24,30 @@ const PREFERENCE: SourceKind[] = ["journald", "kmsg", "dmesg", "file"];
 /**
  * journald counts only when it is running and holds kernel messages of this boot (it may run
  * with ReadKMsg=no, or not at all, as in containers). Needs root for kmsg and, with
- * kernel.dmesg_restrict=1, for dmesg.
+ * kernel.dmesg_restrict=1, for dmesg. Inside the facts script the kernel release and clock are
+ * already known (NFD_KERNEL, CLOCK_HEADER's variables).
  */
 export function detectSourcesScript(): string {
   return `# nfdebug: which kernel log sources this host has
 ${CLOCK_HEADER}
 nfd_has() { command -v "$1" >/dev/null 2>&1; }
-printf 'K\\t%s\\n' "$(uname -r)"
+printf 'K\\t%s\\n' "\${NFD_KERNEL:-$(uname -r)}"
 if nfd_has journalctl && [ -d /run/systemd/journal ] && [ -n "$(journalctl -k -b -n 1 -q --no-pager -o cat 2>/dev/null)" ]; then
   printf 'S\\tjournald\\t\\n'
 fi
+nfd_kmsg=
 if [ -r /dev/kmsg ]; then
   if dd if=/dev/kmsg iflag=nonblock bs=16384 count=1 >/dev/null 2>&1; then
     printf 'S\\tkmsg\\tdd\\n'
+    nfd_kmsg=1
   elif nfd_has timeout && timeout 1 head -n 1 /dev/kmsg >/dev/null 2>&1; then
     printf 'S\\tkmsg\\ttimeout\\n'
+    nfd_kmsg=1
   fi
 fi
-if nfd_has dmesg && [ -n "$(dmesg -r 2>/dev/null | head -n 1)" ]; then
+# dmesg reads the same buffer (/dev/kmsg, or syslog(2) under the same dmesg_restrict check): when
+# /dev/kmsg just gave a record, dmesg works too, without reading the whole buffer to find out.
+if nfd_has dmesg && { [ -n "$nfd_kmsg" ] || [ -n "$(dmesg -r 2>/dev/null | head -n 1)" ]; }; then
   printf 'S\\tdmesg\\t\\n'
 fi
 for nfd_f in ${SYSLOG_FILES.join(" ")}; do

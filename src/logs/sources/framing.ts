@@ -17,12 +17,17 @@ export interface HostClock {
   bootEpochMs: number | null;
 }
 
-/** Prints the H line. `date +%s.%N` is GNU; other dates print a literal N, so fall back to seconds. */
+/**
+ * Prints the H line. `date +%s.%N` is GNU; other dates print a literal N, so fall back to seconds.
+ * A host script that already read the boot id or the clock passes them in NFD_CLOCK_BOOT and
+ * NFD_CLOCK_NOW (no process for them here); /proc/uptime is read with the builtin (a seq_file:
+ * reads at any offset work, unlike /proc/sys files).
+ */
 export const CLOCK_HEADER = [
   "LC_ALL=C; export LC_ALL",
-  "nfd_boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo -)",
-  "nfd_now=$(date +%s.%N 2>/dev/null); case $nfd_now in ''|*N*) nfd_now=$(date +%s);; esac",
-  "nfd_up=$(cut -d' ' -f1 /proc/uptime 2>/dev/null || echo -)",
+  "nfd_boot=${NFD_CLOCK_BOOT:-$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo -)}",
+  "nfd_now=${NFD_CLOCK_NOW:-$(date +%s.%N 2>/dev/null)}; case $nfd_now in ''|*N*) nfd_now=$(date +%s);; esac",
+  "nfd_up=; { read -r nfd_up nfd_idle < /proc/uptime; } 2>/dev/null; nfd_up=${nfd_up:--}",
   'printf \'H\\t%s\\t%s\\t%s\\n\' "$nfd_boot" "$nfd_now" "$nfd_up"',
 ].join("\n");
 

@@ -3,6 +3,7 @@
 // overwrote records before they were read (first sequence still present > saved + 1).
 // Reading /dev/kmsg blocks at its end, so it is read non-blocking with GNU dd (one record per
 // read; 16 KiB covers the largest record), or for at most a second with `timeout` otherwise.
+// NFD_KMSG_READ=dd (set by a window's marks when source detection found dd working) skips the probe.
 import {
   CLOCK_HEADER,
   checkBootId,
@@ -38,7 +39,7 @@ if [ ! -r /dev/kmsg ]; then
   exit 0
 fi
 nfd_read() {
-  if dd if=/dev/kmsg iflag=nonblock bs=16384 count=0 2>/dev/null; then
+  if [ "\${NFD_KMSG_READ:-}" = dd ] || dd if=/dev/kmsg iflag=nonblock bs=16384 count=0 2>/dev/null; then
     dd if=/dev/kmsg iflag=nonblock bs=16384 2>/dev/null
   else
     timeout 1 cat /dev/kmsg 2>/dev/null

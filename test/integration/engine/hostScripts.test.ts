@@ -10,6 +10,8 @@ import { extendHost } from "../../../src/engine/extend.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const shells: NetnsShell[] = [];
 after(() => shells.forEach((s) => s.destroy()));
@@ -20,6 +22,18 @@ function host(): NetnsShell {
 }
 const sysctl = (h: NetnsShell, key: string) => h.exec(["sysctl", "-n", key]).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Is PID a watchdog (its command line names expire.sh)? */
+function isWatchdog(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("expire.sh");
+  } catch {
+    return false;
+  }
+}
+async function waitUntil(done: () => boolean, ms = 3000): Promise<void> {
+  for (const t0 = Date.now(); !done(); await sleep(50))
+    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
+}
 const tcp: Profile = { name: "tcp-invalid", logInvalid: 6, nfLog: { ipv6: "NONE" } };
 const req = (profile: Profile, seconds = 60, window = "20261125T120000-0001") => ({
   profile,
@@ -138,6 +152,41 @@ test("the watchdog reverts at expiry with no controller, and follows an extensio
   const status = windowStatus(await readFacts(h));
   assert.equal(status.open, null);
   assert.equal(status.last?.how, "expired");
+});
+
+test("extend replaces the watchdog: the old one ends, the new one sleeps until the new expiry", async () => {
+  const h = host();
+  await applyHost(h, req(tcp, 60));
+  const first = (await readFacts(h)).window?.watchdogPid;
+  assert.ok(first && isWatchdog(first), "apply started a watchdog");
+  await extendHost(h, "20261125T120000-0001", 120);
+  const second = (await readFacts(h)).window?.watchdogPid;
+  assert.ok(second && second !== first, "the window names a new watchdog");
+  assert.match(
+    readFileSync(`/proc/${second}/cmdline`, "utf8").replace(/\0/g, " "),
+    /expire\.sh watch 20261125T120000-0001 120 $/,
+  );
+  await waitUntil(() => !isWatchdog(first));
+  await revertHost(h, { force: false });
+  await waitUntil(() => !isWatchdog(second));
+});
+
+test("revert.sh and expire.sh are installed once: a later apply leaves them alone, a stale copy is replaced", async () => {
+  const h = host();
+  const file = join(h.dir, "run", "nfdebug", "revert.sh");
+  await applyHost(h, req(tcp));
+  const installed = statSync(file).ino;
+  await revertHost(h, { force: false });
+  await applyHost(h, req(tcp, 60, "20261125T120000-0002"));
+  assert.equal(statSync(file).ino, installed, "not written again (a rewrite renames a new file over it)");
+  await revertHost(h, { force: false });
+  writeFileSync(file, "# nfdebug revert.sh 0000000000000000\nexit 9\n");
+  await applyHost(h, req(tcp, 60, "20261125T120000-0003"));
+  assert.match(readFileSync(file, "utf8").split("\n")[0], /^# nfdebug revert\.sh [0-9a-f]{16}$/);
+  assert.notEqual(statSync(file).ino, installed);
+  const reverted = await revertHost(h, { force: false });
+  assert.equal(reverted.changed, true);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
 });
 
 test("two concurrent applies of different profiles: exactly one wins", async () => {

@@ -42,6 +42,7 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
   "src/engine/host/scripts.ts": {
     functions: [
       "factsScript",
+      "installedHostScript",
       "installHostScripts",
       "applyScript",
       "revertScript",
@@ -62,6 +63,9 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "s.script": "extra sections are nfdebug's own snippets (detectSourcesScript)",
       'call("nfd_cancel", windowArg(window))': QUOTED,
       'call("nfd_extend", windowArg(window), secondsArg(seconds))': QUOTED,
+      "shQuote(first)": QUOTED,
+      hash: "a hex digest computed here",
+      'hostFile("snapshot.sh")': SHIPPED,
     },
   },
   "src/engine/apply.ts": { functions: ["renderApply"], safe: {} },
@@ -75,6 +79,8 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       dir: "a constant ($P and $NFD_ID, expanded on the host)",
       "shQuote(source.kind)": QUOTED,
       'shQuote(source.detail ?? "")': QUOTED,
+      "shQuote(marks)": QUOTED,
+      kmsgDd: "a constant (NFD_KMSG_READ=dd) or nothing",
       "startPositionScript(source)": "log source snippets: the file path is validated (checkLogPath)",
       "countersScript()": SHIPPED,
     },
