@@ -5,7 +5,14 @@ import type { HostFacts } from "../facts/types.js";
 import { renderStep, sysctlName, type Change } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
-import { call, applyScript, ownerArg, secondsArg, windowArg } from "./host/scripts.js";
+import {
+  call,
+  applyScript,
+  ownerArg,
+  secondsArg,
+  windowArg,
+  type ApplyScriptOptions,
+} from "./host/scripts.js";
 import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
 import { planHost, type HostPlan } from "./plan.js";
 import type { HostOutcome } from "./result.js";
@@ -29,19 +36,23 @@ export function renderApply(
   req: ApplyRequest,
   plan: HostPlan,
   logSource: DetectedSource | null = null,
+  options: ApplyScriptOptions = {},
 ): string {
-  return applyScript([
-    call(
-      "nfd_begin",
-      windowArg(req.window),
-      ownerArg(req.owner),
-      req.profile.name,
-      secondsArg(req.windowSeconds),
-    ),
-    ...windowMarkLines(logSource),
-    ...plan.steps.map(renderStep),
-    ...(req.extraLines ?? []),
-  ]);
+  return applyScript(
+    [
+      call(
+        "nfd_begin",
+        windowArg(req.window),
+        ownerArg(req.owner),
+        req.profile.name,
+        secondsArg(req.windowSeconds),
+      ),
+      ...windowMarkLines(logSource),
+      ...plan.steps.map(renderStep),
+      ...(req.extraLines ?? []),
+    ],
+    options,
+  );
 }
 
 /** Why apply refuses a host: another profile's window is open there. */
@@ -95,7 +106,10 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
           const plan = decide(conn, req, facts);
           if (plan.steps.length === 0) return null;
           applySent = true;
-          return renderApply(req, plan, facts.logSources?.preferred ?? null);
+          return renderApply(req, plan, facts.logSources?.preferred ?? null, {
+            installed: facts.installedScripts,
+            libraryLoaded: true,
+          });
         },
       },
     });

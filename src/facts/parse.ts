@@ -131,5 +131,6 @@ export function parseFacts(output: string): HostFacts {
     journal: parseJournal(s.get("changes") ?? []),
     history: parseHistory(s.get("history") ?? []),
     logSources: parseLogSources(s.get("logsources")),
+    installedScripts: s.get("installed") ?? [],
   };
 }

@@ -70,4 +70,6 @@ export interface HostFacts {
   history: HistoryEvent[];
   /** Kernel log sources, most preferred first (null when detection printed nothing usable). */
   logSources: SourceDetection | null;
+  /** First lines of the revert.sh and expire.sh installed on the host (each names its content hash). */
+  installedScripts: string[];
 }

@@ -97,4 +97,8 @@ BEGIN {
   h = 0
   while ((getline l < (P "/windows.log")) > 0) last[h++ % 20] = l
   for (i = (h > 20 ? h - 20 : 0); i < h; i++) print last[i % 20]
+  # The installed scripts name their content hash on their first line: apply sends only what differs.
+  section("installed")
+  if ((getline l < (J "/revert.sh")) > 0) print l
+  if ((getline l < (J "/expire.sh")) > 0) print l
 }'

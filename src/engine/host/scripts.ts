@@ -87,14 +87,25 @@ export function installedHostScript(name: "revert.sh" | "expire.sh"): string {
  * Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files.
  * A file whose first line already names this content is left alone (read with the builtin: no
  * process), so only the first apply on a host, or one after an upgrade or reboot, writes them.
+ * `installed`: the first lines the facts found; a script listed there is not sent at all (most of
+ * the apply's bytes), only checked to be still the same.
  */
-function installHostScripts(): string {
+function installHostScripts(installed: readonly string[]): string {
   const parts: string[] = ['[ -d "$J" ] || mkdir -p "$J" || exit 3'];
   for (const name of ["revert.sh", "expire.sh"] as const) {
     const text = installedHostScript(name);
     const first = text.slice(0, text.indexOf("\n"));
+    const read = `nfd_l=\n{ IFS= read -r nfd_l < "$J/${name}"; } 2>/dev/null`;
+    if (installed.includes(first)) {
+      parts.push(
+        `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
+        `  nfd_emit "fail\${TAB}remote\${TAB}$J/${name} changed since the facts were read (another nfdebug version?); run the command again"`,
+        "  exit 6\nfi",
+      );
+      continue;
+    }
     parts.push(
-      `nfd_l=\n{ IFS= read -r nfd_l < "$J/${name}"; } 2>/dev/null\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
+      `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
       // Written beside, then renamed: a half-written revert.sh must never be what the timer runs.
       writeFileScript(`"$J/${name}.new"`, text),
       `mv -f "$J/${name}.new" "$J/${name}"\nfi`,
@@ -103,17 +114,24 @@ function installHostScripts(): string {
   return parts.join("\n");
 }
 
+export interface ApplyScriptOptions {
+  /** First lines of the scripts already installed on the host (HostFacts.installedScripts). */
+  installed?: readonly string[];
+  /** The script follows the facts script in the same shell, which defined the library already. */
+  libraryLoaded?: boolean;
+}
+
 /**
  * The apply round trip: library, installed revert/expire scripts, then the generated body.
  * One brace group, because sh parses a group whole before running any of it: a script cut short
  * in transit (the connection dropped) is a syntax error that changes nothing, instead of running
  * its first steps without the final nfd_commit that arms the timer.
  */
-export function applyScript(bodyLines: string[]): string {
+export function applyScript(bodyLines: string[], options: ApplyScriptOptions = {}): string {
   return [
     "{",
-    hostFile("lib.sh"),
-    installHostScripts(),
+    ...(options.libraryLoaded ? [] : [hostFile("lib.sh")]),
+    installHostScripts(options.installed ?? []),
     hostFile("snapshot.sh"),
     hostFile("apply.sh"),
     ...bodyLines,

@@ -10,6 +10,8 @@ import { extendHost } from "../../../src/engine/extend.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
+import { installedHostScript } from "../../../src/engine/host/scripts.js";
+import type { Connection } from "../../../src/transport/types.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -186,6 +188,64 @@ test("revert.sh and expire.sh are installed once: a later apply leaves them alon
   assert.notEqual(statSync(file).ino, installed);
   const reverted = await revertHost(h, { force: false });
   assert.equal(reverted.changed, true);
+  assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
+});
+
+/** The host, recording the script each apply sent after the facts (its follow-up). */
+function recordingFollowUps(h: NetnsShell, sent: string[]): Connection {
+  return {
+    host: h.host,
+    close: () => h.close(),
+    runScript: (script, options) =>
+      h.runScript(
+        script,
+        options?.followUp
+          ? {
+              ...options,
+              followUp: {
+                ...options.followUp,
+                next: (out) => {
+                  const next = options.followUp!.next(out);
+                  if (next !== null) sent.push(next);
+                  return next;
+                },
+              },
+            }
+          : options,
+      ),
+  };
+}
+
+test("apply sends revert.sh and expire.sh only when the facts found them missing or different", async () => {
+  const h = host();
+  const sent: string[] = [];
+  const conn = recordingFollowUps(h, sent);
+  const revertBody = installedHostScript("revert.sh");
+  await applyHost(conn, req(tcp));
+  await revertHost(h, { force: false });
+  await applyHost(conn, req(tcp, 60, "20261125T120000-0002"));
+  assert.equal(sent.length, 2);
+  assert.ok(sent[0].includes(revertBody), "the first apply installs revert.sh");
+  assert.ok(!sent[1].includes(revertBody), "the second one does not send it again");
+  assert.ok(sent[1].length < sent[0].length / 2, `${sent[1].length} bytes vs ${sent[0].length}`);
+  // Replaced between the facts and the apply (another nfdebug version): refuse, change nothing.
+  await revertHost(h, { force: false });
+  const file = join(h.dir, "run", "nfdebug", "revert.sh");
+  const racing: Connection = {
+    ...conn,
+    runScript: (script, options) =>
+      conn.runScript(script, {
+        ...options,
+        followUp: options?.followUp && {
+          ...options.followUp,
+          next: (out) => {
+            writeFileSync(file, "# nfdebug revert.sh 0000000000000000\nexit 9\n");
+            return options.followUp!.next(out);
+          },
+        },
+      }),
+  };
+  await assert.rejects(applyHost(racing, req(tcp, 60, "20261125T120000-0003")), /changed since the facts/);
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
 });
 

@@ -64,6 +64,7 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       'call("nfd_cancel", windowArg(window))': QUOTED,
       'call("nfd_extend", windowArg(window), secondsArg(seconds))': QUOTED,
       "shQuote(first)": QUOTED,
+      read: COMPOSED,
       hash: "a hex digest computed here",
       'hostFile("snapshot.sh")': SHIPPED,
     },
