@@ -39,11 +39,15 @@ out_dir = spec["outDir"]
 overhead = time_overhead_s()
 started = time.monotonic()
 procs = {}
+# Referenced until the end: a Popen object that is garbage-collected while its process runs is
+# reaped by the next Popen (subprocess._cleanup), and wait4 below would never see it.
+popens = []
 for i, argv in enumerate(spec["commands"]):
     rss_file = os.path.join(out_dir, f"{i}.rss")
     with open(os.path.join(out_dir, f"{i}.out"), "wb") as out, open(os.path.join(out_dir, f"{i}.err"), "wb") as err:
         p = subprocess.Popen([TIME, "-f", "%M", "-o", rss_file, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err)
     procs[p.pid] = i
+    popens.append(p)
 results = [None] * len(procs)
 while procs:
     pid, status, usage = os.wait4(-1, 0)
