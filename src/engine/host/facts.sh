@@ -13,8 +13,14 @@ ${a#p:}" ;;
   esac
 done
 nfd_emit "facts${TAB}1"
-NFD_KERNEL=$(uname -r)
-NFD_CLOCK_BOOT=$(nfd_boot_id)
+# String sysctls (osrelease, boot_id) read fine with the builtin, one byte per read(2); numeric ones
+# do not (a read at a non-zero offset is at EOF), so never `read` those.
+NFD_KERNEL=
+{ IFS= read -r NFD_KERNEL < /proc/sys/kernel/osrelease; } 2>/dev/null
+[ -n "$NFD_KERNEL" ] || NFD_KERNEL=$(uname -r)
+NFD_CLOCK_BOOT=
+{ IFS= read -r NFD_CLOCK_BOOT < /proc/sys/kernel/random/boot_id; } 2>/dev/null
+NFD_CLOCK_BOOT=${NFD_CLOCK_BOOT:-unknown}
 nfd_clock
 nfd_emit "section${TAB}kernel"
 printf '%s\n' "$NFD_KERNEL"

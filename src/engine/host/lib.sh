@@ -38,7 +38,6 @@ nfd_lock() {
 }
 nfd_unlock() { rm -rf "$J/lock"; }
 
-nfd_boot_id() { cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown; }
 
 # Value of KEY in the open window's header ($J/window: key=value lines). For scripts composed
 # elsewhere (collect); the host scripts read the whole header once with nfd_window_read.

@@ -227,7 +227,9 @@ test("apply sends revert.sh and expire.sh only when the facts found them missing
   assert.equal(sent.length, 2);
   assert.ok(sent[0].includes(revertBody), "the first apply installs revert.sh");
   assert.ok(!sent[1].includes(revertBody), "the second one does not send it again");
-  assert.ok(sent[1].length < sent[0].length / 2, `${sent[1].length} bytes vs ${sent[0].length}`);
+  const expireBody = installedHostScript("expire.sh");
+  assert.ok(!sent[1].includes(expireBody), "nor expire.sh");
+  assert.ok(sent[1].length < sent[0].length - revertBody.length, `${sent[1].length} vs ${sent[0].length}`);
   // Replaced between the facts and the apply (another nfdebug version): refuse, change nothing.
   await revertHost(h, { force: false });
   const file = join(h.dir, "run", "nfdebug", "revert.sh");
