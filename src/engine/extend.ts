@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { extendScript } from "./host/scripts.js";
-import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
+import { epochIso, hostLines, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import type { HostOutcome } from "./result.js";
 
 export async function extendHost(
@@ -14,6 +14,7 @@ export async function extendHost(
   const host = conn.host.name;
   const result = await conn.runScript(extendScript(window, seconds), { timeoutMs });
   const lines = hostLines(result.stdout);
+  throwIfDenied(lines, host);
   throwIfLocked(lines, host);
   const fail = lines.find((l) => l.tag === "fail");
   if (fail) throw new HostError("remote", host, fail.fields[1]);

@@ -22,6 +22,20 @@ export function throwIfLocked(lines: HostLine[], host: string): void {
   if (locked) throw new HostError("locked", host, locked.fields[0] || "locked by another nfdebug run");
 }
 
+/**
+ * Scripts that need the journal say so when this login cannot read it ("@@denied\tmessage"):
+ * without it a non-root login would just see "no open window".
+ */
+export function throwIfDenied(lines: HostLine[], host: string): void {
+  const denied = lines.find((l) => l.tag === "denied");
+  if (denied)
+    throw new HostError(
+      "become",
+      host,
+      `${denied.fields[0]}: set become: true in the inventory (or --become) to use sudo -n, or log in as root`,
+    );
+}
+
 /** Host scripts print epoch seconds of the host's clock. */
 export function epochIso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();

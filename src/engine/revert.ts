@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { revertScript } from "./host/scripts.js";
-import { hostLines, throwIfLocked } from "./hostOutput.js";
+import { hostLines, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
 import type { HostOutcome } from "./result.js";
 
@@ -24,6 +24,7 @@ export function interpretRevert(
   code: number | null,
 ): HostOutcome {
   const lines = hostLines(stdout);
+  throwIfDenied(lines, host);
   throwIfLocked(lines, host);
   const restored = lines.flatMap(({ tag, fields: [kind, key, cur, from] }) => {
     if (tag !== "restored") return [];

@@ -140,11 +140,14 @@ export function applyScript(bodyLines: string[], options: ApplyScriptOptions = {
   ].join("\n");
 }
 
+/** The journal exists but this login cannot read it: not root (and become is off). */
+const JOURNAL_ACCESS = `if [ -e "$J" ] && [ ! -r "$J" ]; then nfd_emit "denied\${TAB}$J is not readable by $(id -un 2>/dev/null || echo this user)"; exit 0; fi`;
+
 /** Runs the revert script installed at apply time. */
 export function revertScript(options: { force: boolean; window?: string }): string {
   const window = options.window ? windowArg(options.window) : "";
   const args = ["reverted", options.force ? "1" : "0", window].map(shQuote).join(" ");
-  return `${hostFile("lib.sh")}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
+  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
 }
 
 /** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */
@@ -153,7 +156,7 @@ export function cancelScript(window: string): string {
 }
 
 export function extendScript(window: string, seconds: number): string {
-  return `${hostFile("lib.sh")}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
+  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
 }
 
 /** The host library alone, for scripts composed elsewhere (collect). */

@@ -91,6 +91,17 @@ test("--become turns it on from the command line; without it a non-root login is
   assert.equal(applied.code, 0, applied.stderr);
   assert.deepEqual(applied.json!.summary, { ok: 1, changed: 1, failed: 0 });
   await assertValues(fleet, [sudo], { ...original, ...APPLIED }, "applied with --become");
+  // Without become the journal is unreadable: say so, instead of "no open window".
+  for (const command of [["revert"], ["extend", "--window", applied.json!.window!, "--for", "20m"]]) {
+    const denied = await runCli([...command, ...args]);
+    assert.equal(denied.code, 2, `${command[0]}: ${denied.stderr}`);
+    assert.equal(denied.json!.hosts[0].error?.kind, "become", command[0]);
+    assert.match(
+      denied.json!.hosts[0].error!.message,
+      /\/run\/nfdebug is not readable by nfdtest: set become: true/,
+    );
+  }
+  await assertValues(fleet, [sudo], { ...original, ...APPLIED }, "still applied");
   const reverted = await runCli(["revert", ...args, "--become"]);
   assert.equal(reverted.code, 0, reverted.stderr);
   assert.deepEqual(reverted.json!.summary, { ok: 1, changed: 1, failed: 0 });

@@ -65,6 +65,7 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       'call("nfd_extend", windowArg(window), secondsArg(seconds))': QUOTED,
       "shQuote(first)": QUOTED,
       read: COMPOSED,
+      JOURNAL_ACCESS: "a constant snippet of this module",
       hash: "a hex digest computed here",
       'hostFile("snapshot.sh")': SHIPPED,
     },
