@@ -1,9 +1,12 @@
 # nfdebug host library: sourced at the top of every script nfdebug runs on a host.
 # POSIX sh only. Output lines that start with "@@" are for the controller; everything else is noise.
 # Cheap on purpose (hosts may share a few cores): builtins where they are exact, one process for
-# many /proc reads. Never use the read builtin on a /proc/sys file: dash reads one byte per read(2),
-# and a sysctl file read at a non-zero offset is at its end, so only the first character comes back.
+# many /proc reads. Never use the read builtin on a numeric /proc/sys file: dash reads one byte per
+# read(2), and such a file read at a non-zero offset is at its end, so only the first character comes
+# back (string sysctls such as osrelease and boot_id read fine).
 umask 077
+# sshd gives non-root logins a PATH without the sbin directories (modprobe, sysctl, conntrack live there).
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin ;; esac
 J=/run/nfdebug
 P=/var/lib/nfdebug
 # A tab and a newline, without a $(printf) subshell.

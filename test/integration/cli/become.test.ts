@@ -135,4 +135,6 @@ test("doctor: root logs in as root, the sudo host is root via sudo, the password
     /MISS root +uid \d+\n +-> log in as root or set become: true with passwordless sudo/,
   );
   assert.match(text.stdout, /ok +log sources +\S+/);
+  // sshd's PATH for a non-root login has no sbin directories: the host scripts add them.
+  assert.match(text.stdout, /ok +conntrack tool +yes/);
 });
