@@ -4,6 +4,7 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { keyTypeOfBlob } from "./fingerprint.js";
 import { parseKnownHosts, type KnownHostsEntry } from "./knownHostsFile.js";
+import { KnownHostsIndex } from "./knownHostsIndex.js";
 import { knownHostsName, knownKeyTypes, lookupHostKey, type HostKeyStatus } from "./knownHostsLookup.js";
 
 export interface KnownHostsStoreOptions {
@@ -19,6 +20,8 @@ export class KnownHostsStore {
   readonly userFile: string;
   private readonly options: KnownHostsStoreOptions;
   private loaded: Promise<KnownHostsEntry[]> | undefined;
+  /** Built on first use; dropped when an entry is recorded. */
+  private index: KnownHostsIndex | undefined;
   // Serialises appends from concurrent connections in this process.
   private appendQueue: Promise<unknown> = Promise.resolve();
 
@@ -33,11 +36,20 @@ export class KnownHostsStore {
   }
 
   async lookup(address: string, port: number, keyBlob: Buffer): Promise<HostKeyStatus> {
-    return lookupHostKey(await this.entries(), knownHostsName(address, port), keyBlob);
+    const name = knownHostsName(address, port);
+    return lookupHostKey(await this.candidates(name), name, keyBlob);
   }
 
   async keyTypesFor(address: string, port: number): Promise<string[]> {
-    return knownKeyTypes(await this.entries(), knownHostsName(address, port));
+    const name = knownHostsName(address, port);
+    return knownKeyTypes(await this.candidates(name), name);
+  }
+
+  /** The entries that can concern `name` (found through the index), in file order. */
+  private async candidates(name: string): Promise<KnownHostsEntry[]> {
+    const entries = await this.entries();
+    this.index ??= new KnownHostsIndex(entries);
+    return this.index.matching(name);
   }
 
   /**
@@ -49,7 +61,7 @@ export class KnownHostsStore {
     const run = async (): Promise<void> => {
       const name = knownHostsName(address, port);
       const entries = await this.entries();
-      const status = lookupHostKey(entries, name, keyBlob);
+      const status = lookupHostKey(await this.candidates(name), name, keyBlob);
       if (status.status === "known") return; // another connection recorded it meanwhile
       if (status.status !== "unknown") throw new Error(`refusing to record a key that is ${status.status}`);
       const keyType = keyTypeOfBlob(keyBlob);
@@ -73,6 +85,7 @@ export class KnownHostsStore {
         keyType,
         keyBlob,
       });
+      this.index = undefined;
     };
     const next = this.appendQueue.then(run, run);
     this.appendQueue = next.catch(() => undefined);

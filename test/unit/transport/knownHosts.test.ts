@@ -7,6 +7,7 @@ import {
   knownHostsName,
   lookupHostKey,
 } from "../../../src/transport/hostKeys/knownHostsLookup.js";
+import { KnownHostsIndex } from "../../../src/transport/hostKeys/knownHostsIndex.js";
 import { fixture, FIXTURES, recordedLookups } from "./fixtures.js";
 
 const plain = parseKnownHosts(fixture("known_hosts.plain"), "known_hosts.plain");
@@ -95,4 +96,36 @@ test("lookup: hashed entries for [host]:port and plain names", () => {
 
 test("fixture directory is found", () => {
   assert.match(FIXTURES, /test\/fixtures\/transport\/$/);
+});
+
+test("the index finds exactly the entries a scan of every entry finds, in file order", () => {
+  const extra = parseKnownHosts(
+    [
+      // Upper case and a repeated name: OpenSSH compares host names case-insensitively.
+      `WEB1.example.com,web1.example.com ${fixture("keys/a.pub").split(/\s+/).slice(0, 2).join(" ")}`,
+      `,[10.0.0.5]:2201 ${fixture("keys/a.pub").split(/\s+/).slice(0, 2).join(" ")}`,
+    ].join("\n"),
+    "extra",
+  );
+  const all = [...plain.entries, ...hashed.entries, ...extra.entries];
+  const index = new KnownHostsIndex(all);
+  const names = [
+    ...recordedLookups("known_hosts.plain.lookups").keys(),
+    ...recordedLookups("known_hosts.hashed.lookups").keys(),
+    "web1.example.com",
+    "[10.0.0.5]:2201",
+    "bastion.corp.example.com",
+    "x.corp.example.com",
+    "db1",
+    "nowhere",
+  ].map((n) => n.toLowerCase());
+  assert.ok(extra.entries.length === 2 && names.length > 10);
+  for (const name of names) {
+    assert.deepEqual(
+      index.matching(name),
+      all.filter((e) => entryMatchesName(e, name)),
+      name,
+    );
+    assert.deepEqual(index.matching(name), index.matching(name), "memoised answer is the same");
+  }
 });
