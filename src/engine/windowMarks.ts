@@ -1,12 +1,13 @@
 // Where a window's kernel log starts and ends, kept on the host in $P/windows/<id>/ (persistent,
 // so `collect` still works after the window closed, even after a controller restart):
 //   source            "kind<TAB>detail" of the log source chosen at apply time
-//   start.out         output of the source's position snippet at apply time
+//   start.out         output of the source's position snippet at apply time (kmsg: the marker
+//                     record written into the kernel log, or the newest sequence number)
 //   counters-start.out, counters-end.out   conntrack counters at both ends
 //   mark-end.sh       run by revert.sh when the window closes (before restoring), writes end.out + counters-end.out
 //   printk.sites      "file:line func" of the dynamic-debug sites the window enabled
 //   collected.json    the position the last collect reached (written by the controller)
-import { startPositionScript } from "../logs/sources/reader.js";
+import { windowMarkScript } from "../logs/sources/reader.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
 import { countersScript } from "../logs/counters.js";
 import { shQuote } from "../shell/quote.js";
@@ -43,7 +44,8 @@ nfd_prune "$P/windows"/*`,
     // $0 names the window's directory); sourced here with "start", the same text (sent once)
     // writes start.out and counters-start.out.
     const kmsgDd = source.kind === "kmsg" && source.detail === "dd" ? "NFD_KMSG_READ=dd\n" : "";
-    const marks = `nfd_dir=\${NFD_MARK_DIR:-\${0%/*}}\nnfd_at=\${1:-end}\n${kmsgDd}( ${startPositionScript(source)}\n) > "$nfd_dir/$nfd_at.out" 2>/dev/null\n( ${countersScript()}\n) > "$nfd_dir/counters-$nfd_at.out" 2>/dev/null`;
+    // On kmsg the mark is a record written into the log, "nfdebug: window ID start|end NONCE".
+    const marks = `nfd_dir=\${NFD_MARK_DIR:-\${0%/*}}\nnfd_at=\${1:-end}\nNFD_MARK_WINDOW=\${nfd_dir##*/} NFD_MARK_AT=$nfd_at\n${kmsgDd}( ${windowMarkScript(source)}\n) > "$nfd_dir/$nfd_at.out" 2>/dev/null\n( ${countersScript()}\n) > "$nfd_dir/counters-$nfd_at.out" 2>/dev/null`;
     lines.push(`printf '%s\\n' ${shQuote(marks)} > ${dir}/mark-end.sh`);
     lines.push(`( NFD_MARK_DIR=${dir}; set -- start; . ${dir}/mark-end.sh )`);
   } else {

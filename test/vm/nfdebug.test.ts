@@ -127,7 +127,8 @@ async function factsSnapshot(): Promise<unknown> {
   const facts = { ...(host.facts as Record<string, unknown>) };
   const sysctl = { ...(facts.sysctl as Record<string, string>) };
   delete sysctl.nf_conntrack_count; // the SSH sessions themselves are tracked
-  for (const key of ["now", "history"]) delete facts[key];
+  // installedScripts: nfdebug's revert.sh/expire.sh stay in /run/nfdebug (tmpfs) for the next window.
+  for (const key of ["now", "history", "installedScripts"]) delete facts[key];
   return { ...facts, sysctl };
 }
 

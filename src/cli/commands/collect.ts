@@ -11,7 +11,13 @@ export function registerCollect(program: Command) {
         "kernel log records of a window (default: the open one, else the last): only what is new since the last collect",
       )
       .option("--window <id>", "the window to collect")
-      .option("--out <dir>", "write records.jsonl, records/<host>.jsonl and raw/<host>.log there"),
+      .option("--out <dir>", "write records.jsonl, records/<host>.jsonl and raw/<host>.log there")
+      .addHelpText(
+        "after",
+        "\nOn hosts read through /dev/kmsg, a window's start and end are lines nfdebug writes into the\n" +
+          'kernel log ("nfdebug: window ID start NONCE", "... end NONCE"): dmesg on the host shows them.\n' +
+          "collect reads the lines between them and never reports them as records.",
+      ),
   ).action(async (flags: FleetFlags & { window?: string; out?: string }) => {
     const { collect } = await import("../actions/collect.js");
     await collect(flags);

@@ -4,6 +4,11 @@
 // Reading /dev/kmsg blocks at its end, so it is read non-blocking with GNU dd (one record per
 // read; 16 KiB covers the largest record), or for at most a second with `timeout` otherwise.
 // NFD_KMSG_READ=dd (set by a window's marks when source detection found dd working) skips the probe.
+// A window's start and end are not read but written: a marker record ("nfdebug: window ID start
+// NONCE"), one builtin printf to /dev/kmsg instead of reading the whole buffer to find its newest
+// sequence number. A read then starts after the start marker and stops at the end marker. The
+// nonce tells apart hosts sharing one ring buffer (namespaces of one machine, one window id).
+import { shQuote } from "../../shell/quote.js";
 import {
   CLOCK_HEADER,
   checkBootId,
@@ -17,21 +22,37 @@ import {
 } from "./framing.js";
 import type { KmsgPosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
 
+/** "nfdebug: window <id> start|end <pid>.<epoch seconds>[.<ns>]" (the window id as in WINDOW_ID). */
+const MARKER =
+  /^nfdebug: window [0-9]{8}T[0-9]{6}-[0-9a-f]{4} (start|end) [0-9]{1,10}\.[0-9]{1,20}(\.[0-9]{1,9})?$/;
+/** Any window's marker, of this host or another sharing the buffer: never a log record. */
+const ANY_MARKER_AWK = "/^nfdebug: window [0-9]+T[0-9]+-[0-9a-f]+ (start|end) [0-9.]+$/";
+
+/** Markers come from the host and go back into scripts: accept only nfdebug's own format. */
+export function checkKmsgMarker(marker: string): string {
+  if (!MARKER.test(marker)) throw new Error(`not an nfdebug kmsg marker: ${JSON.stringify(marker)}`);
+  return marker;
+}
+
 function script(from: KmsgPosition | null, options: ReadOptions, records: boolean): string {
   const seq = from ? checkInteger(from.seq, "kmsg sequence number") : -1;
   const boot = from ? checkBootId(from.boot_id) : "";
+  const startMark = from?.marker !== undefined ? checkKmsgMarker(from.marker) : "";
+  const end = options.until?.source === "kmsg" ? options.until : undefined;
+  const endMark = end?.marker !== undefined ? checkKmsgMarker(end.marker) : "";
   const until =
-    options.until?.source === "kmsg"
-      ? String(checkInteger(options.until.seq, "kmsg end sequence number"))
-      : "";
+    end && end.marker === undefined ? String(checkInteger(end.seq, "kmsg end sequence number")) : "";
   const filter = containsFilter(options.contains);
   return `# nfdebug: kernel records from /dev/kmsg after sequence number ${seq}
 ${CLOCK_HEADER}
 nfd_from=${seq}
+nfd_smark=${shQuote(startMark)}
+nfd_emark=${shQuote(endMark)}
 nfd_saved_boot='${boot}'
 if [ -n "$nfd_saved_boot" ] && [ "$nfd_boot" != "$nfd_saved_boot" ]; then
   printf 'E\\tboot_changed\\t%s\\n' "$nfd_saved_boot"
   nfd_from=-1
+  nfd_smark=
 fi
 if [ ! -r /dev/kmsg ]; then
   printf 'E\\tunavailable\\t/dev/kmsg is not readable\\n'
@@ -46,8 +67,10 @@ nfd_read() {
   fi
   return 0
 }
-nfd_read | ${filter.env}awk -v from="$nfd_from" -v until='${until}' -v records=${records ? 1 : 0} '
-BEGIN { first = ""; last = "" }
+# Before the start marker is seen, records are kept: when it is gone (the buffer wrapped), the
+# read starts at the oldest record instead.
+nfd_read | NFD_SMARK="$nfd_smark" NFD_EMARK="$nfd_emark" ${filter.env}awk -v from="$nfd_from" -v until='${until}' -v records=${records ? 1 : 0} '
+BEGIN { first = ""; last = ""; smark = ENVIRON["NFD_SMARK"]; emark = ENVIRON["NFD_EMARK"]; started = smark == ""; ended = 0; n = 0 }
 /^ / { next }
 {
   semi = index($0, ";")
@@ -55,12 +78,31 @@ BEGIN { first = ""; last = "" }
   split(substr($0, 1, semi - 1), h, ",")
   seq = h[2]
   if (first == "") { first = seq; printf "F\\t%s\\n", seq }
+  if (ended) next
+  msg = substr($0, semi + 1)
+  if (emark != "" && msg == emark) { ended = 1; endseq = seq; next }
+  if (!started) {
+    if (msg == smark) { started = 1; n = 0; last = seq; next }
+    if (until != "" && seq + 0 > until + 0) next
+    n++; kept_seq[n] = seq; kept[n] = ""
+    if (records && msg !~ ${ANY_MARKER_AWK} && ${filter.condition}) kept[n] = $0
+    next
+  }
   if (seq + 0 <= from + 0) next
   if (until != "" && seq + 0 > until + 0) next
   last = seq
-  if (records && ${filter.condition}) print "R\\t" $0
+  if (records && msg !~ ${ANY_MARKER_AWK} && ${filter.condition}) print "R\\t" $0
 }
-END { if (last == "") last = from; printf "P\\t%s\\n", last }'
+END {
+  if (!started) {
+    printf "E\\tstart_marker_missing\\n"
+    for (k = 1; k <= n; k++) { if (kept[k] != "") print "R\\t" kept[k]; last = kept_seq[k] }
+  }
+  if (ended && endseq + 0 > from + 0) last = endseq
+  if (emark != "" && !ended) printf "E\\tend_marker_missing\\n"
+  if (last == "") last = from
+  printf "P\\t%s\\n", last
+}'
 `;
 }
 
@@ -74,6 +116,22 @@ export function kmsgPositionScript(): string {
   return script(null, {}, false);
 }
 
+/**
+ * Snippet marking a window's start or end: writes the marker record (NFD_MARK_WINDOW: the window
+ * id, NFD_MARK_AT: start or end; the nonce is the shell's pid and NFD_CLOCK_NOW) and prints it as
+ * the position. Where /dev/kmsg cannot be written (kernel.printk_devkmsg=off, no permission) it
+ * prints the newest sequence number instead, as kmsgPositionScript does.
+ */
+export function kmsgMarkScript(): string {
+  return `nfd_mark="nfdebug: window \${NFD_MARK_WINDOW:-} \${NFD_MARK_AT:-} $$.\${NFD_CLOCK_NOW:-0.0}"
+if { printf '<6>%s\\n' "$nfd_mark" > /dev/kmsg; } 2>/dev/null; then
+${CLOCK_HEADER}
+  printf 'M\\t%s\\nP\\t-1\\n' "$nfd_mark"
+else
+${kmsgPositionScript()}
+fi`;
+}
+
 export class KmsgOutputParser implements SourceOutputParser {
   private clock: HostClock | null = null;
   private position: KmsgPosition | null = null;
@@ -81,6 +139,7 @@ export class KmsgOutputParser implements SourceOutputParser {
   private lost: number | null = 0;
   private readonly warnings: string[] = [];
   private items = 0;
+  private marker: string | null = null;
 
   constructor(private readonly from: KmsgPosition | null) {}
 
@@ -105,8 +164,20 @@ export class KmsgOutputParser implements SourceOutputParser {
         }
         return null;
       }
+      case "M":
+        this.marker = checkKmsgMarker(f[0]);
+        return null;
       case "E":
-        if (f[0] === "boot_changed") {
+        if (f[0] === "start_marker_missing") {
+          this.lost = null;
+          this.warnings.push(
+            "the window's start marker is no longer in the kernel ring buffer (it wrapped): reading from the oldest record, lines of the window's start may be missing",
+          );
+        } else if (f[0] === "end_marker_missing") {
+          this.warnings.push(
+            "the window's end marker is not in the kernel ring buffer: read up to the newest record, as if the window were still open",
+          );
+        } else if (f[0] === "boot_changed") {
           this.bootChanged = true;
           this.lost = null;
           this.warnings.push(
@@ -121,6 +192,7 @@ export class KmsgOutputParser implements SourceOutputParser {
           source: "kmsg",
           boot_id: this.clock?.bootId ?? this.from?.boot_id ?? "",
           seq: Number(f[0]),
+          ...(this.marker !== null ? { marker: this.marker } : {}),
         };
         return null;
       default:

@@ -3,7 +3,7 @@
 import type { DetectedSource } from "./detect.js";
 import { DmesgOutputParser, dmesgPositionScript, dmesgReadScript } from "./dmesg.js";
 import { JournaldOutputParser, journaldPositionScript, journaldReadScript } from "./journald.js";
-import { KmsgOutputParser, kmsgPositionScript, kmsgReadScript } from "./kmsg.js";
+import { KmsgOutputParser, kmsgMarkScript, kmsgPositionScript, kmsgReadScript } from "./kmsg.js";
 import { FileOutputParser, filePositionScript, fileReadScript } from "./syslog-file.js";
 import type { LogPosition, ReadOptions, SourceOutputParser } from "./types.js";
 
@@ -22,7 +22,15 @@ export function startPositionScript(source: DetectedSource): string {
   }
 }
 
-/** Parser for startPositionScript's output; its finish().position is the window's start. */
+/**
+ * Snippet recording a window's start or end (see kmsgMarkScript for its variables): kmsg writes a
+ * marker record instead of reading the whole buffer; the other sources print their position.
+ */
+export function windowMarkScript(source: DetectedSource): string {
+  return source.kind === "kmsg" ? kmsgMarkScript() : startPositionScript(source);
+}
+
+/** Parser for startPositionScript's (or windowMarkScript's) output; its finish().position is the window's start. */
 export function startPositionParser(source: DetectedSource): SourceOutputParser {
   switch (source.kind) {
     case "journald":
@@ -70,7 +78,7 @@ export function describePosition(position: LogPosition): string {
     case "journald":
       return position.cursor ?? "start of boot";
     case "kmsg":
-      return `kmsg seq ${position.seq}`;
+      return position.marker !== undefined ? `kmsg marker "${position.marker}"` : `kmsg seq ${position.seq}`;
     case "dmesg":
       return `dmesg ${(position.usec / 1e6).toFixed(6)} s (+${position.same})`;
     case "file":

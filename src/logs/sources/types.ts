@@ -12,11 +12,16 @@ export interface JournaldPosition {
   cursor: string | null;
 }
 
-/** /dev/kmsg: the sequence number of the last record read (-1: before the first). */
+/**
+ * /dev/kmsg: the sequence number of the last record read (-1: before the first), or, for a
+ * window's start and end, the text of the marker record nfdebug wrote there (seq -1): the record
+ * just before the window's first line, or at its end.
+ */
 export interface KmsgPosition {
   source: "kmsg";
   boot_id: string;
   seq: number;
+  marker?: string;
 }
 
 /**

@@ -83,7 +83,8 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       'shQuote(source.detail ?? "")': QUOTED,
       "shQuote(marks)": QUOTED,
       kmsgDd: "a constant (NFD_KMSG_READ=dd) or nothing",
-      "startPositionScript(source)": "log source snippets: the file path is validated (checkLogPath)",
+      "windowMarkScript(source)":
+        "log source snippets (kmsg: the marker write, its text from shell variables): the file path is validated (checkLogPath)",
       "countersScript()": SHIPPED,
     },
   },
@@ -126,12 +127,17 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
     },
   },
   "src/logs/sources/kmsg.ts": {
-    functions: ["script"],
+    functions: ["script", "kmsgMarkScript"],
     safe: {
       CLOCK_HEADER: SHIPPED,
       seq: VALIDATED,
       boot: VALIDATED,
       until: VALIDATED,
+      // Window markers come back from the host: checked against nfdebug's own format, then quoted.
+      "shQuote(startMark)": QUOTED,
+      "shQuote(endMark)": QUOTED,
+      ANY_MARKER_AWK: SHIPPED,
+      "kmsgPositionScript()": SHIPPED,
       "filter.env": QUOTED,
       "filter.condition": SHIPPED,
       "records ? 1 : 0": SHIPPED,
