@@ -1,5 +1,6 @@
 // The apply phase on one host: facts → plan → one script that journals, changes, and arms the
 // dead-man's switch. All or nothing per host.
+import { unchangedOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { renderStep, sysctlName, type Change } from "../knobs/step.js";
@@ -124,15 +125,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
     throw new HostError("remote", host, "the facts script ended before planning");
   }
   if (!applySent) {
-    return {
-      host,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
-      window: facts.window?.id ?? null,
-      message: "no changes",
-    };
+    return unchangedOutcome(host, { window: facts.window?.id ?? null, message: "no changes" });
   }
   const applyOutput = result.stdout.slice(result.stdout.indexOf(`\n${FACTS_END}\n`) + FACTS_END.length + 2);
   return interpretApply(host, applyOutput, result.stderr, result.code);

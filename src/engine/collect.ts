@@ -2,6 +2,7 @@
 // start), up to its end once it has ended, parsed into records and streamed to a sink, with the
 // conntrack counter deltas over the window. Three short round trips on one connection:
 // read the window's marks, stream the lines, then acknowledge the new position.
+import { unchangedOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import { parsePrintkSite } from "../facts/parse.js";
 import type { PrintkSite } from "../facts/types.js";
@@ -132,30 +133,20 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     );
   }
   if (!marks) {
-    return {
-      host,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
+    return unchangedOutcome(host, {
       window: null,
       message: req.window ? `no window ${req.window} on this host` : "no window on this host",
-    };
+    });
   }
   const [kind, detail = ""] = (marks.files.get("source") ?? "").split("\n")[0].split("\t");
   const counters = countersOf(marks.files);
   if (!kind) {
-    return {
-      host,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
+    return unchangedOutcome(host, {
       window: marks.window,
       records: 0,
       counters,
       warnings: ["no kernel log source was found on this host at apply time"],
-    };
+    });
   }
   const start = positionFrom(marks.files, "start.out", kind as SourceKind, detail);
   if (!start) throw new HostError("remote", host, `window ${marks.window} has no recorded log start`);
@@ -201,12 +192,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     warnings.push(
       `${outcome.lost} kernel log record(s) were lost (ring buffer wrapped): lines may be missing`,
     );
-  return {
-    host,
-    ok: true,
-    changed: false,
-    changes: [],
-    error: null,
+  return unchangedOutcome(host, {
     window: marks.window,
     open: marks.open,
     source: detail ? `${kind}:${detail}` : kind,
@@ -214,7 +200,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     lost: outcome.lost,
     warnings,
     counters,
-  };
+  });
 }
 
 function countersOf(files: Map<string, string>): CounterDeltas | null {

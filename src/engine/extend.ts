@@ -1,4 +1,5 @@
 // Extend: move an open window's expiry on one host.
+import { unchangedOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { extendScript } from "./host/scripts.js";
@@ -21,17 +22,8 @@ export async function extendHost(
   const end = lines.find((l) => l.tag === "extend");
   if (!end) throw new HostError("remote", host, `extend did not finish (exit ${result.code})`);
   const [state, id, expires] = end.fields;
-  if (state === "none")
-    return { host, ok: true, changed: false, changes: [], error: null, message: "no open window" };
-  if (state === "other")
-    return {
-      host,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
-      message: `open window is ${id}, not ${window}`,
-    };
+  if (state === "none") return unchangedOutcome(host, { message: "no open window" });
+  if (state === "other") return unchangedOutcome(host, { message: `open window is ${id}, not ${window}` });
   return {
     host,
     ok: true,

@@ -1,5 +1,6 @@
 // Plan: the difference between a profile and one host's facts, as a value that can be printed,
 // compared and rendered to a script. Pure.
+import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { planAllNetns } from "../knobs/allNetns.js";
 import { planLogInvalid } from "../knobs/logInvalid.js";
@@ -8,6 +9,7 @@ import { planNfLog } from "../knobs/nfLog.js";
 import { planPrintk } from "../knobs/printk.js";
 import { type Change, type Step, stepChange } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
+import type { HostOutcome } from "./result.js";
 
 export interface HostPlan {
   steps: Step[];
@@ -28,4 +30,10 @@ export function planHost(profile: Profile, facts: HostFacts): HostPlan {
     problems.push(...plan.problems);
   }
   return { steps, changes: steps.map(stepChange), problems };
+}
+
+/** What `plan` (and a dry run) reports for a host; a host that cannot satisfy the profile fails. */
+export function planOutcome(host: string, plan: HostPlan): HostOutcome {
+  if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
+  return { host, ok: true, changed: plan.changes.length > 0, changes: plan.changes, error: null };
 }

@@ -21,6 +21,14 @@ export interface FleetResult {
   aborted?: string | null;
 }
 
+/** A host that was read, not changed (facts, status, collect, a no-op apply...), with its details. */
+export function unchangedOutcome<T extends Record<string, unknown>>(
+  host: string,
+  details: T = {} as T,
+): HostOutcome & T {
+  return { host, ok: true, changed: false, changes: [], error: null, ...details };
+}
+
 export function failedOutcome(host: string, err: unknown): HostOutcome {
   const error =
     err instanceof HostError

@@ -1,5 +1,6 @@
 // Runs a runbook: its steps in order on one session, then — always — revert and the artifact
 // bundle, also when a step failed or the operator interrupted the run.
+import { unchangedOutcome } from "../engine/result.js";
 import { createHash } from "node:crypto";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -94,14 +95,7 @@ async function snapshotFacts(
       facts[conn.host.name] = f;
       const h = hosts.get(conn.host.name);
       if (h) h.kernel = f.kernel;
-      return {
-        host: conn.host.name,
-        ok: true,
-        changed: false,
-        changes: [],
-        error: null,
-        plan: planHost(ctx.runbook.profile, f),
-      };
+      return unchangedOutcome(conn.host.name, { plan: planHost(ctx.runbook.profile, f) });
     },
     { keepOnFailure: true, alsoFailed },
   );

@@ -1,7 +1,7 @@
 // nfdebug doctor: what each host supports, and what to do about what it lacks.
 import { diagnose } from "../../engine/doctor.js";
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
+import { summarise, unchangedOutcome } from "../../engine/result.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 
@@ -9,14 +9,7 @@ export async function doctor(flags: FleetFlags): Promise<void> {
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("doctor", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
-    return {
-      host: conn.host.name,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
-      capabilities: diagnose(facts, conn.host.become),
-    };
+    return unchangedOutcome(conn.host.name, { capabilities: diagnose(facts, conn.host.become) });
   });
   for (const o of outcomes) {
     if (!o.ok) continue;

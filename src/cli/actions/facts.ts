@@ -1,6 +1,6 @@
 // nfdebug facts: current knob state of each host.
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
+import { summarise, unchangedOutcome } from "../../engine/result.js";
 import { windowStatus } from "../../engine/status.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
@@ -10,15 +10,7 @@ export async function facts(flags: FleetFlags): Promise<void> {
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("facts", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
-    return {
-      host: conn.host.name,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
-      facts,
-      status: windowStatus(facts),
-    };
+    return unchangedOutcome(conn.host.name, { facts, status: windowStatus(facts) });
   });
   const result = summarise("facts", outcomes);
   for (const o of outcomes) if (o.ok) fleet.output.line(factsSummary(o));

@@ -1,6 +1,5 @@
 // nfdebug plan: what apply would change, per host.
-import { HostError } from "../../errors.js";
-import { planHost } from "../../engine/plan.js";
+import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
 import { summarise } from "../../engine/result.js";
 import { loadProfileFile } from "../files.js";
@@ -13,16 +12,7 @@ export async function plan(profileFile: string, flags: FleetFlags): Promise<void
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("plan", async (conn) => {
     const facts = await readFacts(conn, profile, fleet.timeoutMs);
-    const plan = planHost(profile, facts);
-    if (plan.problems.length > 0)
-      throw new HostError("unsupported", conn.host.name, plan.problems.join("; "));
-    return {
-      host: conn.host.name,
-      ok: true,
-      changed: plan.changes.length > 0,
-      changes: plan.changes,
-      error: null,
-    };
+    return planOutcome(conn.host.name, planHost(profile, facts));
   });
   for (const o of outcomes) {
     if (!o.ok) continue;

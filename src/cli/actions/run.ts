@@ -1,6 +1,6 @@
 // nfdebug run: a runbook, start to finish, leaving an artifact bundle with a report.
 import { join } from "node:path";
-import { planHost } from "../../engine/plan.js";
+import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
 import { summarise } from "../../engine/result.js";
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS } from "../../engine/window.js";
@@ -42,21 +42,7 @@ function defaultOutDir(runbook: Runbook): string {
 async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
   const outcomes = await fleet.run("plan", async (conn) => {
     const plan = planHost(runbook.profile, await readFacts(conn, runbook.profile, fleet.timeoutMs));
-    if (plan.problems.length > 0)
-      return {
-        host: conn.host.name,
-        ok: false,
-        changed: false,
-        changes: [],
-        error: { kind: "unsupported" as const, message: plan.problems.join("; ") },
-      };
-    return {
-      host: conn.host.name,
-      ok: true,
-      changed: plan.changes.length > 0,
-      changes: plan.changes,
-      error: null,
-    };
+    return planOutcome(conn.host.name, plan);
   });
   fleet.output.line(
     `runbook ${runbook.name}: ${runbook.steps.length} step(s) on ${fleet.hosts.length} host(s) (dry run: nothing is changed)`,

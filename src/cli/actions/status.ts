@@ -1,7 +1,7 @@
 // nfdebug status: open windows across the fleet, and how the last ones ended.
 import { formatDuration } from "../../duration.js";
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
+import { summarise, unchangedOutcome } from "../../engine/result.js";
 import { windowStatus, type WindowStatus } from "../../engine/status.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
@@ -30,15 +30,7 @@ export async function status(flags: FleetFlags): Promise<void> {
   const outcomes = await fleet.run("status", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
     const status = windowStatus(facts);
-    return {
-      host: conn.host.name,
-      ok: true,
-      changed: false,
-      changes: [],
-      error: null,
-      window: status.open,
-      last: status.last,
-    };
+    return unchangedOutcome(conn.host.name, { window: status.open, last: status.last });
   });
   for (const o of outcomes)
     if (o.ok)
