@@ -27,9 +27,13 @@ function uint32(value: number): Buffer {
  * Layout: PROTOCOL.key in OpenSSH's sources (unencrypted: cipher and kdf "none", block size 8).
  */
 export function generateEd25519(comment = ""): KeyPair {
-  const jwk = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
-  const seed = Buffer.from(jwk.d!, "base64url");
-  const pub = Buffer.from(jwk.x!, "base64url");
+  // DER, not JWK: Node 20 builds the JWK object while holding the key's mutex, and a garbage
+  // collection right then can run the finished key-generation job's destructor, which takes the
+  // same mutex — seen here as a fleet start hung in futex_wait (gdb: ~KeyGenJob inside
+  // ExportJWKEdKey). Ed25519 DER has fixed prefixes: the last 32 bytes are the seed / the key.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
+  const pub = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
   const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
   const check = randomBytes(4);
   let secret = Buffer.concat([

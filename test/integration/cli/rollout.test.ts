@@ -176,7 +176,10 @@ test("--canary 2 --yes: the canaries finish first, then the rollout proceeds to 
   // The canaries' windows were committed before any other host received its apply script.
   const mtime = (file: string) => statSync(file).mtimeMs;
   const canariesDone = Math.max(...fleet.hosts.slice(0, 2).map((h) => mtime(join(journalDir(h), "window"))));
-  const othersBegan = Math.min(...fleet.hosts.slice(2).map((h) => mtime(join(journalDir(h), "expire.sh"))));
+  // start.out: the window's log start, written right after the apply took the host's lock.
+  const started = (h: FleetHost) =>
+    mtime(join(h.dir, "var-lib", "nfdebug", "windows", run.json!.window!, "start.out"));
+  const othersBegan = Math.min(...fleet.hosts.slice(2).map(started));
   assert.ok(canariesDone < othersBegan, `canaries done at ${canariesDone}, others began at ${othersBegan}`);
 });
 
