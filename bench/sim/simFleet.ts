@@ -21,9 +21,25 @@ export interface SimFleet {
   stop(): Promise<{ cpuS: number; maxRssKb: number }>;
 }
 
+/**
+ * Free listener ports for every simulated host. The previous run's connections hold their
+ * server-side ports in TIME_WAIT for a minute; at 5,000 hosts back to back that is more than the
+ * range has free, so wait for them rather than fail.
+ */
+async function freePorts(hosts: number): Promise<number[]> {
+  for (let waited = 0; ; waited += 5) {
+    try {
+      return pickFreePorts(hosts);
+    } catch (err) {
+      if (waited >= 120) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
 function writeFiles(
   dir: string,
-  hosts: number,
+  ports: number[],
 ): { config: string; inventory: string; knownHosts: string; identity: string } {
   mkdirSync(dir, { recursive: true });
   const client = generateEd25519("nfdebug-sim");
@@ -31,7 +47,6 @@ function writeFiles(
   const identity = join(dir, "id_ed25519");
   writeFileSync(identity, client.privateKey, { mode: 0o600 });
   writeFileSync(join(dir, "host_key"), hostKey.privateKey, { mode: 0o600 });
-  const ports = pickFreePorts(hosts);
   const names = ports.map((_, i) => `sim${String(i + 1).padStart(4, "0")}`);
   const inventory = join(dir, "inventory.yaml");
   const doc = {
@@ -70,7 +85,7 @@ function waitForLine(child: ChildProcess, what: string): Promise<string> {
 }
 
 export async function startSimFleet(dir: string, hosts: number): Promise<SimFleet> {
-  const files = writeFiles(dir, hosts);
+  const files = writeFiles(dir, await freePorts(hosts));
   const child = spawn(process.execPath, [SERVER, files.config], {
     detached: true,
     stdio: ["ignore", "pipe", "inherit"],
