@@ -3,6 +3,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors.js";
+import { FollowUpConversation } from "./followUp.js";
 import { LineSplitter } from "./lineSplitter.js";
 import type { ExecOptions, ExecResult, FollowUp } from "./types.js";
 
@@ -80,11 +81,6 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
   });
 }
 
-/** One script run with stdin from /dev/null, inside a group the shell parses whole first. */
-function detachedFromStdin(script: string): string {
-  return `{\n${script}\n} </dev/null\n`;
-}
-
 /**
  * Sends the first script without closing stdin, waits for its `afterLine`, then sends the
  * follow-up (if any) and closes stdin. Results and failures are reported as by collect().
@@ -97,28 +93,11 @@ function converse(
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
 ): void {
-  const marker = `${followUp.afterLine}\n`;
   const decoder = new StringDecoder("utf8");
-  let seen = "";
-  let decided = false;
-  let nextFailed: Error | undefined;
-  const watch = (chunk: Buffer): void => {
-    if (decided) return;
-    seen += decoder.write(chunk);
-    const at = seen.startsWith(marker) ? 0 : seen.indexOf(`\n${marker}`);
-    if (at < 0) return;
-    decided = true;
-    let next: string | null = null;
-    try {
-      next = followUp.next(seen);
-    } catch (err) {
-      nextFailed = err as Error;
-    }
-    channel.end(next === null ? undefined : detachedFromStdin(next));
-  };
-  channel.on("data", watch);
-  collect(run, channel, settle, resolve, reject, () => nextFailed);
-  channel.write(detachedFromStdin(run.script));
+  const conversation = new FollowUpConversation(followUp, (last) => channel.end(last));
+  channel.on("data", (chunk: Buffer) => conversation.onStdout(decoder.write(chunk)));
+  collect(run, channel, settle, resolve, reject, () => conversation.failure());
+  channel.write(conversation.firstInput(run.script));
 }
 
 function collect(

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostSpec } from "../../src/inventory/types.js";
 import type { Connection, ExecOptions, ExecResult } from "../../src/transport/types.js";
+import { FollowUpConversation } from "../../src/transport/followUp.js";
 
 export class NetnsShell implements Connection {
   readonly host: HostSpec;
@@ -52,26 +53,13 @@ export class NetnsShell implements Connection {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    // followUp as the SSH transport does it: the first script, then (after its afterLine) the
-    // next one on the same stdin; each with stdin from /dev/null.
-    const follow = options.followUp;
-    let nextFailed: Error | undefined;
-    if (follow) {
-      const detached = (s: string) => `{\n${s}\n} </dev/null\n`;
-      const marker = `${follow.afterLine}\n`;
-      let decided = false;
-      child.stdout.on("data", () => {
-        if (decided || !(stdout.startsWith(marker) || stdout.includes(`\n${marker}`))) return;
-        decided = true;
-        let next: string | null = null;
-        try {
-          next = follow.next(stdout);
-        } catch (err) {
-          nextFailed = err as Error;
-        }
-        child.stdin.end(next === null ? undefined : detached(next));
-      });
-      child.stdin.write(detached(script));
+    // followUp exactly as the SSH transport does it (the same FollowUpConversation).
+    const conversation = options.followUp
+      ? new FollowUpConversation(options.followUp, (last) => child.stdin.end(last))
+      : undefined;
+    if (conversation) {
+      child.stdout.on("data", (d: string) => conversation.onStdout(d));
+      child.stdin.write(conversation.firstInput(script));
     } else {
       child.stdin.end(script);
     }
@@ -82,7 +70,8 @@ export class NetnsShell implements Connection {
       child.on("error", reject);
       child.on("close", (code) => {
         if (timer) clearTimeout(timer);
-        if (nextFailed) reject(nextFailed);
+        const failed = conversation?.failure();
+        if (failed) reject(failed);
         else resolve({ stdout, stderr, code });
       });
     });
