@@ -1,11 +1,10 @@
 // Runs many commands at once under bench/measure/spawnAll.py, which reads each one's CPU time from
 // wait4(2) in microseconds (GNU time's two decimals round a 9 ms ssh client to 0.00 or 0.01) and
 // its peak memory from GNU time (see the .py file for why both).
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { trackGroup, untrackGroup } from "../cleanup.js";
+import { runTracked } from "./trackedProcess.js";
 
 export interface SpawnedUsage {
   code: number;
@@ -28,46 +27,28 @@ export interface SpawnAllResult {
 // dist/bench/measure/spawnAll.js → bench/measure/spawnAll.py in the source tree.
 const SPAWNER = fileURLToPath(new URL("../../../bench/measure/spawnAll.py", import.meta.url));
 
-export function spawnAll(
+export async function spawnAll(
   commands: string[][],
   options: { env: NodeJS.ProcessEnv; workDir: string },
 ): Promise<SpawnAllResult> {
   const dir = mkdtempSync(join(options.workDir, "spawn-"));
   const specFile = join(dir, "spec.json");
   writeFileSync(specFile, JSON.stringify({ commands, outDir: dir }));
-  return new Promise((resolve, reject) => {
-    // Its own process group, so the bench's Ctrl-C cleanup ends the spawner and its clients.
-    const child = spawn("python3", [SPAWNER, specFile], {
-      env: options.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (child.pid !== undefined) trackGroup(child.pid);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (child.pid !== undefined) untrackGroup(child.pid);
-      try {
-        if (code !== 0) throw new Error(`spawnAll.py exited with ${code}: ${Buffer.concat(err).toString()}`);
-        const parsed = JSON.parse(Buffer.concat(out).toString()) as {
-          wallMs: number;
-          timeOverheadMs: number;
-          results: Omit<SpawnedUsage, "stdout" | "stderr">[];
-        };
-        const runs = parsed.results.map((r, i) => ({
-          ...r,
-          stdout: readFileSync(join(dir, `${i}.out`), "utf8"),
-          stderr: readFileSync(join(dir, `${i}.err`), "utf8"),
-        }));
-        resolve({ wallMs: parsed.wallMs, timeOverheadMs: parsed.timeOverheadMs, runs });
-      } catch (e) {
-        reject(e as Error);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
+  try {
+    const run = await runTracked("python3", [SPAWNER, specFile], { env: options.env });
+    if (run.code !== 0) throw new Error(`spawnAll.py exited with ${run.code}: ${run.stderr}`);
+    const parsed = JSON.parse(run.stdout) as {
+      wallMs: number;
+      timeOverheadMs: number;
+      results: Omit<SpawnedUsage, "stdout" | "stderr">[];
+    };
+    const runs = parsed.results.map((r, i) => ({
+      ...r,
+      stdout: readFileSync(join(dir, `${i}.out`), "utf8"),
+      stderr: readFileSync(join(dir, `${i}.err`), "utf8"),
+    }));
+    return { wallMs: parsed.wallMs, timeOverheadMs: parsed.timeOverheadMs, runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,8 +1,7 @@
 // Runs one controller process under GNU time, which reports the CPU time of the process and of
 // every descendant it waited for (rusage of children), and the largest resident set among them.
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { trackGroup, untrackGroup } from "../cleanup.js";
+import { runTracked } from "./trackedProcess.js";
 
 export interface ProcessUsage {
   /** Wall time measured here, from spawn to exit. */
@@ -36,41 +35,13 @@ export function parseTimeOutput(text: string): { cpuS: number; maxRssKb: number 
 }
 
 /** Spawn argv under /usr/bin/time in its own process group (killed by the cleanup on Ctrl-C). */
-export function runTimed(argv: string[], options: TimedOptions): Promise<ProcessUsage> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn("/usr/bin/time", ["-f", TIME_FORMAT, "-o", options.usageFile, ...argv], {
-      env: options.env,
-      cwd: options.cwd,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const pid = child.pid;
-    if (pid !== undefined) {
-      trackGroup(pid);
-      options.onStart?.(pid);
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (pid !== undefined) untrackGroup(pid);
-      try {
-        const usage = parseTimeOutput(readFileSync(options.usageFile, "utf8"));
-        rmSync(options.usageFile, { force: true });
-        resolve({
-          wallMs,
-          ...usage,
-          code,
-          stdout: Buffer.concat(out).toString(),
-          stderr: Buffer.concat(err).toString(),
-        });
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
+export async function runTimed(argv: string[], options: TimedOptions): Promise<ProcessUsage> {
+  const run = await runTracked(
+    "/usr/bin/time",
+    ["-f", TIME_FORMAT, "-o", options.usageFile, ...argv],
+    options,
+  );
+  const usage = parseTimeOutput(readFileSync(options.usageFile, "utf8"));
+  rmSync(options.usageFile, { force: true });
+  return { ...run, ...usage };
 }
