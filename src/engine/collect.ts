@@ -117,6 +117,8 @@ export interface CollectOutcome extends HostOutcome {
   lost?: number | null;
   warnings?: string[];
   counters?: CounterDeltas | null;
+  /** "<boot id>/<source>" of a kernel-wide log; equal on hosts that share one kernel log. */
+  kernel_log?: string;
 }
 
 export async function collectHost(conn: Connection, req: CollectRequest): Promise<CollectOutcome> {
@@ -199,6 +201,8 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     records: count,
     lost: outcome.lost,
     warnings,
+    // Hosts with the same kernel_log (namespaces or containers of one machine) read one log.
+    ...(kernel ? { kernel_log: kernel } : {}),
     counters,
   });
 }

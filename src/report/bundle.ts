@@ -76,6 +76,11 @@ export interface ReportHost {
   counters?: ReportCounters;
   /** `uname -r`, stated beside the counters. */
   kernel?: string;
+  /**
+   * The kernel log collect read ("<boot id>/<source>"). Hosts with the same one are namespaces
+   * or containers of one machine: every line was counted once, for the first host that read it.
+   */
+  kernelLog?: string;
 }
 
 export interface ReportStep {
@@ -124,7 +129,7 @@ export interface BundleManifest {
   startedAt: string;
   endedAt: string;
   window?: ReportInput["window"];
-  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel">>;
+  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog">>;
   steps: ReportStep[];
   reasonInfo?: Record<string, ReasonInfo>;
 }
@@ -190,12 +195,13 @@ export async function writeBundle(
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     ...(input.window ? { window: input.window } : {}),
-    hosts: input.hosts.map(({ name, ok, error, reverted, kernel }) => ({
+    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog }) => ({
       name,
       ok,
       error,
       reverted,
       kernel,
+      kernelLog,
     })),
     steps: input.steps,
     ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),

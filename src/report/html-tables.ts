@@ -6,7 +6,15 @@ import { escapeHtml as esc } from "./escape.js";
 import { reasonColour } from "./html-chart.js";
 import type { HostRow, Report } from "./summary.js";
 import { changeGroups } from "./change-groups.js";
-import { formatClock, formatCount, formatEndpoint, formatShare, noFlowsText, revertText } from "./wording.js";
+import {
+  formatClock,
+  formatCount,
+  formatEndpoint,
+  formatShare,
+  noFlowsText,
+  revertText,
+  sharedLogNotes,
+} from "./wording.js";
 
 /** Rows shown in the heat table; quieter hosts are named in one line below it. */
 const HEAT_ROWS = 50;
@@ -55,7 +63,11 @@ export function heatTable(report: Report): string {
   const active = report.hosts
     .filter((h) => h.records > 0)
     .sort((a, b) => b.records - a.records || a.name.localeCompare(b.name));
-  const quiet = report.hosts.filter((h) => h.records === 0 && h.ok).map((h) => h.name);
+  const activeNames = new Set(active.map((h) => h.name));
+  // A host reading a shared kernel log whose lines another member read first is not "quiet".
+  const quiet = report.hosts
+    .filter((h) => h.records === 0 && h.ok && !h.sharedLog?.some((n) => activeNames.has(n)))
+    .map((h) => h.name);
   const cells = (h: HostRow) => [
     ...shown.map((r) => h.byReason[r.id] ?? 0),
     ...(hidden.size
@@ -80,6 +92,7 @@ export function heatTable(report: Report): string {
   const notes: string[] = [];
   if (active.length > HEAT_ROWS)
     notes.push(`${formatCount(active.length - HEAT_ROWS)} more hosts with fewer records are not shown.`);
+  for (const note of sharedLogNotes(report.hosts)) notes.push(esc(note));
   if (quiet.length)
     notes.push(
       `Nothing logged on ${quiet.length === 1 ? "" : `${formatCount(quiet.length)} hosts: `}<span class="hostlist">${hostList(quiet, 40)}</span>.`,

@@ -15,6 +15,7 @@ import {
   listNames,
   noFlowsText,
   revertText,
+  sharedLogNotes,
 } from "./wording.js";
 
 const HOST_ROWS = 50;
@@ -134,6 +135,7 @@ export function renderMarkdown(report: Report): string {
   );
   if (byRecords.length > HOST_ROWS)
     out.push(`${formatCount(byRecords.length - HOST_ROWS)} more hosts not shown.`, "");
+  for (const note of sharedLogNotes(report.hosts)) out.push(md(note), "");
 
   out.push("## Changes and revert", "");
   for (const g of changeGroups(inventory)) {

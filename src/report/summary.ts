@@ -38,8 +38,11 @@ export interface FlowRow {
 export interface HostRow extends ReportHost {
   /** false for a host that appears in records but not in the run's host list. */
   inInventory: boolean;
+  /** Lines counted for this host: on a shared kernel log, those it read first. */
   records: number;
   byReason: Record<string, number>;
+  /** Every host (this one included) reading the same kernel log, when more than one does. */
+  sharedLog?: string[];
 }
 
 export interface Report {
@@ -175,13 +178,23 @@ export function buildReport(input: ReportInput): Report {
     }
   }
 
+  // Namespaces or containers of one machine read one kernel log: a line there was logged for all
+  // of them (collect counted it once, for the host that read it first).
+  const sharedLog = sharedLogs(input.hosts);
+  const widen = (names: Iterable<string>): string[] =>
+    [...new Set([...names].flatMap((n) => sharedLog.get(n) ?? [n]))].sort();
+  for (const [name, group] of sharedLog) {
+    const row = hosts.get(name);
+    if (row) row.sharedLog = group;
+  }
+
   const reasonRows = [...reasons.values()]
     .map((a) => {
       const top = [...a.sources].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0];
       return {
         ...a.row,
         kind: a.kinds.printk > a.kinds.invalid ? ("printk" as const) : ("invalid" as const),
-        hosts: [...a.hosts].sort(),
+        hosts: widen(a.hosts),
         protocols: [...a.protocols].sort(),
         topSource: top ? { addr: top[0], count: top[1] } : null,
       };
@@ -210,7 +223,7 @@ export function buildReport(input: ReportInput): Report {
       .slice(0, TOP_FLOWS)
       .map(({ hostSet, reasonSet, ...f }) => ({
         ...f,
-        hosts: [...hostSet].sort(),
+        hosts: widen(hostSet),
         reasons: [...reasonSet].sort(),
       })),
     flowCount: flows.size,
@@ -224,6 +237,16 @@ export function buildReport(input: ReportInput): Report {
     ),
   };
   return { ...withoutVerdict, verdict: writeVerdict(withoutVerdict) };
+}
+
+/** Host → every host reading the same kernel log, for logs read by more than one host. */
+function sharedLogs(hosts: ReportHost[]): Map<string, string[]> {
+  const byLog = new Map<string, string[]>();
+  for (const h of hosts) if (h.kernelLog) byLog.set(h.kernelLog, [...(byLog.get(h.kernelLog) ?? []), h.name]);
+  const shared = new Map<string, string[]>();
+  for (const names of byLog.values())
+    if (names.length > 1) for (const n of names) shared.set(n, [...names].sort());
+  return shared;
 }
 
 /** The debug window in epoch ms; falls back to the run, then to the records' own span. */

@@ -52,16 +52,19 @@ function nothingLogged(report: Omit<Report, "verdict">, checked: HostLike[]): st
 function packetsLogged(report: Omit<Report, "verdict">, checked: HostLike[]): string {
   const { invalid, protocols } = report.totals;
   const invalidReasons = new Set(report.reasons.filter((r) => r.kind === "invalid").map((r) => r.id));
-  const logging = report.hosts
-    .filter((h) => Object.entries(h.byReason).some(([id, n]) => n > 0 && invalidReasons.has(id)))
-    .map((h) => h.name)
-    .sort();
+  const readers = report.hosts.filter((h) =>
+    Object.entries(h.byReason).some(([id, n]) => n > 0 && invalidReasons.has(id)),
+  );
+  // A line of a kernel log that several hosts share was logged for all of them.
+  const logging = [...new Set(readers.flatMap((h) => h.sharedLog ?? [h.name]))].sort();
+  const shared = readers.some((h) => h.sharedLog);
 
   const subject =
     protocols.length === 1
       ? `${formatCount(invalid)} ${protocols[0].name} ${invalid === 1 ? "packet" : "packets"}`
       : `${countOf(invalid, "packet")} (${protocols.map((p) => `${formatCount(p.count)} ${p.name}`).join(", ")})`;
-  return `${subject} ${wasWere(invalid)} INVALID ${hostPhrase(logging, checked.length)}${reasonClause(report, invalid)}.`;
+  const where = `${hostPhrase(logging, checked.length)}${shared ? ", which share one kernel log" : ""}`;
+  return `${subject} ${wasWere(invalid)} INVALID ${where}${reasonClause(report, invalid)}.`;
 }
 
 /** "on web-1", "on all 20 hosts", "on 2 of 20 hosts (web-3 and web-9)", "on 14 of 20 hosts". */

@@ -127,3 +127,16 @@ export function describeProfile(p: {
 export function noFlowsText(records: number): string {
   return records === 0 ? "No records were logged." : "No flows: no record had addresses.";
 }
+
+/**
+ * One sentence per group of hosts that read one kernel log (HostRow.sharedLog): why their
+ * per-host counts do not say which of them logged a line.
+ */
+export function sharedLogNotes(hosts: Array<{ sharedLog?: string[] }>): string[] {
+  const groups = new Map<string, string[]>();
+  for (const h of hosts) if (h.sharedLog) groups.set(h.sharedLog.join(" "), h.sharedLog);
+  return [...groups.values()].map(
+    (names) =>
+      `${listNames(names)} read one kernel log (namespaces or containers of one machine): each line is counted once, for the host that read it first, so their per-host counts do not say which of them logged it.`,
+  );
+}

@@ -238,6 +238,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         reverted: h.reverted,
         ...(h.counters ? { counters: reportCounters(h) } : {}),
         ...(h.kernel ? { kernel: h.kernel } : {}),
+        ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),
       })),
       records: [],
       steps,

@@ -8,6 +8,8 @@ export interface RunHost {
   ok: boolean;
   error?: { kind: string; message: string };
   kernel?: string;
+  /** The kernel log collect read ("<boot id>/<source>"); equal on hosts that share one. */
+  kernelLog?: string;
   changes: Change[];
   /** This run opened (or joined) a window on the host. */
   applied: boolean;

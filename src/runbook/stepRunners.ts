@@ -120,6 +120,7 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
     h.records += o.records ?? 0;
     records += o.records ?? 0;
     if (o.counters) h.counters = o.counters;
+    if (o.kernel_log) h.kernelLog = o.kernel_log;
   }
   const r = tally(outcomes, "collected");
   return { ok: r.ok, message: `${records} record(s) ${r.message}` };

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildReport } from "../../../src/report/summary.js";
+import { renderMarkdown } from "../../../src/report/markdown.js";
+import { renderHtml } from "../../../src/report/html.js";
 import type { LogRecord } from "../../../src/logs/record.js";
 import {
   baseInput,
@@ -164,4 +166,33 @@ test("the recorded kernel lines: five reasons, three protocols on one host", () 
     verdict,
     "11 packets (7 TCP, 3 UDP, 1 ICMP) were INVALID on ns-server; the most common reason was “ACK is over upper bound” (36%) from 10.77.0.1.",
   );
+});
+
+test("hosts sharing one kernel log: the verdict names all of them, the tables say why counts are per reader", () => {
+  // web-01..03 are namespaces of one machine (one kernel log); web-04 has its own; web-05 is quiet.
+  const fleet = hosts(5).map((h, i) =>
+    i < 3 ? { ...h, kernelLog: "b1/kmsg" } : i === 3 ? { ...h, kernelLog: "b2/kmsg" } : h,
+  );
+  // Each line of the shared log was counted once, for web-01 which read it first.
+  const records = times(6, (i) => replay("tcp.invalid_flags", "web-01", i * 1000));
+  const report = buildReport(baseInput(fleet, records));
+  assert.equal(
+    report.verdict,
+    "6 TCP packets were INVALID on 3 of 5 hosts (web-01, web-02 and web-03), which share one kernel log; all were “invalid tcp flag combination” from 10.77.0.1.",
+  );
+  assert.deepEqual(report.reasons[0].hosts, ["web-01", "web-02", "web-03"]);
+  const row = (name: string) => report.hosts.find((h) => h.name === name)!;
+  assert.deepEqual(row("web-02").sharedLog, ["web-01", "web-02", "web-03"]);
+  assert.equal(row("web-04").sharedLog, undefined, "a kernel log of its own is not shared");
+  assert.equal(row("web-02").records, 0, "counts stay per reader");
+  const md = renderMarkdown(report);
+  assert.match(
+    md,
+    /web-01, web-02 and web-03 read one kernel log \(namespaces or containers of one machine\)/,
+  );
+  const html = renderHtml(report);
+  assert.match(html, /web-01, web-02 and web-03 read one kernel log/);
+  const quiet = /Nothing logged on (\d+) hosts: <span class="hostlist">(.*?)<\/span>\.<\/p>/.exec(html);
+  assert.equal(quiet?.[1], "2", "web-02 and web-03 are not quiet: web-01 read their log first");
+  assert.deepEqual(quiet?.[2].match(/web-\d+/g), ["web-04", "web-05"]);
 });
