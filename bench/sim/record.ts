@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { applyHost } from "../../src/engine/apply.js";
 import { revertHost } from "../../src/engine/revert.js";
 import { newWindowId } from "../../src/engine/window.js";
+import { followUpOutput } from "../../src/transport/followUp.js";
 import { SshTransport } from "../../src/transport/sshTransport.js";
 import type { Connection, ExecOptions, ExecResult } from "../../src/transport/types.js";
 import { startFleet } from "../../test/fleet/netns/fleet.js";
@@ -40,9 +41,10 @@ function recording(conn: Connection, seen: Map<ScriptKind, RecordedOutput>): Con
         return result;
       }
       // One shell ran two scripts (facts, then apply): record each one's output separately.
-      const end = result.stdout.indexOf(`\n${followUp.afterLine}\n`) + followUp.afterLine.length + 2;
-      record(script, { stdout: result.stdout.slice(0, end), stderr: "", code: 0 });
-      record(second, { stdout: result.stdout.slice(end), stderr: result.stderr, code: result.code });
+      const applyOutput = followUpOutput(result.stdout, followUp.afterLine);
+      const factsOutput = result.stdout.slice(0, result.stdout.length - applyOutput.length);
+      record(script, { stdout: factsOutput, stderr: "", code: 0 });
+      record(second, { stdout: applyOutput, stderr: result.stderr, code: result.code });
       return result;
     },
   };

@@ -1,10 +1,11 @@
 // The apply phase on one host: facts → plan → one script that journals, changes, and arms the
 // dead-man's switch. All or nothing per host.
-import { unchangedOutcome } from "./result.js";
+import { unchangedOutcome, type HostOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { renderStep, sysctlName, type Change } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
+import { followUpOutput } from "../transport/followUp.js";
 import type { Connection } from "../transport/types.js";
 import {
   call,
@@ -15,8 +16,7 @@ import {
   type ApplyScriptOptions,
 } from "./host/scripts.js";
 import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
-import { planHost, type HostPlan } from "./plan.js";
-import type { HostOutcome } from "./result.js";
+import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
 import { FACTS_END } from "../facts/parse.js";
 import { InterruptedApply } from "./cancel.js";
@@ -79,8 +79,7 @@ function decide(conn: Connection, req: ApplyRequest, facts: HostFacts): HostPlan
       `logged in as ${conn.host.user} (uid ${facts.uid}), not root, and become is off: set become: true in the inventory (or --become) to use sudo -n, or log in as root`,
     );
   }
-  const plan = planHost(req.profile, facts);
-  if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
+  const plan = supportedPlan(host, planHost(req.profile, facts));
   const open = facts.window;
   if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
     throw openWindowError(host, open);
@@ -127,8 +126,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   if (!applySent) {
     return unchangedOutcome(host, { window: facts.window?.id ?? null, message: "no changes" });
   }
-  const applyOutput = result.stdout.slice(result.stdout.indexOf(`\n${FACTS_END}\n`) + FACTS_END.length + 2);
-  return interpretApply(host, applyOutput, result.stderr, result.code);
+  return interpretApply(host, followUpOutput(result.stdout, FACTS_END), result.stderr, result.code);
 }
 
 /** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */

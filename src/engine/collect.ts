@@ -2,7 +2,7 @@
 // start), up to its end once it has ended, parsed into records and streamed to a sink, with the
 // conntrack counter deltas over the window. Three short round trips on one connection:
 // read the window's marks, stream the lines, then acknowledge the new position.
-import { unchangedOutcome } from "./result.js";
+import { unchangedOutcome, type HostOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import { parsePrintkSite } from "../facts/parse.js";
 import type { PrintkSite } from "../facts/types.js";
@@ -16,7 +16,6 @@ import { shQuote } from "../shell/quote.js";
 import type { Connection } from "../transport/types.js";
 import { countersScript } from "../logs/counters.js";
 import { hostLibrary } from "./host/scripts.js";
-import type { HostOutcome } from "./result.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
 

@@ -1,10 +1,9 @@
 // Extend: move an open window's expiry on one host.
-import { unchangedOutcome } from "./result.js";
+import { unchangedOutcome, type HostOutcome } from "./result.js";
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { extendScript } from "./host/scripts.js";
 import { epochIso, hostLines, throwIfDenied, throwIfLocked } from "./hostOutput.js";
-import type { HostOutcome } from "./result.js";
 
 export async function extendHost(
   conn: Connection,

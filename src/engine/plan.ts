@@ -32,8 +32,14 @@ export function planHost(profile: Profile, facts: HostFacts): HostPlan {
   return { steps, changes: steps.map(stepChange), problems };
 }
 
+/** The plan, or the "unsupported" HostError when the host cannot satisfy the profile. */
+export function supportedPlan(host: string, plan: HostPlan): HostPlan {
+  if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
+  return plan;
+}
+
 /** What `plan` (and a dry run) reports for a host; a host that cannot satisfy the profile fails. */
 export function planOutcome(host: string, plan: HostPlan): HostOutcome {
-  if (plan.problems.length > 0) throw new HostError("unsupported", host, plan.problems.join("; "));
+  supportedPlan(host, plan);
   return { host, ok: true, changed: plan.changes.length > 0, changes: plan.changes, error: null };
 }

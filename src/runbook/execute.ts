@@ -1,6 +1,6 @@
 // Runs a runbook: its steps in order on one session, then — always — revert and the artifact
 // bundle, also when a step failed or the operator interrupted the run.
-import { unchangedOutcome } from "../engine/result.js";
+import { unchangedOutcome, type HostOutcome } from "../engine/result.js";
 import { createHash } from "node:crypto";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,7 +11,6 @@ import { readFacts } from "../engine/readFacts.js";
 import { planHost } from "../engine/plan.js";
 import { RecordFiles } from "../engine/recordFiles.js";
 import { sharedKernelFilter, sharedKernelNote } from "../engine/collect.js";
-import type { HostOutcome } from "../engine/result.js";
 import { newWindowId, windowOwner } from "../engine/window.js";
 import { LogAggregator } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";

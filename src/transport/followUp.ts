@@ -31,8 +31,7 @@ export class FollowUpConversation {
   onStdout(text: string): void {
     if (this.decided) return;
     this.seen += text;
-    const marker = `${this.followUp.afterLine}\n`;
-    if (!this.seen.startsWith(marker) && !this.seen.includes(`\n${marker}`)) return;
+    if (afterMarker(this.seen, this.followUp.afterLine) < 0) return;
     this.decided = true;
     let next: string | null = null;
     try {
@@ -46,4 +45,18 @@ export class FollowUpConversation {
   failure(): Error | undefined {
     return this.failed;
   }
+}
+
+/** Where the output after the first `afterLine` line starts, or -1 while there is none. */
+function afterMarker(stdout: string, afterLine: string): number {
+  const marker = `${afterLine}\n`;
+  if (stdout.startsWith(marker)) return marker.length;
+  const at = stdout.indexOf(`\n${marker}`);
+  return at < 0 ? -1 : at + 1 + marker.length;
+}
+
+/** What the follow-up script printed: the output after the first `afterLine` line ("" if none). */
+export function followUpOutput(stdout: string, afterLine: string): string {
+  const start = afterMarker(stdout, afterLine);
+  return start < 0 ? "" : stdout.slice(start);
 }
