@@ -33,7 +33,13 @@ export type HostErrorKind =
   | "locked"
   | "become"
   | "remote"
-  | "aborted";
+  | "aborted"
+  /** The host could not write its journal or window state (a full /run or /var/lib). */
+  | "host-storage"
+  /** The host's output broke the protocol (too large, unframed). */
+  | "protocol"
+  /** A bug in nfdebug while handling this host (exit 3). */
+  | "internal";
 
 /** One host failed; the others go on. The command exits 2. */
 export class HostError extends Error {
