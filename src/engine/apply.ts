@@ -1,7 +1,7 @@
 // The apply phase on one host: facts → plan → one script that journals, changes, and arms the
 // dead-man's switch. All or nothing per host.
 import { unchangedOutcome, type HostOutcome } from "./result.js";
-import { HostError } from "../errors.js";
+import { HostError, type HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { renderStep, sysctlName, type Change } from "../knobs/step.js";
 import type { Profile } from "../profile/types.js";
@@ -15,7 +15,7 @@ import {
   windowArg,
   type ApplyScriptOptions,
 } from "./host/scripts.js";
-import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
+import { epochIso, hostLines, throwIfLocked, type HostLine } from "./hostOutput.js";
 import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
 import { FACTS_END } from "../facts/parse.js";
@@ -29,8 +29,8 @@ export interface ApplyRequest {
   owner: string;
   windowSeconds: number;
   timeoutMs?: number;
-  /** Extra script lines run inside the transaction before commit (e.g. recording a log position). */
-  extraLines?: string[];
+  /** --no-timer: open the window without a dead-man's switch (hosts that cannot arm one). */
+  noTimer?: boolean;
 }
 
 export function renderApply(
@@ -40,6 +40,7 @@ export function renderApply(
   options: ApplyScriptOptions = {},
 ): string {
   return applyScript(
+    req.window,
     [
       call(
         "nfd_begin",
@@ -47,10 +48,10 @@ export function renderApply(
         ownerArg(req.owner),
         req.profile.name,
         secondsArg(req.windowSeconds),
+        req.noTimer ? "none" : "timer",
       ),
       ...windowMarkLines(logSource),
       ...plan.steps.map(renderStep),
-      ...(req.extraLines ?? []),
     ],
     options,
   );
@@ -79,7 +80,7 @@ function decide(conn: Connection, req: ApplyRequest, facts: HostFacts): HostPlan
       `logged in as ${conn.host.user} (uid ${facts.uid}), not root, and become is off: set become: true in the inventory (or --become) to use sudo -n, or log in as root`,
     );
   }
-  const plan = supportedPlan(host, planHost(req.profile, facts));
+  const plan = supportedPlan(host, planHost(req.profile, facts, { noTimer: req.noTimer }));
   const open = facts.window;
   if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
     throw openWindowError(host, open);
@@ -143,6 +144,24 @@ export function hostChange([kind, key, from, to]: string[]): Change {
   return { knob, key: sysctlName(key), from, to, ...(sideEffect ? { side_effect: true } : {}) };
 }
 
+/** Kinds a host script may name in "@@fail\tKIND\tmessage". */
+const FAIL_KINDS = new Set(["unsupported", "drift", "remote", "host-storage"]);
+
+/**
+ * What the rollback after a failed step achieved. Only a rollback that restored everything says
+ * "nothing left changed"; one that could not leaves the window open with its switch armed.
+ */
+function rollbackNote(lines: HostLine[]): string {
+  const end = lines.find((l) => l.tag === "rollback-revert");
+  if (!end) return "";
+  const [state, window] = end.fields;
+  if (state === "done" || state === "partial") return " (rolled back: nothing left changed)";
+  const left = lines
+    .filter((l) => ["rollback-drift", "rollback-failed", "rollback-inuse"].includes(l.tag))
+    .map((l) => (l.fields[0] === "sysctl" ? sysctlName(l.fields[1]) : l.fields[1]));
+  return ` (rollback incomplete: LEFT CHANGED: ${left.join(", ") || "see status"}; window ${window} stays open and its dead-man's switch tries again at expiry; see nfdebug status)`;
+}
+
 /** Turns the apply script's "@@" lines into an outcome, or the right HostError. */
 export function interpretApply(
   host: string,
@@ -160,13 +179,11 @@ export function interpretApply(
   throwIfLocked(lines, host);
   const fail = lines.find((l) => l.tag === "fail");
   if (fail) {
-    const rolledBack = lines.some((l) => l.tag === "rollback-revert");
     const [kind, message] = fail.fields;
     throw new HostError(
-      (["unsupported", "drift", "remote"].includes(kind) ? kind : "remote") as
-        "unsupported" | "drift" | "remote",
+      FAIL_KINDS.has(kind) ? (kind as HostErrorKind) : "remote",
       host,
-      `${message}${rolledBack ? " (rolled back: nothing left changed)" : ""}`,
+      `${message}${rollbackNote(lines)}`,
     );
   }
   const done = lines.find((l) => l.tag === "done");

@@ -21,9 +21,36 @@ export interface HostPlan {
 // Order matters: modules register loggers and create sysctls that later steps need.
 const KNOBS = [planModules, planNfLog, planLogInvalid, planAllNetns, planPrintk];
 
-export function planHost(profile: Profile, facts: HostFacts): HostPlan {
-  const steps: Step[] = [];
+export interface PlanOptions {
+  /** --no-timer: the host need not be able to arm a dead-man's switch. */
+  noTimer?: boolean;
+}
+
+/**
+ * What a host must have before nfdebug changes anything there: flock(1) for the host lock, and a
+ * way to arm the dead-man's switch (a systemd timer where systemd runs, else a setsid watchdog).
+ */
+export function hostProblems(facts: HostFacts, options: PlanOptions = {}): string[] {
   const problems: string[] = [];
+  const has = (tool: string) => facts.tools.includes(tool);
+  if (!has("flock"))
+    problems.push("flock(1) is not installed (package util-linux): nfdebug cannot lock this host");
+  if (!options.noTimer) {
+    if (has("systemd") && !has("systemd-run"))
+      problems.push(
+        "systemd runs but systemd-run is missing: no dead-man's switch can be armed (or pass --no-timer)",
+      );
+    else if (!has("systemd") && !has("setsid"))
+      problems.push(
+        "neither systemd nor setsid (package util-linux) is available: no dead-man's switch can be armed (or pass --no-timer)",
+      );
+  }
+  return problems;
+}
+
+export function planHost(profile: Profile, facts: HostFacts, options: PlanOptions = {}): HostPlan {
+  const steps: Step[] = [];
+  const problems: string[] = hostProblems(facts, options);
   for (const planKnob of KNOBS) {
     const plan = planKnob(profile, facts);
     steps.push(...plan.steps);

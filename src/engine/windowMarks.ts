@@ -21,7 +21,8 @@ import { shQuote } from "../shell/quote.js";
 export function windowMarkLines(source: DetectedSource | null): string[] {
   const dir = '"$P/windows/$NFD_ID"';
   const lines = [
-    `mkdir -p ${dir}`,
+    // A full /var/lib stops the apply here, before any change.
+    `mkdir -p ${dir} 2>/dev/null || { nfd_storage_fail "$P/windows"; NFD_FAILED=1; }`,
     // Keep the marks of the last 20 windows. Ids sort by time, so the glob lists them oldest first:
     // the extra ones are appended to the arguments, and removed with one rm.
     `nfd_prune() {
@@ -39,14 +40,19 @@ export function windowMarkLines(source: DetectedSource | null): string[] {
 nfd_prune "$P/windows"/*`,
   ];
   if (source) {
-    lines.push(`printf '%s\\t%s\\n' ${shQuote(source.kind)} ${shQuote(source.detail ?? "")} > ${dir}/source`);
+    const failed = `{ nfd_storage_fail ${dir}; NFD_FAILED=1; }`;
+    lines.push(
+      `printf '%s\\t%s\\n' ${shQuote(source.kind)} ${shQuote(source.detail ?? "")} 2>/dev/null > ${dir}/source || ${failed}`,
+    );
     // mark-end.sh writes end.out and counters-end.out when revert.sh runs it (`sh …/mark-end.sh`:
     // $0 names the window's directory); sourced here with "start", the same text (sent once)
     // writes start.out and counters-start.out.
     const kmsgDd = source.kind === "kmsg" && source.detail === "dd" ? "NFD_KMSG_READ=dd\n" : "";
     // On kmsg the mark is a record written into the log, "nfdebug: window ID start|end NONCE".
     const marks = `nfd_dir=\${NFD_MARK_DIR:-\${0%/*}}\nnfd_at=\${1:-end}\nNFD_MARK_WINDOW=\${nfd_dir##*/} NFD_MARK_AT=$nfd_at\n${kmsgDd}( ${windowMarkScript(source)}\n) > "$nfd_dir/$nfd_at.out" 2>/dev/null\n( ${countersScript()}\n) > "$nfd_dir/counters-$nfd_at.out" 2>/dev/null`;
-    lines.push(`printf '%s\\n' ${shQuote(marks)} > ${dir}/mark-end.sh`);
+    lines.push(
+      `printf '%s\\n' ${shQuote(marks)} 2>/dev/null > ${dir}/mark-end.sh || { rm -f ${dir}/mark-end.sh; ${failed}; }`,
+    );
     lines.push(`( NFD_MARK_DIR=${dir}; set -- start; . ${dir}/mark-end.sh )`);
   } else {
     lines.push(`( ${countersScript()}\n) > ${dir}/counters-start.out 2>/dev/null`);

@@ -1,11 +1,22 @@
 # nfdebug apply: functions called by the generated body that follows. All or nothing on this host:
-# every original value is journaled before it is changed, and any failure rolls the host back.
+# the dead-man's switch is armed and verified before the first change, every original value is
+# journaled (and the write checked) before it is changed, and any failure rolls the host back.
+# Body: nfd_begin_lock ID; (install the scripts of this version); nfd_begin …; steps; nfd_commit.
 NFD_FAILED=
 nfd_fail() {
   nfd_emit "fail${TAB}$1${TAB}$2"
   NFD_FAILED=1
 }
-nfd_journal() { printf '%s\n' "$1$TAB$2$TAB$3$TAB$4" >> "$J/changes"; }
+# One journal line, written before the change it records; a failed write fails the run.
+nfd_journal() {
+  if printf '%s\n' "$1$TAB$2$TAB$3$TAB$4" 2>/dev/null >> "$J/changes"; then
+    NFD_JOURNALED=1
+    return 0
+  fi
+  nfd_storage_fail "$J/changes"
+  NFD_FAILED=1
+  return 1
+}
 # Is "KIND<TAB>KEY<TAB>…" in the journal (a small regular file: read with the builtin)?
 nfd_journaled() {
   [ -f "$J/changes" ] || return 1
@@ -14,14 +25,14 @@ nfd_journaled() {
   done < "$J/changes"
   return 1
 }
-# nfd_begin ID OWNER PROFILE SECONDS
-nfd_begin() {
-  NFD_ID=$1
-  NFD_SECONDS=$4
+
+# nfd_begin_lock ID: the host lock, taken before anything is written (the scripts of this version
+# are installed under it, so a timer never runs a revert.sh another run is replacing).
+nfd_begin_lock() {
   # Finish even when the controller's connection drops: writes to a closed stdout just fail.
   trap '' HUP PIPE
+  NFD_LOCK_WHAT="apply of window $1"
   nfd_lock || exit 3
-  trap 'nfd_unlock' EXIT
   # The controller lost this run's connection and cancelled the window (cancel.sh) before this
   # apply got the lock: it must never begin.
   if [ -f "$J/cancelled.$1" ]; then
@@ -29,8 +40,31 @@ nfd_begin() {
     nfd_emit "fail${TAB}remote${TAB}window $1 was cancelled by its controller before it began"
     exit 7
   fi
-  # The state before any step (nf_log bindings and modules, compared again at commit) and the
-  # values the steps start from.
+}
+
+# Versions of the host scripts that no window uses any more (this run's and the open window's stay).
+nfd_prune_scripts() {
+  for d in "$J"/s/*; do
+    case ${d##*/} in "$NFD_SCRIPTS" | "$W_scripts" | '*') ;; *) rm -rf "$d" ;; esac
+  done
+}
+
+# Reverts the window in the header with its own revert.sh, under this run's lock; its lines are
+# passed on as "@@PREFIX-…". Then reads the header again.
+nfd_revert_open() {
+  nfd_revert_path
+  if [ -n "$NFD_REVERT" ]; then
+    NFD_LOCK_HELD=1 sh "$NFD_REVERT" "$1" 0 "$W_id" | sed "s/^@@/@@$1-/"
+  fi
+  nfd_window_read
+}
+
+# nfd_begin ID OWNER PROFILE SECONDS TIMER   (TIMER: "timer", or "none" for --no-timer)
+nfd_begin() {
+  NFD_ID=$1
+  NFD_SECONDS=$4
+  # The state before any step (nf_log bindings, compared again at commit) and the values the
+  # steps start from.
   nfd_snapshot
   NFD_SNAP_BEFORE=$NFD_SNAP
   boot=unknown
@@ -44,29 +78,96 @@ nfd_begin() {
     if [ "$W_boot_id" != "$boot" ]; then
       nfd_history "closed${TAB}$W_id${TAB}$now${TAB}reboot"
       rm -f "$J/window" "$J/changes" "$J/logpos"
-    elif [ "$W_profile" = "$3" ]; then
-      NFD_ID=$W_id
-      NFD_SAME=1
-      nfd_emit "window${TAB}same${TAB}$NFD_ID${TAB}$W_expires"
-    else
+      nfd_window_read
+    elif nfd_overdue "$now" "$boot"; then
+      # Its switch waits for the lock or died: revert it before anything else.
+      nfd_revert_open expired
+    elif [ "$W_state" = opening ]; then
+      # The run that began opening it is gone (this run holds the lock): undo what it did.
+      nfd_revert_open abandoned
+    fi
+  fi
+  nfd_prune_scripts
+  NFD_JOURNAL_START=0
+  if [ -n "$W_id" ]; then
+    if [ "$W_profile" != "$3" ]; then
       nfd_emit "refused${TAB}$W_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"
       exit 5
     fi
-  fi
-  NFD_JOURNAL_START=0
-  if [ -n "${NFD_SAME:-}" ]; then
+    NFD_ID=$W_id
+    NFD_SAME=1
+    nfd_emit "window${TAB}same${TAB}$NFD_ID${TAB}$W_expires"
     # Lines in the journal (as wc -l counts them).
     if [ -f "$J/changes" ]; then
       while IFS= read -r l; do NFD_JOURNAL_START=$((NFD_JOURNAL_START + 1)); done < "$J/changes"
     fi
+    # A switch that died (killed by hand, an OOM kill) is armed again before anything changes.
+    if [ "$W_state" = open ] && { [ -n "$W_timer_unit" ] || [ -n "$W_watchdog_pid" ]; } && ! nfd_armed; then
+      if nfd_arm "$NFD_ID" "$((W_expires - now))" "$now" && nfd_window_write; then
+        nfd_emit "timer${TAB}rearmed${TAB}${W_timer_unit:-$W_watchdog_pid}"
+      else
+        nfd_emit "fail${TAB}remote${TAB}the open window's dead-man's switch is gone and could not be armed again: ${NFD_ARM_ERROR:-cannot write $J/window}"
+        exit 6
+      fi
+    fi
   else
     W_id=$1 W_owner=$2 W_profile=$3 W_started=$now W_expires=$((now + $4)) W_boot_id=$boot
-    W_state=opening W_timer_unit= W_watchdog_pid=
-    printf 'id=%s\nowner=%s\nprofile=%s\nstarted=%s\nexpires=%s\nboot_id=%s\nstate=opening\n' \
-      "$1" "$2" "$3" "$now" "$W_expires" "$boot" > "$J/window"
-    : > "$J/changes"
+    W_state=opening W_timer_unit= W_watchdog_pid= W_scripts=$NFD_SCRIPTS
+    if ! nfd_window_write; then
+      nfd_storage_fail "$J/window"
+      exit 3
+    fi
+    if ! : 2>/dev/null > "$J/changes"; then
+      rm -f "$J/window"
+      nfd_storage_fail "$J/changes"
+      exit 3
+    fi
+    if [ "$5" != none ]; then
+      if ! nfd_arm "$1" "$4"; then
+        rm -f "$J/window" "$J/changes"
+        nfd_emit "fail${TAB}unsupported${TAB}cannot arm the dead-man's switch, so nothing was changed: $NFD_ARM_ERROR"
+        exit 6
+      fi
+      if ! nfd_window_write; then
+        nfd_disarm
+        rm -f "$J/window" "$J/changes"
+        nfd_storage_fail "$J/window"
+        exit 3
+      fi
+      nfd_emit "timer${TAB}${W_timer_unit:+systemd}${W_watchdog_pid:+watchdog}${TAB}${W_timer_unit:-$W_watchdog_pid}"
+    fi
   fi
   nfd_find_ddctl
+}
+
+# Loaded module names as " a b c " into $names: from the snapshot while it is valid, else read now.
+nfd_module_names() {
+  if [ -n "${NFD_SNAP_OK:-}" ]; then
+    nfd_snap_state "$NFD_SNAP"
+  else
+    names=" $(awk '{ printf "%s ", $1 }' /proc/modules 2>/dev/null)"
+  fi
+}
+
+# Modules that appeared around one action of this run (a modprobe, a log_invalid write that makes
+# the kernel load nf_log_syslog), compared with $NFD_MODS_BEFORE. Only names on a closed list of
+# netfilter logging/conntrack modules are journaled: a br_netfilter, veth or overlay that another
+# program loaded meanwhile is never nfdebug's to unload.
+nfd_modules_appeared() {
+  NFD_SNAP_OK=
+  nfd_module_names
+  [ "$names" = "$NFD_MODS_BEFORE" ] && return 0
+  for m in $names; do
+    case $NFD_MODS_BEFORE in *" $m "*) continue ;; esac
+    case $m in
+    nf_log_* | nfnetlink | nfnetlink_log | nf_conntrack | nf_conntrack_* | nf_defrag_ipv4 | nf_defrag_ipv6) ;;
+    *) continue ;;
+    esac
+    [ "$m" = "${1:-}" ] && continue
+    nfd_journaled module "$m" && continue
+    nfd_journal module "$m" absent loaded || return 0
+    nfd_emit "change${TAB}side-effect-module${TAB}$m${TAB}absent${TAB}loaded"
+  done
 }
 
 # nfd_sysctl PATH EXPECTED_FROM TO   (PATH under /proc/sys; EXPECTED_FROM "?" when unknown at plan time)
@@ -84,7 +185,14 @@ nfd_sysctl() {
     nfd_fail drift "$1 is now $cur, not $2 as read a moment ago; run the command again"
     return 0
   fi
-  nfd_journal sysctl "$1" "$cur" "$3"
+  nfd_journal sysctl "$1" "$cur" "$3" || return 0
+  # log_invalid set non-zero loads nf_log_syslog on 6.17+ when no logger is registered.
+  autoload=
+  case $1=$3 in net/netfilter/nf_conntrack_log_invalid=0) ;; net/netfilter/nf_conntrack_log_invalid=*) autoload=1 ;; esac
+  if [ -n "$autoload" ]; then
+    nfd_module_names
+    NFD_MODS_BEFORE=$names
+  fi
   if ! printf '%s\n' "$3" 2>/dev/null > "$p"; then
     # Written again only to capture the message (a failed write changed nothing).
     err=$(printf '%s\n' "$3" 2>&1 > "$p")
@@ -94,6 +202,7 @@ nfd_sysctl() {
   fi
   nfd_sysctl_written "$1" "$3"
   nfd_emit "change${TAB}sysctl${TAB}$1${TAB}$cur${TAB}$3"
+  [ -z "$autoload" ] || nfd_modules_appeared
 }
 
 # nfd_module NAME REALNAME
@@ -102,12 +211,16 @@ nfd_module() {
   nfd_module_refs "$2"
   [ -n "$refs" ] && return 0
   # Journaled before loading; a module that turns out to be built in is simply "already" on revert.
-  nfd_journal module "$2" absent loaded
+  nfd_journal module "$2" absent loaded || return 0
+  nfd_module_names
+  NFD_MODS_BEFORE=$names
   if ! err=$(modprobe "$1" 2>&1); then
     NFD_SNAP_OK=
     nfd_fail unsupported "modprobe $1 failed: $err"
     return 0
   fi
+  # Its dependencies (nfnetlink for nfnetlink_log…), loaded by this very modprobe.
+  nfd_modules_appeared "$2"
   nfd_snapshot
   nfd_module_refs "$2"
   if [ -n "$refs" ]; then
@@ -132,7 +245,7 @@ nfd_printk() {
     nfd_fail drift "printk site $1 $2 has flags $cur, not $3 as read a moment ago"
     return 0
   fi
-  nfd_journal printk "$1 $2" "$cur" "$4"
+  nfd_journal printk "$1 $2" "$cur" "$4" || return 0
   if ! err=$(printf 'file %s line %s func %s =%s\n' "${1%:*}" "${1##*:}" "$2" "$4" 2>&1 > "$NFD_DDCTL"); then
     nfd_fail remote "enabling printk site $1 $2 failed: $err"
     return 0
@@ -140,84 +253,70 @@ nfd_printk() {
   nfd_emit "change${TAB}printk${TAB}$1 $2${TAB}$cur${TAB}$4"
 }
 
-# Side effects (a loaded module binding nf_log.N, log_invalid auto-loading nf_log_syslog on 6.17+)
-# are journaled too, so that revert undoes them as well.
+# nf_log.N bindings that changed without a step of their own (a module load binds every family
+# that had no logger) are journaled too, so that revert undoes them as well.
 nfd_side_effects() {
   nfd_snapshot
   nfd_snap_state "$NFD_SNAP_BEFORE"
-  before=$names
   nflog_before=$nflog
   nfd_snap_state "$NFD_SNAP"
-  if [ "$nflog" != "$nflog_before" ]; then
-    for n in 0 1 2 3 4 5 6 7 8 9 10; do
-      nfd_nflog_of "$nflog_before" "$n"
-      b=$v
-      nfd_nflog_of "$nflog" "$n"
-      if [ "$b" != "$v" ] && ! nfd_journaled sysctl "net/netfilter/nf_log/$n"; then
-        nfd_journal sysctl "net/netfilter/nf_log/$n" "$b" "$v"
-        nfd_emit "change${TAB}side-effect${TAB}net/netfilter/nf_log/$n${TAB}$b${TAB}$v"
-      fi
-    done
-  fi
-  # Modules loaded since nfd_begin and not journaled yet, in name order.
-  new=
-  if [ "$names" != "$before" ]; then
-    for m in $names; do
-      case $before in *" $m "*) continue ;; esac
-      nfd_journaled module "$m" || new="$new $m"
-    done
-    case $new in *" "*" "*) new=$(printf '%s\n' $new | sort) ;; esac
-  fi
-  for m in $new; do
-    nfd_journal module "$m" absent loaded
-    nfd_emit "change${TAB}side-effect-module${TAB}$m${TAB}absent${TAB}loaded"
+  [ "$nflog" = "$nflog_before" ] && return 0
+  for n in 0 1 2 3 4 5 6 7 8 9 10; do
+    nfd_nflog_of "$nflog_before" "$n"
+    b=$v
+    nfd_nflog_of "$nflog" "$n"
+    if [ "$b" != "$v" ] && ! nfd_journaled sysctl "net/netfilter/nf_log/$n"; then
+      nfd_journal sysctl "net/netfilter/nf_log/$n" "$b" "$v" || return 0
+      nfd_emit "change${TAB}side-effect${TAB}net/netfilter/nf_log/$n${TAB}$b${TAB}$v"
+    fi
   done
 }
 
-nfd_arm_timer() {
-  W_state=open
-  if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
-    unit=nfdebug-$NFD_ID
-    nfd_clock
-    left=$((W_expires - NFD_NOW))
-    [ "$left" -lt 1 ] && left=1
-    if systemd-run --quiet --unit="$unit" --on-active="${left}s" --timer-property=AccuracySec=1s \
-      /bin/sh "$J/expire.sh" once "$NFD_ID" >/dev/null 2>&1; then
-      W_timer_unit=$unit
-      nfd_window_write
-      nfd_emit "timer${TAB}systemd${TAB}$unit"
-      return 0
-    fi
+# Undoes what this run changed (an already open window keeps its earlier changes). A new window
+# whose steps changed nothing is simply removed with its switch.
+nfd_rollback() {
+  if [ -n "${NFD_JOURNALED:-}" ]; then
+    nfd_revert_path
+    NFD_LOCK_HELD=1 NFD_ROLLBACK_FROM=$NFD_JOURNAL_START sh "$NFD_REVERT" rollback 0 "$NFD_ID" | sed 's/^@@/@@rollback-/'
+  elif [ -z "${NFD_SAME:-}" ]; then
+    nfd_disarm
+    rm -f "$J/window" "$J/changes"
+    rm -rf "$P/windows/$NFD_ID"
+    nfd_emit "rollback-revert${TAB}done${TAB}$NFD_ID"
   fi
-  setsid sh "$J/expire.sh" watch "$NFD_ID" "$((W_expires - NFD_NOW))" </dev/null >/dev/null 2>&1 &
-  W_watchdog_pid=$!
-  nfd_window_write
-  nfd_emit "timer${TAB}watchdog${TAB}$W_watchdog_pid"
 }
 
 nfd_commit() {
   [ -z "$NFD_FAILED" ] && nfd_side_effects
   if [ -n "$NFD_FAILED" ]; then
-    # Undo only what this run did: an already open window keeps its earlier changes.
-    NFD_LOCK_HELD=1 NFD_ROLLBACK_FROM=$NFD_JOURNAL_START sh "$J/revert.sh" rollback 0 "$NFD_ID" | sed 's/^@@/@@rollback-/'
+    nfd_rollback
     exit 6
   fi
   if [ -n "${NFD_SAME:-}" ]; then
-    nfd_emit "done${TAB}same${TAB}$NFD_ID"
+    nfd_emit "done${TAB}same${TAB}$NFD_ID${TAB}$W_expires"
     exit 0
   fi
   if [ ! -s "$J/changes" ]; then
     # Nothing was changed: there is nothing to revert, so no window stays open.
+    nfd_disarm
     rm -f "$J/window" "$J/changes"
+    rm -rf "$P/windows/$NFD_ID"
     nfd_emit "done${TAB}nochange"
     exit 0
+  fi
+  W_state=open
+  if ! nfd_window_write; then
+    # Left "opening", the next run would take it for abandoned: undo it now instead.
+    nfd_storage_fail "$J/window"
+    NFD_FAILED=1
+    nfd_rollback
+    exit 6
   fi
   if [ -d "$P/windows/$NFD_ID" ]; then
     while IFS="$TAB" read -r kind key rest; do
       [ "$kind" = printk ] && printf '%s\n' "$key"
-    done < "$J/changes" > "$P/windows/$NFD_ID/printk.sites"
+    done < "$J/changes" 2>/dev/null > "$P/windows/$NFD_ID/printk.sites"
   fi
-  nfd_arm_timer
   nfd_history "opened${TAB}$NFD_ID${TAB}$W_started${TAB}$W_boot_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"
   nfd_emit "done${TAB}opened${TAB}$NFD_ID${TAB}$W_expires"
 }

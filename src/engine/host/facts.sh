@@ -13,6 +13,17 @@ ${a#p:}" ;;
   esac
 done
 nfd_emit "facts${TAB}1"
+# A window past its expiry that its switch has not reverted (it died, or waits for a lock) is
+# reverted before anything is read: then the facts show the host as it is now.
+NFD_OVERDUE=
+if [ -r "$J/window" ] && nfd_window_read; then
+  nfd_clock
+  nfd_boot_id
+  if nfd_overdue "$NFD_NOW" "$boot"; then
+    nfd_revert_path
+    [ -z "$NFD_REVERT" ] || NFD_OVERDUE="$W_id$TAB$(sh "$NFD_REVERT" expired 0 "$W_id" 2>/dev/null | sed -n "s/^@@revert$TAB//p")"
+  fi
+fi
 # String sysctls (osrelease, boot_id) read fine with the builtin, one byte per read(2); numeric ones
 # do not (a read at a non-zero offset is at EOF), so never `read` those.
 NFD_KERNEL=
@@ -44,13 +55,24 @@ for m in $NFD_MODS; do
   [ -d "/sys/module/$m" ] && echo "$m"
 done
 nfd_emit "section${TAB}tools"
-for t in journalctl dmesg conntrack systemd-run sudo setsid modprobe; do
+for t in journalctl dmesg conntrack systemd-run sudo setsid modprobe flock; do
   command -v "$t" >/dev/null 2>&1 && echo "$t"
 done
 [ -d /run/systemd/system ] && echo systemd
 [ -r /dev/kmsg ] && echo kmsg
 [ -r /var/log/kern.log ] && echo kern.log
 [ -r /var/log/messages ] && echo messages
+nfd_emit "section${TAB}overdue"
+[ -z "$NFD_OVERDUE" ] || printf '%s\n' "$NFD_OVERDUE"
+# The installed versions of the host scripts: VERSION when $J/s/VERSION holds both, each naming
+# that version on its first line (apply sends only what is missing or different).
+nfd_emit "section${TAB}installed"
+for d in "$J"/s/*; do
+  r= e=
+  { IFS= read -r r < "$d/revert.sh"; } 2>/dev/null
+  { IFS= read -r e < "$d/expire.sh"; } 2>/dev/null
+  [ "$r" = "# nfdebug revert.sh ${d##*/}" ] && [ "$e" = "# nfdebug expire.sh ${d##*/}" ] && printf '%s\n' "${d##*/}"
+done
 nfd_find_ddctl
 awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v J="$J" -v P="$P" '
 function section(name) { printf "@@section\t%s\n", name }
@@ -103,8 +125,4 @@ BEGIN {
   h = 0
   while ((getline l < (P "/windows.log")) > 0) last[h++ % 20] = l
   for (i = (h > 20 ? h - 20 : 0); i < h; i++) print last[i % 20]
-  # The installed scripts name their content hash on their first line: apply sends only what differs.
-  section("installed")
-  if ((getline l < (J "/revert.sh")) > 0) print l
-  if ((getline l < (J "/expire.sh")) > 0) print l
 }'

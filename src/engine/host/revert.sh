@@ -1,13 +1,16 @@
 # nfdebug revert: restores what the journal recorded, newest change first.
-# Installed on the host at apply time as $J/revert.sh; the controller and the expiry timer run
-# this same file. Usage: sh revert.sh HOW [force] [WINDOW]   (HOW: reverted | expired | cancelled)
+# Installed with each window (under $J/s/VERSION/, the version that wrote its journal); the
+# controller and the dead-man's switch run this same file.
+# Usage: sh revert.sh HOW [force] [WINDOW]
+#   HOW: reverted | expired | cancelled | rollback (apply's own failure) | abandoned (a window left
+#   "opening" by a run that died)
 how=${1:-reverted}
 force=${2:-0}
 want=${3:-}
-# A rollback runs inside apply, which already holds the lock.
+# A rollback runs inside apply, and expiry inside expire.sh, which hold the lock already.
 if [ -z "${NFD_LOCK_HELD:-}" ]; then
+  NFD_LOCK_WHAT="revert ($how)"
   nfd_lock || exit 3
-  trap 'nfd_unlock' EXIT
 fi
 if ! nfd_window_read; then
   nfd_emit "revert${TAB}none"
@@ -34,15 +37,19 @@ if [ "$how" != rollback ] && [ -f "$P/windows/$id/mark-end.sh" ]; then
   [ -r /proc/net/stat/nf_conntrack ] || NFD_SNAP_OK=
 fi
 failed=0
+inuse=0
+drifted=0
 # What could not be restored, newest first ("left"), and the journal's reversed tail ("rev"): a
-# rollback inside an already open window only undoes the lines after NFD_ROLLBACK_FROM.
+# rollback inside an already open window only undoes the lines after NFD_ROLLBACK_FROM. A last
+# line without its newline is a write that failed half-way, so its change was never made: the
+# read loop skips it.
 keep=${NFD_ROLLBACK_FROM:-0}
 kept=
 left=
 rev=
 n=0
 if [ -f "$J/changes" ]; then
-  while IFS= read -r l || [ -n "$l" ]; do
+  while IFS= read -r l; do
     n=$((n + 1))
     if [ "$n" -le "$keep" ]; then
       kept="$kept$l$NL"
@@ -51,6 +58,25 @@ if [ -f "$J/changes" ]; then
     fi
   done < "$J/changes"
 fi
+# Unloads module $key if nothing uses it; else says why and returns 1.
+nfd_unload() {
+  nfd_module_refs "$key"
+  if [ -z "$refs" ]; then
+    nfd_emit "restored${TAB}module${TAB}$key${TAB}already"
+    return 0
+  fi
+  # rmmod, not modprobe -r: only this module, never a dependency somebody else loaded.
+  if [ "$refs" = 0 ] || [ "$force" = 1 ]; then
+    if rmmod "$key" 2>/dev/null; then
+      NFD_SNAP_OK=
+      nfd_emit "restored${TAB}module${TAB}$key${TAB}unloaded"
+      return 0
+    fi
+    NFD_SNAP_OK=
+  fi
+  return 1
+}
+deferred=
 while IFS="$TAB" read -r kind key from to; do
   [ -n "$kind" ] || continue
   case $kind in
@@ -76,21 +102,13 @@ while IFS="$TAB" read -r kind key from to; do
     else
       nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
       left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
+      drifted=1
     fi
     ;;
   module)
-    nfd_module_refs "$key"
-    if [ -z "$refs" ]; then
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}already"
-    elif [ "$refs" != 0 ] && [ "$force" != 1 ]; then
-      nfd_emit "inuse${TAB}$kind${TAB}$key${TAB}$refs"
-    elif modprobe -r "$key" 2>/dev/null || rmmod "$key" 2>/dev/null; then
-      NFD_SNAP_OK=
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}unloaded"
-    else
-      NFD_SNAP_OK=
-      nfd_emit "inuse${TAB}$kind${TAB}$key${TAB}$refs"
-    fi
+    # A module still used may be used by one journaled later and unloaded below: tried again
+    # after the others.
+    nfd_unload || deferred="$deferred$key$NL"
     ;;
   printk)
     # key: "file:line func"
@@ -112,32 +130,56 @@ while IFS="$TAB" read -r kind key from to; do
     else
       nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
       left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
+      drifted=1
     fi
     ;;
   esac
 done <<NFD_REV
 $rev
 NFD_REV
+# Modules in use: again while a round unloads something (dependencies after their users).
+while [ -n "$deferred" ]; do
+  again=
+  progress=
+  for key in $deferred; do
+    if nfd_unload; then progress=1; else again="$again$key$NL"; fi
+  done
+  deferred=$again
+  [ -n "$progress" ] || break
+done
+# Still in use: left loaded, and kept in the journal so that `revert --force` can try again.
+for key in $deferred; do
+  nfd_module_refs "$key"
+  nfd_emit "inuse${TAB}module${TAB}$key${TAB}$refs"
+  left="${left}module$TAB$key${TAB}absent${TAB}loaded$NL"
+  inuse=1
+done
 now=$NFD_NOW
 if [ "$keep" -gt 0 ]; then
-  printf '%s' "$kept$left" > "$J/changes.keep"
-  mv -f "$J/changes.keep" "$J/changes"
+  # A rollback inside an already open window: it keeps its own earlier changes.
+  printf '%s' "$kept$left" 2>/dev/null > "$J/changes.keep" && mv -f "$J/changes.keep" "$J/changes"
+  if [ -n "$left" ]; then
+    nfd_emit "revert${TAB}left${TAB}$id"
+    exit 4
+  fi
   nfd_emit "revert${TAB}partial${TAB}$id"
   exit 0
 fi
 if [ -n "$left" ]; then
-  # Keep what could not be restored, oldest first, so a later `revert --force` can finish the job.
+  # Keep what could not be restored, oldest first, so that `revert --force` can finish the job.
+  # The window stays; a rollback's switch stays armed and tries again at expiry.
   old=
   while IFS= read -r l; do
     [ -n "$l" ] && old="$l$NL$old"
   done <<NFD_LEFT
 $left
 NFD_LEFT
-  printf '%s' "$old" > "$J/changes"
-  outcome=drift
+  printf '%s' "$old" 2>/dev/null > "$J/changes.keep" && mv -f "$J/changes.keep" "$J/changes"
+  outcome=left
+  [ "$drifted" = 1 ] && outcome=drift
   [ "$failed" = 1 ] && outcome=failed
   W_state=$outcome
-  nfd_window_write 2>/dev/null
+  nfd_window_write
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how-$outcome"
   nfd_emit "revert${TAB}$outcome${TAB}$id"
   exit 4
@@ -148,24 +190,7 @@ else
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
 fi
 # Disarm the dead-man's switch (at expiry it is the process running this very script).
-if [ -n "$W_timer_unit" ] && [ "$how" != expired ]; then
-  systemctl stop "$W_timer_unit.timer" >/dev/null 2>&1
-fi
-# End the watchdog and its sleep (it leads its own process group). The command line check guards
-# against a reused pid (the read builtin drops the NUL bytes between its arguments).
-if [ -n "$W_watchdog_pid" ] && [ "$how" != expired ]; then
-  cmd=
-  { IFS= read -r cmd < "/proc/$W_watchdog_pid/cmdline"; } 2>/dev/null
-  case $cmd in
-  *expire.sh*) kill -TERM "-$W_watchdog_pid" 2>/dev/null || kill -TERM "$W_watchdog_pid" 2>/dev/null ;;
-  esac
-fi
-# One rm for the journal and, when this run took it, the lock.
-if [ -z "${NFD_LOCK_HELD:-}" ]; then
-  trap - EXIT
-  rm -rf "$J/changes" "$J/changes.left" "$J/changes.rev" "$J/window" "$J/logpos" "$J/lock"
-else
-  rm -f "$J/changes" "$J/changes.left" "$J/changes.rev" "$J/window" "$J/logpos"
-fi
+[ "$how" = expired ] || nfd_disarm
+rm -f "$J/changes" "$J/window" "$J/logpos"
 nfd_emit "revert${TAB}done${TAB}$id"
 exit 0

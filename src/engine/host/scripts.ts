@@ -70,70 +70,89 @@ export function writeFileScript(path: string, body: string): string {
   return `cat > ${path} <<'${HEREDOC_MARKER}'\n${body}\n${HEREDOC_MARKER}`;
 }
 
+type InstalledScript = "revert.sh" | "expire.sh";
+
+function installedBody(name: InstalledScript): string {
+  return name === "revert.sh"
+    ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${hostFile(name)}`
+    : `${hostFile("lib.sh")}\n${hostFile(name)}`;
+}
+
+let version: string | undefined;
 /**
- * revert.sh or expire.sh as installed: a first line naming the content's hash (nfdebug's version of
- * the file), then the library and the script.
+ * The version of the installed host scripts: a hash of both. A window's journal is always reverted
+ * by the revert.sh of the version that wrote it (installed at $J/s/VERSION/, named in the header).
  */
-export function installedHostScript(name: "revert.sh" | "expire.sh"): string {
-  const body =
-    name === "revert.sh"
-      ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${hostFile(name)}`
-      : `${hostFile("lib.sh")}\n${hostFile(name)}`;
-  const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
-  return `# nfdebug ${name} ${hash}\n${body}`;
+export function hostScriptsVersion(): string {
+  version ??= createHash("sha256")
+    .update(installedBody("revert.sh"))
+    .update("\0")
+    .update(installedBody("expire.sh"))
+    .digest("hex")
+    .slice(0, 16);
+  return version;
+}
+
+/** revert.sh or expire.sh as installed: a first line naming the version, then the library and the script. */
+export function installedHostScript(name: InstalledScript): string {
+  return `# nfdebug ${name} ${hostScriptsVersion()}\n${installedBody(name)}`;
 }
 
 /**
- * Installs revert.sh and expire.sh on the host: the timer and `nfdebug revert` run the same files.
- * A file whose first line already names this content is left alone (read with the builtin: no
- * process), so only the first apply on a host, or one after an upgrade or reboot, writes them.
- * `installed`: the first lines the facts found; a script listed there is not sent at all (most of
- * the apply's bytes), only checked to be still the same.
+ * Installs this version's revert.sh and expire.sh on the host, under the lock (nfd_begin_lock ran
+ * before): the timer and `nfdebug revert` run these files. `installed`: the versions the facts
+ * found; when this one is there its files are not sent at all (most of the apply's bytes), only
+ * checked to be still the same. Written beside, then renamed: a half-written revert.sh is never
+ * what a timer runs; a write that fails (a full /run) stops the apply before any change.
  */
 function installHostScripts(installed: readonly string[]): string {
-  const parts: string[] = ['[ -d "$J" ] || mkdir -p "$J" || exit 3'];
+  const dir = `"$J/s/$NFD_SCRIPTS"`;
+  const parts: string[] = [
+    `NFD_SCRIPTS=${hostScriptsVersion()}`,
+    `[ -d ${dir} ] || mkdir -p ${dir} 2>/dev/null || { nfd_storage_fail "$J/s"; exit 3; }`,
+  ];
   for (const name of ["revert.sh", "expire.sh"] as const) {
     const text = installedHostScript(name);
     const first = text.slice(0, text.indexOf("\n"));
-    const read = `nfd_l=\n{ IFS= read -r nfd_l < "$J/${name}"; } 2>/dev/null`;
-    if (installed.includes(first)) {
+    const read = `nfd_l=\n{ IFS= read -r nfd_l < ${dir}/${name}; } 2>/dev/null`;
+    if (installed.includes(hostScriptsVersion())) {
       parts.push(
         `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
-        `  nfd_emit "fail\${TAB}remote\${TAB}$J/${name} changed since the facts were read (another nfdebug version?); run the command again"`,
+        `  nfd_emit "fail\${TAB}remote\${TAB}$J/s/$NFD_SCRIPTS/${name} changed since the facts were read; run the command again"`,
         "  exit 6\nfi",
       );
       continue;
     }
     parts.push(
       `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
-      // Written beside, then renamed: a half-written revert.sh must never be what the timer runs.
-      writeFileScript(`"$J/${name}.new"`, text),
-      `mv -f "$J/${name}.new" "$J/${name}"\nfi`,
+      `{\n${writeFileScript(`${dir}/${name}.new`, text)}\n} 2>/dev/null && mv -f ${dir}/${name}.new ${dir}/${name} || { rm -f ${dir}/${name}.new; nfd_storage_fail ${dir}/${name}; exit 3; }`,
+      "fi",
     );
   }
   return parts.join("\n");
 }
 
 export interface ApplyScriptOptions {
-  /** First lines of the scripts already installed on the host (HostFacts.installedScripts). */
+  /** Versions of the host scripts already installed on the host (HostFacts.installedScripts). */
   installed?: readonly string[];
   /** The script follows the facts script in the same shell, which defined the library already. */
   libraryLoaded?: boolean;
 }
 
 /**
- * The apply round trip: library, installed revert/expire scripts, then the generated body.
- * One brace group, because sh parses a group whole before running any of it: a script cut short
- * in transit (the connection dropped) is a syntax error that changes nothing, instead of running
- * its first steps without the final nfd_commit that arms the timer.
+ * The apply round trip: library, the lock, this version's revert/expire scripts, then the
+ * generated body (nfd_begin … steps). One brace group, because sh parses a group whole before
+ * running any of it: a script cut short in transit (the connection dropped) is a syntax error that
+ * changes nothing.
  */
-export function applyScript(bodyLines: string[], options: ApplyScriptOptions = {}): string {
+export function applyScript(window: string, bodyLines: string[], options: ApplyScriptOptions = {}): string {
   return [
     "{",
     ...(options.libraryLoaded ? [] : [hostFile("lib.sh")]),
-    installHostScripts(options.installed ?? []),
     hostFile("snapshot.sh"),
     hostFile("apply.sh"),
+    call("nfd_begin_lock", windowArg(window)),
+    installHostScripts(options.installed ?? []),
     ...bodyLines,
     "nfd_commit",
     "}",
@@ -143,11 +162,11 @@ export function applyScript(bodyLines: string[], options: ApplyScriptOptions = {
 /** The journal exists but this login cannot read it: not root (and become is off). */
 const JOURNAL_ACCESS = `if [ -e "$J" ] && [ ! -r "$J" ]; then nfd_emit "denied\${TAB}$J is not readable by $(id -un 2>/dev/null || echo this user)"; exit 0; fi`;
 
-/** Runs the revert script installed at apply time. */
+/** Runs the revert script installed with the open window (the version that wrote its journal). */
 export function revertScript(options: { force: boolean; window?: string }): string {
   const window = options.window ? windowArg(options.window) : "";
   const args = ["reverted", options.force ? "1" : "0", window].map(shQuote).join(" ");
-  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\nif [ ! -f "$J/revert.sh" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$J/revert.sh" ${args}`;
+  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\nnfd_window_read\nnfd_revert_path\nif [ -z "$NFD_REVERT" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$NFD_REVERT" ${args}`;
 }
 
 /** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */

@@ -2,7 +2,7 @@
 // (sysctl inside the host), the host-side journal files, processes left in a host's namespace.
 // Also the few ways a test steers a host: holding its nfdebug lock, a profile file, a tripwire port.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
@@ -96,32 +96,76 @@ export function openedEvent(host: FleetHost, id: string): string[] | undefined {
   return windowHistory(host).find(([event, window]) => event === "opened" && window === id);
 }
 
-/** Files in the host's journal directory other than the installed scripts. */
+/**
+ * Files in the host's journal directory other than what stays by design: the installed scripts
+ * (s/VERSION/), the lock file (a flock(2) target, never removed) and its owner note.
+ */
 export function journalLeftovers(host: FleetHost): string[] {
   if (!existsSync(journalDir(host))) return [];
-  return readdirSync(journalDir(host)).filter((f) => !["revert.sh", "expire.sh"].includes(f));
+  return readdirSync(journalDir(host)).filter((f) => !["s", "lock", "lock.owner"].includes(f));
 }
 
-/** Forget the installed scripts, so that their reappearance shows an apply script is running. */
-export function forgetInstalledScripts(host: FleetHost): void {
-  rmSync(join(journalDir(host), "expire.sh"), { force: true });
-}
-
-export function applyScriptArrived(host: FleetHost): boolean {
-  return existsSync(join(journalDir(host), "expire.sh"));
+/** Forget the last run's lock note, so that a new one shows an apply script has begun. */
+export function forgetApplyArrival(host: FleetHost): void {
+  rmSync(join(journalDir(host), "lock.owner"), { force: true });
 }
 
 /**
- * Take the host's nfdebug lock (as a live process: this test) so that an apply waits for it.
- * nfd_lock gives up after about 5 s: release well before.
+ * The apply script is on the host: it waits for the lock (a `flock -w` process in the host), or
+ * it took it (its note in lock.owner).
+ */
+export function applyScriptArrived(host: FleetHost): boolean {
+  if (hostProcesses(host).some((c) => c.startsWith("flock -w"))) return true;
+  try {
+    return readFileSync(join(journalDir(host), "lock.owner"), "utf8").includes("apply of window");
+  } catch {
+    return false;
+  }
+}
+
+const lockHolders = new Map<string, ChildProcess>();
+// Detached holders would outlive a test that dies: end them with it.
+process.on("exit", () => {
+  for (const child of lockHolders.values()) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * Take the host's nfdebug lock (a flock(2) on its lock file, held by a child of this test) so
+ * that an apply waits for it. nfd_lock gives up after 10 s: release well before.
  */
 export function holdLock(host: FleetHost): void {
-  mkdirSync(join(journalDir(host), "lock"), { recursive: true });
-  writeFileSync(join(journalDir(host), "lock", "pid"), `${process.pid}\n`);
+  if (lockHolders.has(host.name)) return;
+  mkdirSync(journalDir(host), { recursive: true, mode: 0o700 });
+  const file = join(journalDir(host), "lock");
+  // Its own process group: flock(1) runs sleep as a child, and both hold the lock.
+  const child = spawn("flock", [file, "sleep", "3600"], { stdio: "ignore", detached: true });
+  lockHolders.set(host.name, child);
+  for (const t0 = Date.now(); Date.now() - t0 < 5000; execFileSync("sleep", ["0.02"])) {
+    try {
+      execFileSync("flock", ["-n", file, "true"]);
+    } catch {
+      return; // held
+    }
+  }
+  throw new Error(`could not take the lock of ${host.name}`);
 }
 
 export function releaseLock(host: FleetHost): void {
-  rmSync(join(journalDir(host), "lock"), { recursive: true, force: true });
+  const pid = lockHolders.get(host.name)?.pid;
+  if (pid) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  lockHolders.delete(host.name);
 }
 
 // ---- processes inside a host ----

@@ -15,7 +15,7 @@ import {
   busyProcesses,
   fleetArgs,
   fleetValues,
-  forgetInstalledScripts,
+  forgetApplyArrival,
   holdLock,
   hostProcesses,
   journalLeftovers,
@@ -216,7 +216,7 @@ test("nf_log_all_netns: true is unsupported on namespace hosts: every host fails
 
 test("a host whose sshd is killed mid-apply ends up as it was and reports unreachable; the others complete", async (t) => {
   const bad = fleet.host("h010");
-  forgetInstalledScripts(bad);
+  forgetApplyArrival(bad);
   // The lock holds the apply script on the host after it arrived and before it changes anything.
   holdLock(bad);
   const run = startCli(["apply", tcpProfile, ...fleetArgs(fleet)]);
@@ -256,7 +256,7 @@ test("sshd killed at any moment of the apply: each host is either applied and ok
   // Spread the kills over every phase, timed from what the host shows (a busy machine shifts
   // nothing): victims 1-5 die 0-160 ms after their sshd appeared (handshake, facts), victims 6-10
   // 0-32 ms after the apply script arrived (the apply itself, the commit, the report).
-  for (const h of victims) forgetInstalledScripts(h);
+  for (const h of victims) forgetApplyArrival(h);
   let exited = false;
   void run.done.then(() => (exited = true));
   await Promise.all(

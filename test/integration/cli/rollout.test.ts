@@ -14,7 +14,7 @@ import {
   assertValues,
   fleetArgs,
   fleetValues,
-  forgetInstalledScripts,
+  forgetApplyArrival,
   holdLock,
   journalDir,
   releaseLock,
@@ -73,9 +73,9 @@ async function cut(host: FleetHost): Promise<void> {
 
 test("--serial 25% (5 of 20): at most 5 hosts in flight, and the next starts as soon as one finishes", async () => {
   // Every host's lock is held: an apply that reaches a host waits there, so the hosts in flight
-  // can be counted. nfd_lock waits about 5 s: release well before.
+  // can be counted. nfd_lock waits 10 s: release well before.
   for (const h of fleet.hosts) {
-    forgetInstalledScripts(h);
+    forgetApplyArrival(h);
     holdLock(h);
   }
   const arrived = () => fleet.hosts.filter(applyScriptArrived);

@@ -15,7 +15,7 @@ import {
   busyProcesses,
   fleetArgs,
   fleetValues,
-  forgetInstalledScripts,
+  forgetApplyArrival,
   holdLock,
   releaseLock,
   sleep,
@@ -124,7 +124,7 @@ test("apply --for 5s, controller SIGKILLed mid-command: every host reverts by it
   // Five hosts are held at their lock, so that the command is still running when it dies.
   const held = fleet.hosts.slice(15);
   for (const h of held) {
-    forgetInstalledScripts(h);
+    forgetApplyArrival(h);
     holdLock(h);
   }
   const run = startCli(["apply", tcpProfile, "--for", "5s", ...fleetArgs(fleet)]);

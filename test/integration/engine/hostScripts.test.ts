@@ -10,7 +10,7 @@ import { extendHost } from "../../../src/engine/extend.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
-import { installedHostScript } from "../../../src/engine/host/scripts.js";
+import { hostScriptsVersion, installedHostScript } from "../../../src/engine/host/scripts.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -175,7 +175,7 @@ test("extend replaces the watchdog: the old one ends, the new one sleeps until t
 
 test("revert.sh and expire.sh are installed once: a later apply leaves them alone, a stale copy is replaced", async () => {
   const h = host();
-  const file = join(h.dir, "run", "nfdebug", "revert.sh");
+  const file = join(h.dir, "run", "nfdebug", "s", hostScriptsVersion(), "revert.sh");
   await applyHost(h, req(tcp));
   const installed = statSync(file).ino;
   await revertHost(h, { force: false });
@@ -232,7 +232,7 @@ test("apply sends revert.sh and expire.sh only when the facts found them missing
   assert.ok(sent[1].length < sent[0].length - revertBody.length, `${sent[1].length} vs ${sent[0].length}`);
   // Replaced between the facts and the apply (another nfdebug version): refuse, change nothing.
   await revertHost(h, { force: false });
-  const file = join(h.dir, "run", "nfdebug", "revert.sh");
+  const file = join(h.dir, "run", "nfdebug", "s", hostScriptsVersion(), "revert.sh");
   const racing: Connection = {
     ...conn,
     runScript: (script, options) =>

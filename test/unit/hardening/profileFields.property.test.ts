@@ -99,8 +99,8 @@ function factsArgsProbe(script: string): string {
 }
 
 /** The generated body of the real apply script (between applyScript's fixed head and tail). */
-function applyBody(script: string): string {
-  const empty = applyScript([]);
+function applyBody(script: string, window: string): string {
+  const empty = applyScript(window, []);
   const tail = "\nnfd_commit\n}";
   const head = empty.slice(0, empty.length - tail.length + 1);
   assert.ok(script.startsWith(head) && script.endsWith(tail));
@@ -159,9 +159,15 @@ for (const [field, spec] of Object.entries(FIELDS)) {
             if (plan.problems.length > 0) continue; // the host refuses before any apply script is sent
             const seconds = Math.max(1, Math.round((profile.windowMs ?? 600_000) / 1000));
             bodies.push(
-              applyBody(renderApply({ profile, window: WINDOW, owner: OWNER, windowSeconds: seconds }, plan)),
+              applyBody(
+                renderApply({ profile, window: WINDOW, owner: OWNER, windowSeconds: seconds }, plan),
+                WINDOW,
+              ),
             );
-            applyExpected.push(["begin", WINDOW, OWNER, profile.name, seconds], ...plan.steps.map(stepArgs));
+            applyExpected.push(
+              ["begin", WINDOW, OWNER, profile.name, seconds, "timer"],
+              ...plan.steps.map(stepArgs),
+            );
             checkPlanned(field, value, profile, plan.steps);
           }
           if (factsProbes.length > 0) {

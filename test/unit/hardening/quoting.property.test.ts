@@ -69,8 +69,8 @@ test("call(): each argument, strings and numbers, arrives as its own literal wor
 });
 
 /** The body the apply script runs after its fixed parts, cut from the real rendered script. */
-function applyBody(script: string): string {
-  const empty = applyScript([]);
+function applyBody(script: string, window: string): string {
+  const empty = applyScript(window, []);
   const tail = "\nnfd_commit\n}";
   const head = empty.slice(0, empty.length - tail.length + 1);
   assert.ok(script.startsWith(head) && script.endsWith(tail), "renderApply wraps its body in applyScript");
@@ -108,8 +108,8 @@ test("apply's nfd_begin line: window id, owner and seconds are validated, then a
               continue;
             }
             bodies.push({
-              expected: [window, owner, "p", seconds],
-              body: applyBody(renderApply(req, emptyPlan)),
+              expected: [window, owner, "p", seconds, "timer"],
+              body: applyBody(renderApply(req, emptyPlan), window),
             });
           }
           if (bodies.length === 0) return;
@@ -176,7 +176,7 @@ test("extend, cancel and revert scripts: a window id that is not one is refused;
           // revert execs the installed script: its arguments, as the shell reads them.
           const revert = revertScript({ force: true, window });
           const args = revert.slice(
-            revert.lastIndexOf('exec sh "$J/revert.sh" ') + 'exec sh "$J/revert.sh" '.length,
+            revert.lastIndexOf('exec sh "$NFD_REVERT" ') + 'exec sh "$NFD_REVERT" '.length,
           );
           lines.push(`nfd_args ${args}`);
           expected.push(["reverted", "1", window]);

@@ -66,8 +66,12 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "shQuote(first)": QUOTED,
       read: COMPOSED,
       JOURNAL_ACCESS: "a constant snippet of this module",
-      hash: "a hex digest computed here",
       'hostFile("snapshot.sh")': SHIPPED,
+      "hostScriptsVersion()": "a hex digest of nfdebug's own host scripts",
+      "installedBody(name)": SHIPPED,
+      dir: "a constant ($J and $NFD_SCRIPTS, expanded on the host)",
+      "writeFileScript(`${dir}/${name}.new`, text)":
+        "a quoted heredoc of a shipped script, to a constant path",
     },
   },
   "src/engine/apply.ts": { functions: ["renderApply"], safe: {} },
@@ -79,6 +83,7 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       body: COMPOSED,
       path: COMPOSED,
       dir: "a constant ($P and $NFD_ID, expanded on the host)",
+      failed: "a constant snippet naming dir",
       "shQuote(source.kind)": QUOTED,
       'shQuote(source.detail ?? "")': QUOTED,
       "shQuote(marks)": QUOTED,
@@ -287,7 +292,7 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
   );
   assert.match(
     text("src/engine/apply.ts"),
-    /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\)\)/,
+    /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\), req\.noTimer \? "none" : "timer"\)/,
   );
   assert.match(
     text("src/engine/host/scripts.ts"),
