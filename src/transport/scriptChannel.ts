@@ -1,6 +1,5 @@
 // Run one script over one exec channel: the script goes to the remote `sh -s` on stdin, so no
 // user data is ever part of a remote command line.
-import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors.js";
 import { FollowUpConversation } from "./followUp.js";
@@ -93,9 +92,8 @@ function converse(
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
 ): void {
-  const decoder = new StringDecoder("utf8");
   const conversation = new FollowUpConversation(followUp, (last) => channel.end(last));
-  channel.on("data", (chunk: Buffer) => conversation.onStdout(decoder.write(chunk)));
+  channel.on("data", (chunk: Buffer) => conversation.onStdout(chunk));
   collect(run, channel, settle, resolve, reject, () => conversation.failure());
   channel.write(conversation.firstInput(run.script));
 }
