@@ -78,7 +78,7 @@ export function finishFleet(fleet: Fleet, result: FleetResult): void {
   fleet.output.result(result);
   const failures = failureLines(result.hosts);
   if (!fleet.output.json) {
-    for (const line of failures) process.stderr.write(`${line}\n`);
+    for (const line of failures) fleet.output.warn(line);
     const s = result.summary;
     fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
   }
