@@ -30,7 +30,12 @@ export async function loadFleetHosts(
 
 export async function createTransport(
   flags: FleetFlags,
-  settings: { connectTimeoutMs: number; commandTimeoutMs: number; output: Output },
+  settings: {
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+    maxOutputBytes: number | undefined;
+    output: Output;
+  },
 ): Promise<Transport> {
   const policy = flags.hostKeyPolicy as HostKeyPolicy;
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
@@ -39,6 +44,7 @@ export async function createTransport(
     hostKeyPolicy: policy,
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,
+    maxOutputBytes: settings.maxOutputBytes,
     warn: (m) => settings.output.warn(`nfdebug: ${m}`),
   });
 }

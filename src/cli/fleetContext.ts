@@ -3,7 +3,7 @@ import type { HostSpec } from "../inventory/types.js";
 import type { Transport, Connection } from "../transport/types.js";
 import { runFleet } from "../engine/fleet.js";
 import type { FleetResult, HostOutcome } from "../engine/result.js";
-import { durationOption, positiveIntOption, type FleetFlags } from "./fleetOptions.js";
+import { durationOption, positiveIntOption, sizeOption, type FleetFlags } from "./fleetOptions.js";
 import { createOutput, type Output } from "./output.js";
 import { HostsFailed } from "./exit.js";
 import { createProgress } from "../report/progress.js";
@@ -31,8 +31,15 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   const forks = positiveIntOption("forks", flags.forks);
   const timeoutMs = durationOption("timeout", flags.timeout);
   const connectTimeoutMs = durationOption("connect-timeout", flags.connectTimeout);
+  const maxOutputBytes =
+    flags.maxOutput === undefined ? undefined : sizeOption("max-output", flags.maxOutput);
   const hosts = await loadFleetHosts(flags, (m) => output.warn(`nfdebug: ${m}`));
-  const transport = await createTransport(flags, { connectTimeoutMs, commandTimeoutMs: timeoutMs, output });
+  const transport = await createTransport(flags, {
+    connectTimeoutMs,
+    commandTimeoutMs: timeoutMs,
+    maxOutputBytes,
+    output,
+  });
   const fleet: Fleet = {
     hosts,
     transport,
@@ -71,7 +78,7 @@ export function finishFleet(fleet: Fleet, result: FleetResult): void {
   fleet.output.result(result);
   const failures = failureLines(result.hosts);
   if (!fleet.output.json) {
-    for (const line of failures) process.stderr.write(`${line}\n`);
+    for (const line of failures) fleet.output.warn(line);
     const s = result.summary;
     fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
   }

@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { InputError } from "../errors.js";
 import { parseDuration } from "../duration.js";
+import { parseSize } from "../size.js";
 
 export interface FleetFlags {
   inventory?: string;
@@ -9,6 +10,7 @@ export interface FleetFlags {
   forks: string;
   timeout: string;
   connectTimeout: string;
+  maxOutput?: string;
   identity?: string[];
   knownHosts?: string;
   user?: string;
@@ -25,6 +27,10 @@ export function addFleetOptions(cmd: Command): Command {
     .option("--forks <n>", "hosts worked on in parallel", "200")
     .option("--timeout <duration>", "per-host command timeout", "60s")
     .option("--connect-timeout <duration>", "per-host SSH connect timeout", "15s")
+    .option(
+      "--max-output <size>",
+      "most output a host may send per script before it fails (default 16MiB, 64MiB for kernel log reads)",
+    )
     .option("--identity <file...>", "private key file(s) to offer (after the SSH agent)")
     .option(
       "--known-hosts <file>",
@@ -52,4 +58,11 @@ export function positiveIntOption(name: string, text: string): number {
   if (!/^[1-9][0-9]{0,5}$/.test(text))
     throw new InputError(`--${name}: "${text}" is not a positive whole number`);
   return Number(text);
+}
+
+export function sizeOption(name: string, text: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined)
+    throw new InputError(`--${name}: "${text}" is not a size (examples: 64MiB, 512KiB, 1G)`);
+  return bytes;
 }

@@ -14,6 +14,7 @@ import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
 import { exitCodeFor, messageFor } from "./exit.js";
+import { terminalText } from "../report/escape.js";
 import { NFDEBUG_VERSION } from "../version.js";
 
 export function buildProgram(): Command {
@@ -43,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     const message = messageFor(err);
-    if (message) process.stderr.write(`nfdebug: ${message}\n`);
+    // A HostError's message may carry host text: never control characters to the terminal.
+    if (message) process.stderr.write(`nfdebug: ${terminalText(message)}\n`);
     return exitCodeFor(err);
   }
 }

@@ -1,4 +1,5 @@
 // Escaping for every string that comes from data (host names, reasons, raw kernel lines).
+import { stripVTControlCharacters } from "node:util";
 
 const HTML: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 // C0 controls other than tab/newline/CR are not allowed in HTML text; show them as U+FFFD.
@@ -32,7 +33,21 @@ export function markdownCode(text: string): string {
   return `${fence}${pad}${clean.replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 
-/** Terminal output: control characters (ESC!) from data must never reach the terminal. */
+/** C0 controls but tab and newline, DEL, and C1 (which some terminals obey as ESC + letter). */
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from data (hosts above all: error messages, stderr, sysctl values, kernel release, window
+ * owner) for the terminal, lines and tabs kept. Escape sequences are removed whole and any other
+ * control character is dropped, so no host can retitle the window, clear the screen, move the
+ * cursor or overwrite a line with \r. --json output is not passed through this: JSON escapes
+ * control characters and must stay faithful.
+ */
+export function terminalText(text: string): string {
+  return stripVTControlCharacters(text).replace(TERMINAL_CONTROL, "");
+}
+
+/** One line for the terminal (a table cell, a progress line): every control character shows as "?". */
 export function sanitizeTerminal(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }

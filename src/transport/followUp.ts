@@ -1,5 +1,6 @@
 // One script, then a second one chosen from its output, on the same shell's stdin
 // (ExecOptions.followUp). Shared by every Connection implementation so they agree exactly.
+import { afterMarkerLine, LineMarkerScan } from "./lineMarker.js";
 import type { FollowUp } from "./types.js";
 
 /** A script run with stdin from /dev/null, inside a group the shell parses whole first. */
@@ -13,29 +14,35 @@ export function detachedFromStdin(script: string): string {
  * reports it instead of the result once the shell has ended.
  */
 export class FollowUpConversation {
-  private seen = "";
+  private readonly scan: LineMarkerScan;
+  /** stdout until the marker (the caller's own chunks, not copies); dropped once decided. */
+  private seen: Buffer[] = [];
   private decided = false;
   private failed: Error | undefined;
 
   constructor(
     private readonly followUp: FollowUp,
     private readonly endStdin: (lastScript?: string) => void,
-  ) {}
+  ) {
+    this.scan = new LineMarkerScan(followUp.afterLine);
+  }
 
   /** What to write to stdin first (stdin stays open). */
   firstInput(script: string): string {
     return detachedFromStdin(script);
   }
 
-  /** Feed decoded stdout text as it arrives. */
-  onStdout(text: string): void {
+  /** Feed stdout bytes as they arrive. */
+  onStdout(chunk: Buffer): void {
     if (this.decided) return;
-    this.seen += text;
-    if (afterMarker(this.seen, this.followUp.afterLine) < 0) return;
+    this.seen.push(chunk);
+    if (this.scan.push(chunk) < 0) return;
     this.decided = true;
+    const stdoutSoFar = Buffer.concat(this.seen).toString("utf8");
+    this.seen = [];
     let next: string | null = null;
     try {
-      next = this.followUp.next(this.seen);
+      next = this.followUp.next(stdoutSoFar);
     } catch (err) {
       this.failed = err as Error;
     }
@@ -47,16 +54,8 @@ export class FollowUpConversation {
   }
 }
 
-/** Where the output after the first `afterLine` line starts, or -1 while there is none. */
-function afterMarker(stdout: string, afterLine: string): number {
-  const marker = `${afterLine}\n`;
-  if (stdout.startsWith(marker)) return marker.length;
-  const at = stdout.indexOf(`\n${marker}`);
-  return at < 0 ? -1 : at + 1 + marker.length;
-}
-
 /** What the follow-up script printed: the output after the first `afterLine` line ("" if none). */
 export function followUpOutput(stdout: string, afterLine: string): string {
-  const start = afterMarker(stdout, afterLine);
+  const start = afterMarkerLine(stdout, afterLine);
   return start < 0 ? "" : stdout.slice(start);
 }

@@ -1,14 +1,21 @@
 // Run one script over one exec channel: the script goes to the remote `sh -s` on stdin, so no
 // user data is ever part of a remote command line.
-import { StringDecoder } from "node:string_decoder";
 import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors.js";
 import { FollowUpConversation } from "./followUp.js";
-import { LineSplitter } from "./lineSplitter.js";
+import { LineSplitter, LineTooLong } from "./lineSplitter.js";
+import { OutputCap } from "./outputCap.js";
 import type { ExecOptions, ExecResult, FollowUp } from "./types.js";
 
 /** stderr kept per command; beyond this only the start is kept (a runaway script). */
 const STDERR_LIMIT = 1 << 20;
+
+/**
+ * Longest stdout line (in characters) a streamed read accepts. Kernel log records are a few KB at
+ * most (a journald JSON entry included); without a limit, output with no newline would all be
+ * kept as one line.
+ */
+const STREAMED_LINE_LIMIT = 1 << 20;
 
 /** The channel could not be opened; `refused` when the server said no (session limit). */
 export class ChannelOpenError extends Error {
@@ -25,6 +32,8 @@ export interface ScriptRun {
   command: string;
   script: string;
   options: ExecOptions;
+  /** Most bytes (stdout and stderr) the host may send; beyond it the channel is closed. */
+  maxOutputBytes: number;
   /** Why the connection went away, if it did: a channel that ends without status reports it. */
   connectionLost: () => HostError | undefined;
 }
@@ -93,39 +102,72 @@ function converse(
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
 ): void {
-  const decoder = new StringDecoder("utf8");
   const conversation = new FollowUpConversation(followUp, (last) => channel.end(last));
-  channel.on("data", (chunk: Buffer) => conversation.onStdout(decoder.write(chunk)));
-  collect(run, channel, settle, resolve, reject, () => conversation.failure());
+  collect(run, channel, settle, resolve, reject, {
+    onStdout: (chunk) => conversation.onStdout(chunk),
+    failedBeforeEnd: () => conversation.failure(),
+  });
   channel.write(conversation.firstInput(run.script));
 }
 
+/**
+ * Gathers a script's output (or streams its lines), within the output cap: past it the channel is
+ * closed, what was kept is dropped and the host fails with kind protocol. Each chunk is looked at
+ * once, so a host that sends junk costs time in proportion to the cap, not to its square.
+ */
 function collect(
   run: ScriptRun,
   channel: ClientChannel,
   settle: (outcome: () => void) => void,
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
-  failedBeforeEnd: () => Error | undefined = () => undefined,
+  conversation: {
+    onStdout?: (chunk: Buffer) => void;
+    failedBeforeEnd?: () => Error | undefined;
+  } = {},
 ): void {
-  const stdoutChunks: Buffer[] = [];
-  const splitter = run.options.onStdoutLine ? new LineSplitter(run.options.onStdoutLine) : undefined;
-  const stderrChunks: Buffer[] = [];
+  let stdoutChunks: Buffer[] = [];
+  const splitter = run.options.onStdoutLine
+    ? new LineSplitter(run.options.onStdoutLine, STREAMED_LINE_LIMIT)
+    : undefined;
+  let stderrChunks: Buffer[] = [];
   let stderrBytes = 0;
+  const cap = new OutputCap(run.maxOutputBytes, run.hostName);
+  let stopped = false;
   let exit: { code: number | null; signal?: string } | undefined;
 
+  /** Fail the script now and hang up on it: nothing more of its output is wanted. */
+  const stop = (err: Error): void => {
+    stopped = true;
+    stdoutChunks = [];
+    stderrChunks = [];
+    settle(() => reject(err));
+    channel.signal("KILL"); // honoured by OpenSSH 7.9+; closing the channel hangs up anyway
+    channel.close();
+  };
+  const withinCap = (chunk: Buffer): boolean => {
+    if (stopped) return false;
+    if (cap.take(chunk.length)) return true;
+    stop(cap.exceeded());
+    return false;
+  };
+
   channel.on("data", (chunk: Buffer) => {
-    if (!splitter) return void stdoutChunks.push(chunk);
+    if (!withinCap(chunk)) return;
+    if (!splitter) {
+      stdoutChunks.push(chunk);
+      return conversation.onStdout?.(chunk);
+    }
     try {
       splitter.push(chunk);
     } catch (err) {
-      // the caller's line handler failed: stop the script rather than crash the process
-      settle(() => reject(err as Error));
-      channel.close();
+      // a line that never ends, or the caller's line handler failed: stop the script rather
+      // than crash the process
+      stop(err instanceof LineTooLong ? lineTooLong(run.hostName, err) : (err as Error));
     }
   });
   channel.stderr.on("data", (chunk: Buffer) => {
-    if (stderrBytes >= STDERR_LIMIT) return;
+    if (!withinCap(chunk) || stderrBytes >= STDERR_LIMIT) return;
     stderrChunks.push(chunk.subarray(0, STDERR_LIMIT - stderrBytes));
     stderrBytes += chunk.length;
   });
@@ -136,6 +178,7 @@ function collect(
   channel.on("close", () => {
     // Let the client's own 'close' land first, so a dropped connection is named as such.
     setImmediate(() => {
+      if (stopped) return; // already failed: not even a last partial line goes to the caller
       if (!exit) {
         const lost = run.connectionLost();
         return settle(() =>
@@ -149,12 +192,14 @@ function collect(
           ),
         );
       }
-      const failed = failedBeforeEnd();
+      const failed = conversation.failedBeforeEnd?.();
       if (failed) return settle(() => reject(failed));
       try {
         splitter?.end();
       } catch (err) {
-        return settle(() => reject(err as Error));
+        return settle(() =>
+          reject(err instanceof LineTooLong ? lineTooLong(run.hostName, err) : (err as Error)),
+        );
       }
       const result: ExecResult = {
         stdout: splitter ? "" : Buffer.concat(stdoutChunks).toString("utf8"),
@@ -165,4 +210,13 @@ function collect(
       settle(() => resolve(result));
     });
   });
+}
+
+function lineTooLong(hostName: string, err: LineTooLong): HostError {
+  return new HostError(
+    "protocol",
+    hostName,
+    `${hostName}: the host sent a line longer than ${err.limit.toLocaleString("en")} characters where kernel log lines were expected; this is not the output of the log read`,
+    { cause: err },
+  );
 }

@@ -5,6 +5,7 @@ import { HostError } from "../errors.js";
 import type { HostSpec } from "../inventory/types.js";
 import { becomeFailure, SH_COMMAND, SUDO_SH_COMMAND } from "./becomeFailure.js";
 import { ChannelSlots } from "./channelSlots.js";
+import { outputCapFor } from "./outputCap.js";
 import { ChannelOpenError, runScriptOnChannel } from "./scriptChannel.js";
 import type { Connection, ExecOptions, ExecResult } from "./types.js";
 
@@ -15,6 +16,8 @@ export interface ConnectionSettings {
   maxSessions: number;
   /** Applies when runScript gets no timeoutMs; 0 means none. */
   commandTimeoutMs: number;
+  /** Most output per script, streamed or not; unset: outputCapFor's default for each. */
+  maxOutputBytes?: number;
   /** Releases jump-hop sessions when this connection closes. */
   onClose: () => void;
 }
@@ -58,6 +61,7 @@ export class SshConnection implements Connection {
           command: this.host.become ? SUDO_SH_COMMAND : SH_COMMAND,
           script,
           options: { ...options, timeoutMs },
+          maxOutputBytes: outputCapFor(options.onStdoutLine !== undefined, this.settings.maxOutputBytes),
           connectionLost: () => this.lost,
         });
         if (this.host.become) {

@@ -30,6 +30,11 @@ export interface SshTransportOptions {
   /** Default 15 s; the connection is dropped after keepaliveCountMax (3) unanswered. */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /**
+   * Most bytes (stdout and stderr) a host may send for one script; past it the host fails with
+   * kind protocol. Default 16 MiB, and 64 MiB for streamed kernel log reads (outputCap.ts).
+   */
+  maxOutputBytes?: number;
   /** Concurrent session channels per connection; default 10 (OpenSSH MaxSessions). */
   maxSessions?: number;
   /** Default process.env.SSH_AUTH_SOCK; null disables the agent. */
@@ -84,6 +89,7 @@ export class SshTransport implements Transport {
       return new SshConnection(client, host, {
         maxSessions: this.options.maxSessions ?? 10,
         commandTimeoutMs: this.options.commandTimeoutMs ?? 120_000,
+        maxOutputBytes: this.options.maxOutputBytes,
         onClose: releaseAll,
       });
     } catch (err) {

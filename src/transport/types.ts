@@ -34,7 +34,8 @@ export interface ExecResult {
 /**
  * A connection to one host, reused for every phase of a command.
  * `runScript` sends a POSIX sh script on stdin to `sh -s` (through `sudo -n` when the host
- * needs become), so that no user data ever appears on a remote command line.
+ * needs become), so that no user data ever appears on a remote command line. A host that sends
+ * more output for one script than the transport's cap fails with a HostError of kind protocol.
  */
 export interface Connection {
   readonly host: HostSpec;

@@ -49,16 +49,16 @@ export class NetnsShell implements Connection {
     const child = spawn("ip", ["netns", "exec", this.netns, "unshare", "--mount", "sh", "-c", setup], {
       stdio: ["pipe", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => stdout.push(d));
+    child.stderr.on("data", (d: Buffer) => stderr.push(d));
     // followUp exactly as the SSH transport does it (the same FollowUpConversation).
     const conversation = options.followUp
       ? new FollowUpConversation(options.followUp, (last) => child.stdin.end(last))
       : undefined;
     if (conversation) {
-      child.stdout.on("data", (d: string) => conversation.onStdout(d));
+      child.stdout.on("data", (d: Buffer) => conversation.onStdout(d));
       child.stdin.write(conversation.firstInput(script));
     } else {
       child.stdin.end(script);
@@ -72,7 +72,12 @@ export class NetnsShell implements Connection {
         if (timer) clearTimeout(timer);
         const failed = conversation?.failure();
         if (failed) reject(failed);
-        else resolve({ stdout, stderr, code });
+        else
+          resolve({
+            stdout: Buffer.concat(stdout).toString("utf8"),
+            stderr: Buffer.concat(stderr).toString("utf8"),
+            code,
+          });
       });
     });
   }

@@ -121,8 +121,7 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
     } else {
       for (const s of result.steps)
         fleet.output.line(`${s.ok ? "ok    " : "FAILED"} ${s.name}: ${s.message ?? ""}`);
-      for (const h of failed)
-        process.stderr.write(`${h.name}: FAILED (${h.error?.kind}): ${h.error?.message}\n`);
+      for (const h of failed) fleet.output.warn(`${h.name}: FAILED (${h.error?.kind}): ${h.error?.message}`);
       fleet.output.line(`${result.records} record(s); bundle: ${result.outDir}`);
       fleet.output.line(`report: ${result.html}`);
     }

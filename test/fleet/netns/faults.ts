@@ -1,6 +1,10 @@
-// Fault injection: a host whose sshd dies, a host that refuses connections, a host that vanishes.
+// Fault injection: a host whose sshd dies, a host that refuses connections, a host that vanishes,
+// a host that answers every login with something else than what was asked.
+import { constants } from "node:fs";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { runChecked } from "./command.js";
-import { listenerFiles } from "./host-root.js";
+import { hostPaths, listenerFiles } from "./host-root.js";
 import { isAlive, listeningLoopbackPorts, spawnListeners, waitListening } from "./listener.js";
 import { dropTableName } from "./names.js";
 import { killPids, processesInNetns } from "./namespaces.js";
@@ -62,4 +66,26 @@ export async function restore(state: FleetState, host: StoredHost): Promise<void
     host.listenerPid = pid;
   }
   host.cut = undefined;
+}
+
+/**
+ * Every later login to the host runs `command` (through the user's shell) instead of the client's
+ * command, as an authorized_keys `command="…"` option does; sshd reads the file at each login.
+ * null gives the host its ordinary logins back. Sessions already open are not affected.
+ */
+export async function forceCommand(host: StoredHost, command: string | null): Promise<void> {
+  const p = hostPaths(host.dir);
+  const file = join(host.role === "root" ? p.home : join(p.users, host.user), ".ssh", "authorized_keys");
+  // The lines as the fleet wrote them, kept beside the file the first time.
+  const original = `${file}.unforced`;
+  try {
+    await copyFile(file, original, constants.COPYFILE_EXCL);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const keys = (await readFile(original, "utf8")).split("\n").filter((line) => line !== "");
+  // sshd unescapes only \" inside the option's quotes.
+  const option = command === null ? "" : `command="${command.replace(/"/g, '\\"')}" `;
+  // writeFile on the existing file keeps its owner and mode, which sshd's StrictModes checks.
+  await writeFile(file, keys.map((line) => `${option}${line}\n`).join(""));
 }

@@ -102,6 +102,10 @@ class NamespaceFleet implements Fleet {
     saveState(this.state);
   }
 
+  async forceCommand(host: FleetHost | string, command: string | null): Promise<void> {
+    await faults.forceCommand(this.stored(host), command);
+  }
+
   async trackConntrack(host: FleetHost | string): Promise<void> {
     await packets.trackConntrack(this.stored(host));
     saveState(this.state);

@@ -109,6 +109,11 @@ export interface Fleet {
   killSshd(host: FleetHost | string): Promise<number>;
   cutOff(host: FleetHost | string, options?: CutOffOptions): Promise<void>;
   restore(host: FleetHost | string): Promise<void>;
+  /**
+   * Later logins run `command` instead of what the client asked (authorized_keys `command="…"`),
+   * e.g. a host that answers with junk; null gives the host its ordinary logins back.
+   */
+  forceCommand(host: FleetHost | string, command: string | null): Promise<void>;
   /** Add the nftables table that makes conntrack track the host (idempotent). */
   trackConntrack(host: FleetHost | string): Promise<void>;
   makeInvalid(

@@ -69,6 +69,21 @@ test("cutOff drop: connects time out like a vanished host; restore brings it bac
   assert.equal((await ssh(fleet, h, "hostname")).stdout, `${h.name}\n`);
 });
 
+test("forceCommand: every later login runs the forced command; null gives the shell back", async () => {
+  const h = fleet.hosts[0];
+  await fleet.forceCommand(h, `printf '%s' "forced \\"quoted\\""`);
+  assert.equal((await ssh(fleet, h, "hostname")).stdout, 'forced "quoted"');
+  assert.equal(
+    (await ssh(fleet, fleet.hosts[1], "hostname")).stdout,
+    `${fleet.hosts[1].name}\n`,
+    "others unaffected",
+  );
+  await fleet.forceCommand(h, "echo again");
+  assert.equal((await ssh(fleet, h, "hostname")).stdout, "again\n", "a new command replaces the old one");
+  await fleet.forceCommand(h, null);
+  assert.equal((await ssh(fleet, h, "hostname")).stdout, `${h.name}\n`);
+});
+
 test("stopping a fleet with a host cut off removes the drop table and every listener", async () => {
   await fleet.cutOff(fleet.hosts[0], { mode: "drop" });
   await fleet.cutOff(fleet.hosts[1]);

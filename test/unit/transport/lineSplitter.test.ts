@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LineSplitter } from "../../../src/transport/lineSplitter.js";
+import { LineSplitter, LineTooLong } from "../../../src/transport/lineSplitter.js";
 
 test("lines split across chunks, multi-byte characters split across chunks, last line without newline", () => {
   const lines: string[] = [];
@@ -19,4 +19,27 @@ test("nothing is emitted for an empty stream or a trailing newline", () => {
   s.push(Buffer.from("x\n"));
   s.end();
   assert.deepEqual(lines, ["x"]);
+});
+
+test("a line longer than the limit throws LineTooLong, also when it arrives in pieces", () => {
+  const lines: string[] = [];
+  const s = new LineSplitter((l) => lines.push(l), 10);
+  s.push(Buffer.from("0123456789\nabcde"));
+  assert.throws(() => s.push(Buffer.from("fghijk")), LineTooLong);
+  assert.deepEqual(lines, ["0123456789"], "lines up to the limit pass");
+  assert.throws(() => new LineSplitter(() => {}, 3).push(Buffer.from("abcd\n")), LineTooLong);
+});
+
+test("a long line in many chunks comes out whole", () => {
+  const lines: string[] = [];
+  const s = new LineSplitter((l) => lines.push(l));
+  const chunk = Buffer.alloc(4096, "x");
+  for (let i = 0; i < 256; i++) s.push(chunk);
+  s.push(Buffer.from("y\nz"));
+  s.end();
+  assert.deepEqual(
+    lines.map((l) => l.length),
+    [256 * 4096 + 1, 1],
+  );
+  assert.ok(lines[0].endsWith("xy"));
 });
