@@ -82,7 +82,9 @@ function decide(conn: Connection, req: ApplyRequest, facts: HostFacts): HostPlan
   }
   const plan = supportedPlan(host, planHost(req.profile, facts, { noTimer: req.noTimer }));
   const open = facts.window;
-  if (open && open.bootId === facts.bootId && open.profile !== req.profile.name) {
+  // "opening": a run that died mid-way (the host rolls it back under its lock) or one still
+  // running (the host refuses under its lock once it committed).
+  if (open && open.bootId === facts.bootId && open.state !== "opening" && open.profile !== req.profile.name) {
     throw openWindowError(host, open);
   }
   return plan;
@@ -105,7 +107,8 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
         next: (stdout) => {
           facts = factsOrError(host, stdout, "", null);
           const plan = decide(conn, req, facts);
-          if (plan.steps.length === 0) return null;
+          // Nothing to change, unless the open window's switch died: the apply arms it again.
+          if (plan.steps.length === 0 && facts.window?.switch !== "dead") return null;
           applySent = true;
           return renderApply(req, plan, facts.logSources?.preferred ?? null, {
             installed: facts.installedScripts,
@@ -205,6 +208,13 @@ export function interpretApply(
     window: state === "nochange" ? null : window,
     ...(expires ? { expires: epochIso(Number(expires)) } : {}),
     ...(timer ? { timer: timer.fields[0] } : {}),
-    ...(state === "same" ? { message: "window already open with this profile" } : {}),
+    ...(state === "same"
+      ? {
+          message:
+            timer?.fields[0] === "rearmed"
+              ? `window already open with this profile; its dead-man's switch had died and was armed again (${timer.fields[1]})`
+              : "window already open with this profile",
+        }
+      : {}),
   };
 }

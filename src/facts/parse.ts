@@ -46,6 +46,18 @@ export function parseLoggers(lines: string[]): HostFacts["loggers"] {
   return loggers;
 }
 
+function withSwitch(window: WindowState | null, state: string): WindowState | null {
+  if (!window || !["alive", "dead", "none"].includes(state)) return window;
+  return { ...window, switch: state as WindowState["switch"] };
+}
+
+/** "ID<TAB>OUTCOME ID" of the overdue window the facts script reverted. */
+function parseOverdue(line: string): HostFacts["overdue"] {
+  if (!line) return null;
+  const [window, outcome] = line.split("\t");
+  return { window, outcome: (outcome ?? "").split(/\s+/)[0] || "unknown" };
+}
+
 function parseWindow(lines: string[]): WindowState | null {
   if (lines.length === 0) return null;
   const kv = new Map(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
@@ -127,10 +139,11 @@ export function parseFacts(output: string): HostFacts {
     sysModules: s.get("sysmodule") ?? [],
     printk: { control, sites },
     tools: s.get("tools") ?? [],
-    window: parseWindow(s.get("window") ?? []),
+    window: withSwitch(parseWindow(s.get("window") ?? []), one("switch")),
     journal: parseJournal(s.get("changes") ?? []),
     history: parseHistory(s.get("history") ?? []),
     logSources: parseLogSources(s.get("logsources")),
     installedScripts: s.get("installed") ?? [],
+    overdue: parseOverdue(one("overdue")),
   };
 }

@@ -35,6 +35,8 @@ export interface WindowState {
   state: string;
   timerUnit?: string;
   watchdogPid?: number;
+  /** The dead-man's switch: alive, dead (killed, or lost), or none (--no-timer). */
+  switch?: "alive" | "dead" | "none";
 }
 
 export interface HistoryEvent {
@@ -72,4 +74,6 @@ export interface HostFacts {
   logSources: SourceDetection | null;
   /** First lines of the revert.sh and expire.sh installed on the host (each names its content hash). */
   installedScripts: string[];
+  /** A window past its expiry that the facts script found unreverted and reverted first. */
+  overdue: { window: string; outcome: string } | null;
 }

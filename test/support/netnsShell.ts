@@ -2,17 +2,34 @@
 // /var/lib like the fleet's hosts, but without SSH: for testing the host scripts against real
 // kernel state quickly. The SSH path is tested on the real fleet.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostSpec } from "../../src/inventory/types.js";
 import type { Connection, ExecOptions, ExecResult } from "../../src/transport/types.js";
 import { FollowUpConversation } from "../../src/transport/followUp.js";
 
+/** Faults a NetnsShell host can be given (fault drills). */
+export interface NetnsShellOptions {
+  /** Bytes of a tmpfs mounted as the host's /run, or /var/lib (default: unlimited directories). */
+  runSize?: number;
+  varLibSize?: number;
+}
+
 export class NetnsShell implements Connection {
   readonly host: HostSpec;
   readonly netns: string;
   readonly dir: string;
+  /**
+   * Tools replaced, in the scripts run from now on (and what they leave running), by a stub that
+   * says "not found" and exits 127, as a host without them would.
+   */
+  readonly hidden = new Set<string>();
+
+  /** Steps the host's wall clock (`date`, also for what already runs there) to now + `seconds`. */
+  stepClock(seconds: number): void {
+    writeFileSync(join(this.dir, "clock-offset"), `${seconds}\n`);
+  }
 
   private constructor(netns: string, dir: string) {
     this.netns = netns;
@@ -29,11 +46,28 @@ export class NetnsShell implements Connection {
     };
   }
 
-  static create(prefix = "nfdsh"): NetnsShell {
+  static create(prefix = "nfdsh", options: NetnsShellOptions = {}): NetnsShell {
     const netns = `${prefix}-${process.pid}-${Math.random().toString(16).slice(2, 6)}`;
     const dir = mkdtempSync(join(tmpdir(), `${netns}-`));
     mkdirSync(join(dir, "run"));
     mkdirSync(join(dir, "var-lib"));
+    for (const [sub, size] of [
+      ["run", options.runSize],
+      ["var-lib", options.varLibSize],
+    ] as const)
+      if (size)
+        execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", join(dir, sub)]);
+    // The fake wall clock: the real date, moved by the offset in this file.
+    copyFileSync("/usr/bin/date", join(dir, "real-date"));
+    writeFileSync(join(dir, "clock-offset"), "0\n");
+    writeFileSync(
+      join(dir, "date"),
+      `#!/bin/sh\nread off < ${dir}/clock-offset\nnow=$(${dir}/real-date +%s)\nexec ${dir}/real-date -d "@$((now + off))" "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(dir, "missing"), '#!/bin/sh\necho "${0##*/}: not found" >&2\nexit 127\n', {
+      mode: 0o755,
+    });
     execFileSync("ip", ["netns", "add", netns]);
     execFileSync("ip", ["-n", netns, "link", "set", "lo", "up"]);
     return new NetnsShell(netns, dir);
@@ -45,7 +79,10 @@ export class NetnsShell implements Connection {
   }
 
   runScript(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const setup = `mount --bind ${this.dir}/run /run && mount --bind ${this.dir}/var-lib /var/lib && exec sh -s`;
+    const hide = [...this.hidden]
+      .map((tool) => ` && mount --bind ${this.dir}/missing /usr/bin/${tool}`)
+      .join("");
+    const setup = `mount --bind ${this.dir}/run /run && mount --bind ${this.dir}/var-lib /var/lib && mount --bind ${this.dir}/date /usr/bin/date${hide} && exec sh -s`;
     const child = spawn("ip", ["netns", "exec", this.netns, "unshare", "--mount", "sh", "-c", setup], {
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -105,6 +142,12 @@ export class NetnsShell implements Connection {
     } catch {
       // already gone
     }
+    for (const sub of ["run", "var-lib"])
+      try {
+        execFileSync("umount", ["-l", join(this.dir, sub)], { stdio: "ignore" });
+      } catch {
+        // not a mount of its own
+      }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

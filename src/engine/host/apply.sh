@@ -63,14 +63,8 @@ nfd_revert_open() {
 nfd_begin() {
   NFD_ID=$1
   NFD_SECONDS=$4
-  # The state before any step (nf_log bindings, compared again at commit) and the values the
-  # steps start from.
-  nfd_snapshot
-  NFD_SNAP_BEFORE=$NFD_SNAP
-  boot=unknown
-  nfd_snap_get /proc/sys/kernel/random/boot_id && boot=$v && NFD_CLOCK_BOOT=$v
-  nfd_snap_get /proc/sys/kernel/osrelease && NFD_KERNEL=$v
-  nfd_ct_sysctls
+  nfd_boot_id
+  [ -n "$boot" ] || boot=unknown
   nfd_clock
   now=$NFD_NOW
   nfd_emit "now${TAB}$now${TAB}$boot"
@@ -88,6 +82,13 @@ nfd_begin() {
     fi
   fi
   nfd_prune_scripts
+  # The state before any step of this run (nf_log bindings, compared again at commit), taken after
+  # an overdue or abandoned window was reverted, and the values the steps start from.
+  nfd_snapshot
+  NFD_SNAP_BEFORE=$NFD_SNAP
+  nfd_snap_get /proc/sys/kernel/random/boot_id && NFD_CLOCK_BOOT=$v
+  nfd_snap_get /proc/sys/kernel/osrelease && NFD_KERNEL=$v
+  nfd_ct_sysctls
   NFD_JOURNAL_START=0
   if [ -n "$W_id" ]; then
     if [ "$W_profile" != "$3" ]; then

@@ -22,6 +22,12 @@ if [ -r "$J/window" ] && nfd_window_read; then
   if nfd_overdue "$NFD_NOW" "$boot"; then
     nfd_revert_path
     [ -z "$NFD_REVERT" ] || NFD_OVERDUE="$W_id$TAB$(sh "$NFD_REVERT" expired 0 "$W_id" 2>/dev/null | sed -n "s/^@@revert$TAB//p")"
+  elif [ "$W_state" = opening ] && [ "$W_boot_id" = "$boot" ] && NFD_LOCK_WHAT=facts nfd_lock 0 >/dev/null; then
+    # Left "opening" and nobody holds the lock: the run that began it died. Rolled back here, so
+    # that the plan starts from the host as it really is.
+    nfd_revert_path
+    [ -z "$NFD_REVERT" ] || NFD_LOCK_HELD=1 sh "$NFD_REVERT" abandoned 0 "$W_id" >/dev/null 2>&1
+    nfd_unlock
   fi
 fi
 # String sysctls (osrelease, boot_id) read fine with the builtin, one byte per read(2); numeric ones
@@ -64,6 +70,11 @@ done
 [ -r /var/log/messages ] && echo messages
 nfd_emit "section${TAB}overdue"
 [ -z "$NFD_OVERDUE" ] || printf '%s\n' "$NFD_OVERDUE"
+# Is the open window's dead-man's switch alive (apply arms a dead one again)?
+nfd_emit "section${TAB}switch"
+if [ -r "$J/window" ] && nfd_window_read; then
+  if [ -z "$W_timer_unit$W_watchdog_pid" ]; then echo none; elif nfd_armed; then echo alive; else echo dead; fi
+fi
 # The installed versions of the host scripts: VERSION when $J/s/VERSION holds both, each naming
 # that version on its first line (apply sends only what is missing or different).
 nfd_emit "section${TAB}installed"

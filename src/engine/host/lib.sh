@@ -30,6 +30,9 @@ nfd_lock() {
     nfd_emit "fail${TAB}unsupported${TAB}flock(1) (util-linux) is not installed: nfdebug cannot lock this host"
     return 1
   fi
+  # A directory here is the mkdir lock of an nfdebug from before flock (2026-12): a run of that
+  # version holding it now loses its exclusion, which is why mixing versions on a host is unsafe.
+  [ ! -d "$J/lock" ] || rm -rf "$J/lock"
   # `command`: a failed redirection of the special builtin exec would end the shell.
   if ! command exec 9>>"$J/lock"; then
     nfd_storage_fail "$J/lock"
