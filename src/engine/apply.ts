@@ -116,7 +116,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   } catch (err) {
     // The script may have run (or still run) on the host: see cancelInterruptedApply.
     throw applySent && err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
-      ? new InterruptedApply(err, req.window)
+      ? new InterruptedApply(err, req.window, req.timeoutMs)
       : err;
   }
   if (!facts) {
