@@ -70,7 +70,11 @@ test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it wa
   forgetInstalledScripts(bad);
   // The lock holds the apply script on the host after it arrived and before it changes anything.
   holdLock(bad);
-  const run = startCli(["run", runbook, "--out", out, ...fleetArgs(fleet)], { timeoutMs: 180_000 });
+  const state = join(dir, "state");
+  const run = startCli(["run", runbook, "--out", out, ...fleetArgs(fleet)], {
+    timeoutMs: 180_000,
+    env: { XDG_STATE_HOME: state },
+  });
   try {
     await waitFor("the apply script to arrive on h002", () => applyScriptArrived(bad));
     assert.ok((await fleet.killSshd(bad)) >= 1, "an sshd was killed");
@@ -116,4 +120,14 @@ test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it wa
   >;
   assert.ok(bad.name in factsAfter, "the facts after the run include the host that dropped");
   assert.equal(factsAfter[bad.name].window, null, "and show it without a window");
+
+  // The audit trail has the cancel, as for `nfdebug apply`.
+  const trail = readFileSync(join(state, "nfdebug", "history.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { command: string; host: string; event: string });
+  const cancels = trail.filter((e) => e.command === "cancel").map((e) => [e.host, e.event]);
+  assert.equal(cancels.length, 1, JSON.stringify(cancels));
+  assert.equal(cancels[0][0], bad.name);
+  assert.ok(["reverted", "prevented"].includes(cancels[0][1]), cancels[0][1]);
 });
