@@ -15,7 +15,7 @@ import {
   windowArg,
   type ApplyScriptOptions,
 } from "./host/scripts.js";
-import { epochIso, hostLines, throwIfLocked } from "./hostOutput.js";
+import { epochIso, hostLines, requireFields, throwIfLocked } from "./hostOutput.js";
 import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
 import { FACTS_END } from "../facts/parse.js";
@@ -130,7 +130,8 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
 }
 
 /** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */
-export function hostChange([kind, key, from, to]: string[]): Change {
+export function hostChange(fields: string[]): Change {
+  const [kind, key, from, to] = requireFields(fields, 4);
   const sideEffect = kind.startsWith("side-effect");
   if (kind === "module" || kind === "side-effect-module")
     return { knob: "modules", key, from, to, ...(sideEffect ? { side_effect: true } : {}) };

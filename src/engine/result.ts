@@ -1,5 +1,5 @@
 // Per-host outcomes as printed by every fleet command (--json schema: schemas/result.schema.json).
-import { HostError, type HostErrorKind } from "../errors.js";
+import { HostError, MalformedAnswer, type HostErrorKind } from "../errors.js";
 import type { Change } from "../knobs/step.js";
 
 export interface HostOutcome {
@@ -29,12 +29,15 @@ export function unchangedOutcome<T extends Record<string, unknown>>(
   return { host, ok: true, changed: false, changes: [], error: null, ...details };
 }
 
+/** A host that failed, and why. A HostError keeps its kind; a host's malformed answer is a protocol failure. */
 export function failedOutcome(host: string, err: unknown): HostOutcome {
-  const error =
-    err instanceof HostError
-      ? { kind: err.kind, message: err.message }
-      : { kind: "remote" as const, message: err instanceof Error ? err.message : String(err) };
-  return { host, ok: false, changed: false, changes: [], error };
+  return { host, ok: false, changed: false, changes: [], error: outcomeError(err) };
+}
+
+function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {
+  if (err instanceof HostError) return { kind: err.kind, message: err.message };
+  if (err instanceof MalformedAnswer) return { kind: "protocol", message: err.message };
+  return { kind: "remote", message: err instanceof Error ? err.message : String(err) };
 }
 
 export function summarise(command: string, hosts: HostOutcome[], window?: string): FleetResult {

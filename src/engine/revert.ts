@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { revertScript } from "./host/scripts.js";
-import { hostLines, throwIfDenied, throwIfLocked } from "./hostOutput.js";
+import { hostLines, requireFields, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
 import type { HostOutcome } from "./result.js";
 
@@ -33,11 +33,10 @@ export function interpretRevert(
   });
   const drift = lines
     .filter((l) => l.tag === "drift")
-    .map(({ fields: [kind, key, now, expected] }) => ({
-      key: kind === "sysctl" ? key.replaceAll("/", ".") : key,
-      now,
-      expected,
-    }));
+    .map(({ fields }) => {
+      const [kind, key, now, expected] = requireFields(fields, 4);
+      return { key: kind === "sysctl" ? key.replaceAll("/", ".") : key, now, expected };
+    });
   const inUse = lines.filter((l) => l.tag === "inuse").map((l) => l.fields[1]);
   const end = lines.find((l) => l.tag === "revert");
   if (!end)
