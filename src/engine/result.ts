@@ -29,7 +29,11 @@ export function unchangedOutcome<T extends Record<string, unknown>>(
   return { host, ok: true, changed: false, changes: [], error: null, ...details };
 }
 
-/** A host that failed, and why. A HostError keeps its kind; a host's malformed answer is a protocol failure. */
+/**
+ * A host that failed, and why. A HostError keeps its kind; a host's malformed answer is a
+ * protocol failure; anything else (a TypeError, a failed assertion) is a bug in nfdebug while
+ * handling this host: kind internal, which makes the command exit 3 once every host is done.
+ */
 export function failedOutcome(host: string, err: unknown): HostOutcome {
   return { host, ok: false, changed: false, changes: [], error: outcomeError(err) };
 }
@@ -37,7 +41,8 @@ export function failedOutcome(host: string, err: unknown): HostOutcome {
 function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {
   if (err instanceof HostError) return { kind: err.kind, message: err.message };
   if (err instanceof MalformedAnswer) return { kind: "protocol", message: err.message };
-  return { kind: "remote", message: err instanceof Error ? err.message : String(err) };
+  // The error's name (TypeError...) tells a bug report more than its message alone.
+  return { kind: "internal", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }
 
 export function summarise(command: string, hosts: HostOutcome[], window?: string): FleetResult {
