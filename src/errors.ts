@@ -53,6 +53,18 @@ export class HostError extends Error {
   }
 }
 
+/**
+ * A host's answer is not what its script prints: incomplete, malformed, or a value that fails
+ * the checks it must pass before it goes back into a script. The pure parsers that throw it do
+ * not know the host; failedOutcome records it as that host's "protocol" failure, never as a bug.
+ */
+export class MalformedAnswer extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "MalformedAnswer";
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

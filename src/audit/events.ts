@@ -41,6 +41,16 @@ const CANCEL_REVERTED = /; reconnected and reverted window \S+ there/;
 const CANCEL_PREVENTED = /; reconnected: the apply had not begun there/;
 const CANCEL_FAILED = /; could not undo it \(/;
 
+/** The cancel the engine made after an apply's connection dropped, read from the host's error. */
+function cancelEvent(host: string, error: { kind: string; message?: string } | null | undefined): Event[] {
+  const message = error?.message ?? "";
+  if (CANCEL_REVERTED.test(message)) return [{ host, event: "reverted" }];
+  if (CANCEL_PREVENTED.test(message)) return [{ host, event: "prevented" }];
+  if (CANCEL_FAILED.test(message))
+    return [{ host, event: "failed", outcome: "failed", error_kind: error?.kind ?? "remote" }];
+  return [];
+}
+
 /** apply: one line per host (opened, joined, unchanged, refused, failed), plus its cancel or abort revert. */
 export function applyHistory(
   outcomes: HostOutcome[],
@@ -51,10 +61,7 @@ export function applyHistory(
   for (const o of outcomes) {
     if (!o.ok) {
       events.push({ host: o.host, event: o.error?.kind === "locked" ? "refused" : "failed", ...failed(o) });
-      const message = o.error?.message ?? "";
-      if (CANCEL_REVERTED.test(message)) cancels.push({ host: o.host, event: "reverted" });
-      else if (CANCEL_PREVENTED.test(message)) cancels.push({ host: o.host, event: "prevented" });
-      else if (CANCEL_FAILED.test(message)) cancels.push({ host: o.host, event: "failed", ...failed(o) });
+      cancels.push(...cancelEvent(o.host, o.error));
       continue;
     }
     const window = text(o.window) ?? null;
@@ -100,22 +107,27 @@ export function extendHistory(outcomes: HostOutcome[], ctx: Context & { window: 
 export interface RunHostOutcome {
   name: string;
   ok: boolean;
-  error?: { kind: string };
+  error?: { kind: string; message?: string };
   changes: unknown[];
   applied: boolean;
   reverted: boolean | "expired" | "failed";
 }
 
-/** run: the window's opening (opened, unchanged, failed) and, when it opened, how it ended. */
+/**
+ * run: the window's opening (opened, unchanged, failed) and, when it opened, how it ended; plus
+ * the cancel of an apply whose connection dropped, as for apply.
+ */
 export function runHistory(
   hosts: RunHostOutcome[],
   ctx: Context & { window: string | null; profile: string },
 ): HistoryEntry[] {
   const events: Event[] = [];
+  const cancels: Event[] = [];
   for (const h of hosts) {
     const failure = h.ok ? {} : { outcome: "failed" as const, error_kind: h.error?.kind ?? "remote" };
     if (!h.applied) {
       events.push({ host: h.name, event: h.ok ? "unchanged" : "failed", window: null, ...failure });
+      if (!h.ok) cancels.push(...cancelEvent(h.name, h.error));
       continue;
     }
     // The host's outcome over the whole run goes on its first line; the second says how the window ended.
@@ -127,5 +139,5 @@ export function runHistory(
       ...(end === "revert-failed" ? { outcome: "failed" as const } : {}),
     });
   }
-  return entries("run", ctx, events);
+  return [...entries("run", ctx, events), ...entries("cancel", ctx, cancels)];
 }

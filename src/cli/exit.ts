@@ -13,10 +13,22 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** Raised by a command that completed but had failed hosts: the output is already printed. */
+/**
+ * Raised by a command that completed but had failed hosts: the output is already printed.
+ * `internal` of them failed by a bug in nfdebug (error kind internal): that is exit 3, not 2,
+ * though every other host's result was printed.
+ */
 export class HostsFailed extends Error {
-  constructor(readonly failed: number) {
+  constructor(
+    readonly failed: number,
+    readonly internal = 0,
+  ) {
     super(`${failed} host(s) failed`);
+  }
+
+  /** From the error kinds of the failed hosts. */
+  static of(kinds: Array<string | undefined>): HostsFailed {
+    return new HostsFailed(kinds.length, kinds.filter((k) => k === "internal").length);
   }
 }
 
@@ -30,7 +42,7 @@ export class Interrupted extends Error {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof Interrupted) return EXIT.interrupted;
   if (err instanceof InputError) return EXIT.input;
-  if (err instanceof HostsFailed) return EXIT.hostsFailed;
+  if (err instanceof HostsFailed) return err.internal > 0 ? EXIT.internal : EXIT.hostsFailed;
   if (err instanceof HostError) return EXIT.hostsFailed;
   if (isCommanderError(err)) return err.exitCode === 0 ? EXIT.ok : EXIT.input;
   return EXIT.internal;
@@ -47,6 +59,8 @@ function isCommanderError(err: unknown): err is { code: string; exitCode: number
 
 /** What to print on stderr for an error that reached the top. */
 export function messageFor(err: unknown): string | undefined {
+  if (err instanceof HostsFailed && err.internal > 0)
+    return `${err.internal} host(s) failed by a bug in nfdebug (error kind internal): please report it, with that host's error message`;
   if (err instanceof HostsFailed || err instanceof Interrupted || isCommanderError(err)) return undefined;
   if (err instanceof InputError) return err.message;
   if (err instanceof HostError) return `${err.host}: ${err.kind}: ${err.message}`;

@@ -73,7 +73,7 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   return fleet;
 }
 
-/** Prints the JSON result or the failure table; raises HostsFailed for exit code 2. */
+/** Prints the JSON result or the failure table; raises HostsFailed for exit code 2 (3 for a bug). */
 export function finishFleet(fleet: Fleet, result: FleetResult): void {
   fleet.output.result(result);
   const failures = failureLines(result.hosts);
@@ -82,5 +82,6 @@ export function finishFleet(fleet: Fleet, result: FleetResult): void {
     const s = result.summary;
     fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
   }
-  if (result.summary.failed > 0) throw new HostsFailed(result.summary.failed);
+  if (result.summary.failed > 0)
+    throw HostsFailed.of(result.hosts.filter((h) => !h.ok).map((h) => h.error?.kind));
 }

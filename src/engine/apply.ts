@@ -15,7 +15,7 @@ import {
   windowArg,
   type ApplyScriptOptions,
 } from "./host/scripts.js";
-import { epochIso, hostLines, throwIfLocked, type HostLine } from "./hostOutput.js";
+import { epochIso, hostLines, requireFields, throwIfLocked, type HostLine } from "./hostOutput.js";
 import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
 import { FACTS_END } from "../facts/parse.js";
@@ -120,7 +120,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   } catch (err) {
     // The script may have run (or still run) on the host: see cancelInterruptedApply.
     throw applySent && err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
-      ? new InterruptedApply(err, req.window)
+      ? new InterruptedApply(err, req.window, req.timeoutMs)
       : err;
   }
   if (!facts) {
@@ -134,7 +134,8 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
 }
 
 /** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */
-export function hostChange([kind, key, from, to]: string[]): Change {
+export function hostChange(fields: string[]): Change {
+  const [kind, key, from, to] = requireFields(fields, 4);
   const sideEffect = kind.startsWith("side-effect");
   if (kind === "module" || kind === "side-effect-module")
     return { knob: "modules", key, from, to, ...(sideEffect ? { side_effect: true } : {}) };

@@ -3,19 +3,20 @@
 // conntrack counter deltas over the window. Three short round trips on one connection:
 // read the window's marks, stream the lines, then acknowledge the new position.
 import { unchangedOutcome, type HostOutcome } from "./result.js";
-import { HostError } from "../errors.js";
+import { HostError, MalformedAnswer } from "../errors.js";
 import { parsePrintkSite } from "../facts/parse.js";
 import type { PrintkSite } from "../facts/types.js";
 import { counterDeltas, parseCounters, type CounterDeltas } from "../logs/counters.js";
 import { collectLines } from "../logs/collect-lines.js";
 import { createKernelMessageClassifier } from "../logs/printk.js";
-import { readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
+import { parseStoredPosition, readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
 import type { LogPosition } from "../logs/sources/types.js";
 import type { SourceKind } from "../logs/sources/types.js";
 import { shQuote } from "../shell/quote.js";
 import type { Connection } from "../transport/types.js";
 import { countersScript } from "../logs/counters.js";
 import { hostLibrary } from "./host/scripts.js";
+import { unreadableKind } from "./hostOutput.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
 
@@ -92,7 +93,7 @@ function parseMarks(stdout: string): WindowFiles | null {
       lines = [];
     } else if (line === "@@end") ended = true;
   }
-  if (!ended || !WINDOW_ID.test(window)) throw new Error("incomplete window marks");
+  if (!ended || !WINDOW_ID.test(window)) throw new MalformedAnswer("incomplete window marks");
   return { window, open, files };
 }
 
@@ -126,11 +127,13 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   let marks: WindowFiles | null;
   try {
     marks = parseMarks(marksResult.stdout);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof MalformedAnswer)) throw err;
     throw new HostError(
-      "remote",
+      unreadableKind(marksResult.code),
       host,
       `could not read the window's log marks (exit ${marksResult.code}): ${marksResult.stderr.trim()}`,
+      { cause: err },
     );
   }
   if (!marks) {
@@ -149,11 +152,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       warnings: ["no kernel log source was found on this host at apply time"],
     });
   }
-  const start = positionFrom(marks.files, "start.out", kind as SourceKind, detail);
-  if (!start) throw new HostError("remote", host, `window ${marks.window} has no recorded log start`);
-  const collected = marks.files.get("collected.json");
-  const from: LogPosition = collected ? (JSON.parse(collected) as LogPosition) : start;
-  const until = positionFrom(marks.files, "end.out", kind as SourceKind, detail) ?? undefined;
+  const { from, until } = recordedPositions(host, marks, kind as SourceKind, detail);
 
   const sites: PrintkSite[] = (marks.files.get("printk-control") ?? "")
     .split("\n")
@@ -177,10 +176,12 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   try {
     outcome = lines.finish();
   } catch (err) {
+    if (!(err instanceof MalformedAnswer)) throw err;
     throw new HostError(
-      "remote",
+      unreadableKind(result.code),
       host,
-      `reading the kernel log failed (exit ${result.code}): ${(err as Error).message} ${result.stderr.trim()}`,
+      `reading the kernel log failed (exit ${result.code}): ${err.message} ${result.stderr.trim()}`,
+      { cause: err },
     );
   }
   if (!req.peek) {
@@ -204,6 +205,32 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     ...(kernel ? { kernel_log: kernel } : {}),
     counters,
   });
+}
+
+/** Where to read from (the window's start, or the last collect) and up to (its end, once ended). */
+function recordedPositions(
+  host: string,
+  marks: WindowFiles,
+  kind: SourceKind,
+  detail: string,
+): { from: LogPosition; until?: LogPosition } {
+  try {
+    const start = positionFrom(marks.files, "start.out", kind, detail);
+    if (!start) throw new HostError("remote", host, `window ${marks.window} has no recorded log start`);
+    const collected = marks.files.get("collected.json");
+    return {
+      from: collected ? parseStoredPosition(collected) : start,
+      until: positionFrom(marks.files, "end.out", kind, detail) ?? undefined,
+    };
+  } catch (err) {
+    if (!(err instanceof MalformedAnswer)) throw err;
+    throw new HostError(
+      "protocol",
+      host,
+      `window ${marks.window}'s recorded log position is unreadable: ${err.message}`,
+      { cause: err },
+    );
+  }
 }
 
 function countersOf(files: Map<string, string>): CounterDeltas | null {

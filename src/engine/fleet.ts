@@ -1,9 +1,11 @@
 // Runs one per-host task across the fleet: bounded parallelism, one connection per host reused
-// for every phase, and a failure on one host never stops the others.
+// for every phase, and a failure on one host never stops the others (an interrupted apply is
+// cancelled on its host first: see cancel.ts).
 import pLimit from "p-limit";
 import type { HostSpec } from "../inventory/types.js";
 import type { Connection, Transport } from "../transport/types.js";
-import { failedOutcome, type HostOutcome } from "./result.js";
+import { failedHostOutcome } from "./cancel.js";
+import type { HostOutcome } from "./result.js";
 
 export interface FleetOptions {
   forks: number;
@@ -31,7 +33,7 @@ export async function runFleet(
           conn = await transport.connect(host);
           outcome = await task(conn);
         } catch (err) {
-          outcome = failedOutcome(host.name, err);
+          outcome = await failedHostOutcome(transport, host, err);
         } finally {
           conn?.close();
         }

@@ -1,5 +1,5 @@
 // The host scripts talk back in "@@word\tfield\tfield" lines; everything else is ignored.
-import { HostError } from "../errors.js";
+import { HostError, MalformedAnswer } from "../errors.js";
 
 export interface HostLine {
   tag: string;
@@ -36,7 +36,26 @@ export function throwIfDenied(lines: HostLine[], host: string): void {
     );
 }
 
-/** Host scripts print epoch seconds of the host's clock. */
+/**
+ * The kind of a script's answer that cannot be read: a script that failed (exit ≠ 0) says why on
+ * stderr (remote); one that exited 0 with a malformed answer broke the protocol.
+ */
+export function unreadableKind(code: number | null): "remote" | "protocol" {
+  return code === 0 ? "protocol" : "remote";
+}
+
+/** The first `n` fields of a "@@" line: a line cut short is a malformed answer, not a crash later. */
+export function requireFields(fields: string[], n: number): string[] {
+  if (fields.length < n)
+    throw new MalformedAnswer(
+      `a host line has ${fields.length} of its ${n} fields: ${JSON.stringify(fields.join("\t"))}`,
+    );
+  return fields;
+}
+
+/** Host scripts print epoch seconds of the host's clock; anything else is a malformed answer. */
 export function epochIso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+  const date = new Date(seconds * 1000);
+  if (!Number.isFinite(date.getTime())) throw new MalformedAnswer(`not a time in epoch seconds: ${seconds}`);
+  return date.toISOString();
 }

@@ -1,5 +1,5 @@
 // The facts phase: one round trip per host.
-import { HostError } from "../errors.js";
+import { HostError, MalformedAnswer } from "../errors.js";
 import { parseFacts } from "../facts/parse.js";
 import type { HostFacts } from "../facts/types.js";
 import { realModuleName } from "../knobs/modules.js";
@@ -7,6 +7,7 @@ import { printkFactFilters } from "../knobs/printk.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
 import { factsScript } from "./host/scripts.js";
+import { unreadableKind } from "./hostOutput.js";
 import { detectSourcesScript } from "../logs/sources/detect.js";
 
 const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
@@ -36,10 +37,12 @@ export function factsOrError(host: string, stdout: string, stderr: string, code:
   try {
     return parseFacts(stdout);
   } catch (err) {
+    if (!(err instanceof MalformedAnswer)) throw err;
     throw new HostError(
-      "remote",
+      unreadableKind(code),
       host,
-      `could not read facts (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || (err as Error).message}`,
+      `could not read facts (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ") || err.message}`,
+      { cause: err },
     );
   }
 }

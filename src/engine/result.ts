@@ -1,5 +1,5 @@
 // Per-host outcomes as printed by every fleet command (--json schema: schemas/result.schema.json).
-import { HostError, type HostErrorKind } from "../errors.js";
+import { HostError, MalformedAnswer, type HostErrorKind } from "../errors.js";
 import type { Change } from "../knobs/step.js";
 
 export interface HostOutcome {
@@ -29,12 +29,20 @@ export function unchangedOutcome<T extends Record<string, unknown>>(
   return { host, ok: true, changed: false, changes: [], error: null, ...details };
 }
 
+/**
+ * A host that failed, and why. A HostError keeps its kind; a host's malformed answer is a
+ * protocol failure; anything else (a TypeError, a failed assertion) is a bug in nfdebug while
+ * handling this host: kind internal, which makes the command exit 3 once every host is done.
+ */
 export function failedOutcome(host: string, err: unknown): HostOutcome {
-  const error =
-    err instanceof HostError
-      ? { kind: err.kind, message: err.message }
-      : { kind: "remote" as const, message: err instanceof Error ? err.message : String(err) };
-  return { host, ok: false, changed: false, changes: [], error };
+  return { host, ok: false, changed: false, changes: [], error: outcomeError(err) };
+}
+
+function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {
+  if (err instanceof HostError) return { kind: err.kind, message: err.message };
+  if (err instanceof MalformedAnswer) return { kind: "protocol", message: err.message };
+  // The error's name (TypeError...) tells a bug report more than its message alone.
+  return { kind: "internal", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }
 
 export function summarise(command: string, hosts: HostOutcome[], window?: string): FleetResult {

@@ -2,7 +2,7 @@
 import { HostError } from "../errors.js";
 import type { Connection } from "../transport/types.js";
 import { revertScript } from "./host/scripts.js";
-import { hostLines, throwIfDenied, throwIfLocked } from "./hostOutput.js";
+import { hostLines, requireFields, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
 import type { HostOutcome } from "./result.js";
 
@@ -33,11 +33,10 @@ export function interpretRevert(
   });
   const drift = lines
     .filter((l) => l.tag === "drift")
-    .map(({ fields: [kind, key, now, expected] }) => ({
-      key: kind === "sysctl" ? key.replaceAll("/", ".") : key,
-      now,
-      expected,
-    }));
+    .map(({ fields }) => {
+      const [kind, key, now, expected] = requireFields(fields, 4);
+      return { key: kind === "sysctl" ? key.replaceAll("/", ".") : key, now, expected };
+    });
   const inUse = lines.filter((l) => l.tag === "inuse").map((l) => l.fields[1]);
   const end = lines.find((l) => l.tag === "revert");
   if (!end)
@@ -57,19 +56,22 @@ export function interpretRevert(
       error: null,
       message: `open window is ${window}, not the one asked for`,
     };
-  if (state === "drift" || state === "failed") {
+  if (state === "drift" || state === "failed" || state === "left") {
     const detail = drift.map((d) => `${d.key} is ${d.now} (nfdebug set ${d.expected})`).join("; ");
     const failures = lines.filter((l) => l.tag === "failed").map((l) => l.fields.slice(1).join(": "));
-    throw Object.assign(
-      new HostError(
-        state === "drift" ? "drift" : "remote",
-        host,
-        state === "drift"
-          ? `changed by someone else since apply, left alone: ${detail}; use --force to restore anyway`
-          : `could not restore: ${failures.join("; ")}`,
-      ),
-      { drift },
-    );
+    // Modules still in use stay loaded and stay in the journal: status shows them, --force retries.
+    const stillUsed = inUse.length
+      ? `; left loaded, in use: ${inUse.join(", ")} (kept in the journal: run revert --force once nothing uses them)`
+      : "";
+    const message =
+      state === "drift"
+        ? `changed by someone else since apply, left alone: ${detail}; use --force to restore anyway`
+        : state === "failed"
+          ? `could not restore: ${failures.join("; ")}`
+          : "not everything could be restored";
+    throw Object.assign(new HostError(state === "drift" ? "drift" : "remote", host, `${message}${stillUsed}`), {
+      drift,
+    });
   }
   return { ...base, ok: true, changed: restored.length > 0, error: null };
 }

@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import type { HostSpec } from "../inventory/types.js";
 import type { Connection, Transport } from "../transport/types.js";
 import { HostError } from "../errors.js";
+import { failedHostOutcome } from "./cancel.js";
 import { failedOutcome, type HostOutcome } from "./result.js";
 
 export interface RolloutOptions {
@@ -62,7 +63,7 @@ export async function runRollout(
         conn = await transport.connect(host);
         outcome = await task(conn);
       } catch (err) {
-        outcome = failedOutcome(host.name, err);
+        outcome = await failedHostOutcome(transport, host, err);
       } finally {
         conn?.close();
       }

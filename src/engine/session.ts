@@ -2,9 +2,11 @@
 // (a runbook, collect), so each host is connected to once. A host that fails drops out of later
 // phases and keeps its first error.
 import pLimit from "p-limit";
+import { HostError } from "../errors.js";
 import type { HostSpec } from "../inventory/types.js";
 import type { Connection, Transport } from "../transport/types.js";
-import { failedOutcome, type HostOutcome } from "./result.js";
+import { failedHostOutcome } from "./cancel.js";
+import type { HostOutcome } from "./result.js";
 
 export class FleetSession {
   private readonly connections = new Map<string, Promise<Connection>>();
@@ -59,10 +61,13 @@ export class FleetSession {
       hosts.map((host) =>
         this.limit(async () => {
           let outcome: HostOutcome;
+          let conn: Connection | undefined;
           try {
-            outcome = await task(await this.connection(host));
+            conn = await this.connection(host);
+            outcome = await task(conn);
           } catch (err) {
-            outcome = failedOutcome(host.name, err);
+            if (conn && lostConnection(err)) this.forget(host, conn);
+            outcome = await failedHostOutcome(this.transport, host, err);
           }
           if (!outcome.ok && !options.keepOnFailure && !this.failures.has(host.name))
             this.failures.set(host.name, outcome);
@@ -71,6 +76,15 @@ export class FleetSession {
         }),
       ),
     );
+  }
+
+  /**
+   * Drops a connection that was lost mid-task: a later look at the host (the facts after a run)
+   * reconnects instead of failing on the dead one.
+   */
+  private forget(host: HostSpec, conn: Connection): void {
+    this.connections.delete(host.name);
+    conn.close();
   }
 
   /** Marks a host failed from outside (e.g. its apply failed in a rollout). */
@@ -83,4 +97,12 @@ export class FleetSession {
     this.connections.clear();
     await Promise.all(all.map((c) => c.then((conn) => conn.close()).catch(() => undefined)));
   }
+}
+
+/**
+ * The connection itself is gone, not just the task on it. A timeout closes only the command's
+ * channel: that connection may still serve the next phase.
+ */
+function lostConnection(err: unknown): boolean {
+  return err instanceof HostError && err.kind === "unreachable";
 }

@@ -1,4 +1,5 @@
 // Pure parser for the facts script's output (sections introduced by "@@section\tNAME").
+import { MalformedAnswer } from "../errors.js";
 import { parseDetectSources } from "../logs/sources/detect.js";
 import type { HistoryEvent, HostFacts, JournalEntry, PrintkSite, WindowState } from "./types.js";
 
@@ -20,7 +21,7 @@ function splitSections(output: string): Map<string, string[]> {
       current.push(line);
     }
   }
-  if (!ended) throw new Error("facts output is incomplete (no end marker)");
+  if (!ended) throw new MalformedAnswer("facts output is incomplete (no end marker)");
   return sections;
 }
 

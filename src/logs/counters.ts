@@ -2,6 +2,7 @@
 // header, then one row of hex values per CPU), nf_conntrack_count/max, and conntrack(8)'s -C, -S and
 // the unconfirmed/dying lists. Columns are read by header name, since they changed across
 // versions (e.g. "searched" and "delete_list" went away, "clashres" and "chainlength" came).
+import { MalformedAnswer } from "../errors.js";
 import { kernelAtLeast } from "../knobs/kernelVersion.js";
 
 /** Columns worth a delta over a window, in report order. */
@@ -34,14 +35,14 @@ export interface ConntrackStat {
 
 export function parseConntrackStat(text: string): ConntrackStat {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) throw new Error("empty /proc/net/stat/nf_conntrack");
+  if (lines.length === 0) throw new MalformedAnswer("empty /proc/net/stat/nf_conntrack");
   const columns = lines[0].trim().split(/\s+/);
   const perCpu: Array<Record<string, number>> = [];
   const totals: Record<string, number> = {};
   for (const line of lines.slice(1)) {
     const values = line.trim().split(/\s+/);
     if (values.length !== columns.length || !values.every((v) => /^[0-9a-fA-F]+$/.test(v))) {
-      throw new Error(`unexpected row in /proc/net/stat/nf_conntrack: ${JSON.stringify(line)}`);
+      throw new MalformedAnswer(`unexpected row in /proc/net/stat/nf_conntrack: ${JSON.stringify(line)}`);
     }
     const row: Record<string, number> = {};
     columns.forEach((name, k) => {
@@ -157,7 +158,7 @@ export function parseCounters(output: string): CounterSnapshot {
     list.push(line.slice(tab + 1));
     sections.set(name, list);
   }
-  if (!ended) throw new Error("the counters output is incomplete (no end line)");
+  if (!ended) throw new MalformedAnswer("the counters output is incomplete (no end line)");
   const text = (name: string) => sections.get(name)?.join("\n") ?? null;
   const number = (name: string) => {
     const t = text(name);

@@ -29,7 +29,18 @@ export interface ClientTarget {
 }
 
 export async function openClient(target: ClientTarget): Promise<ClientType> {
-  const knownTypes = await target.hostKey.store.keyTypesFor(target.address, target.port);
+  let knownTypes;
+  try {
+    knownTypes = await target.hostKey.store.keyTypesFor(target.address, target.port);
+  } catch (err) {
+    // An unreadable known_hosts file (permissions): the host key cannot be checked, as below.
+    throw new HostError(
+      "hostkey",
+      target.errors.host,
+      `${target.errors.label}: cannot check the host key: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
   const client = new Client();
   return new Promise((resolve, reject) => {
     let settled = false;

@@ -2,7 +2,6 @@
 import { InputError } from "../../errors.js";
 import { formatDuration } from "../../duration.js";
 import { applyHost } from "../../engine/apply.js";
-import { cancelInterruptedApply } from "../../engine/cancel.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
@@ -88,7 +87,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
         owner: windowOwner(),
         windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
         timeoutMs: fleet.timeoutMs,
-      }).catch((err) => cancelInterruptedApply(fleet.transport, conn.host, err, fleet.timeoutMs)),
+      }),
   );
   tracker.finish();
   const outcomes = result.outcomes;

@@ -127,7 +127,8 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
     }
     // Not process.exitCode: main() returns the exit code of a command that completed.
     if (result.interrupted) throw new Interrupted();
-    else if (failed.length > 0 || result.steps.some((s) => !s.ok)) throw new HostsFailed(failed.length);
+    else if (failed.length > 0 || result.steps.some((s) => !s.ok))
+      throw HostsFailed.of(failed.map((h) => h.error?.kind));
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);

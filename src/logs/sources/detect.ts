@@ -1,5 +1,6 @@
 // Which kernel log sources a host has, in order of preference: journald (structured, survives the
 // ring buffer), /dev/kmsg (exact sequence numbers), dmesg, then rsyslog's files.
+import { MalformedAnswer } from "../../errors.js";
 import { CLOCK_HEADER, parseClock, splitFrame } from "./framing.js";
 import type { SourceKind } from "./types.js";
 
@@ -73,7 +74,7 @@ export function parseDetectSources(output: string): SourceDetection {
       found.push({ kind: a as SourceKind, detail: b ? b : null });
     }
   }
-  if (!complete) throw new Error("the source detection output is incomplete (no end line)");
+  if (!complete) throw new MalformedAnswer("the source detection output is incomplete (no end line)");
   found.sort((x, y) => PREFERENCE.indexOf(x.kind) - PREFERENCE.indexOf(y.kind));
   return { bootId, kernel, sources: found, preferred: found[0] ?? null };
 }

@@ -2,6 +2,7 @@
 // sequence numbers, so the position is the kernel timestamp of the last record read plus how many
 // records with exactly that timestamp were read. When the oldest record left is newer than the
 // saved position, the ring buffer wrapped and an unknown number of records may be missing.
+import { MalformedAnswer } from "../../errors.js";
 import {
   CLOCK_HEADER,
   checkBootId,
@@ -144,7 +145,7 @@ export class DmesgOutputParser implements SourceOutputParser {
 
   finish(): ReadOutcome {
     if (!this.position || !Number.isFinite(this.position.usec)) {
-      throw new Error("the dmesg reader's output is incomplete (no position line)");
+      throw new MalformedAnswer("the dmesg reader's output is incomplete (no position line)");
     }
     return { position: this.position, lost: this.lost, warnings: this.warnings, items: this.items };
   }

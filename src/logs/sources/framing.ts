@@ -7,6 +7,7 @@
 //   E <code> <detail>                                something the parser should report
 //   X <exit status>                                  status of the reading command, when it matters
 // Shared shell fragments live here too.
+import { MalformedAnswer } from "../../errors.js";
 import { shQuote } from "../../shell/quote.js";
 
 export const TAB = "\t";
@@ -64,13 +65,13 @@ export function normalizeBootId(id: string): string {
 /** Boot ids come from the host and go back into scripts: accept only the kernel's UUID format. */
 export function checkBootId(bootId: string | null): string {
   if (bootId === null || bootId === "") return "";
-  if (!BOOT_ID.test(bootId)) throw new Error(`not a boot id: ${JSON.stringify(bootId)}`);
+  if (!BOOT_ID.test(bootId)) throw new MalformedAnswer(`not a boot id: ${JSON.stringify(bootId)}`);
   return bootId;
 }
 
 export function checkInteger(value: number, what: string, min = -1): number {
   if (!Number.isSafeInteger(value) || value < min)
-    throw new Error(`${what} must be an integer ≥ ${min}, got ${value}`);
+    throw new MalformedAnswer(`${what} must be an integer ≥ ${min}, got ${value}`);
   return value;
 }
 

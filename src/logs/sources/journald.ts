@@ -3,6 +3,7 @@
 // saved one, it is skipped; if it is not, the saved entry is gone (journal rotated or vacuumed, or
 // the host rebooted) and lines may be missing — which --after-cursor would hide.
 // MESSAGE is a string, or an array of bytes when it is not valid UTF-8 or has control characters.
+import { MalformedAnswer } from "../../errors.js";
 import { shQuote } from "../../shell/quote.js";
 import {
   CLOCK_HEADER,
@@ -23,7 +24,7 @@ const CURSOR = /^[A-Za-z0-9=;_-]{1,512}$/;
 
 function checkCursor(cursor: string | null): string {
   if (cursor === null) return "";
-  if (!CURSOR.test(cursor)) throw new Error(`not a journald cursor: ${JSON.stringify(cursor)}`);
+  if (!CURSOR.test(cursor)) throw new MalformedAnswer(`not a journald cursor: ${JSON.stringify(cursor)}`);
   return cursor;
 }
 
@@ -188,7 +189,8 @@ export class JournaldOutputParser implements SourceOutputParser {
   }
 
   finish(): ReadOutcome {
-    if (!this.sawExit) throw new Error("the journald reader's output is incomplete (no exit status line)");
+    if (!this.sawExit)
+      throw new MalformedAnswer("the journald reader's output is incomplete (no exit status line)");
     if (this.from?.cursor && !this.options.positionOnly && this.skipCursor === null && this.lost === 0) {
       // Not even the saved entry came back: it is gone, and so may be what followed it.
       this.lost = null;

@@ -8,6 +8,7 @@
 // NONCE"), one builtin printf to /dev/kmsg instead of reading the whole buffer to find its newest
 // sequence number. A read then starts after the start marker and stops at the end marker. The
 // nonce tells apart hosts sharing one ring buffer (namespaces of one machine, one window id).
+import { MalformedAnswer } from "../../errors.js";
 import { shQuote } from "../../shell/quote.js";
 import {
   CLOCK_HEADER,
@@ -30,7 +31,8 @@ const ANY_MARKER_AWK = "/^nfdebug: window [0-9]+T[0-9]+-[0-9a-f]+ (start|end) [0
 
 /** Markers come from the host and go back into scripts: accept only nfdebug's own format. */
 export function checkKmsgMarker(marker: string): string {
-  if (!MARKER.test(marker)) throw new Error(`not an nfdebug kmsg marker: ${JSON.stringify(marker)}`);
+  if (!MARKER.test(marker))
+    throw new MalformedAnswer(`not an nfdebug kmsg marker: ${JSON.stringify(marker)}`);
   return marker;
 }
 
@@ -217,7 +219,7 @@ export class KmsgOutputParser implements SourceOutputParser {
 
   finish(): ReadOutcome {
     if (!this.position || !Number.isSafeInteger(this.position.seq)) {
-      throw new Error("the /dev/kmsg reader's output is incomplete (no position line)");
+      throw new MalformedAnswer("the /dev/kmsg reader's output is incomplete (no position line)");
     }
     return { position: this.position, lost: this.lost, warnings: this.warnings, items: this.items };
   }

@@ -1,5 +1,6 @@
 // One entry point over the four sources: the snippet that marks a window's start, the snippet that
 // reads after a position, and the parser for either's output.
+import { MalformedAnswer } from "../../errors.js";
 import type { DetectedSource } from "./detect.js";
 import { DmesgOutputParser, dmesgPositionScript, dmesgReadScript } from "./dmesg.js";
 import { JournaldOutputParser, journaldPositionScript, journaldReadScript } from "./journald.js";
@@ -70,6 +71,29 @@ export function readParser(from: LogPosition, options: ReadOptions = {}): Source
     case "file":
       return new FileOutputParser(from);
   }
+}
+
+const SOURCES: ReadonlyArray<LogPosition["source"]> = ["journald", "kmsg", "dmesg", "file"];
+
+/**
+ * A position the engine stored on the host (a window's collected.json) comes back as host data:
+ * JSON of a known source, or a MalformedAnswer. Its fields are checked where they enter a script.
+ */
+export function parseStoredPosition(text: string): LogPosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new MalformedAnswer(`the stored log position is not JSON: ${JSON.stringify(text.slice(0, 80))}`, {
+      cause: err,
+    });
+  }
+  const source = typeof value === "object" && value !== null ? (value as { source?: unknown }).source : null;
+  if (!SOURCES.includes(source as LogPosition["source"]))
+    throw new MalformedAnswer(
+      `the stored log position has no known source: ${JSON.stringify(text.slice(0, 80))}`,
+    );
+  return value as LogPosition;
 }
 
 /** A position in words, for warnings and reports. */

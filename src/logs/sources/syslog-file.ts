@@ -5,6 +5,7 @@
 // messages-YYYYMMDD), then the new file from its start.
 // Line formats: "2024-05-01T12:34:56.123456+02:00 host kernel: msg" (rsyslog's high-precision
 // format, Debian 12+) and "May  1 12:34:56 host kernel: [  447.891443] msg" (traditional).
+import { MalformedAnswer } from "../../errors.js";
 import { shQuote } from "../../shell/quote.js";
 import { CLOCK_HEADER, checkInteger, containsFilter, splitFrame } from "./framing.js";
 import type { FilePosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
@@ -13,7 +14,7 @@ const PATH = /^\/[A-Za-z0-9._/-]{1,255}$/;
 
 export function checkLogPath(path: string): string {
   if (!PATH.test(path) || path.includes("/../"))
-    throw new Error(`not an acceptable log file path: ${JSON.stringify(path)}`);
+    throw new MalformedAnswer(`not an acceptable log file path: ${JSON.stringify(path)}`);
   return path;
 }
 
@@ -208,7 +209,7 @@ export class FileOutputParser implements SourceOutputParser {
 
   finish(): ReadOutcome {
     if (!this.position || !Number.isSafeInteger(this.position.offset)) {
-      throw new Error(`the ${this.from.path} reader's output is incomplete (no position line)`);
+      throw new MalformedAnswer(`the ${this.from.path} reader's output is incomplete (no position line)`);
     }
     return { position: this.position, lost: this.lost, warnings: this.warnings, items: this.items };
   }

@@ -96,6 +96,21 @@ test("a missing identity file and no agent: kind auth, saying so", async () => {
   assert.match(err.message, /no key to try; skipped .*nope \(no such file\)/);
 });
 
+test("a known_hosts file that cannot be read: kind hostkey, not an internal error", async () => {
+  const transport = new SshTransport({
+    knownHostsFile: dir, // a directory: reading it fails with EISDIR
+    globalKnownHostsFiles: [],
+    agentSocket: null,
+    connectTimeoutMs: 5_000,
+  });
+  await assert.rejects(transport.connect(host()), (err: unknown) => {
+    assert.ok(err instanceof HostError, String(err));
+    assert.equal(err.kind, "hostkey");
+    assert.match(err.message, /^f1: cannot check the host key: EISDIR/);
+    return true;
+  });
+});
+
 test("a closed port: kind unreachable (connection refused)", async () => {
   const port = await freePort();
   const err = await failure(host({ port }), "unreachable");

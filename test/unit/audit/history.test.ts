@@ -337,6 +337,26 @@ test("run: how each host's window opened and ended; the host's outcome sits on i
   assert.ok(entries.every((e) => e.command === "run" && e.profile === "tcp-invalid"));
 });
 
+test("run: a host whose apply dropped gets the engine's cancel on the trail, as apply does", async () => {
+  const lost = new InterruptedApply(new HostError("unreachable", "g", "connection lost"), WINDOW);
+  const reconnect: Transport = { connect: async (h) => scriptedConnection(h.name, "@@revert\tnone\n") };
+  const { error } = failedOutcome(
+    "g",
+    await cancelInterruptedApply(reconnect, host("g"), lost).catch((e: unknown) => e),
+  );
+  const entries = runHistory(
+    [{ name: "g", ok: false, error: error!, changes: [], applied: false, reverted: false }],
+    { window: WINDOW, profile: "tcp-invalid", now: NOW },
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.command, e.host, e.event, e.window, e.outcome, e.error_kind]),
+    [
+      ["run", "g", "failed", null, "failed", "unreachable"],
+      ["cancel", "g", "prevented", WINDOW, "ok", null],
+    ],
+  );
+});
+
 test("entries carry a closed set of fields: no error message, so nothing a host or a key printed", () => {
   const secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n/run/user/0/ssh-agent.sock";
   const outcome = failedOutcome("web1", new HostError("auth", "web1", secret));

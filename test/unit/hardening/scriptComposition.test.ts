@@ -108,7 +108,7 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "marksResult.stderr.trim()": MESSAGE,
       "result.code": MESSAGE,
       "result.stderr.trim()": MESSAGE,
-      "(err as Error).message": MESSAGE,
+      "err.message": MESSAGE,
       "outcome.lost": MESSAGE,
       kind: MESSAGE,
       detail: MESSAGE,
