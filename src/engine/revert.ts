@@ -69,9 +69,12 @@ export function interpretRevert(
         : state === "failed"
           ? `could not restore: ${failures.join("; ")}`
           : "not everything could be restored";
-    throw Object.assign(new HostError(state === "drift" ? "drift" : "remote", host, `${message}${stillUsed}`), {
-      drift,
-    });
+    throw Object.assign(
+      new HostError(state === "drift" ? "drift" : "remote", host, `${message}${stillUsed}`),
+      {
+        drift,
+      },
+    );
   }
   return { ...base, ok: true, changed: restored.length > 0, error: null };
 }

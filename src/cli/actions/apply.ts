@@ -87,6 +87,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
         owner: windowOwner(),
         windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
         timeoutMs: fleet.timeoutMs,
+        noTimer: flags.timer === false,
       }),
   );
   tracker.finish();

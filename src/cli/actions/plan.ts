@@ -7,12 +7,12 @@ import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
 
-export async function plan(profileFile: string, flags: FleetFlags): Promise<void> {
+export async function plan(profileFile: string, flags: FleetFlags & { timer?: boolean }): Promise<void> {
   const profile = await loadProfileFile(profileFile);
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("plan", async (conn) => {
     const facts = await readFacts(conn, profile, fleet.timeoutMs);
-    return planOutcome(conn.host.name, planHost(profile, facts));
+    return planOutcome(conn.host.name, planHost(profile, facts, { noTimer: flags.timer === false }));
   });
   for (const o of outcomes) {
     if (!o.ok) continue;

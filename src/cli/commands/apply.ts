@@ -12,6 +12,8 @@ export interface ApplyFlags {
   yes?: boolean;
   maxFail?: string;
   keepOnAbort?: boolean;
+  /** false with --no-timer. */
+  timer?: boolean;
 }
 
 /** `--no-limit` would share commander's "limit" attribute with -l/--limit: store it elsewhere. */
@@ -38,6 +40,10 @@ export function registerApply(program: Command) {
       .option(
         "--keep-on-abort",
         "when the rollout stops, leave changed hosts as they are (their timers still revert them)",
+      )
+      .option(
+        "--no-timer",
+        "open the window without a dead-man's switch on hosts that cannot arm one (no systemd-run, no setsid): only a revert ends it",
       )
       .addHelpText(
         "after",

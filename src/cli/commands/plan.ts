@@ -8,8 +8,12 @@ export function registerPlan(program: Command) {
     program
       .command("plan")
       .description("what apply would change, per host")
-      .argument("<profile>", "debug profile YAML"),
-  ).action(async (profileFile: string, flags: FleetFlags) => {
+      .argument("<profile>", "debug profile YAML")
+      .option(
+        "--no-timer",
+        "plan as apply --no-timer would: a host need not be able to arm a dead-man's switch",
+      ),
+  ).action(async (profileFile: string, flags: FleetFlags & { timer?: boolean }) => {
     const { plan } = await import("../actions/plan.js");
     await plan(profileFile, flags);
   });

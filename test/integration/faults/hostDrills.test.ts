@@ -356,3 +356,15 @@ test("the journal directory holds nothing but the lock, the scripts and a window
   const left = readdirSync(join(h.dir, "run", "nfdebug")).sort();
   assert.deepEqual(left, ["lock", "lock.owner", "s"]);
 });
+
+test("setsid missing with --no-timer: the window opens without a switch and a revert ends it", async () => {
+  const h = host();
+  h.hidden.add("setsid");
+  const outcome = await applyHost(h, { ...req(600), noTimer: true });
+  assert.equal(outcome.changed, true);
+  assert.deepEqual(values(h), APPLIED);
+  assert.equal(header(h)!.watchdog_pid, undefined);
+  assert.equal(watchdogs(h).length, 0);
+  await revertHost(h, { force: false });
+  assert.ok(asBefore(h));
+});
