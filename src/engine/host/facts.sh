@@ -24,9 +24,13 @@ if [ -r "$J/window" ] && nfd_window_read; then
     [ -z "$NFD_REVERT" ] || NFD_OVERDUE="$W_id$TAB$(sh "$NFD_REVERT" expired 0 "$W_id" 2>/dev/null | sed -n "s/^@@revert$TAB//p")"
   elif [ "$W_state" = opening ] && [ "$W_boot_id" = "$boot" ] && NFD_LOCK_WHAT=facts nfd_lock 0 >/dev/null; then
     # Left "opening" and nobody holds the lock: the run that began it died. Rolled back here, so
-    # that the plan starts from the host as it really is.
-    nfd_revert_path
-    [ -z "$NFD_REVERT" ] || NFD_LOCK_HELD=1 sh "$NFD_REVERT" abandoned 0 "$W_id" >/dev/null 2>&1
+    # that the plan starts from the host as it really is. Read again under the lock: the run may
+    # have committed (and let go of the lock) since the first read.
+    nfd_abandoned=$W_id
+    if nfd_window_read && [ "$W_id" = "$nfd_abandoned" ] && [ "$W_state" = opening ]; then
+      nfd_revert_path
+      [ -z "$NFD_REVERT" ] || NFD_LOCK_HELD=1 sh "$NFD_REVERT" abandoned 0 "$W_id" >/dev/null 2>&1
+    fi
     nfd_unlock
   fi
 fi

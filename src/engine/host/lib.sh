@@ -32,7 +32,11 @@ nfd_lock() {
   fi
   # A directory here is the mkdir lock of an nfdebug from before flock (2026-12): a run of that
   # version holding it now loses its exclusion, which is why mixing versions on a host is unsafe.
-  [ ! -d "$J/lock" ] || rm -rf "$J/lock"
+  # rm and rmdir only ever remove a directory: never the lock file another contender holds.
+  if [ -d "$J/lock" ]; then
+    rm -f "$J/lock/pid" 2>/dev/null
+    rmdir "$J/lock" 2>/dev/null
+  fi
   # `command`: a failed redirection of the special builtin exec would end the shell.
   if ! command exec 9>>"$J/lock"; then
     nfd_storage_fail "$J/lock"

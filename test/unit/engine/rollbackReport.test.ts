@@ -1,0 +1,62 @@
+// What apply says about its rollback after a failed step, from the host's "@@" lines: only a
+// rollback that restored everything may say "nothing left changed".
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { interpretApply } from "../../../src/engine/apply.js";
+import { HostError } from "../../../src/errors.js";
+
+const T = "\t";
+const fail = `@@fail${T}remote${T}writing nf_log_ipv6 to net/netfilter/nf_log/10 failed: No such file or directory`;
+
+test("a rollback that restored everything says so", () => {
+  const out = [
+    fail,
+    `@@rollback-restored${T}sysctl${T}net/netfilter/nf_conntrack_log_invalid${T}6${T}0`,
+    `@@rollback-revert${T}done${T}20261203T120000-0001`,
+  ].join("\n");
+  assert.throws(
+    () => interpretApply("h1", out, "", 6),
+    (err: HostError) => err.kind === "remote" && err.message.endsWith("(rolled back: nothing left changed)"),
+  );
+});
+
+test("a rollback that found drift says the host is left changed, which keys, and that the window stays armed", () => {
+  const out = [
+    fail,
+    `@@rollback-drift${T}sysctl${T}net/netfilter/nf_conntrack_log_invalid${T}17${T}6`,
+    `@@rollback-revert${T}drift${T}20261203T120000-0001`,
+  ].join("\n");
+  assert.throws(
+    () => interpretApply("h1", out, "", 6),
+    (err: HostError) => {
+      assert.doesNotMatch(err.message, /nothing left changed/);
+      assert.match(
+        err.message,
+        /rollback incomplete: LEFT CHANGED: net\.netfilter\.nf_conntrack_log_invalid/,
+      );
+      assert.match(
+        err.message,
+        /window 20261203T120000-0001 stays open and its dead-man's switch tries again at expiry/,
+      );
+      return true;
+    },
+  );
+});
+
+test("a module the rollback could not unload (in use) is named as left changed", () => {
+  const out = [
+    fail,
+    `@@rollback-inuse${T}module${T}nfnetlink${T}1`,
+    `@@rollback-revert${T}left${T}20261203T120000-0001`,
+  ].join("\n");
+  assert.throws(() => interpretApply("h1", out, "", 6), /LEFT CHANGED: nfnetlink;/);
+});
+
+test("a full /run is kind host-storage, with the path and the free space", () => {
+  const out = `@@fail${T}host-storage${T}cannot write /run/nfdebug/changes (0 KiB free on its file system)\n@@rollback-revert${T}done${T}20261203T120000-0001`;
+  assert.throws(
+    () => interpretApply("h1", out, "", 6),
+    (err: HostError) =>
+      err.kind === "host-storage" && /\/run\/nfdebug\/changes \(0 KiB free/.test(err.message),
+  );
+});
