@@ -52,8 +52,10 @@ export function qemuArgv(launch: QemuLaunch): string[] {
 
 export interface QemuProcess {
   pid: number;
-  /** False once qemu has exited (as far as this process can tell). */
+  /** False once qemu has exited: the child's own exit, never a look at /proc (see startQemu). */
   running(): boolean;
+  /** How qemu ended ("exit code 1", "signal SIGKILL"), or undefined while it runs. */
+  exitStatus(): string | undefined;
 }
 
 export function startQemu(launch: QemuLaunch): QemuProcess {
@@ -64,17 +66,27 @@ export function startQemu(launch: QemuLaunch): QemuProcess {
   const command = launch.persistent ? argv : ["setpriv", "--pdeathsig", "KILL", "--", ...argv];
   const child = spawn(command[0], command.slice(1), { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  child.on("error", () => (exited = true));
+  let status: string | undefined;
+  child.on("exit", (code, signal) => (status ??= signal ? `signal ${signal}` : `exit code ${code}`));
+  child.on("error", (error) => (status ??= `error ${error.message}`));
   // Never keep the event loop alive for qemu: an unstopped VM is the exit hook's job.
   child.unref();
   if (child.pid === undefined) throw new Error("qemu-system-x86_64 did not start");
-  const pid = child.pid;
-  return { pid, running: () => !exited && isQemuOf(pid, launch.overlayFile) };
+  // Our own child: its exit event is the truth, and its pid cannot be reused before Node has reaped
+  // it (which is what emits 'exit'). Not isQemuOf(): spawn() returns once setpriv is running, and
+  // while setpriv execs qemu the kernel shows an empty /proc/PID/cmdline (until the new program's
+  // arguments are set up), so a look at that moment said "exited" about a qemu that was starting.
+  // The window is microseconds with qemu in the page cache, milliseconds on a fresh machine where
+  // qemu never ran (a cold binary, the disk busy writing the image just built): the first boot after
+  // a build failed at once with "the VM exited while waiting for SSH" and empty logs.
+  return { pid: child.pid, running: () => status === undefined, exitStatus: () => status };
 }
 
-/** True when `pid` is a live qemu using this overlay (guards against pid reuse). */
+/**
+ * True when `pid` is a live qemu using this overlay (guards against pid reuse): for a qemu that is
+ * not this process's child (attachVm, stale run dirs, exit hooks). Not while it may still be
+ * starting: during its execve the command line reads empty and this says false.
+ */
 export function isQemuOf(pid: number, overlayFile: string): boolean {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");

@@ -105,7 +105,7 @@ export async function bootVm(options: BootOptions): Promise<DebianVm> {
           continue;
         }
         throw new Error(
-          `${(error as Error).message}\nqemu log:\n${tail(paths.qemuLog, 5)}\nconsole (last lines):\n${tail(paths.consoleLog, 15)}`,
+          `${(error as Error).message}\nqemu (pid ${qemu.pid}): ${qemu.exitStatus() ?? "still running, killed now"}\nqemu log:\n${tail(paths.qemuLog, 5)}\nconsole (last lines):\n${tail(paths.consoleLog, 15)}`,
           { cause: error },
         );
       }

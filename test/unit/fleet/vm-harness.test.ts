@@ -1,5 +1,6 @@
 // The VM harness's pure parts, without booting anything: cache bookkeeping, the files a test points
-// nfdebug at (read back with nfdebug's own inventory loader), and the qemu and ssh command lines.
+// nfdebug at (read back with nfdebug's own inventory loader), the qemu and ssh command lines, and how
+// a started qemu is judged alive (with a stand-in for qemu).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -16,7 +17,7 @@ import {
   removeAbandonedBuilds,
 } from "../../fleet/vm/image-cache.js";
 import { sshArgv } from "../../fleet/vm/openssh.js";
-import { qemuArgv } from "../../fleet/vm/qemu.js";
+import { isQemuOf, qemuArgv, startQemu } from "../../fleet/vm/qemu.js";
 import { RECIPE } from "../../fleet/vm/recipe.js";
 import { removeStaleRunDirs } from "../../fleet/vm/stale-runs.js";
 import type { VmImage } from "../../fleet/vm/types.js";
@@ -158,5 +159,48 @@ test(
     assert.deepEqual(removeStaleRunDirs(parent).sort(), [killed, unreadable]);
     assert.equal(existsSync(young), true);
     assert.equal(existsSync(other), true);
+  }),
+);
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (const until = Date.now() + 10_000; !condition();) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test(
+  "a started qemu counts as running until it exits, even while /proc does not show it as qemu",
+  withTempDir(async (dir) => {
+    // While setpriv execs qemu, /proc/PID/cmdline reads empty: the first boot after an image build
+    // was declared dead at once. A stand-in whose command line never names qemu or the overlay
+    // (`sleep`) stays in that state, so the judgement cannot lean on /proc.
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "qemu-system-x86_64"), "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+    const overlayFile = join(dir, "overlay.qcow2");
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path ?? ""}`;
+    try {
+      const qemu = startQemu({
+        image: { kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img") } as VmImage,
+        overlayFile,
+        port: 40000,
+        accelerator: "tcg",
+        consoleLog: join(dir, "console.log"),
+        qemuLog: join(dir, "qemu.log"),
+        persistent: false,
+      });
+      const cmdline = () => readFileSync(`/proc/${qemu.pid}/cmdline`, "utf8");
+      await waitFor(() => cmdline().startsWith("sleep\0"), "the stand-in to exec sleep");
+      assert.equal(isQemuOf(qemu.pid, overlayFile), false, "/proc no longer shows qemu");
+      assert.equal(qemu.running(), true);
+      assert.equal(qemu.exitStatus(), undefined);
+      process.kill(qemu.pid, "SIGTERM");
+      await waitFor(() => !qemu.running(), "the exit to be seen");
+      assert.equal(qemu.exitStatus(), "signal SIGTERM");
+    } finally {
+      process.env.PATH = path;
+    }
   }),
 );
