@@ -3,12 +3,19 @@
 // unchanged for facts, apply and revert, with --limit over their groups.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli, type CliResult } from "../../support/cli.js";
-import { assertValues, fleetValues, windowHeader, writeProfile, type KnobValues } from "./fleetProbe.js";
+import {
+  assertValues,
+  fleetValues,
+  windowHeader,
+  writeProfile,
+  type KnobValues,
+  stopFleet,
+} from "./fleetProbe.js";
 
 let fleet: Fleet;
 let dir: string;
@@ -90,11 +97,7 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const args = (inventory: string, ...more: string[]) => [
   "-i",

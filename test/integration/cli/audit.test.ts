@@ -3,7 +3,7 @@
 // $XDG_STATE_HOME/nfdebug/history.jsonl: who, which window and profile, where, how it went.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
@@ -16,6 +16,7 @@ import {
   writeProfile,
   type KnobValues,
   assertValues,
+  stopFleet,
 } from "./fleetProbe.js";
 
 let fleet: Fleet;
@@ -30,11 +31,7 @@ before(async () => {
   original = (await fleetValues(fleet)).get("h001")!;
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const trail = () => join(state, "nfdebug", "history.jsonl");
 const cli = (args: string[]) => runCli(args, { env: { XDG_STATE_HOME: state } });

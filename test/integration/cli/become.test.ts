@@ -4,7 +4,7 @@
 // login without become is refused up front. `nfdebug doctor` shows root via sudo.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
@@ -18,6 +18,7 @@ import {
   writeInventoryVariant,
   writeProfile,
   type KnobValues,
+  stopFleet,
 } from "./fleetProbe.js";
 
 let fleet: Fleet;
@@ -38,11 +39,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const PASSWORD_MESSAGE =
   "sudo requires a password for nfdtestpw on hsudopw; configure NOPASSWD or log in as root";

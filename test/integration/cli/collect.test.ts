@@ -9,13 +9,20 @@
 // Fleet-wide totals assume no other test makes INVALID lines on this machine at the same time.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost, type InvalidResult } from "../../fleet/netns.js";
 import { runCli, startCli, type CliResult, type HostJson } from "../../support/cli.js";
 import type { LogRecord } from "../../../src/logs/record.js";
-import { fleetArgs, fleetValues, windowHeader, writeProfile, type KnobValues } from "./fleetProbe.js";
+import {
+  fleetArgs,
+  fleetValues,
+  writeProfile,
+  type KnobValues,
+  revertOpenWindows,
+  stopFleet,
+} from "./fleetProbe.js";
 import { appendKernelMessages, journalUnavailable, peakRssKiB } from "./hostJournal.js";
 import {
   assertPacketsRecorded,
@@ -53,16 +60,10 @@ afterEach(async () => {
     keepWindow = false;
     return;
   }
-  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
-  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
-  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+  await revertOpenWindows(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 async function cli(...args: string[]): Promise<CliResult> {
   const run = await runCli([...args, ...fleetArgs(fleet)]);

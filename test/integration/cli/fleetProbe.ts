@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { Fleet, FleetHost } from "../../fleet/netns.js";
+import { runCli } from "../../support/cli.js";
 
 /** The knobs the test profiles touch, read with `sysctl -n` inside the host. */
 export const KNOB_KEYS = [
@@ -255,4 +256,20 @@ export async function startTripwire(): Promise<Tripwire> {
     connections: () => count,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+// ---- suite set-up ----
+
+/** After a test: a failed one must not leave windows open for the next (revert --force). */
+export async function revertOpenWindows(fleet: Fleet): Promise<void> {
+  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
+  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
+  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+}
+
+/** After a suite: the fleet stopped, the suite's directory removed, nothing of the fleet left. */
+export async function stopFleet(fleet: Fleet | undefined, dir: string): Promise<void> {
+  await fleet?.stop();
+  rmSync(dir, { recursive: true, force: true });
+  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
 }

@@ -5,13 +5,20 @@
 // module makes one String.split throw a TypeError on that host's facts): nfdebug has no known one.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli } from "../../support/cli.js";
-import { fleetArgs, fleetValues, windowHeader, writeProfile, type KnobValues } from "./fleetProbe.js";
+import {
+  fleetArgs,
+  fleetValues,
+  windowHeader,
+  writeProfile,
+  type KnobValues,
+  stopFleet,
+} from "./fleetProbe.js";
 
 let fleet: Fleet;
 let dir: string;
@@ -25,11 +32,7 @@ before(async () => {
   original = await fleetValues(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 test("a host whose stored log position is garbage fails collect with kind protocol, exit 2; the others collect", async () => {
   const bad = fleet.host("h003");

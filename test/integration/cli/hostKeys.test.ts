@@ -4,12 +4,19 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli, type CliResult } from "../../support/cli.js";
-import { assertValues, fleetValues, windowHeader, writeProfile, type KnobValues } from "./fleetProbe.js";
+import {
+  assertValues,
+  fleetValues,
+  windowHeader,
+  writeProfile,
+  type KnobValues,
+  stopFleet,
+} from "./fleetProbe.js";
 
 let fleet: Fleet;
 let dir: string;
@@ -30,11 +37,7 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const WARNING = /WARNING: --host-key-policy off: host keys are NOT verified/;
 

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
@@ -28,6 +28,7 @@ import {
   writeInventoryVariant,
   writeProfile,
   type KnobValues,
+  stopFleet,
 } from "./fleetProbe.js";
 
 let fleet: Fleet;
@@ -51,11 +52,7 @@ before(async () => {
   for (const [host, v] of values) assert.deepEqual(v, original, `${host} starts like the others`);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const applied = (): KnobValues => ({ ...original, ...APPLIED });
 const byHost = (json: FleetJson | undefined): Map<string, HostJson> =>

@@ -4,7 +4,7 @@
 // Kernel values are read inside the hosts (sysctl), never through nfdebug.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
@@ -25,6 +25,8 @@ import {
   writeInventoryVariant,
   writeProfile,
   type KnobValues,
+  revertOpenWindows,
+  stopFleet,
 } from "./fleetProbe.js";
 
 let fleet: Fleet;
@@ -46,16 +48,10 @@ afterEach(async () => {
   for (const h of cutHosts) await fleet.restore(h);
   cutHosts.clear();
   for (const h of fleet.hosts) releaseLock(h);
-  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
-  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
-  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+  await revertOpenWindows(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const applied = (): KnobValues => ({
   ...original,

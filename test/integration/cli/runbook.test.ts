@@ -25,6 +25,8 @@ import {
   windowHeader,
   windowHistory,
   type KnobValues,
+  revertOpenWindows,
+  stopFleet,
 } from "./fleetProbe.js";
 import { readJsonLines, readRecordFiles } from "./collectProbe.js";
 
@@ -57,16 +59,10 @@ before(async () => {
 
 // A failed test must not leave windows open for the next one.
 afterEach(async () => {
-  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
-  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
-  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+  await revertOpenWindows(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 function run(runbook: string, out: string, ...extra: string[]): Promise<CliResult> {
   return runCli(["run", runbook, "--out", out, ...extra, ...fleetArgs(fleet)], { timeoutMs: 300_000 });

@@ -4,7 +4,7 @@
 // read inside the host, never through nfdebug.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
@@ -25,6 +25,7 @@ import {
   windowHeader,
   writeProfile,
   type KnobValues,
+  stopFleet,
 } from "./fleetProbe.js";
 
 let fleet: Fleet;
@@ -53,11 +54,7 @@ before(async () => {
   original = await fleetValues(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 interface RunJson {
   steps: { name: string; ok: boolean; message?: string }[];

@@ -4,7 +4,7 @@
 // Kernel values are read inside the hosts (sysctl), never through nfdebug.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
@@ -26,6 +26,8 @@ import {
   windowHistory,
   writeProfile,
   type KnobValues,
+  revertOpenWindows,
+  stopFleet,
 } from "./fleetProbe.js";
 
 const LOG_INVALID = "net.netfilter.nf_conntrack_log_invalid";
@@ -50,16 +52,10 @@ before(async () => {
 // A failed test must not leave windows open for the next one.
 afterEach(async () => {
   for (const h of fleet.hosts) releaseLock(h);
-  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
-  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
-  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+  await revertOpenWindows(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 const tcpApplied = (): KnobValues => ({ ...original, [LOG_INVALID]: "6", "net.netfilter.nf_log.10": "NONE" });
 const udpApplied = (): KnobValues => ({ ...original, [LOG_INVALID]: "17" });

@@ -3,7 +3,7 @@
 // kernel truth read inside the hosts (sysctl, /run/nfdebug, processes), never by nfdebug.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
@@ -20,6 +20,8 @@ import {
   windowHeader,
   writeProfile,
   type KnobValues,
+  revertOpenWindows,
+  stopFleet,
 } from "../cli/fleetProbe.js";
 import { recordDrill } from "./drillTable.js";
 
@@ -37,16 +39,10 @@ before(async () => {
 });
 
 afterEach(async () => {
-  if (fleet.hosts.every((h) => windowHeader(h) === null)) return;
-  const run = await runCli(["revert", "--force", ...fleetArgs(fleet)]);
-  assert.equal(run.code, 0, `cleanup revert: ${run.stderr}`);
+  await revertOpenWindows(fleet);
 });
 
-after(async () => {
-  await fleet?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  if (fleet) assert.deepEqual(fleet.leftovers(), [], "nothing of the fleet is left");
-});
+after(() => stopFleet(fleet, dir));
 
 /**
  * Every host ends as before, by itself: no value changed, no window, no switch left. Waits for the
