@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootVm, ensureImage, sendPackets, trackConntrack, type DebianVm } from "../fleet/vm/index.js";
-import { runCli, type CliResult, type FleetJson, type HostJson } from "../support/cli.js";
+import { vmNfdebug, vmOk } from "./cli.js";
 
 const SCTP = "net/netfilter/nf_conntrack_proto_sctp.c";
 const LOG_INVALID = "/proc/sys/net/netfilter/nf_conntrack_log_invalid";
@@ -51,7 +51,9 @@ after(async () => {
 afterEach(async () => {
   if (!vm || (await vm.ssh("test -f /run/nfdebug/window")).code !== 0) return;
   const run = await nfdebug(["revert", "--force"]);
-  if (run.code !== 0) await vm.run("sh /run/nfdebug/revert.sh reverted 1");
+  // The revert.sh installed with the window (its version is in the header).
+  if (run.code !== 0)
+    await vm.run("sh /run/nfdebug/s/$(sed -n 's/^scripts=//p' /run/nfdebug/window)/revert.sh reverted 1");
 });
 
 function profile(name: string, body: string): string {
@@ -67,43 +69,11 @@ const sctpProfile = () =>
   );
 const tcpProfile = () => profile("tcp-invalid", "log_invalid: tcp\n");
 
-/** The CLI against the VM, with timeouts for a TCG guest on a busy 2-core machine. */
-async function nfdebug(
-  args: string[],
-  inventory = vm.inventoryFile,
-  extra: string[] = [],
-  json = true,
-): Promise<CliResult> {
-  return runCli(
-    [
-      ...args,
-      "-i",
-      inventory,
-      "--known-hosts",
-      vm.knownHostsFile,
-      "--timeout",
-      "240s",
-      "--connect-timeout",
-      "90s",
-      ...extra,
-    ],
-    { json, timeoutMs: 300_000 },
-  );
-}
-
+/** The CLI against the VM (test/vm/cli.ts). */
+const nfdebug = (args: string[], inventory = vm.inventoryFile, extra: string[] = [], json = true) =>
+  vmNfdebug(vm, args, inventory, extra, json);
 /** Run a command that must succeed for the host; returns its one host result. */
-async function ok(
-  args: string[],
-  inventory?: string,
-  extra?: string[],
-): Promise<{ json: FleetJson; host: HostJson }> {
-  const run = await nfdebug(args, inventory, extra);
-  assert.equal(run.code, 0, `nfdebug ${args[0]}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
-  assert.ok(run.json, run.stdout);
-  const [host] = run.json.hosts;
-  assert.equal(host.error, null, JSON.stringify(host.error));
-  return { json: run.json, host };
-}
+const ok = (args: string[], inventory?: string, extra?: string[]) => vmOk(vm, args, inventory, extra);
 
 interface KernelState {
   lsmod: string;

@@ -1,0 +1,248 @@
+// Module ownership fault drills on the Debian 12 VM, judged by kernel truth (/proc/modules through
+// lsmod, /proc/net/netfilter/nf_log, the nf_log sysctls), never by what nfdebug reports:
+//   - another process loads br_netfilter while apply's own modprobe runs: revert unloads what
+//     nfdebug loaded (nfnetlink_log and its dependency nfnetlink) and nothing else;
+//   - a module nfdebug loaded is in use at revert: it stays loaded, the window stays ("left"),
+//     revert fails naming it, status shows the window, and `revert --force` finishes once it is free.
+// Its own VM, without the nftables ruleset of nfdebug.test.ts: that ruleset loads nf_tables and
+// with it nfnetlink, which these drills need nfdebug to load.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootVm, ensureImage, type DebianVm } from "../fleet/vm/index.js";
+import { vmNfdebug, vmOk } from "./cli.js";
+
+let vm: DebianVm;
+let dir: string;
+
+const nfdebug = (args: string[], extra: string[] = [], json = true) =>
+  vmNfdebug(vm, args, vm.inventoryFile, extra, json);
+const ok = (args: string[], extra?: string[]) => vmOk(vm, args, vm.inventoryFile, extra);
+
+before(
+  async () => {
+    vm = await bootVm({ image: await ensureImage() });
+    dir = mkdtempSync(join(tmpdir(), "nfd-vm-drills-"));
+  },
+  { timeout: 10 * 60_000 },
+);
+
+after(async () => {
+  await vm?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (vm) assert.deepEqual(vm.leftovers(), [], "nothing of the VM is left");
+});
+
+// A failed drill must not leave its window, its modprobe hook or its modules to the next one
+// (none of them is loaded at boot).
+afterEach(async () => {
+  if (!vm) return;
+  await vm.ssh(`touch ${HOOK_DIR}/go; rm -f ${HOOK_CONF}`);
+  await vm.ssh("rmmod nfnetlink_queue 2>/dev/null");
+  if ((await vm.ssh("test -f /run/nfdebug/window")).code === 0) {
+    const run = await nfdebug(["revert", "--force"]);
+    if (run.code !== 0)
+      await vm.ssh("sh /run/nfdebug/s/$(sed -n 's/^scripts=//p' /run/nfdebug/window)/revert.sh reverted 1");
+  }
+  await vm.ssh(`rmmod ${BRIDGE.join(" ")} 2>/dev/null; rm -rf ${HOOK_DIR}`);
+});
+
+function profile(name: string, body: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `apiVersion: nfdebug/v1\nkind: DebugProfile\nname: ${name}\n${body}`);
+  return file;
+}
+
+interface KernelState {
+  lsmod: string;
+  nfLog: string;
+  sysctl: string;
+}
+
+async function kernelState(): Promise<KernelState> {
+  const out = await vm.run(
+    "lsmod; echo @@; cat /proc/net/netfilter/nf_log; echo @@; sysctl -a 2>/dev/null | grep -E '^net\\.netfilter\\.nf_(log|conntrack_log_invalid)' | sort",
+  );
+  const [lsmod, nfLog, sysctl] = out.split("@@\n");
+  return { lsmod, nfLog, sysctl };
+}
+
+/** Loaded module names, from lsmod text (its header skipped). */
+const moduleNames = (lsmod: string) =>
+  new Set(
+    lsmod
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0]),
+  );
+
+const loaded = async () => moduleNames(await vm.run("lsmod"));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+// modprobe's install hook for nfnetlink_log: nfdebug's own `modprobe nfnetlink_log` (which has
+// already loaded its dependency nfnetlink) stops, says so in $HOOK_DIR/held, and waits for
+// $HOOK_DIR/go (at most 5 minutes) before it inserts the module. Holding the host lock instead
+// (flock /run/nfdebug/lock) would make apply wait for the lock, so a module loaded meanwhile
+// would be there before apply begins; this hook puts the other process's load inside apply's
+// single modprobe call, where the ownership rule has to tell the two apart.
+const HOOK_DIR = "/run/nfd-drill";
+const HOOK_CONF = "/etc/modprobe.d/nfd-drill.conf";
+const HOOK =
+  `install nfnetlink_log date +%s > ${HOOK_DIR}/held; end=$(($(date +%s) + 300)); ` +
+  `while [ ! -e ${HOOK_DIR}/go ] && [ $(date +%s) -lt $end ]; do sleep 0.2; done; date +%s > ${HOOK_DIR}/released; ` +
+  `/sbin/modprobe --ignore-install nfnetlink_log $CMDLINE_OPTS && date +%s > ${HOOK_DIR}/inserted`;
+
+const BRIDGE = ["br_netfilter", "bridge", "stp", "llc"];
+
+test(
+  "another process loads br_netfilter during apply's modprobe: revert unloads nfnetlink_log and nfnetlink, br_netfilter stays",
+  { timeout: 12 * 60_000 },
+  async (t) => {
+    const before = await kernelState();
+    const names = moduleNames(before.lsmod);
+    for (const m of ["nfnetlink_log", "nfnetlink", ...BRIDGE])
+      assert.ok(!names.has(m), `${m} is not loaded before the drill`);
+    await vm.run(`mkdir -p ${HOOK_DIR} && printf '%s\\n' '${HOOK}' > ${HOOK_CONF}`);
+    const file = profile("nflog-drill", "modules: [nfnetlink_log]\nnf_log:\n  ipv4: nfnetlink_log\n");
+
+    const started = Date.now();
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const applying = nfdebug(["apply", file, "--for", "10m"]);
+    let applyDone = false;
+    const ended = () => (applyDone = true);
+    applying.then(ended, ended);
+    await waitFor(
+      "nfdebug's modprobe nfnetlink_log to reach the hook",
+      async () => applyDone || (await vm.ssh(`test -e ${HOOK_DIR}/held`)).code === 0,
+      300_000,
+    );
+    if (applyDone) assert.fail(`apply ended before its modprobe ran:\n${(await applying).stdout}`);
+
+    // Between begin and commit: the window is still opening, nfnetlink_log is journaled (before
+    // its modprobe), nfnetlink is loaded (the dependency, by that modprobe), nfnetlink_log is not yet.
+    const held = await vm.run("grep '^state=' /run/nfdebug/window; cat /run/nfdebug/changes; echo @@; lsmod");
+    const [host, heldLsmod] = held.split("@@\n");
+    t.diagnostic(`${elapsed()}: apply's modprobe held: ${host.trim().replaceAll("\n", " | ")}`);
+    assert.match(host, /^state=opening$/m);
+    assert.match(host, /^module\tnfnetlink_log\tabsent\tloaded$/m);
+    assert.ok(moduleNames(heldLsmod).has("nfnetlink"), "nfnetlink loaded as the dependency");
+    assert.ok(!moduleNames(heldLsmod).has("nfnetlink_log"));
+
+    // Another process, over another SSH connection, loads br_netfilter (and bridge, stp, llc).
+    await vm.run("modprobe br_netfilter");
+    const withBridge = await loaded();
+    for (const m of BRIDGE) assert.ok(withBridge.has(m), `${m} loaded by the other process`);
+    await vm.run(`touch ${HOOK_DIR}/go`);
+    t.diagnostic(`${elapsed()}: br_netfilter loaded, modprobe released`);
+
+    const apply = await applying;
+    t.diagnostic(
+      `${elapsed()}: apply exit ${apply.code}; hook (VM clock) ${(await vm.run(`cd ${HOOK_DIR} && grep -H . held released inserted || true`)).trim().replaceAll("\n", " ")}`,
+    );
+    assert.equal(apply.code, 0, `apply: exit ${apply.code}\n${apply.stdout}\n${apply.stderr}`);
+    const changes = apply.json!.hosts[0].changes.map((c) => `${c.knob} ${c.key}`);
+    t.diagnostic(`apply reported: ${changes.join(", ")}`);
+    const opened = await kernelState();
+    for (const m of ["nfnetlink_log", "nfnetlink", ...BRIDGE])
+      assert.ok(moduleNames(opened.lsmod).has(m), `${m} loaded while the window is open`);
+    assert.match(opened.nfLog, /^ 2 nfnetlink_log \(nfnetlink_log\)$/m);
+    await vm.run(`rm -f ${HOOK_CONF}`);
+
+    await ok(["revert"]);
+    const reverted = await kernelState();
+    const after = moduleNames(reverted.lsmod);
+    for (const m of BRIDGE) assert.ok(after.has(m), `${m} is still loaded: nfdebug did not load it`);
+    for (const m of ["nfnetlink_log", "nfnetlink"])
+      assert.ok(!after.has(m), `${m} is unloaded: nfdebug loaded it`);
+    assert.deepEqual(
+      [...after].filter((m) => !BRIDGE.includes(m)).sort(),
+      [...names].sort(),
+      "every other module as before",
+    );
+    assert.equal(reverted.nfLog, before.nfLog, "nf_log bindings as before");
+    assert.equal(reverted.sysctl, before.sysctl, "nf_log sysctls as before");
+    assert.equal((await vm.ssh("test -e /run/nfdebug/window")).code, 1, "no window after revert");
+
+    // The other process's modules are the test's to remove (they were not loaded before).
+    await vm.run(`rmmod ${BRIDGE.join(" ")}`);
+    assert.deepEqual(await kernelState(), before, "lsmod, nf_log and sysctls exactly as before");
+  },
+);
+
+test(
+  "a module nfdebug loaded is in use at revert: left loaded, the window kept (left), revert --force unloads it once free",
+  { timeout: 12 * 60_000 },
+  async (t) => {
+    const before = await kernelState();
+    const names = moduleNames(before.lsmod);
+    for (const m of ["nfnetlink_log", "nfnetlink", "nfnetlink_queue"])
+      assert.ok(!names.has(m), `${m} is not loaded before the drill`);
+    const file = profile("inuse-drill", "modules: [nfnetlink_log]\n");
+
+    const { json } = await ok(["apply", file, "--for", "10m"]);
+    const window = json.window!;
+    const opened = await loaded();
+    assert.ok(opened.has("nfnetlink_log") && opened.has("nfnetlink"), "nfnetlink_log loaded with nfnetlink");
+
+    // Another user of nfnetlink.
+    await vm.run("modprobe nfnetlink_queue");
+    assert.match(
+      await vm.run("lsmod"),
+      /^nfnetlink\s+\d+\s+2 nfnetlink_(log,nfnetlink_queue|queue,nfnetlink_log)$/m,
+    );
+
+    const revert = await nfdebug(["revert"]);
+    t.diagnostic(`revert: exit ${revert.code}: ${JSON.stringify(revert.json?.hosts[0])}`);
+    assert.equal(revert.code, 2, `${revert.stdout}\n${revert.stderr}`);
+    const error = revert.json!.hosts[0].error!;
+    assert.equal(error.kind, "remote");
+    assert.match(error.message, /left loaded, in use: nfnetlink\b/);
+    const left = await loaded();
+    assert.ok(!left.has("nfnetlink_log"), "nfnetlink_log unloaded");
+    assert.ok(left.has("nfnetlink"), "nfnetlink left loaded (in use)");
+    assert.ok(left.has("nfnetlink_queue"), "the other user untouched");
+    // On the host: the window kept as "left", its journal reduced to the module left behind.
+    assert.match(await vm.run("cat /run/nfdebug/window"), /^state=left$/m);
+    assert.equal(await vm.run("cat /run/nfdebug/changes"), "module\tnfnetlink\tabsent\tloaded\n");
+
+    const status = await ok(["status"]);
+    const shown = status.host.window as { id: string; state: string } | null;
+    assert.deepEqual(shown && [shown.id, shown.state], [window, "left"], JSON.stringify(status.host));
+    const text = await nfdebug(["status"], [], false);
+    assert.equal(text.code, 0, text.stderr);
+    t.diagnostic(`status: ${text.stdout.split("\n")[0]}`);
+    assert.match(
+      text.stdout,
+      new RegExp(`^debvm: window ${window} open \\(left\\), profile inuse-drill`, "m"),
+    );
+
+    // --force while it is still in use: rmmod (never rmmod -f) still refuses; nothing changes.
+    const forcedEarly = await nfdebug(["revert", "--force"]);
+    assert.equal(forcedEarly.code, 2, forcedEarly.stdout);
+    assert.match(forcedEarly.json!.hosts[0].error!.message, /left loaded, in use: nfnetlink\b/);
+    assert.ok((await loaded()).has("nfnetlink"), "--force does not force an in-use module out");
+
+    await vm.run("rmmod nfnetlink_queue");
+    const forced = await ok(["revert", "--force"]);
+    assert.deepEqual(
+      forced.host.changes.map((c) => `${c.knob} ${c.key} ${c.from}>${c.to}`),
+      ["modules nfnetlink loaded>absent"],
+    );
+    assert.equal((await vm.ssh("test -e /run/nfdebug/window")).code, 1, "the window is closed");
+    assert.deepEqual(await kernelState(), before, "lsmod, nf_log and sysctls exactly as before");
+    const closed = await ok(["status"]);
+    assert.equal(closed.host.window, null);
+  },
+);
