@@ -213,6 +213,8 @@ nfd_module() {
   [ -n "$refs" ] && return 0
   # Journaled before loading; a module that turns out to be built in is simply "already" on revert.
   nfd_journal module "$2" absent loaded || return 0
+  # Read now, not from the snapshot: "around this one call" as closely as the shell can.
+  NFD_SNAP_OK=
   nfd_module_names
   NFD_MODS_BEFORE=$names
   if ! err=$(modprobe "$1" 2>&1); then

@@ -119,7 +119,7 @@ nfd_arm() {
   if [ -d /run/systemd/system ]; then
     unit=nfdebug-$1${3:+-$3}
     if ! err=$(systemd-run --quiet --unit="$unit" --on-active="${left}s" --timer-property=AccuracySec=1s \
-      /bin/sh "$J/s/$W_scripts/expire.sh" once "$1" 2>&1 9>&-); then
+      /bin/sh "$J/s/$W_scripts/expire.sh" once "$1" "$unit" 2>&1 9>&-); then
       NFD_ARM_ERROR="systemd-run failed: $err"
       return 1
     fi
