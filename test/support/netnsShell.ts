@@ -2,7 +2,15 @@
 // /var/lib like the fleet's hosts, but without SSH: for testing the host scripts against real
 // kernel state quickly. The SSH path is tested on the real fleet.
 import { spawn, execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostSpec } from "../../src/inventory/types.js";
@@ -14,6 +22,76 @@ export interface NetnsShellOptions {
   /** Bytes of a tmpfs mounted as the host's /run, or /var/lib (default: unlimited directories). */
   runSize?: number;
   varLibSize?: number;
+}
+
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+const live = new Set<NetnsShell>();
+let hooksInstalled = false;
+
+/** Shells must not outlive the test process, however it ends (SIGKILL: see sweepDeadShells). */
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const destroyAll = () => [...live].forEach((s) => s.destroy());
+  process.on("exit", destroyAll);
+  const onSignal = (signal: NodeJS.Signals) => {
+    destroyAll();
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+/** Namespaces "PREFIX-PID-XXXX" of shells whose test process died without cleaning up. */
+function sweepDeadShells(): void {
+  let names: string[];
+  try {
+    names = execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.split(" ")[0]);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^nfd[a-z]*-(\d+)-[0-9a-f]{4}$/.exec(name);
+    if (!m || existsSync(`/proc/${m[1]}`)) continue;
+    const dirs = readdirSync(tmpdir())
+      .filter((d) => d.startsWith(`${name}-`))
+      .map((d) => join(tmpdir(), d));
+    destroyNamespace(name, dirs);
+  }
+}
+
+/** Kills what runs in the namespace, deletes it, unmounts and removes its directories. */
+function destroyNamespace(netns: string, dirs: string[]): void {
+  try {
+    const pids = execFileSync("ip", ["netns", "pids", netns], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  } catch {
+    // namespace already gone
+  }
+  try {
+    execFileSync("ip", ["netns", "del", netns]);
+  } catch {
+    // already gone
+  }
+  for (const dir of dirs) {
+    for (const sub of ["run", "var-lib"])
+      try {
+        execFileSync("umount", ["-l", join(dir, sub)], { stdio: "ignore" });
+      } catch {
+        // not a mount of its own
+      }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export class NetnsShell implements Connection {
@@ -47,6 +125,8 @@ export class NetnsShell implements Connection {
   }
 
   static create(prefix = "nfdsh", options: NetnsShellOptions = {}): NetnsShell {
+    installExitHooks();
+    sweepDeadShells();
     const netns = `${prefix}-${process.pid}-${Math.random().toString(16).slice(2, 6)}`;
     const dir = mkdtempSync(join(tmpdir(), `${netns}-`));
     mkdirSync(join(dir, "run"));
@@ -70,7 +150,9 @@ export class NetnsShell implements Connection {
     });
     execFileSync("ip", ["netns", "add", netns]);
     execFileSync("ip", ["-n", netns, "link", "set", "lo", "up"]);
-    return new NetnsShell(netns, dir);
+    const shell = new NetnsShell(netns, dir);
+    live.add(shell);
+    return shell;
   }
 
   /** Run a plain command in the namespace (not through the host's private mounts). */
@@ -123,31 +205,7 @@ export class NetnsShell implements Connection {
 
   /** Kill every process left in the namespace (watchdogs), then remove it and its files. */
   destroy(): void {
-    try {
-      const pids = execFileSync("ip", ["netns", "pids", this.netns], { encoding: "utf8" })
-        .split("\n")
-        .filter(Boolean);
-      for (const pid of pids) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    } catch {
-      // namespace already gone
-    }
-    try {
-      execFileSync("ip", ["netns", "del", this.netns]);
-    } catch {
-      // already gone
-    }
-    for (const sub of ["run", "var-lib"])
-      try {
-        execFileSync("umount", ["-l", join(this.dir, sub)], { stdio: "ignore" });
-      } catch {
-        // not a mount of its own
-      }
-    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this);
+    destroyNamespace(this.netns, [this.dir]);
   }
 }
