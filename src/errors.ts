@@ -1,4 +1,5 @@
 // Typed errors. The CLI maps them to exit codes in one place (src/cli/exit.ts).
+import type { Change } from "./knobs/step.js";
 
 /** A problem located in a user's file, printed as FILE:LINE:COL: message. */
 export interface Problem {
@@ -45,6 +46,8 @@ export type HostErrorKind =
 export class HostError extends Error {
   readonly kind: HostErrorKind;
   readonly host: string;
+  /** What the host did change before it failed (a revert that could not restore everything). */
+  changes?: Change[];
   constructor(kind: HostErrorKind, host: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "HostError";

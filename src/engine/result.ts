@@ -35,7 +35,8 @@ export function unchangedOutcome<T extends Record<string, unknown>>(
  * handling this host: kind internal, which makes the command exit 3 once every host is done.
  */
 export function failedOutcome(host: string, err: unknown): HostOutcome {
-  return { host, ok: false, changed: false, changes: [], error: outcomeError(err) };
+  const changes = err instanceof HostError ? (err.changes ?? []) : [];
+  return { host, ok: false, changed: changes.length > 0, changes, error: outcomeError(err) };
 }
 
 function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {

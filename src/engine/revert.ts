@@ -71,9 +71,8 @@ export function interpretRevert(
           : "not everything could be restored";
     throw Object.assign(
       new HostError(state === "drift" ? "drift" : "remote", host, `${message}${stillUsed}`),
-      {
-        drift,
-      },
+      // What it did restore is still reported with the failure.
+      { drift, changes: restored },
     );
   }
   return { ...base, ok: true, changed: restored.length > 0, error: null };

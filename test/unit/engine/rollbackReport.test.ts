@@ -4,6 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { interpretApply } from "../../../src/engine/apply.js";
 import { HostError } from "../../../src/errors.js";
+import { interpretRevert } from "../../../src/engine/revert.js";
+import { failedOutcome } from "../../../src/engine/result.js";
 
 const T = "\t";
 const fail = `@@fail${T}remote${T}writing nf_log_ipv6 to net/netfilter/nf_log/10 failed: No such file or directory`;
@@ -59,4 +61,30 @@ test("a full /run is kind host-storage, with the path and the free space", () =>
     (err: HostError) =>
       err.kind === "host-storage" && /\/run\/nfdebug\/changes \(0 KiB free/.test(err.message),
   );
+});
+
+test("a revert that left a module in use still reports what it restored, as a failed host that changed", () => {
+  const out = [
+    `@@restored${T}module${T}nfnetlink_log${T}unloaded`,
+    `@@restored${T}sysctl${T}net/netfilter/nf_log/2${T}nfnetlink_log${T}NONE`,
+    `@@inuse${T}module${T}nfnetlink${T}1`,
+    `@@revert${T}left${T}20261203T120000-0001`,
+  ].join("\n");
+  let thrown: unknown;
+  try {
+    interpretRevert("h1", out, "", 4);
+  } catch (err) {
+    thrown = err;
+  }
+  const outcome = failedOutcome("h1", thrown);
+  assert.equal(outcome.ok, false);
+  assert.equal(outcome.changed, true);
+  assert.deepEqual(
+    outcome.changes.map((c) => [c.key, c.from, c.to]),
+    [
+      ["nfnetlink_log", "loaded", "absent"],
+      ["net.netfilter.nf_log.2", "nfnetlink_log", "NONE"],
+    ],
+  );
+  assert.match(outcome.error!.message, /left loaded, in use: nfnetlink/);
 });
