@@ -12,6 +12,8 @@ export interface WindowStatus {
     expires_in_s: number;
     state: string;
     timer: string;
+    /** A window whose revert could not finish (state left, drift or failed): what it still holds. */
+    left?: string[];
   } | null;
   /** The most recent window that ended, and how: reverted, expired, reboot, rollback, *-drift. */
   last: { id: string; ended: string; how: string } | null;
@@ -30,6 +32,9 @@ export function windowStatus(facts: HostFacts): WindowStatus {
       expires_in_s: w.expires - facts.now,
       state: w.state,
       timer: w.timerUnit ? `systemd:${w.timerUnit}` : w.watchdogPid ? `watchdog:${w.watchdogPid}` : "none",
+      ...(["left", "drift", "failed"].includes(w.state)
+        ? { left: facts.journal.map((j) => (j.kind === "sysctl" ? j.key.replaceAll("/", ".") : j.key)) }
+        : {}),
     };
   }
   let last: WindowStatus["last"] = null;

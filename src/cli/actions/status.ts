@@ -13,7 +13,10 @@ export function describeStatus(s: WindowStatus): string {
       left >= 0
         ? `expires in ${formatDuration(left * 1000)}`
         : `expired ${formatDuration(-left * 1000)} ago, not yet reverted`;
-    return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}`;
+    const held = s.open.left?.length
+      ? `; left changed: ${s.open.left.join(", ")} (revert --force tries again)`
+      : "";
+    return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}${held}`;
   }
   if (!s.last) return "no window";
   const how: Record<string, string> = {

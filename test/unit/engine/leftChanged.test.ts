@@ -1,4 +1,4 @@
-// What apply says about its rollback after a failed step, from the host's "@@" lines: only a
+// What apply, revert and status say about a host left changed, from the host's "@@" lines and facts: only a
 // rollback that restored everything may say "nothing left changed".
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,6 +6,9 @@ import { interpretApply } from "../../../src/engine/apply.js";
 import { HostError } from "../../../src/errors.js";
 import { interpretRevert } from "../../../src/engine/revert.js";
 import { failedOutcome } from "../../../src/engine/result.js";
+import { windowStatus } from "../../../src/engine/status.js";
+import { describeStatus } from "../../../src/cli/actions/status.js";
+import type { HostFacts } from "../../../src/facts/types.js";
 
 const T = "\t";
 const fail = `@@fail${T}remote${T}writing nf_log_ipv6 to net/netfilter/nf_log/10 failed: No such file or directory`;
@@ -87,4 +90,28 @@ test("a revert that left a module in use still reports what it restored, as a fa
     ],
   );
   assert.match(outcome.error!.message, /left loaded, in use: nfnetlink/);
+});
+
+test("status names what a window left behind (state left) and that revert --force retries", () => {
+  const facts = {
+    bootId: "b",
+    now: 100,
+    history: [],
+    journal: [{ kind: "module", key: "nfnetlink", from: "absent", to: "loaded" }],
+    window: {
+      id: "20261203T120000-0001",
+      owner: "a@b",
+      profile: "p",
+      started: 1,
+      expires: 60,
+      bootId: "b",
+      state: "left",
+    },
+  } as unknown as HostFacts;
+  const status = windowStatus(facts);
+  assert.deepEqual(status.open?.left, ["nfnetlink"]);
+  assert.match(
+    describeStatus(status),
+    /open \(left\).*; left changed: nfnetlink \(revert --force tries again\)$/,
+  );
 });
