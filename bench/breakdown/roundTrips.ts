@@ -39,7 +39,8 @@ function timing(conn: Connection, seen: Map<ScriptKind, { ms: number; script: st
               ...options,
               followUp: {
                 ...followUp,
-                next: (out) => (second = { script: followUp.next(out), at: performance.now() }).script,
+                next: async (out) =>
+                  (second = { script: await followUp.next(out), at: performance.now() }).script,
               },
             }
           : options,

@@ -28,7 +28,10 @@ function recording(conn: Connection, seen: Map<ScriptKind, RecordedOutput>): Con
       const result = await conn.runScript(
         script,
         followUp
-          ? { ...options, followUp: { ...followUp, next: (out) => (second = followUp.next(out)) } }
+          ? {
+              ...options,
+              followUp: { ...followUp, next: async (out) => (second = await followUp.next(out)) },
+            }
           : options,
       );
       const record = (text: string, output: RecordedOutput) => {

@@ -22,6 +22,7 @@ import { FACTS_END } from "../facts/parse.js";
 import { InterruptedApply } from "./cancel.js";
 import { windowMarkLines } from "./windowMarks.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
+import type { KernelTurn, KernelTurns } from "./kernelTurns.js";
 
 export interface ApplyRequest {
   profile: Profile;
@@ -31,6 +32,8 @@ export interface ApplyRequest {
   timeoutMs?: number;
   /** --no-timer: open the window without a dead-man's switch (hosts that cannot arm one). */
   noTimer?: boolean;
+  /** Shared by the hosts of one run: who sets the kernel-global settings of a shared kernel. */
+  kernels?: KernelTurns;
 }
 
 export function renderApply(
@@ -98,15 +101,20 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   const host = conn.host.name;
   let facts: HostFacts | undefined;
   let applySent = false;
+  let turn: KernelTurn | undefined;
   let result;
   try {
     result = await conn.runScript(readFactsScript(req.profile), {
       timeoutMs: req.timeoutMs,
       followUp: {
         afterLine: FACTS_END,
-        next: (stdout) => {
+        next: async (stdout) => {
           facts = factsOrError(host, stdout, "", null);
-          const plan = decide(conn, req, facts);
+          let plan = decide(conn, req, facts);
+          if (req.kernels) {
+            turn = await req.kernels.turn(host, facts, plan);
+            plan = turn.plan;
+          }
           // Nothing to change, unless the open window's switch died: the apply arms it again.
           if (plan.steps.length === 0 && facts.window?.switch !== "dead") return null;
           applySent = true;
@@ -118,19 +126,25 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
       },
     });
   } catch (err) {
+    turn?.done([]);
     // The script may have run (or still run) on the host: see cancelInterruptedApply.
     throw applySent && err instanceof HostError && (err.kind === "unreachable" || err.kind === "timeout")
       ? new InterruptedApply(err, req.window, req.timeoutMs)
       : err;
   }
-  if (!facts) {
-    factsOrError(host, result.stdout, result.stderr, result.code);
-    throw new HostError("remote", host, "the facts script ended before planning");
+  try {
+    if (!facts) {
+      factsOrError(host, result.stdout, result.stderr, result.code);
+      throw new HostError("remote", host, "the facts script ended before planning");
+    }
+    const outcome = applySent
+      ? interpretApply(host, followUpOutput(result.stdout, FACTS_END), result.stderr, result.code)
+      : unchangedOutcome(host, { window: facts.window?.id ?? null, message: "no changes" });
+    turn?.done(outcome.changes);
+    return outcome;
+  } finally {
+    turn?.done([]); // a failed apply rolled back: the next host of this kernel plans without it
   }
-  if (!applySent) {
-    return unchangedOutcome(host, { window: facts.window?.id ?? null, message: "no changes" });
-  }
-  return interpretApply(host, followUpOutput(result.stdout, FACTS_END), result.stderr, result.code);
 }
 
 /** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */

@@ -2,6 +2,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyHost } from "../engine/apply.js";
+import { KernelTurns } from "../engine/kernelTurns.js";
 import { collectHost, sharedKernelFilter, type CollectOutcome, type CollectSink } from "../engine/collect.js";
 import { revertHost } from "../engine/revert.js";
 import type { FleetSession } from "../engine/session.js";
@@ -43,6 +44,7 @@ function tally(outcomes: HostOutcome[], what: string): StepResult {
 }
 
 export async function applyStep(ctx: StepContext): Promise<StepResult> {
+  const kernels = new KernelTurns();
   const outcomes = await ctx.session.each(
     (conn) =>
       applyHost(conn, {
@@ -51,6 +53,7 @@ export async function applyStep(ctx: StepContext): Promise<StepResult> {
         owner: ctx.owner,
         windowSeconds: ctx.windowSeconds,
         timeoutMs: ctx.timeoutMs,
+        kernels,
       }),
     { onHostDone: ctx.onHostDone },
   );

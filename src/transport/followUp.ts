@@ -40,12 +40,24 @@ export class FollowUpConversation {
     this.decided = true;
     const stdoutSoFar = Buffer.concat(this.seen).toString("utf8");
     this.seen = [];
-    let next: string | null = null;
+    let next: string | null | Promise<string | null> = null;
     try {
       next = this.followUp.next(stdoutSoFar);
     } catch (err) {
       this.failed = err as Error;
     }
+    if (next instanceof Promise) {
+      next.then(
+        (script) => this.finish(script),
+        (err: unknown) => {
+          this.failed = err as Error;
+          this.finish(null);
+        },
+      );
+    } else this.finish(next);
+  }
+
+  private finish(next: string | null): void {
     this.endStdin(next === null ? undefined : detachedFromStdin(next));
   }
 

@@ -102,7 +102,12 @@ function converse(
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
 ): void {
-  const conversation = new FollowUpConversation(followUp, (last) => channel.end(last));
+  // A follow-up decided late (after a wait) may find the channel already closed by the timeout.
+  let closed = false;
+  channel.once("close", () => (closed = true));
+  const conversation = new FollowUpConversation(followUp, (last) => {
+    if (!closed) channel.end(last);
+  });
   collect(run, channel, settle, resolve, reject, {
     onStdout: (chunk) => conversation.onStdout(chunk),
     failedBeforeEnd: () => conversation.failure(),

@@ -11,14 +11,15 @@ export interface ExecOptions {
    * has the line `afterLine`, `next(stdoutSoFar)` is called and the script it returns runs next
    * (null: none). One channel and one shell instead of two round trips. Both scripts run with
    * stdin from /dev/null, so no command in the first can read the second. If `next` throws, the
-   * shell is ended and runScript rejects with that error. Not combinable with onStdoutLine.
+   * shell is ended and runScript rejects with that error. `next` may also answer later (a
+   * promise): the host's shell waits, within the timeout. Not combinable with onStdoutLine.
    */
   followUp?: FollowUp;
 }
 
 export interface FollowUp {
   afterLine: string;
-  next: (stdoutSoFar: string) => string | null;
+  next: (stdoutSoFar: string) => string | null | Promise<string | null>;
 }
 
 export interface ExecResult {

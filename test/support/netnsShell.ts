@@ -174,7 +174,9 @@ export class NetnsShell implements Connection {
     child.stderr.on("data", (d: Buffer) => stderr.push(d));
     // followUp exactly as the SSH transport does it (the same FollowUpConversation).
     const conversation = options.followUp
-      ? new FollowUpConversation(options.followUp, (last) => child.stdin.end(last))
+      ? new FollowUpConversation(options.followUp, (last) => {
+          if (child.stdin.writable) child.stdin.end(last);
+        })
       : undefined;
     if (conversation) {
       child.stdout.on("data", (d: Buffer) => conversation.onStdout(d));

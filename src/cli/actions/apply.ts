@@ -2,6 +2,7 @@
 import { InputError } from "../../errors.js";
 import { formatDuration } from "../../duration.js";
 import { applyHost } from "../../engine/apply.js";
+import { KernelTurns } from "../../engine/kernelTurns.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
@@ -68,6 +69,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
   const fleet = await openFleet(flags);
   const total = fleet.hosts.length;
   const tracker = fleet.track("apply");
+  const kernels = new KernelTurns();
   const result = await runRollout(
     fleet.hosts,
     fleet.transport,
@@ -88,6 +90,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
         windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
         timeoutMs: fleet.timeoutMs,
         noTimer: flags.timer === false,
+        kernels,
       }),
   );
   tracker.finish();

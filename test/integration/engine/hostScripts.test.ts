@@ -204,8 +204,8 @@ function recordingFollowUps(h: NetnsShell, sent: string[]): Connection {
               ...options,
               followUp: {
                 ...options.followUp,
-                next: (out) => {
-                  const next = options.followUp!.next(out);
+                next: async (out) => {
+                  const next = await options.followUp!.next(out);
                   if (next !== null) sent.push(next);
                   return next;
                 },
