@@ -40,6 +40,7 @@ nfd_begin_lock() {
     nfd_emit "fail${TAB}remote${TAB}window $1 was cancelled by its controller before it began"
     exit 7
   fi
+  nfd_drop_old_cancel_marks
 }
 
 # Versions of the host scripts that no window uses any more (this run's and the open window's stay).

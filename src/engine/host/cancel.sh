@@ -17,7 +17,6 @@ nfd_cancel() {
     nfd_storage_fail "$J/cancelled.$1"
     return 0
   fi
-  # Marks of applies that never arrived (the connection dropped earlier) are dropped after a day.
-  find "$J" -name 'cancelled.*' -mtime +0 -exec rm -f {} + 2>/dev/null
+  nfd_drop_old_cancel_marks
   nfd_emit "revert${TAB}none"
 }

@@ -226,3 +226,8 @@ nfd_find_ddctl() {
   fi
 }
 
+# Marks left by cancel.sh for applies that had not begun: an apply waits at most 10 s for the lock
+# (nfd_lock), so a mark older than a minute has no apply left to stop.
+nfd_drop_old_cancel_marks() {
+  find "$J" -maxdepth 1 -name 'cancelled.*' -mmin +1 -exec rm -f {} + 2>/dev/null
+}

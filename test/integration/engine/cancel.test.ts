@@ -3,7 +3,7 @@
 // under the host lock in either order; both orders must leave the host as it was.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { applyHost, renderApply } from "../../../src/engine/apply.js";
 import { cancelInterruptedApply, InterruptedApply } from "../../../src/engine/cancel.js";
@@ -73,6 +73,22 @@ test("the cancel came before the apply began: the apply refuses to begin and cha
   // Another window is not affected by the mark.
   const next = await applyHost(h, req("20261125T120000-00b2"));
   assert.equal(next.changed, true);
+});
+
+test("a cancel mark outlives the lock wait of the apply it stops by a minute at most", async () => {
+  const h = host();
+  const mark = (w: string) => join(h.dir, "run", "nfdebug", `cancelled.${w}`);
+  for (const w of ["20261125T120000-00d1", "20261125T120000-00d2"])
+    await assert.rejects(
+      cancelInterruptedApply(transportTo(h), h.host, dropped(h, w)),
+      /had not begun there/,
+    );
+  // d1's apply never arrived and its mark is two minutes old; d2's is fresh.
+  const old = new Date(Date.now() - 120_000);
+  utimesSync(mark("20261125T120000-00d1"), old, old);
+  await applyHost(h, req("20261125T120000-00d3"));
+  assert.ok(!existsSync(mark("20261125T120000-00d1")), "the old mark is dropped by the next apply");
+  assert.ok(existsSync(mark("20261125T120000-00d2")), "a fresh mark still stops its apply");
 });
 
 test("a cancel for another window leaves the open window alone", async () => {
