@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
 import { summarise } from "../../engine/result.js";
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS } from "../../engine/window.js";
-import { InputError } from "../../errors.js";
+import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadRunbook } from "../../runbook/load.js";
@@ -14,9 +13,17 @@ import { durationOption, type FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
 import { EXIT, HostsFailed, Interrupted } from "../exit.js";
-import type { RunFlags } from "../commands/run.js";
 import { appendHistory } from "../../audit/history.js";
 import { runHistory } from "../../audit/events.js";
+import { checkWindowLength } from "../windowOptions.js";
+
+export interface RunFlags {
+  out?: string;
+  for?: string;
+  /** false with --no-limit. */
+  windowLimit?: boolean;
+  dryRun?: boolean;
+}
 
 function describeStep(step: Runbook["steps"][number]): string {
   switch (step.kind) {
@@ -66,10 +73,12 @@ async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
 export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Promise<void> {
   const runbook = await loadRunbook(runbookFile);
   const windowMs = flags.for
-    ? durationOption("for", flags.for)
-    : (runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS);
-  if (windowMs > MAX_WINDOW_MS)
-    throw new InputError(`the window ${formatDuration(windowMs)} is longer than 24h`);
+    ? checkWindowLength(durationOption("for", flags.for), "--for", flags.windowLimit)
+    : checkWindowLength(
+        runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS,
+        "the runbook's window",
+        flags.windowLimit,
+      );
   const fleet = await openFleet(flags);
   if (runbook.hosts) fleet.hosts = selectHosts(fleet.hosts, runbook.hosts, `${runbookFile}: hosts`);
   if (flags.dryRun) return dryRun(fleet, runbook);
