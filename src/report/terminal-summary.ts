@@ -2,7 +2,7 @@
 // failed hosts and how the window ended.
 
 import { changeGroups } from "./change-groups.js";
-import type { Report } from "./summary.js";
+import type { Report } from "./model.js";
 import { renderTable, type Style } from "./terminal.js";
 import { sanitizeTerminal } from "./escape.js";
 import { countOf, formatEndpoint, listNames, revertText } from "./wording.js";
