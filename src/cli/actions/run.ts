@@ -2,7 +2,9 @@
 import { join } from "node:path";
 import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
+import { summarise, type HostOutcome } from "../../engine/result.js";
+import type { HostErrorKind } from "../../errors.js";
+import type { RunHost } from "../../runbook/hostState.js";
 import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
@@ -36,6 +38,21 @@ function describeStep(step: Runbook["steps"][number]): string {
     default:
       return step.kind;
   }
+}
+
+/** A run's host as every fleet command prints one (schemas/result.schema.json), with its run details. */
+function runHostOutcome(h: RunHost): HostOutcome {
+  const { name, ok, error, changes, kernelLog, ...details } = h;
+  return {
+    host: name,
+    ok,
+    // Changed during the window (and reverted since: see reverted).
+    changed: changes.length > 0,
+    changes,
+    error: error ? { kind: error.kind as HostErrorKind, message: error.message } : null,
+    ...details,
+    ...(kernelLog ? { kernel_log: kernelLog } : {}),
+  };
 }
 
 function defaultOutDir(runbook: Runbook): string {
@@ -118,14 +135,12 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
     const failed = result.hosts.filter((h) => !h.ok);
     if (fleet.output.json) {
       fleet.output.result({
-        command: "run",
+        ...summarise("run", result.hosts.map(runHostOutcome), result.window),
         out: result.outDir,
         report: result.html,
         records: result.records,
         interrupted: result.interrupted,
         steps: result.steps,
-        hosts: result.hosts,
-        summary: { ok: result.hosts.length - failed.length, failed: failed.length },
       });
     } else {
       for (const s of result.steps)
