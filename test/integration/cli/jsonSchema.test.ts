@@ -25,21 +25,19 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "nfd-cli-json-"));
   fleet = await startFleet({ count: 2 });
   profile = writeProfile(dir, "json-schema", "log_invalid: tcp\nwindow: 10m\n");
-  runbook = join(dir, "runbook.yaml");
-  writeFileSync(
-    runbook,
-    [
-      "apiVersion: nfdebug/v1",
-      "kind: Runbook",
-      "name: json-schema",
-      "question: Does run --json match the result schema?",
-      "profile: json-schema.yaml",
-      "window: 2m",
-      "steps: [apply, collect, revert, report]",
-      "",
-    ].join("\n"),
-  );
+  runbook = writeRunbook("json-schema", "2m", "[apply, collect, revert, report]");
 });
+
+/** A runbook of the profile above, in the suite's directory. */
+function writeRunbook(name: string, window: string, steps: string): string {
+  const file = join(dir, `${name}.runbook.yaml`);
+  const question = "Does run --json match the result schema?";
+  writeFileSync(
+    file,
+    `apiVersion: nfdebug/v1\nkind: Runbook\nname: ${name}\nquestion: ${question}\nprofile: json-schema.yaml\nwindow: ${window}\nsteps: ${steps}\n`,
+  );
+  return file;
+}
 
 after(async () => {
   await revertOpenWindows(fleet);
@@ -94,4 +92,11 @@ test("run --json (a whole runbook, and a dry run) matches the result schema", as
     assert.equal(h.reverted, true, `${h.host}: and reverted`);
     assert.equal("name" in h, false, `${h.host}: hosts are named by host, as in every command`);
   }
+});
+
+test("run --json says a window its hosts' timers closed before the revert step was expired", async () => {
+  const short = writeRunbook("json-schema-expired", "5s", "[apply, { wait: 14s }, revert, report]");
+  const run = await jsonOf("run", short, "--out", join(dir, "expired"));
+  for (const h of run.hosts as Record<string, unknown>[])
+    assert.equal(h.reverted, "expired", `${h.host}: reverted by its own timer`);
 });
