@@ -3,8 +3,7 @@ import type { CollectOutcome } from "../engine/collect.js";
 import type { FleetSummary } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";
 import { renderTable } from "../report/terminal.js";
-
-const COUNTERS = ["invalid", "insert_failed", "drop", "early_drop", "icmp_error", "search_restart"];
+import { KEY_COUNTERS } from "../logs/counters.js";
 
 export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOutcome[]): string {
   const out: string[] = [];
@@ -43,7 +42,7 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
         { header: "host" },
         { header: "window" },
         { header: "records" },
-        ...COUNTERS.map((c) => ({ header: c })),
+        ...KEY_COUNTERS.map((c) => ({ header: c })),
         { header: "count/max" },
       ],
       outcomes
@@ -52,7 +51,7 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
           o.host,
           o.window ?? "-",
           counted.get(o.host) ?? 0,
-          ...COUNTERS.map((c) => o.counters?.deltas[c] ?? null),
+          ...KEY_COUNTERS.map((c) => o.counters?.deltas[c] ?? null),
           o.counters ? `${o.counters.count.after ?? "?"}/${o.counters.max ?? "?"}` : "-",
         ]),
     ).trimEnd(),

@@ -19,7 +19,7 @@ import { epochIso, hostLines, requireFields, throwIfLocked, type HostLine } from
 import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
 import { FACTS_END } from "../facts/parse.js";
-import { InterruptedApply } from "./cancel.js";
+import { InterruptedApply } from "./interruptedApply.js";
 import { windowMarkLines } from "./windowMarks.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
 import type { KernelTurn, KernelTurns } from "./kernelTurns.js";

@@ -1,6 +1,5 @@
-// An apply whose connection dropped (or timed out) after its script was sent. The script ignores
-// hang-ups and finishes on the host, so the host may have opened the window while we report it
-// failed. Reconnecting once to cancel the window there keeps the promise that a failed host is
+// An interrupted apply (interruptedApply.ts) may have opened its window on the host while we report
+// it failed. Reconnecting once to cancel the window there keeps the promise that a failed host is
 // left as it was; when the host cannot be reached, its own timer reverts the window at expiry.
 // The fleet runners (runFleet, runRollout, FleetSession) do this for every task that throws one,
 // so no command that applies (apply, a rollout, a runbook) can forget it.
@@ -8,20 +7,9 @@ import { HostError } from "../errors.js";
 import type { HostSpec } from "../inventory/types.js";
 import type { Transport } from "../transport/types.js";
 import { cancelScript } from "./host/scripts.js";
+import { InterruptedApply } from "./interruptedApply.js";
 import { failedOutcome, type HostOutcome } from "./result.js";
 import { interpretRevert } from "./revert.js";
-
-/** The apply script was sent, but how it ended is unknown. Same kind and message as the cause. */
-export class InterruptedApply extends HostError {
-  readonly window: string;
-  /** The apply's command timeout, for the cancel (whoever runs it knows nothing of the apply). */
-  readonly timeoutMs?: number;
-  constructor(cause: HostError, window: string, timeoutMs?: number) {
-    super(cause.kind, cause.host, cause.message, { cause });
-    this.window = window;
-    this.timeoutMs = timeoutMs;
-  }
-}
 
 /**
  * The outcome of a host whose task threw `err`. An interrupted apply is cancelled on the host

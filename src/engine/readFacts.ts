@@ -12,13 +12,17 @@ import { detectSourcesScript } from "../logs/sources/detect.js";
 
 const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
 
+/** 5.13 merged the per-family nf_log modules into nf_log_syslog: module names differ from there on. */
+const NF_LOG_SYSLOG_SINCE = "5.13";
+
 /** The facts round trip's script for a profile (or for status/facts, without one). */
 export function readFactsScript(profile?: Profile): string {
   const modules = new Set(DEFAULT_MODULES);
-  // The kernel release is not known yet: ask about both the name as written and its 5.13+ name.
+  // The kernel release is not known yet: ask about the name a module has before 5.13 (as written)
+  // and the one it has since.
   for (const m of profile?.modules ?? []) {
     modules.add(m.replaceAll("-", "_"));
-    modules.add(realModuleName(m, "99.0"));
+    modules.add(realModuleName(m, NF_LOG_SYSLOG_SINCE));
   }
   const args = [
     ...[...modules].map((m) => `m:${m}`),

@@ -12,7 +12,19 @@ export interface RevertRequest {
   timeoutMs?: number;
 }
 
-export async function revertHost(conn: Connection, req: RevertRequest): Promise<HostOutcome> {
+/**
+ * What the revert found on the host: the window it was asked for (or, without --window, the open
+ * one), no open window at all, or another window than the one asked for.
+ */
+export type RevertFound = "window" | "none" | "other";
+
+export interface RevertHostOutcome extends HostOutcome {
+  found: RevertFound;
+  window: string | null;
+  in_use: string[];
+}
+
+export async function revertHost(conn: Connection, req: RevertRequest): Promise<RevertHostOutcome> {
   const result = await conn.runScript(revertScript(req), { timeoutMs: req.timeoutMs });
   return interpretRevert(conn.host.name, result.stdout, result.stderr, result.code);
 }
@@ -22,7 +34,7 @@ export function interpretRevert(
   stdout: string,
   stderr: string,
   code: number | null,
-): HostOutcome {
+): RevertHostOutcome {
   const lines = hostLines(stdout);
   throwIfDenied(lines, host);
   throwIfLocked(lines, host);
@@ -47,10 +59,12 @@ export function interpretRevert(
     );
   const [state, window] = end.fields;
   const base = { host, changes: restored, window: window ?? null, in_use: inUse };
-  if (state === "none") return { ...base, ok: true, changed: false, error: null, message: "no open window" };
+  if (state === "none")
+    return { ...base, found: "none", ok: true, changed: false, error: null, message: "no open window" };
   if (state === "other")
     return {
       ...base,
+      found: "other",
       ok: true,
       changed: false,
       error: null,
@@ -75,5 +89,5 @@ export function interpretRevert(
       { drift, changes: restored },
     );
   }
-  return { ...base, ok: true, changed: restored.length > 0, error: null };
+  return { ...base, found: "window", ok: true, changed: restored.length > 0, error: null };
 }

@@ -74,11 +74,6 @@ export function parseYaml(text: string, file: string, options: ParseYamlOptions 
   return { file, text, doc, data, problems, map };
 }
 
-/** Read and parse; an unreadable file is an InputError naming it. */
-export async function readYaml(file: string, options: ParseYamlOptions = {}): Promise<YamlSource> {
-  return parseYaml(await readSourceText(file), file, options);
-}
-
 const VAULT_TAG = {
   tag: "!vault",
   identify: (value: unknown) => value instanceof VaultedValue,

@@ -3,20 +3,8 @@
 // versions named in `kernels`; every spelling of the same check maps to one id, so counts stay
 // comparable across a fleet of mixed kernels. Matching ignores case: older kernels wrote
 // "invalid RST", "bad TCP checksum", "bad HW ICMP checksum" for today's lower-case texts.
+import { L4PROTO, type Protocol } from "../protocols.js";
 import { compilePrintf, type PrintfPattern } from "./printf-pattern.js";
-
-export type Protocol = "tcp" | "udp" | "udplite" | "icmp" | "icmpv6" | "sctp" | "dccp" | "gre";
-
-export const L4PROTO: Readonly<Record<Protocol, number>> = {
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  dccp: 33,
-  gre: 47,
-  icmpv6: 58,
-  sctp: 132,
-  udplite: 136,
-};
 
 export interface ReasonFormat {
   /** printf-style text as the kernel passes it (without the nf_ct_<proto>: prefix some protocols add). */
@@ -522,12 +510,6 @@ for (const entry of CATALOGUE) {
 
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
   return byId.get(id);
-}
-
-/** Protocol name for an L4 protocol number, when the catalogue knows it. */
-export function protocolName(l4proto: number): Protocol | undefined {
-  for (const [name, number] of Object.entries(L4PROTO)) if (number === l4proto) return name as Protocol;
-  return undefined;
 }
 
 // "nf_ct_sctp: bad CRC", "nf_ct_dccp: short packet": some protocols name themselves in the reason.

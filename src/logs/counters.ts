@@ -14,6 +14,7 @@ export const KEY_COUNTERS = [
   "icmp_error",
   "search_restart",
 ] as const;
+export type CounterName = (typeof KEY_COUNTERS)[number];
 
 /** "entries" is the namespace's connection count, printed on every CPU's row: not summed. */
 const GLOBAL_COLUMNS = new Set(["entries"]);

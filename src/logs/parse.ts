@@ -3,7 +3,8 @@
 // the text between the tag and " IN=". Kernels before 4.19 tagged lines with the protocol name
 // instead ("nf_ct_tcp: invalid RST IN=…"); both are accepted. A line that does not have this shape
 // is still returned — with reason_id "unknown" and `raw` kept — never dropped and never thrown.
-import { classifyReason, L4PROTO, type Protocol } from "./catalogue.js";
+import { L4PROTO, type Protocol } from "../protocols.js";
+import { classifyReason } from "./catalogue.js";
 import { decodePacketDump, type PacketFields } from "./packet-dump.js";
 import type { LogRecord } from "./record.js";
 

@@ -7,7 +7,7 @@
 // it, so sites (read from the host's control file) are matched by their format string, converted
 // to a pattern (%d, %u, %s, %pI4, ...), with the decoration they may carry.
 import type { PrintkSite } from "../facts/types.js";
-import { L4PROTO, type Protocol } from "./catalogue.js";
+import { L4PROTO, type Protocol } from "../protocols.js";
 import { compilePrintf, matchPrintf, unescapeControlFormat, type PrintfPattern } from "./printf-pattern.js";
 import { blankRecord, isInvalidLine, type FullRecord, type ParseContext } from "./parse.js";
 import type { PrintkOrigin } from "./record.js";

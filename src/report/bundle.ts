@@ -1,4 +1,4 @@
-// The report's input model and the artifact bundle it is read from and written to.
+// The artifact bundle a report is read from and written to (the model itself is in model.ts).
 //
 // Bundle directory layout (one run of a runbook; every JSON file is UTF-8, 2-space indented):
 //
@@ -12,7 +12,7 @@
 //   records.jsonl      one LogRecord (src/logs/record.ts) a line, all hosts merged
 //   raw/<host>.log     raw kernel lines per host                  (not read by the report)
 //   counters.json      BundleCounters: per host, conntrack counter deltas over the window
-//   summary.md         written by writeReports (Markdown for a ticket)
+//   summary.md         written by writeReports (write-reports.ts; Markdown for a ticket)
 //   report.html        written by writeReports (one self-contained page)
 //
 // `nfdebug report DIR` is readBundle(DIR) followed by writeReports(DIR, input).
@@ -20,11 +20,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LogRecord } from "../logs/record.js";
-import type { Profile } from "../profile/types.js";
 import { readJsonFile, readJsonLines } from "./bundle-json.js";
-import { buildReport, type Report } from "./summary.js";
-import { renderHtml } from "./html.js";
-import { renderMarkdown } from "./markdown.js";
+import type {
+  ReasonInfo,
+  ReportChange,
+  ReportCounters,
+  ReportHost,
+  ReportInput,
+  ReportStep,
+} from "./model.js";
 
 export const BUNDLE_FORMAT = 1;
 
@@ -38,87 +42,6 @@ export const BUNDLE_FILES = {
   summary: "summary.md",
   html: "report.html",
 } as const;
-
-/** Counters read from /proc/net/stat/nf_conntrack, summed over CPUs; deltas over the window. */
-export const COUNTER_NAMES = [
-  "invalid",
-  "insert_failed",
-  "drop",
-  "early_drop",
-  "icmp_error",
-  "search_restart",
-] as const;
-export type CounterName = (typeof COUNTER_NAMES)[number];
-
-/** Deltas (absent when the kernel has no such column) plus nf_conntrack_count/max at the end. */
-export type ReportCounters = { [K in CounterName]?: number } & { count?: number; max?: number };
-
-export interface ReportChange {
-  /** Resource kind, e.g. "sysctl", "nf_log", "module", "printk". */
-  knob: string;
-  /** What was changed, e.g. "net.netfilter.nf_conntrack_log_invalid". */
-  key: string;
-  /** Value before apply; null when the thing did not exist (a module not loaded). */
-  from: string | null;
-  to: string | null;
-}
-
-/** true: reverted by nfdebug; "expired": by the host's own timer; "failed": revert failed. */
-export type RevertOutcome = boolean | "expired" | "failed";
-
-export interface ReportHost {
-  name: string;
-  ok: boolean;
-  /** kind is a HostErrorKind (src/errors.ts) when it came from a HostError. */
-  error?: { kind: string; message: string };
-  changes: ReportChange[];
-  reverted: RevertOutcome;
-  counters?: ReportCounters;
-  /** `uname -r`, stated beside the counters. */
-  kernel?: string;
-  /**
-   * The kernel log collect read ("<boot id>/<source>"). Hosts with the same one are namespaces
-   * or containers of one machine: every line was counted once, for the first host that read it.
-   */
-  kernelLog?: string;
-}
-
-export interface ReportStep {
-  name: string;
-  ok: boolean;
-  startedAt: string;
-  endedAt: string;
-  message?: string;
-}
-
-export interface ReasonInfo {
-  /** Short name, e.g. "ACK over upper bound". */
-  label?: string;
-  /** What the kernel checked. */
-  explanation?: string;
-  /** What usually causes it. */
-  hint?: string;
-}
-
-export interface ReportInput {
-  runbook: { name: string; question: string; description?: string };
-  profile: Partial<Profile> & { name: string };
-  /** ISO 8601, the whole run. */
-  startedAt: string;
-  endedAt: string;
-  /** The debug window (apply → end of collection); defaults to startedAt..endedAt. */
-  window?: { startedAt: string; endedAt: string };
-  hosts: ReportHost[];
-  /** Iterated once by buildReport/writeReports/writeBundle each: pass an array to call several. */
-  records: Iterable<LogRecord>;
-  steps: ReportStep[];
-  /**
-   * reason_id → what the reason catalogue (src/logs/catalogue.ts) says about it. Without a label
-   * the report derives one from the kernel's text; explanation and hint are shown when given.
-   */
-  reasonInfo?: Record<string, ReasonInfo>;
-  nfdebugVersion?: string;
-}
 
 export interface BundleManifest {
   format: number;
@@ -220,20 +143,6 @@ export async function writeBundle(
     for (const r of input.records) lines += JSON.stringify(r) + "\n";
     await writeFile(join(dir, BUNDLE_FILES.records), lines);
   }
-}
-
-/** Renders summary.md and report.html into dir; returns their paths and the built report. */
-export async function writeReports(
-  dir: string,
-  input: ReportInput,
-): Promise<{ summary: string; html: string; report: Report }> {
-  await mkdir(dir, { recursive: true });
-  const report = buildReport(input);
-  const summary = join(dir, BUNDLE_FILES.summary);
-  const html = join(dir, BUNDLE_FILES.html);
-  await writeFile(summary, renderMarkdown(report));
-  await writeFile(html, renderHtml(report));
-  return { summary, html, report };
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 // Hosts that got the same changes and ended the same way are shown once, with their names:
 // twenty identical hosts make one table, not twenty.
 
-import type { ReportChange, ReportHost, RevertOutcome } from "./bundle.js";
+import type { ReportChange, ReportHost, RevertOutcome } from "./model.js";
 
 export interface ChangeGroup {
   hosts: string[];

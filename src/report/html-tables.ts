@@ -1,10 +1,10 @@
 // The report's tables as HTML. Every string from data goes through esc().
 
 import { formatDuration } from "../duration.js";
-import { COUNTER_NAMES, type ReportChange } from "./bundle.js";
+import { KEY_COUNTERS } from "../logs/counters.js";
 import { escapeHtml as esc } from "./escape.js";
 import { reasonColour } from "./html-chart.js";
-import type { HostRow, Report } from "./summary.js";
+import type { HostRow, Report, ReportChange } from "./model.js";
 import { changeGroups } from "./change-groups.js";
 import {
   formatClock,
@@ -130,10 +130,10 @@ export function flowsTable(report: Report): string {
 export function countersTable(report: Report): string {
   const hosts = report.hosts.filter((h) => h.counters);
   if (hosts.length === 0) return `<p class="muted">No conntrack counters were read.</p>`;
-  const totals = COUNTER_NAMES.map((c) => hosts.reduce((s, h) => s + (h.counters![c] ?? 0), 0));
+  const totals = KEY_COUNTERS.map((c) => hosts.reduce((s, h) => s + (h.counters![c] ?? 0), 0));
   const rows = hosts.map((h) => {
     const c = h.counters!;
-    const deltas = COUNTER_NAMES.map((name) =>
+    const deltas = KEY_COUNTERS.map((name) =>
       c[name] === undefined
         ? `<td class="num zero">—</td>`
         : `<td class="num${c[name] ? " hot" : " zero"}">${c[name] ? "+" : ""}${formatCount(c[name]!)}</td>`,
@@ -145,7 +145,7 @@ export function countersTable(report: Report): string {
     return `<tr><td class="mono nowrap">${esc(h.name)}</td><td class="mono small">${esc(h.kernel ?? "—")}</td>${num(h.records)}${deltas.join("")}<td class="num">${table}</td></tr>`;
   });
   const recordTotal = hosts.reduce((s, h) => s + h.records, 0);
-  return `${wrap(`<table><thead><tr><th>Host</th><th>Kernel</th><th class="num">Records</th>${COUNTER_NAMES.map((n) => `<th class="num">${n.replace("_", " ")}</th>`).join("")}<th class="num">Entries / max</th></tr></thead>
+  return `${wrap(`<table><thead><tr><th>Host</th><th>Kernel</th><th class="num">Records</th>${KEY_COUNTERS.map((n) => `<th class="num">${n.replace("_", " ")}</th>`).join("")}<th class="num">Entries / max</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody>
 <tfoot><tr><td>Total</td><td></td>${num(recordTotal)}${totals.map((t) => `<td class="num">${t ? "+" : ""}${formatCount(t)}</td>`).join("")}<td></td></tr></tfoot></table>`)}
 <p class="note">Deltas over the window of <code>/proc/net/stat/nf_conntrack</code>, summed over CPUs; entries / max are

@@ -13,7 +13,7 @@ import {
   reasonsTable,
   stepsTable,
 } from "./html-tables.js";
-import type { Report } from "./summary.js";
+import type { Report } from "./model.js";
 import { countOf, describeProfile, formatCount, formatUtc } from "./wording.js";
 
 export function renderHtml(report: Report): string {

@@ -1,10 +1,10 @@
 // summary.md: the report's essentials in GitHub-flavoured Markdown, to paste into a ticket.
 
 import { formatDuration } from "../duration.js";
-import { COUNTER_NAMES } from "./bundle.js";
+import { KEY_COUNTERS } from "../logs/counters.js";
 import { changeGroups } from "./change-groups.js";
 import { escapeMarkdown as md, markdownCode as code } from "./escape.js";
-import type { Report } from "./summary.js";
+import type { Report } from "./model.js";
 import {
   countOf,
   describeProfile,
@@ -112,7 +112,7 @@ export function renderMarkdown(report: Report): string {
   const byRecords = [...report.hosts].sort((a, b) => b.records - a.records || a.name.localeCompare(b.name));
   out.push(
     table(
-      ["Host", "Records", "By reason", ...COUNTER_NAMES.map((n) => `${n} Δ`), "Entries / max", "Kernel"],
+      ["Host", "Records", "By reason", ...KEY_COUNTERS.map((n) => `${n} Δ`), "Entries / max", "Kernel"],
       byRecords.slice(0, HOST_ROWS).map((h) => {
         const c = h.counters;
         const reasons = Object.entries(h.byReason)
@@ -123,7 +123,7 @@ export function renderMarkdown(report: Report): string {
           code(h.name) + (h.ok ? "" : " (failed)"),
           formatCount(h.records),
           reasons || "—",
-          ...COUNTER_NAMES.map((n) => (c?.[n] === undefined ? "—" : formatCount(c[n]!))),
+          ...KEY_COUNTERS.map((n) => (c?.[n] === undefined ? "—" : formatCount(c[n]!))),
           c?.count !== undefined
             ? `${formatCount(c.count)}${c.max !== undefined ? ` / ${formatCount(c.max)}` : ""}`
             : "—",

@@ -1,74 +1,10 @@
 // Turns a ReportInput into everything the renderers show: per-reason, per-host and per-flow
 // counts, the timeline and the verdict. One pass over the records; pure.
 
-import type { LogRecord } from "../logs/record.js";
-import type { ReportHost, ReportInput } from "./bundle.js";
-import { buildTimeline, type Timeline } from "./timeline.js";
+import type { FlowRow, HostRow, ReasonRow, Report, ReportHost, ReportInput } from "./model.js";
+import { buildTimeline } from "./timeline.js";
 import { writeVerdict } from "./verdict.js";
 import { labelFromReasonText, protocolName } from "./wording.js";
-
-export interface ReasonRow {
-  id: string;
-  label: string;
-  kind: LogRecord["kind"];
-  protocols: string[];
-  count: number;
-  /** Sorted host names that logged it. */
-  hosts: string[];
-  /** The most frequent source address and how many of this reason's records it sent. */
-  topSource: { addr: string; count: number } | null;
-  /** One raw kernel line, as an example. */
-  example: string;
-  /** From the reason catalogue, when the input carried it. */
-  explanation?: string;
-  hint?: string;
-}
-
-export interface FlowRow {
-  protocol: string;
-  src: string | null;
-  sport: number | null;
-  dst: string | null;
-  dport: number | null;
-  count: number;
-  hosts: string[];
-  reasons: string[];
-}
-
-export interface HostRow extends ReportHost {
-  /** false for a host that appears in records but not in the run's host list. */
-  inInventory: boolean;
-  /** Lines counted for this host: on a shared kernel log, those it read first. */
-  records: number;
-  byReason: Record<string, number>;
-  /** Every host (this one included) reading the same kernel log, when more than one does. */
-  sharedLog?: string[];
-}
-
-export interface Report {
-  runbook: ReportInput["runbook"];
-  profile: ReportInput["profile"];
-  startedAt: string;
-  endedAt: string;
-  window: { startMs: number; endMs: number };
-  steps: ReportInput["steps"];
-  nfdebugVersion?: string;
-  totals: {
-    records: number;
-    invalid: number;
-    printk: number;
-    /** INVALID packets per protocol, largest first. */
-    protocols: Array<{ name: string; count: number }>;
-  };
-  /** Largest first. */
-  reasons: ReasonRow[];
-  /** The busiest flows, largest first; flowCount is how many distinct flows there were. */
-  flows: FlowRow[];
-  flowCount: number;
-  hosts: HostRow[];
-  timeline: Timeline;
-  verdict: string;
-}
 
 export const TOP_FLOWS = 10;
 

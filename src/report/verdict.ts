@@ -3,7 +3,7 @@
 //   "No INVALID packets were logged on any of 20 hosts during the 5m window."
 
 import { formatDuration } from "../duration.js";
-import type { Report } from "./summary.js";
+import type { Report } from "./model.js";
 import { countOf, formatCount, formatShare, listNames, wasWere } from "./wording.js";
 
 /** Hosts named inline when this few logged anything. */

@@ -1,5 +1,6 @@
 // Small pieces of English shared by the verdict and the renderers: counts, plurals, protocol
 // names, percentages, reason labels, lists of names and UTC times.
+import { l4ProtocolLabel } from "../protocols.js";
 
 // Made on first use: creating an Intl formatter costs ~10 ms, which every command importing this
 // module would otherwise pay at start-up.
@@ -20,21 +21,9 @@ export function wasWere(n: number): string {
   return n === 1 ? "was" : "were";
 }
 
-const L4_NAMES: Record<number, string> = {
-  1: "ICMP",
-  6: "TCP",
-  17: "UDP",
-  33: "DCCP",
-  47: "GRE",
-  58: "ICMPv6",
-  132: "SCTP",
-  136: "UDP-Lite",
-};
-
 /** The protocol of a record, from nf_ct_proto_N first (what conntrack judged), then PROTO=. */
 export function protocolName(l4proto: number | null, proto?: string | null): string {
-  if (l4proto !== null && L4_NAMES[l4proto]) return L4_NAMES[l4proto];
-  if (l4proto !== null) return `protocol ${l4proto}`;
+  if (l4proto !== null) return l4ProtocolLabel(l4proto) ?? `protocol ${l4proto}`;
   return proto ? proto.toUpperCase() : "unknown protocol";
 }
 

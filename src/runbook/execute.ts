@@ -15,14 +15,9 @@ import { newWindowId, windowOwner } from "../engine/window.js";
 import { LogAggregator } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";
 import type { LogRecord } from "../logs/record.js";
-import {
-  readBundle,
-  writeBundle,
-  writeReports,
-  type ReportStep,
-  type ReasonInfo,
-  type ReportCounters,
-} from "../report/bundle.js";
+import { readBundle, writeBundle } from "../report/bundle.js";
+import type { ReasonInfo, ReportCounters, ReportStep } from "../report/model.js";
+import { writeReports } from "../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
 import {

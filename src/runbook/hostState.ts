@@ -1,7 +1,7 @@
 // What a runbook run knows about each host as it goes, for the bundle and the report.
 import type { CounterDeltas } from "../logs/counters.js";
 import type { Change } from "../knobs/step.js";
-import type { RevertOutcome } from "../report/bundle.js";
+import type { RevertOutcome } from "../report/model.js";
 
 export interface RunHost {
   name: string;

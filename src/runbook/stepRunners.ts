@@ -180,8 +180,9 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (o.ok) {
-      // "other"/"none": the window was already closed (e.g. expired): the host's timer reverted it.
-      h.reverted = String(o.message ?? "").startsWith("no open window") ? "expired" : true;
+      // Not found ("none", or "other" window open): the run's window was already closed, by the
+      // host's timer at expiry.
+      h.reverted = o.found === "window" ? true : "expired";
     } else {
       h.reverted = "failed";
       failHost(h, o.error);

@@ -25,8 +25,6 @@ export type RunbookStep = StepBase &
     | { kind: "until"; records?: number; reasonId?: string; timeoutMs: number; pollMs: number }
   );
 
-export type StepKind = RunbookStep["kind"];
-
 export interface Runbook {
   file: string;
   name: string;

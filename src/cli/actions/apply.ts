@@ -1,10 +1,9 @@
 // nfdebug apply: open a debug window on every host.
 import { InputError } from "../../errors.js";
-import { formatDuration } from "../../duration.js";
 import { applyHost } from "../../engine/apply.js";
 import { KernelTurns } from "../../engine/kernelTurns.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
+import { DEFAULT_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
 import { type FleetFlags, durationOption, positiveIntOption } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
@@ -15,7 +14,20 @@ import { askYesNo, canAsk } from "../confirm.js";
 import { changeLines } from "../render.js";
 import { appendHistory } from "../../audit/history.js";
 import { applyHistory } from "../../audit/events.js";
-import type { ApplyFlags } from "../commands/apply.js";
+import { checkWindowLength } from "../windowOptions.js";
+
+export interface ApplyFlags {
+  for?: string;
+  /** false with --no-limit. */
+  windowLimit?: boolean;
+  serial?: string;
+  canary?: string;
+  yes?: boolean;
+  maxFail?: string;
+  keepOnAbort?: boolean;
+  /** false with --no-timer. */
+  timer?: boolean;
+}
 
 function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; maxFail?: string } {
   const countOrPercent = /^(\d{1,6})%?$/;
@@ -59,11 +71,9 @@ async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: stri
 
 export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags): Promise<void> {
   const profile = await loadProfileFile(profileFile);
-  const windowMs = flags.for ? durationOption("for", flags.for) : (profile.windowMs ?? DEFAULT_WINDOW_MS);
-  if (windowMs > MAX_WINDOW_MS && flags.windowLimit !== false)
-    throw new InputError(
-      `--for ${formatDuration(windowMs)} is longer than 24h; add --no-limit if you mean it`,
-    );
+  const windowMs = flags.for
+    ? checkWindowLength(durationOption("for", flags.for), "--for", flags.windowLimit)
+    : checkWindowLength(profile.windowMs ?? DEFAULT_WINDOW_MS, "the profile's window", flags.windowLimit);
   const rollout = rolloutFlags(flags);
   const window = newWindowId();
   const fleet = await openFleet(flags);

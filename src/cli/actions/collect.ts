@@ -12,7 +12,7 @@ import type { LogRecord } from "../../logs/record.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { renderCollectSummary } from "../collectSummary.js";
-import { checkWindowId } from "./revert.js";
+import { checkWindowId } from "../windowOptions.js";
 
 export async function collect(flags: FleetFlags & { window?: string; out?: string }): Promise<void> {
   const window = checkWindowId(flags.window);

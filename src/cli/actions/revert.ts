@@ -1,21 +1,12 @@
 // nfdebug revert: restore exactly what the window changed.
-import { InputError } from "../../errors.js";
 import { summarise } from "../../engine/result.js";
 import { revertHost } from "../../engine/revert.js";
-import { WINDOW_ID } from "../../engine/window.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
 import { appendHistory } from "../../audit/history.js";
 import { revertHistory } from "../../audit/events.js";
-
-export function checkWindowId(id: string | undefined): string | undefined {
-  if (id !== undefined && !WINDOW_ID.test(id))
-    throw new InputError(
-      `--window: "${id}" is not a window id (like 20261125T120501-3fa2; see nfdebug status)`,
-    );
-  return id;
-}
+import { checkWindowId } from "../windowOptions.js";
 
 export async function revert(flags: FleetFlags & { window?: string; force?: boolean }): Promise<void> {
   const window = checkWindowId(flags.window);

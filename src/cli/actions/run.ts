@@ -2,9 +2,10 @@
 import { join } from "node:path";
 import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise } from "../../engine/result.js";
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS } from "../../engine/window.js";
-import { InputError } from "../../errors.js";
+import { summarise, type HostOutcome } from "../../engine/result.js";
+import type { HostErrorKind } from "../../errors.js";
+import type { RunHost } from "../../runbook/hostState.js";
+import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadRunbook } from "../../runbook/load.js";
@@ -14,9 +15,17 @@ import { durationOption, type FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
 import { EXIT, HostsFailed, Interrupted } from "../exit.js";
-import type { RunFlags } from "../commands/run.js";
 import { appendHistory } from "../../audit/history.js";
 import { runHistory } from "../../audit/events.js";
+import { checkWindowLength } from "../windowOptions.js";
+
+export interface RunFlags {
+  out?: string;
+  for?: string;
+  /** false with --no-limit. */
+  windowLimit?: boolean;
+  dryRun?: boolean;
+}
 
 function describeStep(step: Runbook["steps"][number]): string {
   switch (step.kind) {
@@ -29,6 +38,21 @@ function describeStep(step: Runbook["steps"][number]): string {
     default:
       return step.kind;
   }
+}
+
+/** A run's host as every fleet command prints one (schemas/result.schema.json), with its run details. */
+function runHostOutcome(h: RunHost): HostOutcome {
+  const { name, ok, error, changes, kernelLog, ...details } = h;
+  return {
+    host: name,
+    ok,
+    // Changed during the window (and reverted since: see reverted).
+    changed: changes.length > 0,
+    changes,
+    error: error ? { kind: error.kind as HostErrorKind, message: error.message } : null,
+    ...details,
+    ...(kernelLog ? { kernel_log: kernelLog } : {}),
+  };
 }
 
 function defaultOutDir(runbook: Runbook): string {
@@ -66,10 +90,12 @@ async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
 export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Promise<void> {
   const runbook = await loadRunbook(runbookFile);
   const windowMs = flags.for
-    ? durationOption("for", flags.for)
-    : (runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS);
-  if (windowMs > MAX_WINDOW_MS)
-    throw new InputError(`the window ${formatDuration(windowMs)} is longer than 24h`);
+    ? checkWindowLength(durationOption("for", flags.for), "--for", flags.windowLimit)
+    : checkWindowLength(
+        runbook.windowMs ?? runbook.profile.windowMs ?? DEFAULT_WINDOW_MS,
+        "the runbook's window",
+        flags.windowLimit,
+      );
   const fleet = await openFleet(flags);
   if (runbook.hosts) fleet.hosts = selectHosts(fleet.hosts, runbook.hosts, `${runbookFile}: hosts`);
   if (flags.dryRun) return dryRun(fleet, runbook);
@@ -109,14 +135,12 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
     const failed = result.hosts.filter((h) => !h.ok);
     if (fleet.output.json) {
       fleet.output.result({
-        command: "run",
+        ...summarise("run", result.hosts.map(runHostOutcome), result.window),
         out: result.outDir,
         report: result.html,
         records: result.records,
         interrupted: result.interrupted,
         steps: result.steps,
-        hosts: result.hosts,
-        summary: { ok: result.hosts.length - failed.length, failed: failed.length },
       });
     } else {
       for (const s of result.steps)

@@ -1,27 +1,9 @@
 // nfdebug apply: open a debug window on every host. The command line only; ../actions/apply.ts
 // does the work and is loaded when the command runs.
-import { Command, Option } from "commander";
+import type { Command } from "commander";
+import type { ApplyFlags } from "../actions/apply.js";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-
-export interface ApplyFlags {
-  for?: string;
-  /** false with --no-limit. */
-  windowLimit?: boolean;
-  serial?: string;
-  canary?: string;
-  yes?: boolean;
-  maxFail?: string;
-  keepOnAbort?: boolean;
-  /** false with --no-timer. */
-  timer?: boolean;
-}
-
-/** `--no-limit` would share commander's "limit" attribute with -l/--limit: store it elsewhere. */
-export function noWindowLimitOption(): Option {
-  const option = new Option("--no-limit", "allow windows longer than 24h");
-  option.attributeName = () => "windowLimit";
-  return option;
-}
+import { noWindowLimitOption } from "../windowOptions.js";
 
 export function registerApply(program: Command) {
   addFleetOptions(

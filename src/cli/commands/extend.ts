@@ -2,14 +2,8 @@
 // The command line only; ../actions/extend.ts does the work and is loaded when the command runs.
 import type { Command } from "commander";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-import { noWindowLimitOption } from "./apply.js";
-
-export interface ExtendFlags {
-  window: string;
-  for: string;
-  /** false with --no-limit. */
-  windowLimit?: boolean;
-}
+import type { ExtendFlags } from "../actions/extend.js";
+import { noWindowLimitOption } from "../windowOptions.js";
 
 export function registerExtend(program: Command) {
   addFleetOptions(

@@ -8,7 +8,8 @@ export function registerReport(program: Command) {
     .argument("<dir>", "bundle folder written by nfdebug run")
     .action(async (dir: string) => {
       // Loaded here, not at start-up: the renderers are only needed by this command and by run.
-      const { readBundle, writeReports } = await import("../../report/bundle.js");
+      const { readBundle } = await import("../../report/bundle.js");
+      const { writeReports } = await import("../../report/write-reports.js");
       const { summary, html } = await writeReports(dir, await readBundle(dir));
       process.stdout.write(`${summary}\n${html}\n`);
     });

@@ -1,13 +1,9 @@
 // nfdebug run: a runbook, start to finish, leaving an artifact bundle with a report.
 // The command line only; ../actions/run.ts does the work and is loaded when the command runs.
 import type { Command } from "commander";
+import type { RunFlags } from "../actions/run.js";
 import { addFleetOptions, type FleetFlags } from "../fleetOptions.js";
-
-export interface RunFlags {
-  out?: string;
-  for?: string;
-  dryRun?: boolean;
-}
+import { noWindowLimitOption } from "../windowOptions.js";
 
 export function registerRun(program: Command) {
   addFleetOptions(
@@ -20,6 +16,7 @@ export function registerRun(program: Command) {
         "--for <duration>",
         "window length (default: the runbook's window, else the profile's, else 15m)",
       )
+      .addOption(noWindowLimitOption())
       .option("--dry-run", "show the plan and the steps without changing anything"),
   ).action(async (runbookFile: string, flags: FleetFlags & RunFlags) => {
     const { run } = await import("../actions/run.js");

@@ -95,17 +95,3 @@ export function parseStoredPosition(text: string): LogPosition {
     );
   return value as LogPosition;
 }
-
-/** A position in words, for warnings and reports. */
-export function describePosition(position: LogPosition): string {
-  switch (position.source) {
-    case "journald":
-      return position.cursor ?? "start of boot";
-    case "kmsg":
-      return position.marker !== undefined ? `kmsg marker "${position.marker}"` : `kmsg seq ${position.seq}`;
-    case "dmesg":
-      return `dmesg ${(position.usec / 1e6).toFixed(6)} s (+${position.same})`;
-    case "file":
-      return `${position.path} byte ${position.offset} (inode ${position.inode})`;
-  }
-}

@@ -5,7 +5,6 @@ import { knownHostsName } from "./knownHostsLookup.js";
 import type { KnownHostsStore } from "./knownHostsStore.js";
 
 export type HostKeyPolicy = "strict" | "accept-new" | "off";
-export const HOST_KEY_POLICIES: readonly HostKeyPolicy[] = ["strict", "accept-new", "off"];
 
 /** The loud warning the CLI prints on every run with `--host-key-policy off`. */
 export function hostKeyPolicyOffWarning(): string {

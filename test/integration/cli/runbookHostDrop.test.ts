@@ -56,9 +56,16 @@ before(async () => {
 
 after(() => stopFleet(fleet, dir));
 
+/** The manifest's hosts carry `name`; the --json output's carry `host` (schemas/result.schema.json). */
 interface RunJson {
   steps: { name: string; ok: boolean; message?: string }[];
-  hosts: { name: string; ok: boolean; reverted: unknown; error?: { kind: string; message: string } }[];
+  hosts: {
+    name?: string;
+    host?: string;
+    ok: boolean;
+    reverted: unknown;
+    error?: { kind: string; message: string } | null;
+  }[];
 }
 
 test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it was, and the bundle says so", async (t) => {
@@ -93,7 +100,7 @@ test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it wa
 
   // What the run said about it.
   const json = JSON.parse(result.stdout) as RunJson;
-  const reported = json.hosts.find((h) => h.name === bad.name)!;
+  const reported = json.hosts.find((h) => h.host === bad.name)!;
   t.diagnostic(reported.error?.message ?? "no error");
   assert.equal(reported.ok, false);
   assert.equal(reported.error?.kind, "unreachable");
@@ -103,8 +110,8 @@ test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it wa
     /reverted window \S+ there: nothing left changed|had not begun there/,
     "the output says what became of the host",
   );
-  for (const h of json.hosts.filter((x) => x.name !== bad.name))
-    assert.deepEqual([h.ok, h.reverted], [true, true], `${h.name} ran the whole runbook`);
+  for (const h of json.hosts.filter((x) => x.host !== bad.name))
+    assert.deepEqual([h.ok, h.reverted], [true, true], `${h.host} ran the whole runbook`);
 
   // The bundle tells the same story as the output.
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as RunJson;

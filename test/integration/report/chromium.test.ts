@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { writeReports } from "../../../src/report/bundle.js";
-import type { Report } from "../../../src/report/summary.js";
+import { writeReports } from "../../../src/report/write-reports.js";
+import type { Report } from "../../../src/report/model.js";
 import { sampleFleetInput } from "../../fixtures/report/sample.js";
 import {
   ARTIFACTS,

@@ -11,7 +11,8 @@ import { applyHistory, extendHistory, revertHistory, runHistory } from "../../..
 import { interpretApply } from "../../../src/engine/apply.js";
 import { interpretRevert } from "../../../src/engine/revert.js";
 import { extendHost } from "../../../src/engine/extend.js";
-import { cancelInterruptedApply, InterruptedApply } from "../../../src/engine/cancel.js";
+import { cancelInterruptedApply } from "../../../src/engine/cancel.js";
+import { InterruptedApply } from "../../../src/engine/interruptedApply.js";
 import { failedOutcome, type HostOutcome } from "../../../src/engine/result.js";
 import { HostError } from "../../../src/errors.js";
 import type { HostSpec } from "../../../src/inventory/types.js";

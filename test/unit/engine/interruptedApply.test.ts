@@ -3,7 +3,7 @@
 // real cancel against kernel state is in test/integration/engine/cancel.test.ts and the CLI tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InterruptedApply } from "../../../src/engine/cancel.js";
+import { InterruptedApply } from "../../../src/engine/interruptedApply.js";
 import { runFleet } from "../../../src/engine/fleet.js";
 import { cancelScript } from "../../../src/engine/host/scripts.js";
 import type { HostOutcome } from "../../../src/engine/result.js";

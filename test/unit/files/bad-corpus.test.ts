@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import { formatProblem, InputError } from "../../../src/errors.js";
-import { validateFile } from "../../../src/files/validate.js";
-import { registerValidate, runValidate } from "../../../src/cli/commands/validate.js";
+import { runValidate, validateFile } from "../../../src/cli/actions/validate.js";
+import { registerValidate } from "../../../src/cli/commands/validate.js";
 import { useRepoRoot } from "./repo-root.js";
 
 useRepoRoot();

@@ -3,8 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Command } from "commander";
 import { InputError } from "../../../src/errors.js";
-import { checkFile, detectKind, validateFile } from "../../../src/files/validate.js";
-import { registerValidate, runValidate } from "../../../src/cli/commands/validate.js";
+import { checkFile, detectKind, runValidate, validateFile } from "../../../src/cli/actions/validate.js";
+import { registerValidate } from "../../../src/cli/commands/validate.js";
 import { useRepoRoot } from "./repo-root.js";
 
 useRepoRoot();

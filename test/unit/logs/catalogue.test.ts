@@ -1,12 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CATALOGUE,
-  L4PROTO,
-  catalogueEntry,
-  classifyReason,
-  protocolName,
-} from "../../../src/logs/catalogue.js";
+import { CATALOGUE, catalogueEntry, classifyReason } from "../../../src/logs/catalogue.js";
+import { L4PROTO, l4ProtocolLabel, l4ProtocolName } from "../../../src/protocols.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import { corpus } from "./corpus.js";
 
@@ -129,9 +124,11 @@ test("repeated lookups are memoised without leaking one record's details into an
 });
 
 test("protocol names and numbers", () => {
-  assert.equal(protocolName(6), "tcp");
-  assert.equal(protocolName(132), "sctp");
-  assert.equal(protocolName(250), undefined);
+  assert.equal(l4ProtocolName(6), "tcp");
+  assert.equal(l4ProtocolName(132), "sctp");
+  assert.equal(l4ProtocolName(250), undefined);
+  assert.equal(l4ProtocolLabel(136), "UDP-Lite");
+  assert.equal(l4ProtocolLabel(250), undefined);
 });
 
 test("the line corpus covers every DOMAIN.md §8 reason and both kernel spellings where they differ", () => {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkFile } from "../../../src/files/validate.js";
+import { checkFile } from "../../../src/cli/actions/validate.js";
 import { loadInventory } from "../../../src/inventory/load.js";
 import { loadProfile } from "../../../src/profile/load.js";
 import { loadRunbook } from "../../../src/runbook/load.js";

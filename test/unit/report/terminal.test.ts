@@ -8,9 +8,6 @@ import {
   truncate,
   visibleWidth,
 } from "../../../src/report/terminal.js";
-import { renderTerminalSummary } from "../../../src/report/terminal-summary.js";
-import { buildReport } from "../../../src/report/summary.js";
-import { baseInput, failedHost, okHost, sampleFleetInput } from "../../fixtures/report/sample.js";
 
 test("colour only on a TTY, never with NO_COLOR (any value) or TERM=dumb", () => {
   assert.equal(colourEnabled({ isTTY: true, env: {} }), true);
@@ -72,36 +69,4 @@ test("coloured cells keep the alignment; control characters from data never reac
   const lines = stripAnsi(out).trimEnd().split("\n");
   assert.deepEqual(lines, ["HOST           N", "evil?[2Jhost   1", "ok            22"]);
   assert.ok(out.includes("\x1b[31mok\x1b[39m"));
-});
-
-test("the collect summary for the terminal: verdict, reasons, hosts with counters, outcomes", () => {
-  const input = sampleFleetInput();
-  input.hosts.push(failedHost("db-1", "unreachable", "connect ECONNREFUSED"));
-  const out = renderTerminalSummary(buildReport(input), { style: createStyle({ isTTY: false, env: {} }) });
-  const lines = out.split("\n");
-  assert.match(lines[0], /^Verdict: 306 packets \(261 TCP, 45 UDP\) were INVALID on all 5 hosts; 78% were/);
-  assert.ok(lines.includes("REASON                    PROTO  RECORDS  HOSTS  TOP FLOW"));
-  assert.ok(
-    lines.includes("tcp.ack_over_upper_bound  TCP        240      2  10.77.0.1:49026 → 10.77.0.2:8080"),
-  );
-  assert.ok(
-    lines.some((l) => /^web-02\s+164\s+tcp\.ack_over_upper_bound\s+164\s+0\s+0\s+6\.18\.44$/.test(l)),
-    out,
-  );
-  assert.ok(
-    lines.some((l) => /^db-1 \(failed\)\s+0\s+—\s+—\s+—$/.test(l)),
-    out,
-  );
-  assert.ok(lines.includes("failed db-1: unreachable: connect ECONNREFUSED"));
-  assert.ok(lines.includes("reverted: 3 changes on web-01, web-02, web-03 and web-04"));
-  assert.ok(lines.includes("reverted by the host's timer: 3 changes on web-05"));
-});
-
-test("the terminal summary of an empty run", () => {
-  const out = renderTerminalSummary(buildReport(baseInput([okHost("web-01")], [])), {
-    style: createStyle({ isTTY: false, env: {} }),
-  });
-  assert.match(out, /^Verdict: No INVALID packets were logged on web-01 during the 5m window\.\n/);
-  assert.doesNotMatch(out, /^REASON/m);
-  assert.match(out, /^web-01\s+0\s+0\s+0\s+0\s+6\.18\.44$/m);
 });

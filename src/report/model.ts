@@ -1,0 +1,144 @@
+// What a report is made of: the run's hosts, steps, records and counters. The bundle (bundle.ts)
+// stores it on disk; buildReport (summary.ts) turns it into a Report for the renderers.
+import type { CounterName } from "../logs/counters.js";
+import type { LogRecord } from "../logs/record.js";
+import type { Profile } from "../profile/types.js";
+import type { Timeline } from "./timeline.js";
+
+/**
+ * Deltas of the KEY_COUNTERS over the window (absent when the kernel has no such column) plus
+ * nf_conntrack_count/max at the end.
+ */
+export type ReportCounters = { [K in CounterName]?: number } & { count?: number; max?: number };
+
+export interface ReportChange {
+  /** Resource kind, e.g. "sysctl", "nf_log", "module", "printk". */
+  knob: string;
+  /** What was changed, e.g. "net.netfilter.nf_conntrack_log_invalid". */
+  key: string;
+  /** Value before apply; null when the thing did not exist (a module not loaded). */
+  from: string | null;
+  to: string | null;
+}
+
+/** true: reverted by nfdebug; "expired": by the host's own timer; "failed": revert failed. */
+export type RevertOutcome = boolean | "expired" | "failed";
+
+export interface ReportHost {
+  name: string;
+  ok: boolean;
+  /** kind is a HostErrorKind (src/errors.ts) when it came from a HostError. */
+  error?: { kind: string; message: string };
+  changes: ReportChange[];
+  reverted: RevertOutcome;
+  counters?: ReportCounters;
+  /** `uname -r`, stated beside the counters. */
+  kernel?: string;
+  /**
+   * The kernel log collect read ("<boot id>/<source>"). Hosts with the same one are namespaces
+   * or containers of one machine: every line was counted once, for the first host that read it.
+   */
+  kernelLog?: string;
+}
+
+export interface ReportStep {
+  name: string;
+  ok: boolean;
+  startedAt: string;
+  endedAt: string;
+  message?: string;
+}
+
+export interface ReasonInfo {
+  /** Short name, e.g. "ACK over upper bound". */
+  label?: string;
+  /** What the kernel checked. */
+  explanation?: string;
+  /** What usually causes it. */
+  hint?: string;
+}
+
+export interface ReportInput {
+  runbook: { name: string; question: string; description?: string };
+  profile: Partial<Profile> & { name: string };
+  /** ISO 8601, the whole run. */
+  startedAt: string;
+  endedAt: string;
+  /** The debug window (apply → end of collection); defaults to startedAt..endedAt. */
+  window?: { startedAt: string; endedAt: string };
+  hosts: ReportHost[];
+  /** Iterated once by buildReport/writeReports/writeBundle each: pass an array to call several. */
+  records: Iterable<LogRecord>;
+  steps: ReportStep[];
+  /**
+   * reason_id → what the reason catalogue (src/logs/catalogue.ts) says about it. Without a label
+   * the report derives one from the kernel's text; explanation and hint are shown when given.
+   */
+  reasonInfo?: Record<string, ReasonInfo>;
+  nfdebugVersion?: string;
+}
+
+// What buildReport (summary.ts) makes of a ReportInput, and the renderers show.
+
+export interface ReasonRow {
+  id: string;
+  label: string;
+  kind: LogRecord["kind"];
+  protocols: string[];
+  count: number;
+  /** Sorted host names that logged it. */
+  hosts: string[];
+  /** The most frequent source address and how many of this reason's records it sent. */
+  topSource: { addr: string; count: number } | null;
+  /** One raw kernel line, as an example. */
+  example: string;
+  /** From the reason catalogue, when the input carried it. */
+  explanation?: string;
+  hint?: string;
+}
+
+export interface FlowRow {
+  protocol: string;
+  src: string | null;
+  sport: number | null;
+  dst: string | null;
+  dport: number | null;
+  count: number;
+  hosts: string[];
+  reasons: string[];
+}
+
+export interface HostRow extends ReportHost {
+  /** false for a host that appears in records but not in the run's host list. */
+  inInventory: boolean;
+  /** Lines counted for this host: on a shared kernel log, those it read first. */
+  records: number;
+  byReason: Record<string, number>;
+  /** Every host (this one included) reading the same kernel log, when more than one does. */
+  sharedLog?: string[];
+}
+
+export interface Report {
+  runbook: ReportInput["runbook"];
+  profile: ReportInput["profile"];
+  startedAt: string;
+  endedAt: string;
+  window: { startMs: number; endMs: number };
+  steps: ReportInput["steps"];
+  nfdebugVersion?: string;
+  totals: {
+    records: number;
+    invalid: number;
+    printk: number;
+    /** INVALID packets per protocol, largest first. */
+    protocols: Array<{ name: string; count: number }>;
+  };
+  /** Largest first. */
+  reasons: ReasonRow[];
+  /** The busiest flows, largest first; flowCount is how many distinct flows there were. */
+  flows: FlowRow[];
+  flowCount: number;
+  hosts: HostRow[];
+  timeline: Timeline;
+  verdict: string;
+}
