@@ -24,3 +24,19 @@ export function protocolNumber(value: string | number): number | undefined {
 export function protocolName(value: number): string {
   return Object.entries(PROTOCOL_NUMBERS).find(([, n]) => n === value)?.[0] ?? String(value);
 }
+
+const L4_LABELS: Readonly<Record<number, string>> = {
+  1: "ICMP",
+  6: "TCP",
+  17: "UDP",
+  33: "DCCP",
+  47: "GRE",
+  58: "ICMPv6",
+  132: "SCTP",
+  136: "UDP-Lite",
+};
+
+/** A protocol number as people write it: 6 → "TCP", 99 → "protocol 99". */
+export function protocolLabel(l4proto: number): string {
+  return L4_LABELS[l4proto] ?? `protocol ${l4proto}`;
+}

@@ -1,8 +1,9 @@
 // Knob `modules`: kernel modules that must be loaded during the window.
-import type { HostFacts } from "../facts/types.js";
-import type { Profile } from "../profile/types.js";
-import { kernelAtLeast } from "./kernelVersion.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts } from "../../facts/types.js";
+import type { Profile } from "../../profile/types.js";
+import { kernelAtLeast } from "../../facts/kernelVersion.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { ModuleStep } from "./kind.js";
 
 const SYSLOG_LOGGERS = ["nf_log_ipv4", "nf_log_ipv6", "nf_log_arp", "nf_log_netdev", "nf_log_bridge"];
 
@@ -33,8 +34,8 @@ export function moduleState(module: string, facts: HostFacts): ModuleState {
   return presentAsBuiltin(module, facts) ? "builtin" : "absent";
 }
 
-export function planModules(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planModules(profile: Profile, facts: HostFacts): KnobPlan<ModuleStep> {
+  const plan: KnobPlan<ModuleStep> = { steps: [], problems: [] };
   for (const name of profile.modules ?? []) {
     const module = realModuleName(name, facts.kernel);
     if (moduleState(module, facts) !== "absent") continue;
@@ -57,3 +58,9 @@ export function modulesAfter(profile: Profile, facts: HostFacts): Set<string> {
   for (const name of profile.modules ?? []) present.add(realModuleName(name, facts.kernel));
   return present;
 }
+
+export const modulesKnob: Knob<ModuleStep> = {
+  name: "modules",
+  plan: planModules,
+  describe: (profile) => (profile.modules?.length ? [`modules ${profile.modules.join(", ")}`] : []),
+};
