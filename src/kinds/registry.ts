@@ -5,6 +5,7 @@ import { modulesKnob } from "./module/modules.js";
 import { printkKind, type PrintkStep } from "./printk/kind.js";
 import { printkKnob } from "./printk/printk.js";
 import { allNetnsKnob } from "./sysctl/allNetns.js";
+import { conntrackKnob } from "./sysctl/conntrack.js";
 import { sysctlKind, type SysctlStep } from "./sysctl/kind.js";
 import { logInvalidKnob } from "./sysctl/logInvalid.js";
 import { nfLogKnob } from "./sysctl/nfLog.js";
@@ -21,6 +22,7 @@ export const KNOBS: readonly Knob<Step>[] = [
   modulesKnob,
   nfLogKnob,
   logInvalidKnob,
+  conntrackKnob,
   allNetnsKnob,
   printkKnob,
 ];
