@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records the raw output of nfdebug's facts script on the Debian VM (kernel 6.1) in the states a
-// debugged host goes through, for the knob planners' unit tests (test/unit/knobs/debian61.test.ts).
+// debugged host goes through, for the knob planners' unit tests (test/unit/kinds/debian61.test.ts).
 // The script is exactly what `nfdebug plan/apply` sends for the recording profile below
 // (readFactsScript in src/engine/readFacts.ts), piped to `sh -s` as root over SSH.
 //

@@ -1,5 +1,5 @@
 // Human renderings shared by the fleet commands.
-import type { Change } from "../knobs/step.js";
+import type { Change } from "../kinds/types.js";
 import type { HostFacts } from "../facts/types.js";
 import type { HostOutcome } from "../engine/result.js";
 

@@ -3,7 +3,9 @@
 import { unchangedOutcome, type HostOutcome } from "./result.js";
 import { HostError, type HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
-import { renderStep, sysctlName, type Change } from "../knobs/step.js";
+import { hostKey, hostReportedChange, renderStep } from "../kinds/registry.js";
+import type { Change } from "../kinds/types.js";
+import { MalformedAnswer } from "../errors.js";
 import type { Profile } from "../profile/types.js";
 import { followUpOutput } from "../transport/followUp.js";
 import type { Connection } from "../transport/types.js";
@@ -147,19 +149,15 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
   }
 }
 
-/** A "@@change\tkind\tkey\tfrom\tto" line as a user-facing change. */
+/**
+ * A "@@change\tKIND:KNOB\tkey\tfrom\tto[\tside-effect]" line (or a restored one) as a user-facing
+ * change: the host names the kind and knob, the kind says how its key reads.
+ */
 export function hostChange(fields: string[]): Change {
-  const [kind, key, from, to] = requireFields(fields, 4);
-  const sideEffect = kind.startsWith("side-effect");
-  if (kind === "module" || kind === "side-effect-module")
-    return { knob: "modules", key, from, to, ...(sideEffect ? { side_effect: true } : {}) };
-  if (kind === "printk") return { knob: "printk", key, from, to };
-  const knob = key.endsWith("nf_conntrack_log_invalid")
-    ? "log_invalid"
-    : key.endsWith("nf_log_all_netns")
-      ? "nf_log_all_netns"
-      : "nf_log";
-  return { knob, key: sysctlName(key), from, to, ...(sideEffect ? { side_effect: true } : {}) };
+  const [type, key, from, to, flag] = requireFields(fields, 4);
+  const change = hostReportedChange(type, key, from, to);
+  if (!change) throw new MalformedAnswer(`unknown change type ${JSON.stringify(type)}`);
+  return flag === "side-effect" ? { ...change, side_effect: true } : change;
 }
 
 /** Kinds a host script may name in "@@fail\tKIND\tmessage". */
@@ -176,7 +174,7 @@ function rollbackNote(lines: HostLine[]): string {
   if (state === "done" || state === "partial") return " (rolled back: nothing left changed)";
   const left = lines
     .filter((l) => ["rollback-drift", "rollback-failed", "rollback-inuse"].includes(l.tag))
-    .map((l) => (l.fields[0] === "sysctl" ? sysctlName(l.fields[1]) : l.fields[1]));
+    .map((l) => hostKey(l.fields[0], l.fields[1]));
   return ` (rollback incomplete: LEFT CHANGED: ${left.join(", ") || "see status"}; window ${window} stays open and its dead-man's switch tries again at expiry; see nfdebug status)`;
 }
 

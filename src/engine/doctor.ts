@@ -1,15 +1,9 @@
 // What a host supports, and what to do about each missing piece. Pure: derived from facts.
 import type { HostFacts } from "../facts/types.js";
-import { FAMILIES } from "../profile/types.js";
-import { kernelAtLeast } from "../knobs/kernelVersion.js";
+import { KINDS } from "../kinds/registry.js";
+import type { Capability } from "../kinds/types.js";
 
-export interface Capability {
-  name: string;
-  ok: boolean;
-  value: string;
-  /** What to do when not ok. */
-  fix?: string;
-}
+export type { Capability };
 
 export function diagnose(facts: HostFacts, become: boolean): Capability[] {
   const caps: Capability[] = [];
@@ -17,45 +11,8 @@ export function diagnose(facts: HostFacts, become: boolean): Capability[] {
     caps.push({ name, ok, value, ...(ok ? {} : { fix }) });
   add("kernel", true, facts.kernel);
   add("initial netns", true, facts.initialNetns ? "yes" : "no (container or namespace)");
-  const li = facts.sysctl["nf_conntrack_log_invalid"];
-  add("log_invalid", li !== undefined, li ?? "absent", "load nf_conntrack (add it to the profile's modules)");
-  const families = Object.entries(FAMILIES).map(([family, n]) => {
-    const f = facts.loggers[n];
-    return `${family}=${f ? f.bound : "?"}`;
-  });
-  const registered = [...new Set(Object.values(facts.loggers).flatMap((l) => l.registered))];
-  add("nf_log bindings", true, families.join(" "));
-  const hasSyslog = registered.some((r) => r.startsWith("nf_log_"));
-  add(
-    "registered loggers",
-    hasSyslog,
-    registered.join(",") || "none",
-    kernelAtLeast(facts.kernel, 5, 13)
-      ? "add nf_log_syslog to the profile's modules"
-      : "add nf_log_ipv4 / nf_log_ipv6 to the profile's modules",
-  );
-  add(
-    "nf_log_all_netns",
-    facts.initialNetns,
-    facts.sysctl["nf_log_all_netns"] ?? "unavailable",
-    "set it on the machine that hosts this namespace; lines from containers need it there",
-  );
-  const modules =
-    facts.modules === null
-      ? "no module support (all built in)"
-      : `${Object.keys(facts.modules).length} loaded`;
-  add(
-    "modules",
-    facts.modules === null || facts.tools.includes("modprobe"),
-    modules,
-    "install kmod (modprobe) to let profiles load modules",
-  );
-  add(
-    "dynamic debug",
-    facts.printk.control !== null,
-    facts.printk.control ?? "absent",
-    "needs CONFIG_DYNAMIC_DEBUG; with it, mount debugfs or use a 5.6+ kernel for /proc/dynamic_debug/control",
-  );
+  // What each kind needs from the host (its own words: src/kinds/*/kind.ts).
+  for (const kind of KINDS) for (const c of kind.doctor(facts)) add(c.name, c.ok, c.value, c.fix);
   const sources = [
     facts.tools.includes("journalctl") && facts.tools.includes("systemd") ? "journald" : "",
     facts.tools.includes("kmsg") ? "kmsg" : "",

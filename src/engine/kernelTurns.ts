@@ -13,8 +13,9 @@
 // Hosts with nothing kernel-global to do (the common case on namespace fleets) never wait.
 import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
-import { type Change, type Step, stepChange } from "../knobs/step.js";
-import { ALL_NETNS_PATH } from "../knobs/allNetns.js";
+import { type Step, stepChange } from "../kinds/registry.js";
+import { ALL_NETNS_PATH } from "../kinds/sysctl/allNetns.js";
+import { parseChangeType, type Change } from "../kinds/types.js";
 import type { HostPlan } from "./plan.js";
 
 /** A step that changes state every namespace of the kernel sees. */
@@ -69,7 +70,9 @@ export class KernelTurns {
   noteFacts(host: string, facts: HostFacts): void {
     const w = facts.window;
     if (!facts.bootId || !w || w.bootId !== facts.bootId) return;
-    const holds = facts.journal.some((e) => e.kind !== "sysctl" || e.key === ALL_NETNS_PATH);
+    const holds = facts.journal.some(
+      (e) => parseChangeType(e.kind).kind !== "sysctl" || e.key === ALL_NETNS_PATH,
+    );
     if (holds) this.kernel(facts.bootId).standing ??= { host, window: w.id };
   }
 

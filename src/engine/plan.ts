@@ -2,12 +2,8 @@
 // compared and rendered to a script. Pure.
 import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
-import { planAllNetns } from "../knobs/allNetns.js";
-import { planLogInvalid } from "../knobs/logInvalid.js";
-import { planModules } from "../knobs/modules.js";
-import { planNfLog } from "../knobs/nfLog.js";
-import { planPrintk } from "../knobs/printk.js";
-import { type Change, type Step, stepChange } from "../knobs/step.js";
+import { KNOBS, type Step, stepChange } from "../kinds/registry.js";
+import type { Change } from "../kinds/types.js";
 import type { Profile } from "../profile/types.js";
 import type { HostOutcome } from "./result.js";
 
@@ -17,9 +13,6 @@ export interface HostPlan {
   /** Non-empty: this host cannot satisfy the profile; nothing will be applied to it. */
   problems: string[];
 }
-
-// Order matters: modules register loggers and create sysctls that later steps need.
-const KNOBS = [planModules, planNfLog, planLogInvalid, planAllNetns, planPrintk];
 
 export interface PlanOptions {
   /** --no-timer: the host need not be able to arm a dead-man's switch. */
@@ -51,8 +44,8 @@ export function hostProblems(facts: HostFacts, options: PlanOptions = {}): strin
 export function planHost(profile: Profile, facts: HostFacts, options: PlanOptions = {}): HostPlan {
   const steps: Step[] = [];
   const problems: string[] = hostProblems(facts, options);
-  for (const planKnob of KNOBS) {
-    const plan = planKnob(profile, facts);
+  for (const knob of KNOBS) {
+    const plan = knob.plan(profile, facts);
     steps.push(...plan.steps);
     problems.push(...plan.problems);
   }

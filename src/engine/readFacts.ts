@@ -2,33 +2,20 @@
 import { HostError, MalformedAnswer } from "../errors.js";
 import { parseFacts } from "../facts/parse.js";
 import type { HostFacts } from "../facts/types.js";
-import { realModuleName } from "../knobs/modules.js";
-import { printkFactFilters } from "../knobs/printk.js";
+import { KINDS, KNOBS } from "../kinds/registry.js";
 import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
 import { factsScript } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
 import { detectSourcesScript } from "../logs/sources/detect.js";
 
-const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
-
-/** 5.13 merged the per-family nf_log modules into nf_log_syslog: module names differ from there on. */
-const NF_LOG_SYSLOG_SINCE = "5.13";
-
-/** The facts round trip's script for a profile (or for status/facts, without one). */
+/** The facts round trip's script for a profile (or for status/facts, without one): what each kind and knob asks for. */
 export function readFactsScript(profile?: Profile): string {
-  const modules = new Set(DEFAULT_MODULES);
-  // The kernel release is not known yet: ask about the name a module has before 5.13 (as written)
-  // and the one it has since.
-  for (const m of profile?.modules ?? []) {
-    modules.add(m.replaceAll("-", "_"));
-    modules.add(realModuleName(m, NF_LOG_SYSLOG_SINCE));
-  }
-  const args = [
-    ...[...modules].map((m) => `m:${m}`),
-    ...(profile ? printkFactFilters(profile).map((p) => `p:${p}`) : []),
-  ];
-  return factsScript(args, [{ name: "logsources", script: detectSourcesScript() }]);
+  const args = new Set([
+    ...KINDS.flatMap((k) => k.factsArgs(profile)),
+    ...KNOBS.flatMap((k) => k.factsArgs ?? []),
+  ]);
+  return factsScript([...args], [{ name: "logsources", script: detectSourcesScript() }]);
 }
 
 export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {

@@ -1,6 +1,6 @@
 // Per-host outcomes as printed by every fleet command (--json schema: schemas/result.schema.json).
 import { HostError, MalformedAnswer, type HostErrorKind } from "../errors.js";
-import type { Change } from "../knobs/step.js";
+import type { Change } from "../kinds/types.js";
 
 export interface HostOutcome {
   host: string;

@@ -4,6 +4,7 @@ import type { Connection } from "../transport/types.js";
 import { revertScript } from "./host/scripts.js";
 import { hostLines, requireFields, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
+import { hostKey } from "../kinds/registry.js";
 import type { HostOutcome } from "./result.js";
 
 export interface RevertRequest {
@@ -47,7 +48,7 @@ export function interpretRevert(
     .filter((l) => l.tag === "drift")
     .map(({ fields }) => {
       const [kind, key, now, expected] = requireFields(fields, 4);
-      return { key: kind === "sysctl" ? key.replaceAll("/", ".") : key, now, expected };
+      return { key: hostKey(kind, key), now, expected };
     });
   const inUse = lines.filter((l) => l.tag === "inuse").map((l) => l.fields[1]);
   const end = lines.find((l) => l.tag === "revert");

@@ -1,5 +1,6 @@
 // Window status of one host, derived from its facts: open window, or how the last one ended.
 import type { HostFacts } from "../facts/types.js";
+import { hostKey } from "../kinds/registry.js";
 import { epochIso } from "./hostOutput.js";
 
 export interface WindowStatus {
@@ -33,7 +34,7 @@ export function windowStatus(facts: HostFacts): WindowStatus {
       state: w.state,
       timer: w.timerUnit ? `systemd:${w.timerUnit}` : w.watchdogPid ? `watchdog:${w.watchdogPid}` : "none",
       ...(["left", "drift", "failed"].includes(w.state)
-        ? { left: facts.journal.map((j) => (j.kind === "sysctl" ? j.key.replaceAll("/", ".") : j.key)) }
+        ? { left: facts.journal.map((j) => hostKey(j.kind, j.key)) }
         : {}),
     };
   }

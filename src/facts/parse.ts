@@ -77,11 +77,13 @@ function parseWindow(lines: string[]): WindowState | null {
   };
 }
 
+/** Journal lines "TYPE<TAB>KEY<TAB>FROM<TAB>TO"; TYPE is KIND:KNOB (before knobs were recorded: KIND). */
 export function parseJournal(lines: string[]): JournalEntry[] {
   return lines.flatMap((line) => {
     const [kind, key, from, to] = line.split("\t");
+    const base = kind.split(":")[0];
     if (
-      (kind === "sysctl" || kind === "module" || kind === "printk") &&
+      (base === "sysctl" || base === "module" || base === "printk") &&
       key !== undefined &&
       to !== undefined
     )

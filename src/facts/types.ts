@@ -19,7 +19,8 @@ export interface LoggerFamily {
 }
 
 export interface JournalEntry {
-  kind: "sysctl" | "module" | "printk";
+  /** The change type as journaled: "KIND:KNOB" ("sysctl:nf_log"), or the kind alone (older journals). */
+  kind: string;
   key: string;
   from: string;
   to: string;

@@ -3,7 +3,7 @@
 // the unconfirmed/dying lists. Columns are read by header name, since they changed across
 // versions (e.g. "searched" and "delete_list" went away, "clashres" and "chainlength" came).
 import { MalformedAnswer } from "../errors.js";
-import { kernelAtLeast } from "../knobs/kernelVersion.js";
+import { kernelAtLeast } from "../facts/kernelVersion.js";
 
 /** Columns worth a delta over a window, in report order. */
 export const KEY_COUNTERS = [

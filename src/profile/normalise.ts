@@ -12,6 +12,7 @@ export interface ProfileDocument {
   log_invalid?: string | number;
   nf_log?: Partial<Record<Family, string>>;
   nf_log_all_netns?: boolean;
+  conntrack?: Record<string, boolean | number>;
   modules?: string[];
   printk?: Array<{
     file?: string;
@@ -40,6 +41,10 @@ export function normaliseProfile(doc: ProfileDocument, fallbackName = "inline"):
     profile.nfLog = nfLog;
   }
   if (doc.nf_log_all_netns !== undefined) profile.nfLogAllNetns = doc.nf_log_all_netns;
+  if (doc.conntrack !== undefined)
+    profile.conntrack = Object.fromEntries(
+      Object.entries(doc.conntrack).map(([field, v]) => [field, typeof v === "boolean" ? Number(v) : v]),
+    );
   if (doc.modules !== undefined) profile.modules = [...doc.modules];
   if (doc.printk !== undefined) profile.printk = doc.printk.map(normaliseSelector);
   if (doc.window !== undefined) profile.windowMs = parseDuration(doc.window);

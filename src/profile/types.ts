@@ -23,6 +23,11 @@ export interface Profile {
   /** Backend per family: a logger name or "NONE"; absent family = not managed. */
   nfLog?: Partial<Record<Family, string>>;
   nfLogAllNetns?: boolean;
+  /**
+   * Conntrack sysctls by profile field (`conntrack: { acct: true }`), booleans as 0/1. Which
+   * fields exist and what they set is the sysctl kind's (src/kinds/sysctl/conntrack.ts).
+   */
+  conntrack?: Record<string, number>;
   /** Module names as written (aliases resolved on the host). */
   modules?: string[];
   printk?: PrintkSelector[];

@@ -1,6 +1,8 @@
 // Small pieces of English shared by the verdict and the renderers: counts, plurals, protocol
 // names, percentages, reason labels, lists of names and UTC times.
+import { KNOBS } from "../kinds/registry.js";
 import { l4ProtocolLabel } from "../protocols.js";
+import type { Profile } from "../profile/types.js";
 
 // Made on first use: creating an Intl formatter costs ~10 ms, which every command importing this
 // module would otherwise pay at start-up.
@@ -92,24 +94,9 @@ export function revertText(
   return { text: "not reverted", tone: "bad" };
 }
 
-/** The profile's settings as short phrases: "log_invalid=6 (TCP)", "nf_log ipv4=nf_log_ipv4". */
-export function describeProfile(p: {
-  logInvalid?: number;
-  nfLog?: Partial<Record<string, string>>;
-  nfLogAllNetns?: boolean;
-  modules?: string[];
-  printk?: unknown[];
-}): string[] {
-  const out: string[] = [];
-  if (p.logInvalid !== undefined) {
-    const what = p.logInvalid === 255 ? "all" : p.logInvalid === 0 ? "off" : protocolName(p.logInvalid);
-    out.push(`nf_conntrack_log_invalid=${p.logInvalid} (${what})`);
-  }
-  for (const [family, logger] of Object.entries(p.nfLog ?? {})) out.push(`nf_log ${family}=${logger}`);
-  if (p.nfLogAllNetns !== undefined) out.push(`nf_log_all_netns=${p.nfLogAllNetns ? 1 : 0}`);
-  if (p.modules?.length) out.push(`modules ${p.modules.join(", ")}`);
-  if (p.printk?.length) out.push(countOf(p.printk.length, "printk selector"));
-  return out;
+/** The profile's settings as short phrases, in the kinds' words: "nf_conntrack_log_invalid=6 (TCP)". */
+export function describeProfile(p: Partial<Profile>): string[] {
+  return KNOBS.flatMap((knob) => knob.describe(p));
 }
 
 /** Why the top-flows table is empty. */

@@ -1,6 +1,6 @@
 // What a runbook run knows about each host as it goes, for the bundle and the report.
 import type { CounterDeltas } from "../logs/counters.js";
-import type { Change } from "../knobs/step.js";
+import type { Change } from "../kinds/types.js";
 import type { RevertOutcome } from "../report/model.js";
 
 export interface RunHost {

@@ -11,7 +11,7 @@ import { HostError } from "../errors.js";
 import { selectHosts } from "../inventory/limit.js";
 import type { LogRecord } from "../logs/record.js";
 import type { Profile } from "../profile/types.js";
-import type { Change } from "../knobs/step.js";
+import type { Change } from "../kinds/types.js";
 import { failHost, type RunHost } from "./hostState.js";
 import type { RunbookStep } from "./types.js";
 

@@ -6,3 +6,8 @@ export function shQuote(value: string): string {
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/** A shell command line: a function name followed by quoted arguments. */
+export function call(fn: string, ...args: (string | number)[]): string {
+  return [fn, ...args.map((a) => shQuote(String(a)))].join(" ");
+}

@@ -136,7 +136,7 @@ test(
     const [host, heldLsmod] = held.split("@@\n");
     t.diagnostic(`${elapsed()}: apply's modprobe held: ${host.trim().replaceAll("\n", " | ")}`);
     assert.match(host, /^state=opening$/m);
-    assert.match(host, /^module\tnfnetlink_log\tabsent\tloaded$/m);
+    assert.match(host, /^module:modules\tnfnetlink_log\tabsent\tloaded$/m);
     assert.ok(moduleNames(heldLsmod).has("nfnetlink"), "nfnetlink loaded as the dependency");
     assert.ok(!moduleNames(heldLsmod).has("nfnetlink_log"));
 
@@ -215,7 +215,7 @@ test(
     assert.ok(left.has("nfnetlink_queue"), "the other user untouched");
     // On the host: the window kept as "left", its journal reduced to the module left behind.
     assert.match(await vm.run("cat /run/nfdebug/window"), /^state=left$/m);
-    assert.equal(await vm.run("cat /run/nfdebug/changes"), "module\tnfnetlink\tabsent\tloaded\n");
+    assert.equal(await vm.run("cat /run/nfdebug/changes"), "module:modules\tnfnetlink\tabsent\tloaded\n");
 
     const status = await ok(["status"]);
     const shown = status.host.window as { id: string; state: string } | null;

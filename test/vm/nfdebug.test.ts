@@ -163,6 +163,33 @@ test(
 );
 
 test(
+  "conntrack acct, timestamp and events on 6.1: applied and reverted exactly (read with sysctl in the VM)",
+  { timeout: 5 * 60_000 },
+  async () => {
+    const CT =
+      "net.netfilter.nf_conntrack_acct net.netfilter.nf_conntrack_timestamp net.netfilter.nf_conntrack_events";
+    const read = async () => (await vm.run(`sysctl -n ${CT}`)).trim().split("\n");
+    const before = await read();
+    assert.equal(before.length, 3);
+    const wanted = before[2] === "0" ? "2" : "0";
+    const file = profile(
+      "ct-debug",
+      `conntrack:\n  acct: ${before[0] === "0"}\n  timestamp: ${before[1] === "0"}\n  events: ${wanted}\n`,
+    );
+    const { host } = await ok(["apply", file, "--for", "10m"]);
+    assert.deepEqual(
+      host.changes.map((c) => `${c.knob} ${c.key}`),
+      CT.split(" ").map((k) => `conntrack ${k}`),
+    );
+    const applied = await read();
+    assert.deepEqual(applied, [before[0] === "0" ? "1" : "0", before[1] === "0" ? "1" : "0", wanted]);
+    await ok(["revert"]);
+    assert.deepEqual(await read(), before, "exactly the values read before");
+    await assertNoWindow("after revert");
+  },
+);
+
+test(
   "issue 4: a printk line this kernel lacks and an unregistered backend fail as unsupported, changing nothing",
   { timeout: 8 * 60_000 },
   async () => {

@@ -2,6 +2,8 @@
 # the dead-man's switch is armed and verified before the first change, every original value is
 # journaled (and the write checked) before it is changed, and any failure rolls the host back.
 # Body: nfd_begin_lock ID; (install the scripts of this version); nfd_begin …; steps; nfd_commit.
+# The steps call the kinds' functions (src/kinds/*/*.sh: nfd_sysctl, nfd_module, nfd_printk), each
+# with its change's type KIND:KNOB first; journal lines are "TYPE<TAB>KEY<TAB>FROM<TAB>TO".
 NFD_FAILED=
 nfd_fail() {
   nfd_emit "fail${TAB}$1${TAB}$2"
@@ -17,7 +19,7 @@ nfd_journal() {
   NFD_FAILED=1
   return 1
 }
-# Is "KIND<TAB>KEY<TAB>…" in the journal (a small regular file: read with the builtin)?
+# Is "TYPE<TAB>KEY<TAB>…" in the journal (a small regular file: read with the builtin)?
 nfd_journaled() {
   [ -f "$J/changes" ] || return 1
   while IFS= read -r l || [ -n "$l" ]; do
@@ -142,140 +144,6 @@ nfd_begin() {
   nfd_find_ddctl
 }
 
-# Loaded module names as " a b c " into $names: from the snapshot while it is valid, else read now.
-nfd_module_names() {
-  if [ -n "${NFD_SNAP_OK:-}" ]; then
-    nfd_snap_state "$NFD_SNAP"
-  else
-    names=" $(awk '{ printf "%s ", $1 }' /proc/modules 2>/dev/null)"
-  fi
-}
-
-# Modules that appeared around one action of this run (a modprobe, a log_invalid write that makes
-# the kernel load nf_log_syslog), compared with $NFD_MODS_BEFORE. Only names on a closed list of
-# netfilter logging/conntrack modules are journaled: a br_netfilter, veth or overlay that another
-# program loaded meanwhile is never nfdebug's to unload.
-nfd_modules_appeared() {
-  NFD_SNAP_OK=
-  nfd_module_names
-  [ "$names" = "$NFD_MODS_BEFORE" ] && return 0
-  for m in $names; do
-    case $NFD_MODS_BEFORE in *" $m "*) continue ;; esac
-    case $m in
-    nf_log_* | nfnetlink | nfnetlink_log | nf_conntrack | nf_conntrack_* | nf_defrag_ipv4 | nf_defrag_ipv6) ;;
-    *) continue ;;
-    esac
-    [ "$m" = "${1:-}" ] && continue
-    nfd_journaled module "$m" && continue
-    nfd_journal module "$m" absent loaded || return 0
-    nfd_emit "change${TAB}side-effect-module${TAB}$m${TAB}absent${TAB}loaded"
-  done
-}
-
-# nfd_sysctl PATH EXPECTED_FROM TO   (PATH under /proc/sys; EXPECTED_FROM "?" when unknown at plan time)
-nfd_sysctl() {
-  [ -z "$NFD_FAILED" ] || return 0
-  p=/proc/sys/$1
-  if [ ! -e "$p" ]; then
-    nfd_fail unsupported "$1 does not exist on this host"
-    return 0
-  fi
-  nfd_sysctl_get "$1"
-  # Already as wanted (e.g. another controller got here first with the same profile): nothing to do.
-  [ "$cur" = "$3" ] && return 0
-  if [ "$2" != "?" ] && [ "$cur" != "$2" ]; then
-    nfd_fail drift "$1 is now $cur, not $2 as read a moment ago; run the command again"
-    return 0
-  fi
-  nfd_journal sysctl "$1" "$cur" "$3" || return 0
-  # log_invalid set non-zero loads nf_log_syslog on 6.17+ when no logger is registered.
-  autoload=
-  case $1=$3 in net/netfilter/nf_conntrack_log_invalid=0) ;; net/netfilter/nf_conntrack_log_invalid=*) autoload=1 ;; esac
-  if [ -n "$autoload" ]; then
-    nfd_module_names
-    NFD_MODS_BEFORE=$names
-  fi
-  if ! printf '%s\n' "$3" 2>/dev/null > "$p"; then
-    # Written again only to capture the message (a failed write changed nothing).
-    err=$(printf '%s\n' "$3" 2>&1 > "$p")
-    NFD_SNAP_OK=
-    nfd_fail remote "writing $3 to $1 failed: $err"
-    return 0
-  fi
-  nfd_sysctl_written "$1" "$3"
-  nfd_emit "change${TAB}sysctl${TAB}$1${TAB}$cur${TAB}$3"
-  [ -z "$autoload" ] || nfd_modules_appeared
-}
-
-# nfd_module NAME REALNAME
-nfd_module() {
-  [ -z "$NFD_FAILED" ] || return 0
-  nfd_module_refs "$2"
-  [ -n "$refs" ] && return 0
-  # Journaled before loading; a module that turns out to be built in is simply "already" on revert.
-  nfd_journal module "$2" absent loaded || return 0
-  # Read now, not from the snapshot: "around this one call" as closely as the shell can.
-  NFD_SNAP_OK=
-  nfd_module_names
-  NFD_MODS_BEFORE=$names
-  if ! err=$(modprobe "$1" 2>&1); then
-    NFD_SNAP_OK=
-    nfd_fail unsupported "modprobe $1 failed: $err"
-    return 0
-  fi
-  # Its dependencies (nfnetlink for nfnetlink_log…), loaded by this very modprobe.
-  nfd_modules_appeared "$2"
-  nfd_snapshot
-  nfd_module_refs "$2"
-  if [ -n "$refs" ]; then
-    nfd_emit "change${TAB}module${TAB}$2${TAB}absent${TAB}loaded"
-  fi
-}
-
-# nfd_printk FILE:LINE FUNC EXPECTED_FROM TO
-nfd_printk() {
-  [ -z "$NFD_FAILED" ] || return 0
-  if [ -z "$NFD_DDCTL" ]; then
-    nfd_fail unsupported "dynamic debug control file not found"
-    return 0
-  fi
-  cur=$(nfd_printk_flags "$1" "$2")
-  if [ -z "$cur" ]; then
-    nfd_fail unsupported "printk site $1 $2 does not exist on this kernel"
-    return 0
-  fi
-  [ "$cur" = "$4" ] && return 0
-  if [ "$cur" != "$3" ]; then
-    nfd_fail drift "printk site $1 $2 has flags $cur, not $3 as read a moment ago"
-    return 0
-  fi
-  nfd_journal printk "$1 $2" "$cur" "$4" || return 0
-  if ! err=$(printf 'file %s line %s func %s =%s\n' "${1%:*}" "${1##*:}" "$2" "$4" 2>&1 > "$NFD_DDCTL"); then
-    nfd_fail remote "enabling printk site $1 $2 failed: $err"
-    return 0
-  fi
-  nfd_emit "change${TAB}printk${TAB}$1 $2${TAB}$cur${TAB}$4"
-}
-
-# nf_log.N bindings that changed without a step of their own (a module load binds every family
-# that had no logger) are journaled too, so that revert undoes them as well.
-nfd_side_effects() {
-  nfd_snapshot
-  nfd_snap_state "$NFD_SNAP_BEFORE"
-  nflog_before=$nflog
-  nfd_snap_state "$NFD_SNAP"
-  [ "$nflog" = "$nflog_before" ] && return 0
-  for n in 0 1 2 3 4 5 6 7 8 9 10; do
-    nfd_nflog_of "$nflog_before" "$n"
-    b=$v
-    nfd_nflog_of "$nflog" "$n"
-    if [ "$b" != "$v" ] && ! nfd_journaled sysctl "net/netfilter/nf_log/$n"; then
-      nfd_journal sysctl "net/netfilter/nf_log/$n" "$b" "$v" || return 0
-      nfd_emit "change${TAB}side-effect${TAB}net/netfilter/nf_log/$n${TAB}$b${TAB}$v"
-    fi
-  done
-}
-
 # Undoes what this run changed (an already open window keeps its earlier changes). A new window
 # whose steps changed nothing is simply removed with its switch.
 nfd_rollback() {
@@ -318,7 +186,7 @@ nfd_commit() {
   fi
   if [ -d "$P/windows/$NFD_ID" ]; then
     while IFS="$TAB" read -r kind key rest; do
-      [ "$kind" = printk ] && printf '%s\n' "$key"
+      case $kind in printk | printk:*) printf '%s\n' "$key" ;; esac
     done < "$J/changes" 2>/dev/null > "$P/windows/$NFD_ID/printk.sites"
   fi
   nfd_history "opened${TAB}$NFD_ID${TAB}$W_started${TAB}$W_boot_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"

@@ -1,12 +1,16 @@
 # nfdebug facts: everything plan and status need, in one round trip. Sections start with "@@section"
-# (their order does not matter). Arguments: "m:NAME" modules to look for in /sys/module, "p:TEXT"
-# fixed strings to look for in the dynamic-debug control file (sites of the profile that are not
-# enabled yet). One awk reads every file; the kernel release, boot id and clock are kept for the
-# extra sections (NFD_KERNEL, NFD_CLOCK_BOOT, NFD_CLOCK_NOW).
+# (their order does not matter). Arguments, asked for by the kinds (src/kinds/registry.ts):
+# "s:NAME" sysctls under /proc/sys/net/netfilter to read, "m:NAME" modules to look for in
+# /sys/module, "p:TEXT" fixed strings to look for in the dynamic-debug control file (sites of the
+# profile that are not enabled yet). After this file come the kinds' facts.sh, then one awk
+# (facts.awk and the kinds' facts.awk) that reads every file; the kernel release, boot id and clock
+# are kept for the extra sections (NFD_KERNEL, NFD_CLOCK_BOOT, NFD_CLOCK_NOW).
 NFD_PATS=
 NFD_MODS=
+NFD_SYSCTLS=
 for a in "$@"; do
   case $a in
+  s:*) NFD_SYSCTLS="$NFD_SYSCTLS ${a#s:}" ;;
   m:*) NFD_MODS="$NFD_MODS ${a#m:}" ;;
   p:*) NFD_PATS="$NFD_PATS
 ${a#p:}" ;;
@@ -60,10 +64,6 @@ while IFS="$TAB" read -r k real eff rest; do
 done 2>/dev/null < /proc/self/status
 nfd_emit "section${TAB}uid"
 printf '%s\n' "${nfd_uid:-$(id -u)}"
-nfd_emit "section${TAB}sysmodule"
-for m in $NFD_MODS; do
-  [ -d "/sys/module/$m" ] && echo "$m"
-done
 nfd_emit "section${TAB}tools"
 for t in journalctl dmesg conntrack systemd-run sudo setsid modprobe flock; do
   command -v "$t" >/dev/null 2>&1 && echo "$t"
@@ -88,56 +88,3 @@ for d in "$J"/s/*; do
   { IFS= read -r e < "$d/expire.sh"; } 2>/dev/null
   [ "$r" = "# nfdebug revert.sh ${d##*/}" ] && [ "$e" = "# nfdebug expire.sh ${d##*/}" ] && printf '%s\n' "${d##*/}"
 done
-nfd_find_ddctl
-awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v J="$J" -v P="$P" '
-function section(name) { printf "@@section\t%s\n", name }
-# "NAME VALUE" from the first line of FILE, when it has one.
-function value(file, name,   v) {
-  if ((getline v < file) > 0) print name " " v
-  close(file)
-}
-function lines(file,   l) {
-  while ((getline l < file) > 0) print l
-  close(file)
-}
-BEGIN {
-  section("sysctl")
-  n = split("nf_conntrack_log_invalid nf_log_all_netns nf_conntrack_count nf_conntrack_max", s, " ")
-  for (i = 1; i <= n; i++) value("/proc/sys/net/netfilter/" s[i], s[i])
-  for (i = 0; i <= 10; i++) value("/proc/sys/net/netfilter/nf_log/" i, "nf_log/" i)
-  section("nf_log")
-  lines("/proc/net/netfilter/nf_log")
-  section("modules")
-  if ((r = getline l < "/proc/modules") < 0) print "-unsupported"
-  while (r > 0) { split(l, f, " "); print f[1], f[3]; r = getline l < "/proc/modules" }
-  close("/proc/modules")
-  section("modules_builtin")
-  file = "/lib/modules/" kernel "/modules.builtin"
-  while ((getline l < file) > 0)
-    if (l ~ /\/(nf_log|nf_conntrack|nfnetlink_log|nf_log_syslog|x_tables|nf_tables)[^\/]*\.ko/) {
-      sub(/.*\//, "", l); sub(/\.ko.*$/, "", l); print l
-    }
-  close(file)
-  section("printk")
-  print (ddctl == "" ? "-" : ddctl)
-  if (ddctl != "") {
-    np = split(pats, p, "\n")
-    k = 0
-    while ((getline l < ddctl) > 0) {
-      if (++k == 1) continue
-      split(l, f, " ")
-      if (f[3] != "=_" || index(l, "netfilter") > 0) { print l; continue }
-      for (i = 1; i <= np; i++) if (p[i] != "" && index(l, p[i]) > 0) { print l; break }
-    }
-    close(ddctl)
-  }
-  section("window")
-  lines(J "/window")
-  section("changes")
-  lines(J "/changes")
-  # The last 20 lines of the history.
-  section("history")
-  h = 0
-  while ((getline l < (P "/windows.log")) > 0) last[h++ % 20] = l
-  for (i = (h > 20 ? h - 20 : 0); i < h; i++) print last[i % 20]
-}'

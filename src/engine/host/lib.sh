@@ -212,10 +212,6 @@ nfd_history() {
   { [ -d "$P" ] || mkdir -p "$P"; } 2>/dev/null && printf '%s\n' "$*" 2>/dev/null >> "$P/windows.log"
 }
 
-# Flags of one dynamic-debug site, identified by "file:line" and function name.
-nfd_printk_flags() {
-  awk -v site="$1" -v fn="$2" '$1 == site { f = $2; sub(/^\[[^]]*\]/, "", f); if (f == fn) { v = $3; sub(/^=/, "", v); print v; exit } }' "$NFD_DDCTL"
-}
 nfd_find_ddctl() {
   if [ -w /proc/dynamic_debug/control ] || [ -r /proc/dynamic_debug/control ]; then
     NFD_DDCTL=/proc/dynamic_debug/control

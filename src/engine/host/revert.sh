@@ -1,6 +1,7 @@
 # nfdebug revert: restores what the journal recorded, newest change first.
 # Installed with each window (under $J/s/VERSION/, the version that wrote its journal); the
-# controller and the dead-man's switch run this same file.
+# controller and the dead-man's switch run this same file. The kinds' shell files come before it
+# (NFD_KINDS names them), each defining nfd_revert_KIND and nfd_revert_finish_KIND.
 # Usage: sh revert.sh HOW [force] [WINDOW]
 #   HOW: reverted | expired | cancelled | rollback (apply's own failure) | abandoned (a window left
 #   "opening" by a run that died)
@@ -58,102 +59,30 @@ if [ -f "$J/changes" ]; then
     fi
   done < "$J/changes"
 fi
-# Unloads module $key if nothing uses it; else says why and returns 1.
-nfd_unload() {
-  nfd_module_refs "$key"
-  if [ -z "$refs" ]; then
-    nfd_emit "restored${TAB}module${TAB}$key${TAB}already"
-    return 0
-  fi
-  # rmmod, not modprobe -r: only this module, never a dependency somebody else loaded.
-  if [ "$refs" = 0 ] || [ "$force" = 1 ]; then
-    if rmmod "$key" 2>/dev/null; then
-      NFD_SNAP_OK=
-      nfd_emit "restored${TAB}module${TAB}$key${TAB}unloaded"
-      return 0
-    fi
-    NFD_SNAP_OK=
-  fi
-  return 1
+# For the kinds' nfd_revert_KIND functions (src/kinds/*/*.sh), called with the journal line in
+# $type $key $from $to: a line that could not be restored stays in the journal ("left").
+nfd_revert_failed() {
+  nfd_emit "failed${TAB}$type${TAB}$key${TAB}$1"
+  left="$left$type$TAB$key$TAB$from$TAB$to$NL"
+  failed=1
 }
-deferred=
-while IFS="$TAB" read -r kind key from to; do
-  [ -n "$kind" ] || continue
-  case $kind in
-  sysctl)
-    p=/proc/sys/$key
-    if [ ! -e "$p" ]; then
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}gone"
-      continue
-    fi
-    nfd_sysctl_get "$key"
-    if [ "$cur" = "$from" ]; then
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}already"
-    elif [ "$cur" = "$to" ] || [ "$force" = 1 ]; then
-      if printf '%s\n' "$from" > "$p" 2>/dev/null; then
-        nfd_sysctl_written "$key" "$from"
-        nfd_emit "restored${TAB}$kind${TAB}$key${TAB}$cur${TAB}$from"
-      else
-        NFD_SNAP_OK=
-        nfd_emit "failed${TAB}$kind${TAB}$key${TAB}could not write $from"
-        left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
-        failed=1
-      fi
-    else
-      nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
-      left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
-      drifted=1
-    fi
-    ;;
-  module)
-    # A module still used may be used by one journaled later and unloaded below: tried again
-    # after the others.
-    nfd_unload || deferred="$deferred$key$NL"
-    ;;
-  printk)
-    # key: "file:line func"
-    site=${key% *}
-    fn=${key##* }
-    cur=$(nfd_printk_flags "$site" "$fn")
-    if [ -z "$cur" ]; then
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}gone"
-    elif [ "$cur" = "$from" ]; then
-      nfd_emit "restored${TAB}$kind${TAB}$key${TAB}already"
-    elif [ "$cur" = "$to" ] || [ "$force" = 1 ]; then
-      if printf 'file %s line %s func %s =%s\n' "${site%:*}" "${site##*:}" "$fn" "$from" > "$NFD_DDCTL" 2>/dev/null; then
-        nfd_emit "restored${TAB}$kind${TAB}$key${TAB}$cur${TAB}$from"
-      else
-        nfd_emit "failed${TAB}$kind${TAB}$key${TAB}could not write flags $from"
-        left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
-        failed=1
-      fi
-    else
-      nfd_emit "drift${TAB}$kind${TAB}$key${TAB}$cur${TAB}$to"
-      left="$left$kind$TAB$key$TAB$from$TAB$to$NL"
-      drifted=1
-    fi
-    ;;
+nfd_revert_drift() {
+  nfd_emit "drift${TAB}$type${TAB}$key${TAB}$cur${TAB}$to"
+  left="$left$type$TAB$key$TAB$from$TAB$to$NL"
+  drifted=1
+}
+# Each line goes to its kind (TYPE is KIND:KNOB; a journal from before knobs names the kind alone).
+while IFS="$TAB" read -r type key from to; do
+  [ -n "$type" ] || continue
+  kind=${type%%:*}
+  case " $NFD_KINDS " in
+  *" $kind "*) "nfd_revert_$kind" ;;
+  *) nfd_revert_failed "no kind $kind in this version of nfdebug" ;;
   esac
 done <<NFD_REV
 $rev
 NFD_REV
-# Modules in use: again while a round unloads something (dependencies after their users).
-while [ -n "$deferred" ]; do
-  again=
-  progress=
-  for key in $deferred; do
-    if nfd_unload; then progress=1; else again="$again$key$NL"; fi
-  done
-  deferred=$again
-  [ -n "$progress" ] || break
-done
-# Still in use: left loaded, and kept in the journal so that `revert --force` can try again.
-for key in $deferred; do
-  nfd_module_refs "$key"
-  nfd_emit "inuse${TAB}module${TAB}$key${TAB}$refs"
-  left="${left}module$TAB$key${TAB}absent${TAB}loaded$NL"
-  inuse=1
-done
+for kind in $NFD_KINDS; do "nfd_revert_finish_$kind"; done
 now=$NFD_NOW
 if [ "$keep" -gt 0 ]; then
   # A rollback inside an already open window: it keeps its own earlier changes.

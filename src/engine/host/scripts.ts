@@ -1,23 +1,49 @@
-// Loads the host shell scripts (POSIX sh files beside this module) and composes them with the
-// generated, quoted argument lines. No user value is ever spliced into script text unquoted.
+// Loads the host shell scripts (POSIX sh files beside this module, and each kind's beside its
+// TypeScript, src/kinds/) and composes them with the generated, quoted argument lines. No user
+// value is ever spliced into script text unquoted.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { shQuote } from "../../shell/quote.js";
+import { KINDS } from "../../kinds/registry.js";
+import { call, shQuote } from "../../shell/quote.js";
 import { WINDOW_ID } from "../window.js";
 
 const cache = new Map<string, string>();
-function hostFile(name: string): string {
-  let text = cache.get(name);
+function shippedFile(url: URL): string {
+  let text = cache.get(url.href);
   if (text === undefined) {
     // Without the comment lines but the first (the file's title): they are a third of the bytes
     // sent, and the repository has them.
-    text = readFileSync(new URL(`./${name}`, import.meta.url), "utf8")
+    text = readFileSync(url, "utf8")
       .split("\n")
       .filter((line, i) => i === 0 || !/^\s*#/.test(line))
       .join("\n");
-    cache.set(name, text);
+    cache.set(url.href, text);
   }
   return text;
+}
+function hostFile(name: string): string {
+  return shippedFile(new URL(`./${name}`, import.meta.url));
+}
+
+/** The kinds' shell files, in registry order, and NFD_KINDS naming them (revert.sh dispatches by it). */
+function kindsShell(): string {
+  return [
+    `NFD_KINDS=${shQuote(KINDS.map((k) => k.name).join(" "))}`,
+    ...KINDS.map((k) => shippedFile(k.shell)),
+  ].join("\n");
+}
+
+/** The facts awk program (one shell word): facts.awk's functions, then BEGIN { the kinds' parts; host_state() }. */
+function factsAwk(): string {
+  const program = [
+    hostFile("facts.awk"),
+    "BEGIN {",
+    ...KINDS.flatMap((k) => (k.facts.awk ? [shippedFile(k.facts.awk)] : [])),
+    "  host_state()",
+    "}",
+  ].join("\n");
+  if (program.includes("'")) throw new Error("the facts awk program must not contain a single quote");
+  return `awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v sysctls="$NFD_SYSCTLS" -v J="$J" -v P="$P" '\n${program}'`;
 }
 
 /**
@@ -39,10 +65,7 @@ export function ownerArg(owner: string): string {
   return owner;
 }
 
-/** A shell command line: a function name followed by quoted arguments. */
-export function call(fn: string, ...args: (string | number)[]): string {
-  return [fn, ...args.map((a) => shQuote(String(a)))].join(" ");
-}
+export { call } from "../../shell/quote.js";
 
 /**
  * Facts script; `args` are "m:MODULE" and "p:TEXT" filters (quoted as positional parameters);
@@ -53,6 +76,8 @@ export function factsScript(args: string[], extraSections: { name: string; scrip
   return [
     `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`,
     hostFile("facts.sh"),
+    ...KINDS.flatMap((k) => (k.facts.sh ? [shippedFile(k.facts.sh)] : [])),
+    factsAwk(),
     ...extras,
     'nfd_emit "end"',
   ].join("\n");
@@ -74,7 +99,7 @@ type InstalledScript = "revert.sh" | "expire.sh";
 
 function installedBody(name: InstalledScript): string {
   return name === "revert.sh"
-    ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${hostFile(name)}`
+    ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
     : `${hostFile("lib.sh")}\n${hostFile(name)}`;
 }
 
@@ -150,6 +175,7 @@ export function applyScript(window: string, bodyLines: string[], options: ApplyS
     "{",
     ...(options.libraryLoaded ? [] : [hostFile("lib.sh")]),
     hostFile("snapshot.sh"),
+    kindsShell(),
     hostFile("apply.sh"),
     call("nfd_begin_lock", windowArg(window)),
     installHostScripts(options.installed ?? []),

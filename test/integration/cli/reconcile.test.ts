@@ -321,3 +321,48 @@ test("an invalid profile exits 1 before any SSH connection is made", async () =>
     await tripwire.close();
   }
 });
+
+test("conntrack acct, timestamp and events: applied in each host's namespace and reverted exactly (kernel truth)", async () => {
+  const CT = [
+    "net.netfilter.nf_conntrack_acct",
+    "net.netfilter.nf_conntrack_timestamp",
+    "net.netfilter.nf_conntrack_events",
+  ];
+  const read = async (h: FleetHost) => (await fleet.nsExec(h, ["sysctl", "-n", ...CT])).trim().split("\n");
+  const initial = () => CT.map((k) => readFileSync(`/proc/sys/${k.replaceAll(".", "/")}`, "utf8").trim());
+  const initialBefore = initial();
+  const before = await Promise.all(fleet.hosts.map(read));
+  for (const b of before) assert.deepEqual(b, ["0", "0", "2"], "fresh namespaces: the 6.18 defaults");
+  const profile = writeProfile(
+    dir,
+    "cli-ct",
+    "conntrack:\n  acct: true\n  timestamp: true\n  events: 1\nwindow: 10m\n",
+  );
+  const run = await runCli(["apply", profile, ...fleetArgs(fleet), "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  assertShape(run.json, "apply");
+  for (const h of run.json.hosts)
+    assert.deepEqual(
+      h.changes.map((c) => [c.knob, c.key, c.from, c.to]),
+      [
+        ["conntrack", CT[0], "0", "1"],
+        ["conntrack", CT[1], "0", "1"],
+        ["conntrack", CT[2], "2", "1"],
+      ],
+      h.host,
+    );
+  for (const h of fleet.hosts) assert.deepEqual(await read(h), ["1", "1", "1"], `${h.name}: applied`);
+  assert.deepEqual(initial(), initialBefore, "the initial namespace is untouched");
+  const revert = await runCli(["revert", ...fleetArgs(fleet), "--json"]);
+  assert.equal(revert.code, 0, revert.stderr);
+  for (const h of revert.json!.hosts)
+    assert.deepEqual(
+      h.changes.map((c) => [c.knob, c.key, c.to]).sort(),
+      CT.map((k, i) => ["conntrack", k, before[0][i]]).sort(),
+      h.host,
+    );
+  const after = await Promise.all(fleet.hosts.map(read));
+  assert.deepEqual(after, before, "every host reads exactly what it read before");
+  for (const h of fleet.hosts) assert.equal(windowHeader(h), null, `${h.name}: no window left open`);
+  await assertValues(fleet, fleet.hosts, original, "the other knobs untouched");
+});

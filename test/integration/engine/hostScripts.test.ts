@@ -131,7 +131,10 @@ test("a failing step rolls back the steps already done on that host", async () =
   };
   const result = await h.runScript(renderApply(req(tcp), plan));
   assert.match(result.stdout, /@@fail\tremote\twriting nf_log_nosuch to net\/netfilter\/nf_log\/2 failed/);
-  assert.match(result.stdout, /@@rollback-restored\tsysctl\tnet\/netfilter\/nf_conntrack_log_invalid\t6\t0/);
+  assert.match(
+    result.stdout,
+    /@@rollback-restored\tsysctl:log_invalid\tnet\/netfilter\/nf_conntrack_log_invalid\t6\t0/,
+  );
   assert.equal(result.code, 6);
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
   assert.equal((await readFacts(h)).window, null, "no window left open");

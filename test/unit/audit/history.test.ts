@@ -104,7 +104,7 @@ test("appendHistory appends one JSON line per entry to a private file, and only 
 test("apply: opened, joined, unchanged, refused and failed hosts, each with its window, profile and change count", () => {
   const opened = interpretApply(
     "web1",
-    "@@change\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t0\t6\n@@change\tsysctl\tnet/netfilter/nf_log/10\tnf_log_ipv6\tNONE\n@@timer\twatchdog\t4242\n@@done\topened\t20261125T120501-3fa2\t1795608796\n",
+    "@@change\tsysctl:log_invalid\tnet/netfilter/nf_conntrack_log_invalid\t0\t6\n@@change\tsysctl:nf_log\tnet/netfilter/nf_log/10\tnf_log_ipv6\tNONE\n@@timer\twatchdog\t4242\n@@done\topened\t20261125T120501-3fa2\t1795608796\n",
     "",
     0,
   );
@@ -238,7 +238,7 @@ test("apply: a rollout abort's revert and the cancel after a dropped connection 
 test("revert: reverted, closed, none, other and drift", () => {
   const reverted = interpretRevert(
     "a",
-    `@@restored\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t6\t0\n@@revert\tdone\t${WINDOW}\n`,
+    `@@restored\tsysctl:log_invalid\tnet/netfilter/nf_conntrack_log_invalid\t6\t0\n@@revert\tdone\t${WINDOW}\n`,
     "",
     0,
   );
@@ -249,7 +249,7 @@ test("revert: reverted, closed, none, other and drift", () => {
     () =>
       interpretRevert(
         "e",
-        `@@drift\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t1\t6\n@@revert\tdrift\t${WINDOW}\n`,
+        `@@drift\tsysctl:log_invalid\tnet/netfilter/nf_conntrack_log_invalid\t1\t6\n@@revert\tdrift\t${WINDOW}\n`,
         "",
         0,
       ),

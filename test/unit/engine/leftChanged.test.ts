@@ -16,7 +16,7 @@ const fail = `@@fail${T}remote${T}writing nf_log_ipv6 to net/netfilter/nf_log/10
 test("a rollback that restored everything says so", () => {
   const out = [
     fail,
-    `@@rollback-restored${T}sysctl${T}net/netfilter/nf_conntrack_log_invalid${T}6${T}0`,
+    `@@rollback-restored${T}sysctl:log_invalid${T}net/netfilter/nf_conntrack_log_invalid${T}6${T}0`,
     `@@rollback-revert${T}done${T}20261203T120000-0001`,
   ].join("\n");
   assert.throws(
@@ -28,7 +28,7 @@ test("a rollback that restored everything says so", () => {
 test("a rollback that found drift says the host is left changed, which keys, and that the window stays armed", () => {
   const out = [
     fail,
-    `@@rollback-drift${T}sysctl${T}net/netfilter/nf_conntrack_log_invalid${T}17${T}6`,
+    `@@rollback-drift${T}sysctl:log_invalid${T}net/netfilter/nf_conntrack_log_invalid${T}17${T}6`,
     `@@rollback-revert${T}drift${T}20261203T120000-0001`,
   ].join("\n");
   assert.throws(
@@ -68,8 +68,8 @@ test("a full /run is kind host-storage, with the path and the free space", () =>
 
 test("a revert that left a module in use still reports what it restored, as a failed host that changed", () => {
   const out = [
-    `@@restored${T}module${T}nfnetlink_log${T}unloaded`,
-    `@@restored${T}sysctl${T}net/netfilter/nf_log/2${T}nfnetlink_log${T}NONE`,
+    `@@restored${T}module:modules${T}nfnetlink_log${T}unloaded`,
+    `@@restored${T}sysctl:nf_log${T}net/netfilter/nf_log/2${T}nfnetlink_log${T}NONE`,
     `@@inuse${T}module${T}nfnetlink${T}1`,
     `@@revert${T}left${T}20261203T120000-0001`,
   ].join("\n");

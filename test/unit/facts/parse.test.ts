@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseFacts, parsePrintkSite } from "../../../src/facts/parse.js";
+import { parseFacts, parseJournal, parsePrintkSite } from "../../../src/facts/parse.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8");
@@ -48,4 +48,21 @@ test("dynamic-debug control lines, with escaped newline in either spelling", () 
   assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.format, "x");
   assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.flags, "pf");
   assert.equal(parsePrintkSite("# filename:lineno [module]function flags format"), undefined);
+});
+
+test("parseJournal: lines name their type KIND:KNOB; the kind alone (older journals) is still read", () => {
+  assert.deepEqual(
+    parseJournal([
+      "sysctl:conntrack\tnet/netfilter/nf_conntrack_acct\t0\t1",
+      "module:modules\tnf_log_syslog\tabsent\tloaded",
+      "printk\tnet/netfilter/x.c:1 f\t_\tp",
+      "nosuchkind:x\ta\tb\tc",
+      "sysctl:nf_log\thalf-written",
+    ]),
+    [
+      { kind: "sysctl:conntrack", key: "net/netfilter/nf_conntrack_acct", from: "0", to: "1" },
+      { kind: "module:modules", key: "nf_log_syslog", from: "absent", to: "loaded" },
+      { kind: "printk", key: "net/netfilter/x.c:1 f", from: "_", to: "p" },
+    ],
+  );
 });

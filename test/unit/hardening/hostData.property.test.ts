@@ -15,8 +15,8 @@ import { readScript } from "../../../src/logs/sources/reader.js";
 import { windowMarkLines } from "../../../src/engine/windowMarks.js";
 import { parseFacts } from "../../../src/facts/parse.js";
 import { planHost } from "../../../src/engine/plan.js";
-import { renderStep } from "../../../src/knobs/step.js";
-import { canonicalFlags } from "../../../src/knobs/printk.js";
+import { renderStep } from "../../../src/kinds/registry.js";
+import { canonicalFlags } from "../../../src/kinds/printk/printk.js";
 import { shQuote } from "../../../src/shell/quote.js";
 import {
   ARGS_STUB,
@@ -192,7 +192,7 @@ test("sysctl values read from a host: the planned step restores exactly what was
           continue;
         }
         lines.push(renderStep(step));
-        expected.push(["net/netfilter/nf_log/10", current, "NONE"]);
+        expected.push(["sysctl:nf_log", "net/netfilter/nf_log/10", current, "NONE"]);
       }
       if (lines.length === 0) return;
       const calls = parseArgs(runSh([ARGS_STUB, 'nfd_sysctl() { nfd_args "$@"; }', ...lines].join("\n")));
@@ -236,7 +236,7 @@ test("dynamic-debug sites read from a host: refused for odd names, else their na
           continue;
         }
         lines.push(renderStep(step));
-        expected.push([step.site, step.func, step.from, step.to]);
+        expected.push(["printk:printk", step.site, step.func, step.from, step.to]);
       }
       if (lines.length === 0) return;
       planned += lines.length;

@@ -19,9 +19,10 @@ import { readFacts } from "../../../src/engine/readFacts.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { renderApply } from "../../../src/engine/apply.js";
 import { applyScript } from "../../../src/engine/host/scripts.js";
-import { printkFactFilters } from "../../../src/knobs/printk.js";
-import { realModuleName } from "../../../src/knobs/modules.js";
-import type { Step } from "../../../src/knobs/step.js";
+import { printkFactFilters } from "../../../src/kinds/printk/printk.js";
+import { realModuleName } from "../../../src/kinds/module/modules.js";
+import type { Step } from "../../../src/kinds/registry.js";
+import { changeType } from "../../../src/kinds/types.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { ARGS_STUB, BATCH, PROPERTY, bytes, hostile, parseArgs, runSh, sameBytes } from "./shellProbe.js";
 
@@ -119,11 +120,11 @@ const APPLY_STUBS = [
 function stepArgs(step: Step): string[] {
   switch (step.kind) {
     case "sysctl":
-      return ["sysctl", step.path, step.from, step.to];
+      return ["sysctl", changeType(step), step.path, step.from, step.to];
     case "module":
-      return ["module", step.name, step.module];
+      return ["module", changeType(step), step.name, step.module];
     case "printk":
-      return ["printk", step.site, step.func, step.from, step.to];
+      return ["printk", changeType(step), step.site, step.func, step.from, step.to];
   }
 }
 
@@ -204,8 +205,8 @@ function checkFactsArgs(field: string, value: string, profile: Profile, args: Bu
     else if (literal.length > 0)
       assert.ok(has(field === "printk.module" ? `p:[${literal}` : `p:${literal}`), `p:${literal}`);
   }
-  // Nothing else but module and printk filters is passed.
-  for (const a of args) assert.match(a.toString("utf8"), /^[mp]:/);
+  // Nothing else but module and printk filters, and the knobs' fixed sysctl names, is passed.
+  for (const a of args) assert.match(a.toString("utf8"), /^([mp]:|s:[a-z_]+$)/);
 }
 
 /** The planned steps carry the accepted value itself, where the field reaches a step. */

@@ -48,8 +48,13 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "revertScript",
       "cancelScript",
       "extendScript",
+      "kindsShell",
+      "factsAwk",
     ],
     safe: {
+      "kindsShell()": "the kinds' shell files (shipped) and NFD_KINDS, their names quoted",
+      'shQuote(KINDS.map((k) => k.name).join(" "))': QUOTED,
+      program: "facts.awk and the kinds' facts.awk (shipped), checked to hold no single quote",
       'hostFile("lib.sh")': SHIPPED,
       'hostFile("cancel.sh")': SHIPPED,
       'hostFile("extend.sh")': SHIPPED,
@@ -75,7 +80,10 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
     },
   },
   "src/engine/apply.ts": { functions: ["renderApply"], safe: {} },
-  "src/knobs/step.ts": { functions: ["renderStep"], safe: {} },
+  "src/kinds/registry.ts": { functions: ["renderStep"], safe: {} },
+  "src/kinds/sysctl/kind.ts": { functions: ["render"], safe: {} },
+  "src/kinds/module/kind.ts": { functions: ["render"], safe: {} },
+  "src/kinds/printk/kind.ts": { functions: ["render"], safe: {} },
   "src/engine/windowMarks.ts": {
     functions: ["heredoc", "windowMarkLines"],
     safe: {
@@ -284,18 +292,24 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
   // Whitespace-insensitive: a formatter may wrap these calls.
   const text = (file: string) =>
     readFileSync(join(ROOT, file), "utf8").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/,? \)/g, ")");
-  assert.match(text("src/knobs/step.ts"), /return call\("nfd_sysctl", step\.path, step\.from, step\.to\);/);
-  assert.match(text("src/knobs/step.ts"), /return call\("nfd_module", step\.name, step\.module\);/);
   assert.match(
-    text("src/knobs/step.ts"),
-    /return call\("nfd_printk", step\.site, step\.func, step\.from, step\.to\);/,
+    text("src/kinds/sysctl/kind.ts"),
+    /render: \(step\) => call\("nfd_sysctl", changeType\(step\), step\.path, step\.from, step\.to\)/,
+  );
+  assert.match(
+    text("src/kinds/module/kind.ts"),
+    /render: \(step\) => call\("nfd_module", changeType\(step\), step\.name, step\.module\)/,
+  );
+  assert.match(
+    text("src/kinds/printk/kind.ts"),
+    /render: \(step\) => call\("nfd_printk", changeType\(step\), step\.site, step\.func, step\.from, step\.to\)/,
   );
   assert.match(
     text("src/engine/apply.ts"),
     /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\), req\.noTimer \? "none" : "timer"\)/,
   );
   assert.match(
-    text("src/engine/host/scripts.ts"),
+    text("src/shell/quote.ts"),
     /return \[fn, \.\.\.args\.map\(\(a\) => shQuote\(String\(a\)\)\)\]\.join\(" "\);/,
   );
 });

@@ -15,14 +15,14 @@ const validate = new Ajv2020({ strict: true, allowUnionTypes: true, validateForm
 // Host script output as recorded from a real apply and revert on a 6.18 namespace host.
 const applyOut = [
   "@@now\t1795608931\t6b4c0e53-9222-48b3-9a27-932f5b6b689b",
-  "@@change\tsysctl\tnet/netfilter/nf_log/10\tnf_log_ipv6\tNONE",
-  "@@change\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t0\t6",
+  "@@change\tsysctl:nf_log\tnet/netfilter/nf_log/10\tnf_log_ipv6\tNONE",
+  "@@change\tsysctl:log_invalid\tnet/netfilter/nf_conntrack_log_invalid\t0\t6",
   "@@timer\twatchdog\t19109",
   "@@done\topened\t20261125T120000-abcd\t1795608991",
 ].join("\n");
 const revertOut = [
-  "@@restored\tsysctl\tnet/netfilter/nf_conntrack_log_invalid\t6\t0",
-  "@@restored\tsysctl\tnet/netfilter/nf_log/10\tNONE\tnf_log_ipv6",
+  "@@restored\tsysctl:log_invalid\tnet/netfilter/nf_conntrack_log_invalid\t6\t0",
+  "@@restored\tsysctl:nf_log\tnet/netfilter/nf_log/10\tNONE\tnf_log_ipv6",
   "@@revert\tdone\t20261125T120000-abcd",
 ].join("\n");
 

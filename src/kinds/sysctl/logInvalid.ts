@@ -1,13 +1,15 @@
 // Knob `log_invalid`: net.netfilter.nf_conntrack_log_invalid (per network namespace).
-import type { HostFacts } from "../facts/types.js";
-import type { Profile } from "../profile/types.js";
-import { modulesAfter, moduleState } from "./modules.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts } from "../../facts/types.js";
+import type { Profile } from "../../profile/types.js";
+import { modulesAfter, moduleState } from "../module/modules.js";
+import { l4ProtocolLabel } from "../../protocols.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { SysctlStep } from "./kind.js";
 
 export const LOG_INVALID_PATH = "net/netfilter/nf_conntrack_log_invalid";
 
-export function planLogInvalid(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planLogInvalid(profile: Profile, facts: HostFacts): KnobPlan<SysctlStep> {
+  const plan: KnobPlan<SysctlStep> = { steps: [], problems: [] };
   if (profile.logInvalid === undefined) return plan;
   const to = String(profile.logInvalid);
   const current = facts.sysctl["nf_conntrack_log_invalid"];
@@ -25,3 +27,16 @@ export function planLogInvalid(profile: Profile, facts: HostFacts): KnobPlan {
   }
   return plan;
 }
+
+export const logInvalidKnob: Knob<SysctlStep> = {
+  name: "log_invalid",
+  plan: planLogInvalid,
+  factsArgs: ["s:nf_conntrack_log_invalid"],
+  describe(profile) {
+    const n = profile.logInvalid;
+    if (n === undefined) return [];
+    return [
+      `nf_conntrack_log_invalid=${n} (${n === 255 ? "all" : n === 0 ? "off" : (l4ProtocolLabel(n) ?? `protocol ${n}`)})`,
+    ];
+  },
+};

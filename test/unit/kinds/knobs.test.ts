@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseFacts } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
-import { planLogInvalid } from "../../../src/knobs/logInvalid.js";
-import { planNfLog } from "../../../src/knobs/nfLog.js";
-import { planAllNetns } from "../../../src/knobs/allNetns.js";
-import { planModules, realModuleName } from "../../../src/knobs/modules.js";
-import { canonicalFlags, planPrintk, selectorMatches } from "../../../src/knobs/printk.js";
-import { renderStep } from "../../../src/knobs/step.js";
+import { planLogInvalid } from "../../../src/kinds/sysctl/logInvalid.js";
+import { planNfLog } from "../../../src/kinds/sysctl/nfLog.js";
+import { planAllNetns } from "../../../src/kinds/sysctl/allNetns.js";
+import { planModules, realModuleName } from "../../../src/kinds/module/modules.js";
+import { canonicalFlags, planPrintk, selectorMatches } from "../../../src/kinds/printk/printk.js";
+import { renderStep } from "../../../src/kinds/registry.js";
 import { planHost } from "../../../src/engine/plan.js";
 
 const recorded = (name: string): HostFacts =>
@@ -181,10 +181,10 @@ test("plan orders modules before the knobs that need them, and renders quoted sc
   );
   assert.deepEqual(plan.problems, []);
   assert.deepEqual(plan.steps.map(renderStep), [
-    "nfd_module nf_log_ipv4 nf_log_syslog",
-    "nfd_sysctl net/netfilter/nf_log/2 '?' nf_log_ipv4",
-    "nfd_sysctl net/netfilter/nf_conntrack_log_invalid 0 132",
-    "nfd_printk net/netfilter/nf_conntrack_proto_sctp.c:164 do_basic_checks _ p",
+    "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
+    "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    "nfd_printk printk:printk net/netfilter/nf_conntrack_proto_sctp.c:164 do_basic_checks _ p",
   ]);
   assert.deepEqual(plan.changes[0], { knob: "modules", key: "nf_log_syslog", from: "absent", to: "loaded" });
 });

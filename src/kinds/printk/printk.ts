@@ -1,9 +1,10 @@
 // Knob `printk`: dynamic-debug sites. Selectors are resolved against the host's own control file,
 // because line numbers and even functions differ between kernel builds.
-import type { HostFacts, PrintkSite } from "../facts/types.js";
-import type { PrintkSelector, Profile } from "../profile/types.js";
-import { moduleState } from "./modules.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts, PrintkSite } from "../../facts/types.js";
+import type { PrintkSelector, Profile } from "../../profile/types.js";
+import { moduleState } from "../module/modules.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { PrintkStep } from "./kind.js";
 
 /** The kernel prints flags in this order (lib/dynamic_debug.c opt_array). */
 const FLAG_ORDER = "pmfslt";
@@ -82,8 +83,8 @@ function noMatchHint(sel: PrintkSelector, facts: HostFacts): string {
 // the journal's separators.
 const SAFE_SITE = /^[A-Za-z0-9_./:-]+$/;
 
-export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkStep> {
+  const plan: KnobPlan<PrintkStep> = { steps: [], problems: [] };
   const selectors = profile.printk ?? [];
   if (selectors.length === 0) return plan;
   if (!facts.printk.control) {
@@ -126,3 +127,12 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan {
   }
   return plan;
 }
+
+export const printkKnob: Knob<PrintkStep> = {
+  name: "printk",
+  plan: planPrintk,
+  describe: (profile) =>
+    profile.printk?.length
+      ? [`${profile.printk.length} printk selector${profile.printk.length === 1 ? "" : "s"}`]
+      : [],
+};

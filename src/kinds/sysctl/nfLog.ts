@@ -1,16 +1,17 @@
 // Knob `nf_log`: the logging backend bound per address family (net.netfilter.nf_log.N).
-import type { HostFacts } from "../facts/types.js";
-import { FAMILIES, type Family, type Profile } from "../profile/types.js";
-import { modulesAfter, realModuleName } from "./modules.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts } from "../../facts/types.js";
+import { FAMILIES, type Family, type Profile } from "../../profile/types.js";
+import { modulesAfter, realModuleName } from "../module/modules.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { SysctlStep } from "./kind.js";
 
 /** The module that registers a logger on this kernel. */
 function providerOf(logger: string, kernel: string): string {
   return logger === "nfnetlink_log" ? "nfnetlink_log" : realModuleName(logger, kernel);
 }
 
-export function planNfLog(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planNfLog(profile: Profile, facts: HostFacts): KnobPlan<SysctlStep> {
+  const plan: KnobPlan<SysctlStep> = { steps: [], problems: [] };
   for (const [family, logger] of Object.entries(profile.nfLog ?? {}) as [Family, string][]) {
     const n = FAMILIES[family];
     const path = `net/netfilter/nf_log/${n}`;
@@ -37,3 +38,10 @@ export function planNfLog(profile: Profile, facts: HostFacts): KnobPlan {
   }
   return plan;
 }
+
+export const nfLogKnob: Knob<SysctlStep> = {
+  name: "nf_log",
+  plan: planNfLog,
+  describe: (profile) =>
+    Object.entries(profile.nfLog ?? {}).map(([family, logger]) => `nf_log ${family}=${logger}`),
+};

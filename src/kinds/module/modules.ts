@@ -1,15 +1,20 @@
 // Knob `modules`: kernel modules that must be loaded during the window.
-import type { HostFacts } from "../facts/types.js";
-import type { Profile } from "../profile/types.js";
-import { kernelAtLeast } from "./kernelVersion.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts } from "../../facts/types.js";
+import type { Profile } from "../../profile/types.js";
+import { kernelAtLeast } from "../../facts/kernelVersion.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { ModuleStep } from "./kind.js";
 
 const SYSLOG_LOGGERS = ["nf_log_ipv4", "nf_log_ipv6", "nf_log_arp", "nf_log_netdev", "nf_log_bridge"];
 
-/** The module a name loads on this kernel: 5.13 merged the per-family loggers into nf_log_syslog. */
+/** 5.13 merged the per-family nf_log modules into nf_log_syslog: module names differ from there on. */
+export const NF_LOG_SYSLOG_SINCE = "5.13";
+const sinceParts = NF_LOG_SYSLOG_SINCE.split(".").map(Number) as [number, number];
+
+/** The module a name loads on this kernel. */
 export function realModuleName(name: string, kernel: string): string {
   const n = name.replaceAll("-", "_");
-  if ((SYSLOG_LOGGERS.includes(n) || n === "nf_log_common") && kernelAtLeast(kernel, 5, 13))
+  if ((SYSLOG_LOGGERS.includes(n) || n === "nf_log_common") && kernelAtLeast(kernel, ...sinceParts))
     return "nf_log_syslog";
   return n;
 }
@@ -33,8 +38,8 @@ export function moduleState(module: string, facts: HostFacts): ModuleState {
   return presentAsBuiltin(module, facts) ? "builtin" : "absent";
 }
 
-export function planModules(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planModules(profile: Profile, facts: HostFacts): KnobPlan<ModuleStep> {
+  const plan: KnobPlan<ModuleStep> = { steps: [], problems: [] };
   for (const name of profile.modules ?? []) {
     const module = realModuleName(name, facts.kernel);
     if (moduleState(module, facts) !== "absent") continue;
@@ -57,3 +62,9 @@ export function modulesAfter(profile: Profile, facts: HostFacts): Set<string> {
   for (const name of profile.modules ?? []) present.add(realModuleName(name, facts.kernel));
   return present;
 }
+
+export const modulesKnob: Knob<ModuleStep> = {
+  name: "modules",
+  plan: planModules,
+  describe: (profile) => (profile.modules?.length ? [`modules ${profile.modules.join(", ")}`] : []),
+};

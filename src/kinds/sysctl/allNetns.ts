@@ -1,12 +1,13 @@
 // Knob `nf_log_all_netns`: lets non-initial namespaces (containers) log. Initial namespace only.
-import type { HostFacts } from "../facts/types.js";
-import type { Profile } from "../profile/types.js";
-import type { KnobPlan } from "./step.js";
+import type { HostFacts } from "../../facts/types.js";
+import type { Profile } from "../../profile/types.js";
+import type { Knob, KnobPlan } from "../types.js";
+import type { SysctlStep } from "./kind.js";
 
 export const ALL_NETNS_PATH = "net/netfilter/nf_log_all_netns";
 
-export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan {
-  const plan: KnobPlan = { steps: [], problems: [] };
+export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan<SysctlStep> {
+  const plan: KnobPlan<SysctlStep> = { steps: [], problems: [] };
   if (profile.nfLogAllNetns === undefined) return plan;
   const to = profile.nfLogAllNetns ? "1" : "0";
   const current = facts.sysctl["nf_log_all_netns"];
@@ -22,3 +23,11 @@ export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan {
     plan.steps.push({ kind: "sysctl", knob: "nf_log_all_netns", path: ALL_NETNS_PATH, from: current, to });
   return plan;
 }
+
+export const allNetnsKnob: Knob<SysctlStep> = {
+  name: "nf_log_all_netns",
+  plan: planAllNetns,
+  factsArgs: ["s:nf_log_all_netns"],
+  describe: (profile) =>
+    profile.nfLogAllNetns === undefined ? [] : [`nf_log_all_netns=${profile.nfLogAllNetns ? 1 : 0}`],
+};

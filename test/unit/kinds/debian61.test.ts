@@ -7,12 +7,12 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseFacts } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
-import { planAllNetns } from "../../../src/knobs/allNetns.js";
-import { planLogInvalid } from "../../../src/knobs/logInvalid.js";
-import { moduleState, planModules } from "../../../src/knobs/modules.js";
-import { planNfLog } from "../../../src/knobs/nfLog.js";
-import { planPrintk } from "../../../src/knobs/printk.js";
-import { renderStep, type Step } from "../../../src/knobs/step.js";
+import { planAllNetns } from "../../../src/kinds/sysctl/allNetns.js";
+import { planLogInvalid } from "../../../src/kinds/sysctl/logInvalid.js";
+import { moduleState, planModules } from "../../../src/kinds/module/modules.js";
+import { planNfLog } from "../../../src/kinds/sysctl/nfLog.js";
+import { planPrintk } from "../../../src/kinds/printk/printk.js";
+import { renderStep, type Step } from "../../../src/kinds/registry.js";
 import { planHost } from "../../../src/engine/plan.js";
 import type { Profile } from "../../../src/profile/types.js";
 
@@ -289,10 +289,10 @@ test("planHost: the VM suite's profile, from conntrack in use, renders the apply
   const plan = planHost(SCTP_PROFILE, recorded("ct-in-use"));
   assert.deepEqual(plan.problems, []);
   assert.deepEqual(plan.steps.map(renderStep), [
-    "nfd_module nf_log_ipv4 nf_log_syslog",
-    "nfd_sysctl net/netfilter/nf_log/2 '?' nf_log_ipv4",
-    "nfd_sysctl net/netfilter/nf_conntrack_log_invalid 0 132",
-    `nfd_printk ${SCTP}:164 do_basic_checks _ p`,
+    "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
+    "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    `nfd_printk printk:printk ${SCTP}:164 do_basic_checks _ p`,
   ]);
   assert.deepEqual(plan.changes, [
     { knob: "modules", key: "nf_log_syslog", from: "absent", to: "loaded" },
@@ -302,8 +302,8 @@ test("planHost: the VM suite's profile, from conntrack in use, renders the apply
   ]);
   // Once nf_log_ipv4 is loaded (and bound), only the remaining knobs are left to change.
   assert.deepEqual(planHost(SCTP_PROFILE, recorded("nf_log_ipv4")).steps.map(renderStep), [
-    "nfd_sysctl net/netfilter/nf_conntrack_log_invalid 0 132",
-    `nfd_printk ${SCTP}:164 do_basic_checks _ p`,
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    `nfd_printk printk:printk ${SCTP}:164 do_basic_checks _ p`,
   ]);
   // On a fresh boot the profile cannot be met: the SCTP sites do not exist yet.
   assert.equal(planHost(SCTP_PROFILE, recorded("boot")).problems.length, 2);
@@ -333,7 +333,7 @@ test("renderStep: every value from the host reaches sh as exactly one word, howe
     });
     assert.deepEqual(
       shArgs(renderStep(step)),
-      ["net/netfilter/nf_log/10", value, "NONE"],
+      ["sysctl:nf_log", "net/netfilter/nf_log/10", value, "NONE"],
       JSON.stringify(value),
     );
   }
@@ -351,9 +351,9 @@ test("renderStep: every value from the host reaches sh as exactly one word, howe
   assert.deepEqual(
     steps.map((s) => shArgs(renderStep(s))),
     [
-      ["nf_log_ipv4", "nf_log_syslog"],
-      [`${SCTP}:164`, "do_basic_checks", "_", "pflmt"],
-      ["net/netfilter/nf_conntrack_log_invalid", "?", "255"],
+      ["module:modules", "nf_log_ipv4", "nf_log_syslog"],
+      ["printk:printk", `${SCTP}:164`, "do_basic_checks", "_", "pflmt"],
+      ["sysctl:log_invalid", "net/netfilter/nf_conntrack_log_invalid", "?", "255"],
     ],
   );
 });

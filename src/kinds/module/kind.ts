@@ -1,0 +1,46 @@
+// Kind `module`: kernel modules loaded for the window. Applied by nfd_module, reverted by
+// nfd_revert_module (module.sh): rmmod of what nfdebug's own modprobe (or a write that made the
+// kernel load one) loaded, in rounds while something is still in use.
+import { call } from "../../shell/quote.js";
+import { changeType, type Kind } from "../types.js";
+import { NF_LOG_SYSLOG_SINCE, realModuleName } from "./modules.js";
+
+const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
+
+export interface ModuleStep {
+  kind: "module";
+  knob: "modules";
+  /** As the profile names it (an alias is fine: modprobe resolves it). */
+  name: string;
+  /** The module that name loads on this kernel (what /proc/modules will list). */
+  module: string;
+}
+
+export const moduleKind: Kind<ModuleStep> = {
+  name: "module",
+  shell: new URL("./module.sh", import.meta.url),
+  facts: { sh: new URL("./facts.sh", import.meta.url), awk: new URL("./facts.awk", import.meta.url) },
+  factsArgs(profile) {
+    const modules = new Set(DEFAULT_MODULES);
+    // The kernel release is not known yet: ask about both the name as written and its 5.13+ name.
+    for (const m of profile?.modules ?? []) {
+      modules.add(m.replaceAll("-", "_"));
+      modules.add(realModuleName(m, NF_LOG_SYSLOG_SINCE));
+    }
+    return [...modules].map((m) => `m:${m}`);
+  },
+  render: (step) => call("nfd_module", changeType(step), step.name, step.module),
+  change: (step) => ({ knob: step.knob, key: step.module, from: "absent", to: "loaded" }),
+  displayKey: (key) => key,
+  doctor: (facts) => [
+    {
+      name: "modules",
+      ok: facts.modules === null || facts.tools.includes("modprobe"),
+      value:
+        facts.modules === null
+          ? "no module support (all built in)"
+          : `${Object.keys(facts.modules).length} loaded`,
+      fix: "install kmod (modprobe) to let profiles load modules",
+    },
+  ],
+};

@@ -1,0 +1,103 @@
+# nfdebug kind module: kernel modules (apply: nfd_module, nfd_modules_appeared; revert:
+# nfd_revert_module, then nfd_revert_finish_module's rmmod rounds).
+
+# Loaded module names as " a b c " into $names: from the snapshot while it is valid, else read now.
+nfd_module_names() {
+  if [ -n "${NFD_SNAP_OK:-}" ]; then
+    nfd_snap_state "$NFD_SNAP"
+  else
+    names=" $(awk '{ printf "%s ", $1 }' /proc/modules 2>/dev/null)"
+  fi
+}
+
+# Modules that appeared around one action of this run (a modprobe, a log_invalid write that makes
+# the kernel load nf_log_syslog), compared with $NFD_MODS_BEFORE. Only names on a closed list of
+# netfilter logging/conntrack modules are journaled: a br_netfilter, veth or overlay that another
+# program loaded meanwhile is never nfdebug's to unload.
+nfd_modules_appeared() {
+  NFD_SNAP_OK=
+  nfd_module_names
+  [ "$names" = "$NFD_MODS_BEFORE" ] && return 0
+  for m in $names; do
+    case $NFD_MODS_BEFORE in *" $m "*) continue ;; esac
+    case $m in
+    nf_log_* | nfnetlink | nfnetlink_log | nf_conntrack | nf_conntrack_* | nf_defrag_ipv4 | nf_defrag_ipv6) ;;
+    *) continue ;;
+    esac
+    [ "$m" = "${1:-}" ] && continue
+    nfd_journaled module:modules "$m" && continue
+    nfd_journal module:modules "$m" absent loaded || return 0
+    nfd_emit "change${TAB}module:modules${TAB}$m${TAB}absent${TAB}loaded${TAB}side-effect"
+  done
+}
+
+# nfd_module TYPE NAME REALNAME
+nfd_module() {
+  [ -z "$NFD_FAILED" ] || return 0
+  nfd_module_refs "$3"
+  [ -n "$refs" ] && return 0
+  # Journaled before loading; a module that turns out to be built in is simply "already" on revert.
+  nfd_journal "$1" "$3" absent loaded || return 0
+  # Read now, not from the snapshot: "around this one call" as closely as the shell can.
+  NFD_SNAP_OK=
+  nfd_module_names
+  NFD_MODS_BEFORE=$names
+  if ! err=$(modprobe "$2" 2>&1); then
+    NFD_SNAP_OK=
+    nfd_fail unsupported "modprobe $2 failed: $err"
+    return 0
+  fi
+  # Its dependencies (nfnetlink for nfnetlink_log…), loaded by this very modprobe.
+  nfd_modules_appeared "$3"
+  nfd_snapshot
+  nfd_module_refs "$3"
+  if [ -n "$refs" ]; then
+    nfd_emit "change${TAB}$1${TAB}$3${TAB}absent${TAB}loaded"
+  fi
+}
+
+# Unloads module $key if nothing uses it; else says why and returns 1.
+nfd_unload() {
+  nfd_module_refs "$key"
+  if [ -z "$refs" ]; then
+    nfd_emit "restored${TAB}module:modules${TAB}$key${TAB}already"
+    return 0
+  fi
+  # rmmod, not modprobe -r: only this module, never a dependency somebody else loaded.
+  if [ "$refs" = 0 ] || [ "$force" = 1 ]; then
+    if rmmod "$key" 2>/dev/null; then
+      NFD_SNAP_OK=
+      nfd_emit "restored${TAB}module:modules${TAB}$key${TAB}unloaded"
+      return 0
+    fi
+    NFD_SNAP_OK=
+  fi
+  return 1
+}
+
+# One journal line ($key: a module nfdebug loaded). A module still used may be used by one
+# journaled later and unloaded below: tried again after the others.
+NFD_DEFERRED=
+nfd_revert_module() {
+  nfd_unload || NFD_DEFERRED="$NFD_DEFERRED$key$NL"
+}
+
+# Modules in use: again while a round unloads something (dependencies after their users). Still in
+# use: left loaded, and kept in the journal so that `revert --force` can try again.
+nfd_revert_finish_module() {
+  while [ -n "$NFD_DEFERRED" ]; do
+    again=
+    progress=
+    for key in $NFD_DEFERRED; do
+      if nfd_unload; then progress=1; else again="$again$key$NL"; fi
+    done
+    NFD_DEFERRED=$again
+    [ -n "$progress" ] || break
+  done
+  for key in $NFD_DEFERRED; do
+    nfd_module_refs "$key"
+    nfd_emit "inuse${TAB}module:modules${TAB}$key${TAB}$refs"
+    left="${left}module:modules$TAB$key${TAB}absent${TAB}loaded$NL"
+    inuse=1
+  done
+}

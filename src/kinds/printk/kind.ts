@@ -1,0 +1,33 @@
+// Kind `printk`: dynamic-debug sites. Applied by nfd_printk, reverted by nfd_revert_printk
+// (printk.sh), both through the control file the facts found.
+import { call } from "../../shell/quote.js";
+import { changeType, type Kind } from "../types.js";
+import { printkFactFilters } from "./printk.js";
+
+export interface PrintkStep {
+  kind: "printk";
+  knob: "printk";
+  /** "file:line" as the control file prints it. */
+  site: string;
+  func: string;
+  from: string;
+  to: string;
+}
+
+export const printkKind: Kind<PrintkStep> = {
+  name: "printk",
+  shell: new URL("./printk.sh", import.meta.url),
+  facts: { sh: new URL("./facts.sh", import.meta.url), awk: new URL("./facts.awk", import.meta.url) },
+  factsArgs: (profile) => (profile ? printkFactFilters(profile).map((p) => `p:${p}`) : []),
+  render: (step) => call("nfd_printk", changeType(step), step.site, step.func, step.from, step.to),
+  change: (step) => ({ knob: step.knob, key: `${step.site} ${step.func}`, from: step.from, to: step.to }),
+  displayKey: (key) => key,
+  doctor: (facts) => [
+    {
+      name: "dynamic debug",
+      ok: facts.printk.control !== null,
+      value: facts.printk.control ?? "absent",
+      fix: "needs CONFIG_DYNAMIC_DEBUG; with it, mount debugfs or use a 5.6+ kernel for /proc/dynamic_debug/control",
+    },
+  ],
+};

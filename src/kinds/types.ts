@@ -1,0 +1,86 @@
+// The shape every resource kind shares. A kind (sysctl, module, printk) is one folder under
+// src/kinds/: its knobs' planners, the host shell that applies and reverts it (a .sh beside the
+// TypeScript), and its wording. src/kinds/registry.ts lists them. Kinds depend on facts and the
+// profile, never on the engine.
+import type { HostFacts } from "../facts/types.js";
+import type { Profile } from "../profile/types.js";
+
+/** A step is one change a plan makes on one host; it renders to one line of the apply script. */
+export interface StepBase {
+  kind: string;
+  knob: string;
+}
+
+/** A change as reported to users and in --json output. */
+export interface Change {
+  knob: string;
+  key: string;
+  from: string;
+  to: string;
+  /** Set when the kernel made this change as a consequence of another (e.g. a module binding loggers). */
+  side_effect?: boolean;
+}
+
+/** Result of one knob's planning on one host. */
+export interface KnobPlan<S extends StepBase = StepBase> {
+  steps: S[];
+  /** Why this host cannot satisfy the knob (feature missing). */
+  problems: string[];
+}
+
+/** One managed setting of a profile: plans its steps from the facts, and says what it sets. */
+export interface Knob<S extends StepBase = StepBase> {
+  name: string;
+  plan(profile: Profile, facts: HostFacts): KnobPlan<S>;
+  /** The profile's setting as short phrases for plans and reports ("nf_log ipv4=nf_log_ipv4"). */
+  describe(profile: Partial<Profile>): string[];
+  /** Facts-script arguments this knob always needs ("s:NAME": read net.netfilter.NAME). */
+  factsArgs?: readonly string[];
+}
+
+/** One row of `nfdebug doctor`. */
+export interface Capability {
+  name: string;
+  ok: boolean;
+  value: string;
+  /** What to do when not ok. */
+  fix?: string;
+}
+
+/**
+ * A resource kind. Its host shell file defines the apply function its steps call and
+ * `nfd_revert_<name>`, which revert.sh calls for each journal line of this kind (with the journal
+ * line's fields in $type $key $from $to).
+ */
+export interface Kind<S extends StepBase = StepBase> {
+  name: S["kind"];
+  /** The .sh beside the kind's TypeScript. */
+  shell: URL;
+  /**
+   * Its part of the facts script: shell run before the awk, and a fragment of the awk's BEGIN
+   * block (facts.sh, facts.awk beside the kind's TypeScript). Each prints "@@section" blocks.
+   */
+  facts: { sh?: URL; awk?: URL };
+  /** Facts-script arguments for a profile (or for status/facts without one). */
+  factsArgs(profile?: Profile): string[];
+  /** The apply script line of a step (a function call with quoted arguments). */
+  render(step: S): string;
+  change(step: S): Change;
+  /** A journal key as users read it. */
+  displayKey(key: string): string;
+  /** What the host supports for this kind, for `nfdebug doctor`. */
+  doctor(facts: HostFacts): Capability[];
+}
+
+/**
+ * The journal's and the host output's type field: "KIND:KNOB" (e.g. "sysctl:nf_log"). Journals
+ * written before the knob was recorded hold the kind alone.
+ */
+export function changeType(step: StepBase): string {
+  return `${step.kind}:${step.knob}`;
+}
+
+export function parseChangeType(type: string): { kind: string; knob: string } {
+  const colon = type.indexOf(":");
+  return colon < 0 ? { kind: type, knob: type } : { kind: type.slice(0, colon), knob: type.slice(colon + 1) };
+}
