@@ -1,5 +1,5 @@
 // Typed errors. The CLI maps them to exit codes in one place (src/cli/exit.ts).
-import type { Change } from "./kinds/types.js";
+import type { Change } from "./kinds/change.js";
 
 /** A problem located in a user's file, printed as FILE:LINE:COL: message. */
 export interface Problem {

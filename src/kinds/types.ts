@@ -4,21 +4,14 @@
 // profile, never on the engine.
 import type { HostFacts } from "../facts/types.js";
 import type { Profile } from "../profile/types.js";
+import type { Change } from "./change.js";
+
+export type { Change };
 
 /** A step is one change a plan makes on one host; it renders to one line of the apply script. */
 export interface StepBase {
   kind: string;
   knob: string;
-}
-
-/** A change as reported to users and in --json output. */
-export interface Change {
-  knob: string;
-  key: string;
-  from: string;
-  to: string;
-  /** Set when the kernel made this change as a consequence of another (e.g. a module binding loggers). */
-  side_effect?: boolean;
 }
 
 /** Result of one knob's planning on one host. */

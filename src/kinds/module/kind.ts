@@ -3,18 +3,9 @@
 // kernel load one) loaded, in rounds while something is still in use.
 import { call } from "../../shell/quote.js";
 import { changeType, type Kind } from "../types.js";
-import { NF_LOG_SYSLOG_SINCE, realModuleName } from "./modules.js";
+import { NF_LOG_SYSLOG_SINCE, realModuleName, type ModuleStep } from "./modules.js";
 
 const DEFAULT_MODULES = ["nf_conntrack", "nf_log_syslog", "nfnetlink_log"];
-
-export interface ModuleStep {
-  kind: "module";
-  knob: "modules";
-  /** As the profile names it (an alias is fine: modprobe resolves it). */
-  name: string;
-  /** The module that name loads on this kernel (what /proc/modules will list). */
-  module: string;
-}
 
 export const moduleKind: Kind<ModuleStep> = {
   name: "module",

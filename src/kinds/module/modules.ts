@@ -3,7 +3,15 @@ import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
 import { kernelAtLeast } from "../../facts/kernelVersion.js";
 import type { Knob, KnobPlan } from "../types.js";
-import type { ModuleStep } from "./kind.js";
+
+export interface ModuleStep {
+  kind: "module";
+  knob: "modules";
+  /** As the profile names it (an alias is fine: modprobe resolves it). */
+  name: string;
+  /** The module that name loads on this kernel (what /proc/modules will list). */
+  module: string;
+}
 
 const SYSLOG_LOGGERS = ["nf_log_ipv4", "nf_log_ipv6", "nf_log_arp", "nf_log_netdev", "nf_log_bridge"];
 

@@ -2,17 +2,7 @@
 // (printk.sh), both through the control file the facts found.
 import { call } from "../../shell/quote.js";
 import { changeType, type Kind } from "../types.js";
-import { printkFactFilters } from "./printk.js";
-
-export interface PrintkStep {
-  kind: "printk";
-  knob: "printk";
-  /** "file:line" as the control file prints it. */
-  site: string;
-  func: string;
-  from: string;
-  to: string;
-}
+import { printkFactFilters, type PrintkStep } from "./printk.js";
 
 export const printkKind: Kind<PrintkStep> = {
   name: "printk",

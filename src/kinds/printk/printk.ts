@@ -4,7 +4,16 @@ import type { HostFacts, PrintkSite } from "../../facts/types.js";
 import type { PrintkSelector, Profile } from "../../profile/types.js";
 import { moduleState } from "../module/modules.js";
 import type { Knob, KnobPlan } from "../types.js";
-import type { PrintkStep } from "./kind.js";
+
+export interface PrintkStep {
+  kind: "printk";
+  knob: "printk";
+  /** "file:line" as the control file prints it. */
+  site: string;
+  func: string;
+  from: string;
+  to: string;
+}
 
 /** The kernel prints flags in this order (lib/dynamic_debug.c opt_array). */
 const FLAG_ORDER = "pmfslt";
