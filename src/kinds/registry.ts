@@ -1,11 +1,9 @@
 // The resource kinds nfdebug manages, and their knobs in planning order. The engine reaches kinds
 // only through this file: the host scripts are composed from KINDS' shell files, plans from KNOBS.
 import { moduleKind } from "./module/kind.js";
-import type { ModuleStep } from "./module/modules.js";
-import { modulesKnob } from "./module/modules.js";
+import { modulesKnob, type ModuleStep } from "./module/modules.js";
 import { printkKind } from "./printk/kind.js";
-import type { PrintkStep } from "./printk/printk.js";
-import { printkKnob } from "./printk/printk.js";
+import { printkKnob, type PrintkStep } from "./printk/printk.js";
 import { allNetnsKnob } from "./sysctl/allNetns.js";
 import { conntrackKnob } from "./sysctl/conntrack.js";
 import { sysctlKind, type SysctlStep } from "./sysctl/kind.js";

@@ -8,9 +8,9 @@ import {
   loadSshConfig,
   mergeSshConfig,
   parseSshConfig,
-} from "../../../src/inventory/sshConfig.js";
-import { InputError } from "../../../src/errors.js";
-import { FIXTURES } from "./fixtures.js";
+} from "../../../../src/inventory/sshConfig.js";
+import { InputError } from "../../../../src/errors.js";
+import { FIXTURES } from "../../transport/fixtures.js";
 
 const home = join(FIXTURES, "ssh_home");
 const sshConfig = loadSshConfig(join(home, ".ssh", "config"), { home });

@@ -11,9 +11,9 @@ import {
   parseSshConfig,
   resolveSshConfig,
   type ResolvedSshConfig,
-} from "../../../src/inventory/sshConfig.js";
-import { InputError } from "../../../src/errors.js";
-import { FIXTURES, recordedLookups } from "./fixtures.js";
+} from "../../../../src/inventory/sshConfig.js";
+import { InputError } from "../../../../src/errors.js";
+import { FIXTURES, recordedLookups } from "../../transport/fixtures.js";
 
 const home = join(FIXTURES, "ssh_home");
 const warnings: string[] = [];
