@@ -4,8 +4,8 @@
 // extension only while a listener such as `conntrack -E` exists; events=2 is 5.19+).
 import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
-import { modulesAfter, moduleState } from "../module/modules.js";
 import type { Knob, KnobPlan } from "../types.js";
+import { planConntrackSysctl } from "./conntrackSysctl.js";
 import type { SysctlStep } from "./kind.js";
 
 export const CONNTRACK_SYSCTLS: Readonly<Record<string, { sysctl: string; max: number }>> = {
@@ -22,20 +22,7 @@ export function planConntrack(profile: Profile, facts: HostFacts): KnobPlan<Sysc
       plan.problems.push(`conntrack.${field}: ${value} is not a value nfdebug can set`);
       continue;
     }
-    const path = `net/netfilter/${known.sysctl}`;
-    const to = String(value);
-    const current = facts.sysctl[known.sysctl];
-    if (current === undefined) {
-      // Like log_invalid: the sysctl appears with nf_conntrack, readable once the module loaded.
-      if (modulesAfter(profile, facts).has("nf_conntrack") && moduleState("nf_conntrack", facts) === "absent")
-        plan.steps.push({ kind: "sysctl", knob: "conntrack", path, from: "?", to });
-      else
-        plan.problems.push(
-          `net.netfilter.${known.sysctl} does not exist (nf_conntrack is not loaded); add nf_conntrack to the profile's modules`,
-        );
-    } else if (current !== to) {
-      plan.steps.push({ kind: "sysctl", knob: "conntrack", path, from: current, to });
-    }
+    planConntrackSysctl(plan, profile, facts, "conntrack", known.sysctl, String(value));
   }
   return plan;
 }
