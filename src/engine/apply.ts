@@ -20,7 +20,7 @@ import {
 import { epochIso, hostLines, requireFields, throwIfLocked, type HostLine } from "./hostOutput.js";
 import { planHost, supportedPlan, type HostPlan } from "./plan.js";
 import { factsOrError, readFactsScript } from "./readFacts.js";
-import { FACTS_END } from "../facts/parse.js";
+import { FACTS_END } from "../facts/sections.js";
 import { InterruptedApply } from "./interruptedApply.js";
 import { windowMarkLines } from "./windowMarks.js";
 import type { DetectedSource } from "../logs/sources/detect.js";

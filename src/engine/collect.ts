@@ -4,7 +4,7 @@
 // read the window's marks, stream the lines, then acknowledge the new position.
 import { unchangedOutcome, type HostOutcome } from "./result.js";
 import { HostError, MalformedAnswer } from "../errors.js";
-import { parsePrintkSite } from "../facts/parse.js";
+import { parsePrintkSite } from "../kinds/printk/facts.js";
 import type { PrintkSite } from "../facts/types.js";
 import { counterDeltas, parseCounters, type CounterDeltas } from "../logs/counters.js";
 import { collectLines } from "../logs/collect-lines.js";

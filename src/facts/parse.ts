@@ -1,51 +1,11 @@
-// Pure parser for the facts script's output (sections introduced by "@@section\tNAME").
-import { MalformedAnswer } from "../errors.js";
+// Pure parser for the facts script's output: the host's own sections here (kernel, clock, window,
+// journal, history, log sources), each kind's in its folder (src/kinds/*/facts.ts).
+import { readModuleFacts } from "../kinds/module/facts.js";
+import { readPrintkFacts } from "../kinds/printk/facts.js";
+import { readSysctlFacts } from "../kinds/sysctl/facts.js";
 import { parseDetectSources } from "../logs/sources/detect.js";
-import type { HistoryEvent, HostFacts, JournalEntry, PrintkSite, WindowState } from "./types.js";
-
-/** The facts script's last line; anything after it (a follow-up script's output) is not facts. */
-export const FACTS_END = "@@end";
-
-function splitSections(output: string): Map<string, string[]> {
-  const sections = new Map<string, string[]>();
-  let current: string[] | undefined;
-  let ended = false;
-  for (const line of output.split("\n")) {
-    if (line.startsWith("@@section\t")) {
-      current = [];
-      sections.set(line.slice("@@section\t".length), current);
-    } else if (line === FACTS_END) {
-      ended = true;
-      break;
-    } else if (current && line !== "") {
-      current.push(line);
-    }
-  }
-  if (!ended) throw new MalformedAnswer("facts output is incomplete (no end marker)");
-  return sections;
-}
-
-// "net/netfilter/nf_conntrack_proto_sctp.c:164 [nf_conntrack]do_basic_checks =_ "Chunk..."
-const SITE = /^(\S+):(\d+) \[([^\]]*)\](\S+) =(\S+) (.*)$/;
-
-export function parsePrintkSite(line: string): PrintkSite | undefined {
-  const m = SITE.exec(line);
-  if (!m) return undefined;
-  let format = m[6];
-  if (format.startsWith('"'))
-    format = format.slice(1, format.lastIndexOf('"') > 0 ? format.lastIndexOf('"') : undefined);
-  format = format.replace(/\\n$|\\012$/, "");
-  return { file: m[1], line: Number(m[2]), module: m[3], func: m[4], flags: m[5], format };
-}
-
-export function parseLoggers(lines: string[]): HostFacts["loggers"] {
-  const loggers: HostFacts["loggers"] = {};
-  for (const line of lines) {
-    const m = /^\s*(\d+)\s+(\S+)\s+\(([^)]*)\)/.exec(line);
-    if (m) loggers[Number(m[1])] = { bound: m[2], registered: m[3] ? m[3].split(",") : [] };
-  }
-  return loggers;
-}
+import { FactSections } from "./sections.js";
+import type { HistoryEvent, HostFacts, HostState, JournalEntry, WindowState } from "./types.js";
 
 function withSwitch(window: WindowState | null, state: string): WindowState | null {
   if (!window || !["alive", "dead", "none"].includes(state)) return window;
@@ -110,43 +70,23 @@ function parseLogSources(lines: string[] | undefined): HostFacts["logSources"] {
   }
 }
 
-export function parseFacts(output: string): HostFacts {
-  const s = splitSections(output);
-  const one = (name: string) => (s.get(name) ?? [])[0] ?? "";
-  const sysctl: Record<string, string> = {};
-  for (const line of s.get("sysctl") ?? []) {
-    const space = line.indexOf(" ");
-    if (space > 0) sysctl[line.slice(0, space)] = line.slice(space + 1);
-  }
-  const moduleLines = s.get("modules") ?? [];
-  let modules: Record<string, number> | null = {};
-  if (moduleLines[0] === "-unsupported") modules = null;
-  else
-    for (const line of moduleLines) {
-      const [name, refs] = line.split(" ");
-      modules[name] = Number(refs);
-    }
-  const printkLines = s.get("printk") ?? [];
-  const control = printkLines[0] && printkLines[0] !== "-" ? printkLines[0] : null;
-  const sites = printkLines.slice(1).flatMap((l) => parsePrintkSite(l) ?? []);
+function readHostState(s: FactSections): HostState {
   return {
-    kernel: one("kernel"),
-    bootId: one("boot_id"),
-    now: Number(one("now")),
-    uid: Number(one("uid")),
-    sysctl,
-    initialNetns: "nf_log_all_netns" in sysctl,
-    loggers: parseLoggers(s.get("nf_log") ?? []),
-    modules,
-    builtinModules: s.get("modules_builtin") ?? [],
-    sysModules: s.get("sysmodule") ?? [],
-    printk: { control, sites },
-    tools: s.get("tools") ?? [],
-    window: withSwitch(parseWindow(s.get("window") ?? []), one("switch")),
-    journal: parseJournal(s.get("changes") ?? []),
-    history: parseHistory(s.get("history") ?? []),
-    logSources: parseLogSources(s.get("logsources")),
-    installedScripts: s.get("installed") ?? [],
-    overdue: parseOverdue(one("overdue")),
+    kernel: s.first("kernel"),
+    bootId: s.first("boot_id"),
+    now: Number(s.first("now")),
+    uid: Number(s.first("uid")),
+    tools: s.lines("tools"),
+    window: withSwitch(parseWindow(s.lines("window")), s.first("switch")),
+    journal: parseJournal(s.lines("changes")),
+    history: parseHistory(s.lines("history")),
+    logSources: parseLogSources(s.has("logsources") ? s.lines("logsources") : undefined),
+    installedScripts: s.lines("installed"),
+    overdue: parseOverdue(s.first("overdue")),
   };
+}
+
+export function parseFacts(output: string): HostFacts {
+  const s = FactSections.parse(output);
+  return { ...readHostState(s), ...readSysctlFacts(s), ...readModuleFacts(s), ...readPrintkFacts(s) };
 }

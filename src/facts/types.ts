@@ -1,22 +1,12 @@
+import type { ModuleFacts } from "../kinds/module/facts.js";
+import type { PrintkFacts } from "../kinds/printk/facts.js";
+import type { SysctlFacts } from "../kinds/sysctl/facts.js";
 import type { SourceDetection } from "../logs/sources/detect.js";
 
-// What nfdebug knows about one host, read in one round trip by src/engine/host/facts.sh.
-
-export interface PrintkSite {
-  file: string;
-  line: number;
-  module: string;
-  func: string;
-  /** Flags as the kernel prints them without "=": "_" for none, else letters in kernel order. */
-  flags: string;
-  format: string;
-}
-
-export interface LoggerFamily {
-  /** Bound logger name or "NONE". */
-  bound: string;
-  registered: string[];
-}
+// What nfdebug knows about one host, read in one round trip by src/engine/host/facts.sh: the host's
+// own state, and each kind's facts (declared in its folder).
+export type { LoggerFamily } from "../kinds/sysctl/facts.js";
+export type { PrintkSite } from "../kinds/printk/facts.js";
 
 export interface JournalEntry {
   /** The change type as journaled: "KIND:KNOB" ("sysctl:nf_log"), or the kind alone (older journals). */
@@ -49,24 +39,12 @@ export interface HistoryEvent {
   fields: string[];
 }
 
-export interface HostFacts {
+export interface HostState {
   kernel: string;
   bootId: string;
   /** Host clock, epoch seconds, when the facts were read. */
   now: number;
   uid: number;
-  /** Values under /proc/sys/net/netfilter, keyed by path below it ("nf_log/2"). */
-  sysctl: Record<string, string>;
-  /** nf_log_all_netns exists only in the initial network namespace. */
-  initialNetns: boolean;
-  /** /proc/net/netfilter/nf_log by family number. */
-  loggers: Record<number, LoggerFamily>;
-  /** null when the kernel has no module support (/proc/modules absent). */
-  modules: Record<string, number> | null;
-  builtinModules: string[];
-  /** Modules asked about that have /sys/module/NAME. */
-  sysModules: string[];
-  printk: { control: string | null; sites: PrintkSite[] };
   tools: string[];
   window: WindowState | null;
   journal: JournalEntry[];
@@ -78,3 +56,5 @@ export interface HostFacts {
   /** A window past its expiry that the facts script found unreverted and reverted first. */
   overdue: { window: string; outcome: string } | null;
 }
+
+export type HostFacts = HostState & SysctlFacts & ModuleFacts & PrintkFacts;

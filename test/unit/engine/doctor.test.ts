@@ -9,10 +9,11 @@ import { readFileSync } from "node:fs";
 import { diagnose, type Capability } from "../../../src/engine/doctor.js";
 import { parseFacts } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
+import { recordedFacts } from "../../support/recordedFacts.js";
 
 const fixture = (path: string) =>
   readFileSync(new URL(`../../../../test/fixtures/${path}`, import.meta.url), "utf8");
-const facts618 = (name: string) => parseFacts(fixture(`facts/${name}`));
+const facts618 = recordedFacts;
 
 /** Facts of the Debian VM at fresh boot, or after `modprobe nf_log_ipv4 nf_conntrack`. */
 function debianFacts(state: "boot" | "loaded"): HostFacts {

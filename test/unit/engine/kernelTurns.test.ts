@@ -3,16 +3,11 @@
 // Debian 12 VM (kernel 6.1, nf_conntrack loaded) and in a network namespace of this machine (6.18, no modules).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { parseFacts } from "../../../src/facts/parse.js";
-import type { HostFacts } from "../../../src/facts/types.js";
+import { recordedFacts as recorded } from "../../support/recordedFacts.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { KernelTurns, touchesKernel } from "../../../src/engine/kernelTurns.js";
 import { parseProfile } from "../../../src/profile/load.js";
 import { HostError } from "../../../src/errors.js";
-
-const recorded = (name: string): HostFacts =>
-  parseFacts(readFileSync(new URL(`../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8"));
 
 const profile = (body: string) =>
   parseProfile(`apiVersion: nfdebug/v1\nkind: DebugProfile\nname: shared\n${body}`, "shared.yaml");

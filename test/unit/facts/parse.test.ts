@@ -1,10 +1,8 @@
+// The facts parser: the host's own sections, and every kind's read together (recorded on 6.18).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { parseFacts, parseJournal, parsePrintkSite } from "../../../src/facts/parse.js";
-
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8");
+import { parseFacts, parseJournal } from "../../../src/facts/parse.js";
+import { factsFixture as fixture } from "../../support/recordedFacts.js";
 
 test("facts of the initial namespace on kernel 6.18 (recorded)", () => {
   const f = parseFacts(fixture("kernel-6.18-initial-netns.txt"));
@@ -29,25 +27,6 @@ test("facts inside a network namespace: nf_log_all_netns is absent", () => {
 
 test("incomplete facts output is an error, not an empty host", () => {
   assert.throws(() => parseFacts("@@facts\t1\n@@section\tkernel\n6.1.0\n"), /incomplete/);
-});
-
-test("dynamic-debug control lines, with escaped newline in either spelling", () => {
-  assert.deepEqual(
-    parsePrintkSite(
-      'net/netfilter/nf_conntrack_proto_sctp.c:164 [nf_conntrack]do_basic_checks =_ "Chunk Num: %d  Type: %d\\n"',
-    ),
-    {
-      file: "net/netfilter/nf_conntrack_proto_sctp.c",
-      line: 164,
-      module: "nf_conntrack",
-      func: "do_basic_checks",
-      flags: "_",
-      format: "Chunk Num: %d  Type: %d",
-    },
-  );
-  assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.format, "x");
-  assert.equal(parsePrintkSite('a.c:1 [m]f =pf "x\\012"')?.flags, "pf");
-  assert.equal(parsePrintkSite("# filename:lineno [module]function flags format"), undefined);
 });
 
 test("parseJournal: lines name their type KIND:KNOB; the kind alone (older journals) is still read", () => {

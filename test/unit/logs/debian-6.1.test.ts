@@ -7,7 +7,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parsePrintkSite } from "../../../src/facts/parse.js";
+import { parsePrintkSite } from "../../../src/kinds/printk/facts.js";
 import { collectLines, type CollectOutcome } from "../../../src/logs/collect-lines.js";
 import { parseConntrackS, parseConntrackStat } from "../../../src/logs/counters.js";
 import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parsePrintkSite } from "../../../src/facts/parse.js";
+import { parsePrintkSite } from "../../../src/kinds/printk/facts.js";
 import type { PrintkSite } from "../../../src/facts/types.js";
 import { compilePrintf, matchPrintf, unescapeControlFormat } from "../../../src/logs/printf-pattern.js";
 import {

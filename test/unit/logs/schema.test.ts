@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parsePrintkSite } from "../../../src/facts/parse.js";
+import { parsePrintkSite } from "../../../src/kinds/printk/facts.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import { createKernelMessageClassifier, parsePrintkLine } from "../../../src/logs/printk.js";
 import { corpus, readFixture } from "./corpus.js";

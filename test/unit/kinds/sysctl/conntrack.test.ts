@@ -1,18 +1,13 @@
 // The conntrack knob (nf_conntrack_acct, _timestamp, _events) against facts recorded on real kernels.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { parseFacts } from "../../../../src/facts/parse.js";
-import type { HostFacts } from "../../../../src/facts/types.js";
+import { recordedFacts as recorded } from "../../../support/recordedFacts.js";
 import { planConntrack } from "../../../../src/kinds/sysctl/conntrack.js";
 import { renderStep } from "../../../../src/kinds/registry.js";
 import { planHost } from "../../../../src/engine/plan.js";
 import { readFactsScript } from "../../../../src/engine/readFacts.js";
 import { parseProfile } from "../../../../src/profile/load.js";
 import { describeProfile } from "../../../../src/report/wording.js";
-
-const recorded = (name: string): HostFacts =>
-  parseFacts(readFileSync(new URL(`../../../../../test/fixtures/facts/${name}`, import.meta.url), "utf8"));
 
 const profile = (body: string) =>
   parseProfile(`apiVersion: nfdebug/v1\nkind: DebugProfile\nname: ct\n${body}`, "ct.yaml");
