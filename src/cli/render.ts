@@ -2,6 +2,7 @@
 import type { Change } from "../kinds/types.js";
 import type { HostFacts } from "../facts/types.js";
 import type { HostOutcome } from "../engine/result.js";
+import { KINDS } from "../kinds/registry.js";
 
 export function changeLines(changes: Change[]): string[] {
   return changes.map(
@@ -12,15 +13,9 @@ export function changeLines(changes: Change[]): string[] {
 
 export function factsSummary(o: HostOutcome): string {
   const f = o.facts as HostFacts;
-  const nfLog = [2, 10]
-    .filter((n) => f.sysctl[`nf_log/${n}`] !== undefined)
-    .map((n) => `nf_log.${n}=${f.sysctl[`nf_log/${n}`]}`)
-    .join(" ");
   return [
     `${o.host}: kernel ${f.kernel}`,
-    `log_invalid=${f.sysctl["nf_conntrack_log_invalid"] ?? "absent"}`,
-    nfLog,
-    `all_netns=${f.sysctl["nf_log_all_netns"] ?? "unavailable"}`,
+    ...KINDS.map((k) => k.summary(f).join(" ")),
     `window=${f.window ? f.window.id : "none"}`,
   ]
     .filter(Boolean)

@@ -13,29 +13,26 @@
 // Hosts with nothing kernel-global to do (the common case on namespace fleets) never wait.
 import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
-import { type Step, stepChange } from "../kinds/registry.js";
-import { ALL_NETNS_PATH } from "../kinds/sysctl/allNetns.js";
+import { knobScope, type Step, stepChange } from "../kinds/registry.js";
 import { parseChangeType, type Change } from "../kinds/types.js";
 import type { HostPlan } from "./plan.js";
 
-/** A step that changes state every namespace of the kernel sees. */
+/** A step that changes state every namespace of the kernel sees: its knob's scope says so. */
 export function isKernelGlobal(step: Step): boolean {
-  return step.kind !== "sysctl" || step.path === ALL_NETNS_PATH;
+  return knobScope(step.knob) !== "netns";
+}
+
+/** A journal line (type "KIND:KNOB") that holds kernel-global state; a kind alone (older journals) counts. */
+function journalsKernelState(type: string): boolean {
+  return knobScope(parseChangeType(type).knob) !== "netns";
 }
 
 /**
- * Writing a non-zero nf_conntrack_log_invalid may load nf_log_syslog (6.17+, no logger
- * registered): a kernel-global side effect, so such a host takes its turn too.
+ * The plan changes kernel-global state: a kernel-scoped step, or a write that may load modules
+ * (its own value stays per namespace, but the module it loads is the kernel's).
  */
-function mayLoadModules(plan: HostPlan, facts: HostFacts): boolean {
-  return (
-    facts.modules !== null &&
-    plan.steps.some((s) => s.kind === "sysctl" && s.path.endsWith("nf_conntrack_log_invalid") && s.to !== "0")
-  );
-}
-
-export function touchesKernel(plan: HostPlan, facts: HostFacts): boolean {
-  return plan.steps.some(isKernelGlobal) || mayLoadModules(plan, facts);
+export function touchesKernel(plan: HostPlan): boolean {
+  return plan.steps.some((s) => isKernelGlobal(s) || (s.kind === "sysctl" && s.loadsModules === true));
 }
 
 interface Kernel {
@@ -70,9 +67,7 @@ export class KernelTurns {
   noteFacts(host: string, facts: HostFacts): void {
     const w = facts.window;
     if (!facts.bootId || !w || w.bootId !== facts.bootId) return;
-    const holds = facts.journal.some(
-      (e) => parseChangeType(e.kind).kind !== "sysctl" || e.key === ALL_NETNS_PATH,
-    );
+    const holds = facts.journal.some((e) => journalsKernelState(e.kind));
     if (holds) this.kernel(facts.bootId).standing ??= { host, window: w.id };
   }
 
@@ -82,7 +77,7 @@ export class KernelTurns {
    */
   async turn(host: string, facts: HostFacts, plan: HostPlan): Promise<KernelTurn> {
     this.noteFacts(host, facts);
-    if (!facts.bootId || !touchesKernel(plan, facts)) return { plan, done: () => {} };
+    if (!facts.bootId || !touchesKernel(plan)) return { plan, done: () => {} };
     const k = this.kernel(facts.bootId);
     let pass!: () => void;
     const before = k.tail;

@@ -6,7 +6,8 @@ import { printkKind } from "./printk/kind.js";
 import { printkKnob, type PrintkStep } from "./printk/printk.js";
 import { allNetnsKnob } from "./sysctl/allNetns.js";
 import { conntrackKnob } from "./sysctl/conntrack.js";
-import { sysctlKind, type SysctlStep } from "./sysctl/kind.js";
+import { sysctlKind } from "./sysctl/kind.js";
+import type { SysctlStep } from "./sysctl/step.js";
 import { logInvalidKnob } from "./sysctl/logInvalid.js";
 import { nfLogKnob } from "./sysctl/nfLog.js";
 import { parseChangeType, type Change, type Kind, type Knob } from "./types.js";
@@ -26,6 +27,14 @@ export const KNOBS: readonly Knob<Step>[] = [
   allNetnsKnob,
   printkKnob,
 ];
+
+/**
+ * The scope of the knob a step or journal line names. Undefined for a name no knob has (a journal
+ * written before knobs were recorded names its kind alone): callers then assume "kernel".
+ */
+export function knobScope(name: string): Knob["scope"] | undefined {
+  return KNOBS.find((k) => k.name === name)?.scope;
+}
 
 export function kindOf(name: string): Kind<Step> | undefined {
   return KINDS.find((k) => k.name === name);

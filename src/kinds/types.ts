@@ -24,6 +24,12 @@ export interface KnobPlan<S extends StepBase = StepBase> {
 /** One managed setting of a profile: plans its steps from the facts, and says what it sets. */
 export interface Knob<S extends StepBase = StepBase> {
   name: string;
+  /**
+   * Whose state it changes: every network namespace of the kernel sees a "kernel" knob's setting
+   * (modules, printk sites, nf_log_all_netns), so hosts sharing a kernel take turns for it
+   * (engine/kernelTurns.ts); a "netns" knob's is the host's own.
+   */
+  scope: "kernel" | "netns";
   plan(profile: Profile, facts: HostFacts): KnobPlan<S>;
   /** The profile's setting as short phrases for plans and reports ("nf_log ipv4=nf_log_ipv4"). */
   describe(profile: Partial<Profile>): string[];
@@ -63,6 +69,8 @@ export interface Kind<S extends StepBase = StepBase> {
   displayKey(key: string): string;
   /** What the host supports for this kind, for `nfdebug doctor`. */
   doctor(facts: HostFacts): Capability[];
+  /** The kind's state on the host as short "name=value" phrases, for `nfdebug facts`. */
+  summary(facts: HostFacts): string[];
 }
 
 /**

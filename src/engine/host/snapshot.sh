@@ -47,31 +47,6 @@ nfd_sysctl_get() {
   fi
 }
 
-# After writing VALUE to /proc/sys/PATH. An nf_log binding changes only itself, and so does
-# log_invalid set to 0: the snapshot takes the new value. Any other write may have side effects
-# (log_invalid set non-zero loads nf_log_syslog on 6.17+, which binds loggers): it is dropped.
-nfd_sysctl_written() {
-  case $1=$2 in
-  net/netfilter/nf_log/*=* | net/netfilter/nf_conntrack_log_invalid=0)
-    if nfd_snap_get "/proc/sys/$1"; then
-      s=
-      ifs=$IFS
-      IFS=$NL
-      set -f
-      for l in $NFD_SNAP; do
-        case $l in "/proc/sys/$1:"*) l="/proc/sys/$1:$2" ;; esac
-        s="$s$l$NL"
-      done
-      set +f
-      IFS=$ifs
-      NFD_SNAP=$s
-      return 0
-    fi
-    ;;
-  esac
-  NFD_SNAP_OK=
-}
-
 # Is module NAME loaded (listed in /proc/modules)? Its use count into $refs when it is, else "".
 nfd_module_refs() {
   refs=
@@ -118,15 +93,4 @@ nfd_snap_state() {
   done
   set +f
   IFS=$ifs
-}
-
-# nf_log.N in $nflog (from nfd_snap_state) into $v: "-" when it had none, as cat would fail.
-nfd_nflog_of() {
-  case $1 in
-  *" $2="*)
-    v=${1#*" $2="}
-    v=${v%% *}
-    ;;
-  *) v=- ;;
-  esac
 }

@@ -23,6 +23,11 @@ export const moduleKind: Kind<ModuleStep> = {
   render: (step) => call("nfd_module", changeType(step), step.name, step.module),
   change: (step) => ({ knob: step.knob, key: step.module, from: "absent", to: "loaded" }),
   displayKey: (key) => key,
+  summary(facts) {
+    if (facts.modules === null) return ["modules=built-in"];
+    const loaded = DEFAULT_MODULES.filter((m) => m in facts.modules!);
+    return [`modules=${loaded.join(",") || "none"}`];
+  },
   doctor: (facts) => [
     {
       name: "modules",

@@ -73,6 +73,7 @@ export function modulesAfter(profile: Profile, facts: HostFacts): Set<string> {
 
 export const modulesKnob: Knob<ModuleStep> = {
   name: "modules",
+  scope: "kernel",
   plan: planModules,
   describe: (profile) => (profile.modules?.length ? [`modules ${profile.modules.join(", ")}`] : []),
 };

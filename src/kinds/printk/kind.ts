@@ -12,6 +12,12 @@ export const printkKind: Kind<PrintkStep> = {
   render: (step) => call("nfd_printk", changeType(step), step.site, step.func, step.from, step.to),
   change: (step) => ({ knob: step.knob, key: `${step.site} ${step.func}`, from: step.from, to: step.to }),
   displayKey: (key) => key,
+  summary: (facts) =>
+    facts.printk.control === null
+      ? []
+      : [
+          `printk_sites_on=${facts.printk.sites.filter((s) => s.flags !== "_" && s.file.startsWith("net/netfilter/")).length}`,
+        ],
   doctor: (facts) => [
     {
       name: "dynamic debug",

@@ -139,6 +139,7 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkS
 
 export const printkKnob: Knob<PrintkStep> = {
   name: "printk",
+  scope: "kernel",
   plan: planPrintk,
   describe: (profile) =>
     profile.printk?.length

@@ -2,9 +2,9 @@
 import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
 import type { Knob, KnobPlan } from "../types.js";
-import type { SysctlStep } from "./kind.js";
+import type { SysctlStep } from "./step.js";
 
-export const ALL_NETNS_PATH = "net/netfilter/nf_log_all_netns";
+const ALL_NETNS_PATH = "net/netfilter/nf_log_all_netns";
 
 export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan<SysctlStep> {
   const plan: KnobPlan<SysctlStep> = { steps: [], problems: [] };
@@ -26,6 +26,7 @@ export function planAllNetns(profile: Profile, facts: HostFacts): KnobPlan<Sysct
 
 export const allNetnsKnob: Knob<SysctlStep> = {
   name: "nf_log_all_netns",
+  scope: "kernel",
   plan: planAllNetns,
   factsArgs: ["s:nf_log_all_netns"],
   describe: (profile) =>

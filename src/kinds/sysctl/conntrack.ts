@@ -6,7 +6,7 @@ import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
 import type { Knob, KnobPlan } from "../types.js";
 import { planConntrackSysctl } from "./conntrackSysctl.js";
-import type { SysctlStep } from "./kind.js";
+import type { SysctlStep } from "./step.js";
 
 export const CONNTRACK_SYSCTLS: Readonly<Record<string, { sysctl: string; max: number }>> = {
   acct: { sysctl: "nf_conntrack_acct", max: 1 },
@@ -29,6 +29,7 @@ export function planConntrack(profile: Profile, facts: HostFacts): KnobPlan<Sysc
 
 export const conntrackKnob: Knob<SysctlStep> = {
   name: "conntrack",
+  scope: "netns",
   plan: planConntrack,
   factsArgs: Object.values(CONNTRACK_SYSCTLS).map((s) => `s:${s.sysctl}`),
   describe: (profile) =>

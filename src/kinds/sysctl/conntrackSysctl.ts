@@ -4,7 +4,7 @@ import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
 import { modulesAfter, moduleState } from "../module/modules.js";
 import type { KnobPlan } from "../types.js";
-import type { SysctlStep } from "./kind.js";
+import type { SysctlStep } from "./step.js";
 
 /** Plans `net.netfilter.NAME` = `to` into `plan` for `knob`. */
 export function planConntrackSysctl(

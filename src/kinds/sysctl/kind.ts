@@ -3,22 +3,9 @@
 import { FAMILIES } from "../../profile/types.js";
 import { kernelAtLeast } from "../../facts/kernelVersion.js";
 import { call } from "../../shell/quote.js";
+import { CONNTRACK_SYSCTLS } from "./conntrack.js";
 import { changeType, type Kind } from "../types.js";
-
-/** `from` is "?" when the value cannot be read before an earlier step (a module load) runs. */
-export interface SysctlStep {
-  kind: "sysctl";
-  knob: string;
-  /** Below /proc/sys: "net/netfilter/nf_log/2". */
-  path: string;
-  from: string;
-  to: string;
-}
-
-/** "net/netfilter/nf_log/2" → "net.netfilter.nf_log.2" (sysctl's spelling). */
-export function sysctlName(path: string): string {
-  return path.replaceAll("/", ".");
-}
+import { sysctlName, type SysctlStep } from "./step.js";
 
 export const sysctlKind: Kind<SysctlStep> = {
   name: "sysctl",
@@ -26,9 +13,29 @@ export const sysctlKind: Kind<SysctlStep> = {
   facts: { awk: new URL("./facts.awk", import.meta.url) },
   // For the conntrack counters of collect and status; the knobs add their own.
   factsArgs: () => ["s:nf_conntrack_count", "s:nf_conntrack_max"],
-  render: (step) => call("nfd_sysctl", changeType(step), step.path, step.from, step.to),
+  render: (step) =>
+    call(
+      "nfd_sysctl",
+      changeType(step),
+      step.path,
+      step.from,
+      step.to,
+      ...(step.loadsModules ? ["loads-modules"] : []),
+    ),
   change: (step) => ({ knob: step.knob, key: sysctlName(step.path), from: step.from, to: step.to }),
   displayKey: sysctlName,
+  summary(facts) {
+    const s = facts.sysctl;
+    const conntrack = Object.entries(CONNTRACK_SYSCTLS)
+      .filter(([, c]) => s[c.sysctl] !== undefined)
+      .map(([field, c]) => `${field}=${s[c.sysctl]}`);
+    return [
+      `log_invalid=${s["nf_conntrack_log_invalid"] ?? "absent"}`,
+      ...[2, 10].filter((n) => s[`nf_log/${n}`] !== undefined).map((n) => `nf_log.${n}=${s[`nf_log/${n}`]}`),
+      ...conntrack,
+      `all_netns=${s["nf_log_all_netns"] ?? "unavailable"}`,
+    ];
+  },
   doctor(facts) {
     const li = facts.sysctl["nf_conntrack_log_invalid"];
     const families = Object.entries(FAMILIES).map(([family, n]) => {

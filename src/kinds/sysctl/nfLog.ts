@@ -3,7 +3,7 @@ import type { HostFacts } from "../../facts/types.js";
 import { FAMILIES, type Family, type Profile } from "../../profile/types.js";
 import { modulesAfter, realModuleName } from "../module/modules.js";
 import type { Knob, KnobPlan } from "../types.js";
-import type { SysctlStep } from "./kind.js";
+import type { SysctlStep } from "./step.js";
 
 /** The module that registers a logger on this kernel. */
 function providerOf(logger: string, kernel: string): string {
@@ -41,6 +41,7 @@ export function planNfLog(profile: Profile, facts: HostFacts): KnobPlan<SysctlSt
 
 export const nfLogKnob: Knob<SysctlStep> = {
   name: "nf_log",
+  scope: "netns",
   plan: planNfLog,
   describe: (profile) =>
     Object.entries(profile.nfLog ?? {}).map(([family, logger]) => `nf_log ${family}=${logger}`),

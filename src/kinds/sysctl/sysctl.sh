@@ -1,7 +1,41 @@
 # nfdebug kind sysctl: values under /proc/sys (apply: nfd_sysctl, nfd_side_effects; revert: nfd_revert_sysctl).
 # The journal and the "@@change" lines name each change's type as KIND:KNOB (sysctl:log_invalid).
 
-# nfd_sysctl TYPE PATH EXPECTED_FROM TO   (PATH under /proc/sys; EXPECTED_FROM "?" when unknown at plan time)
+# After writing VALUE to /proc/sys/PATH: the snapshot takes the new value, as a write changes only
+# its own file. Unless the write may have loaded modules ("loads-modules", which binds loggers):
+# then the snapshot is dropped, and the next lookup reads the files again.
+nfd_sysctl_written() {
+  if [ "${3:-}" != loads-modules ] && nfd_snap_get "/proc/sys/$1"; then
+    s=
+    ifs=$IFS
+    IFS=$NL
+    set -f
+    for l in $NFD_SNAP; do
+      case $l in "/proc/sys/$1:"*) l="/proc/sys/$1:$2" ;; esac
+      s="$s$l$NL"
+    done
+    set +f
+    IFS=$ifs
+    NFD_SNAP=$s
+    return 0
+  fi
+  NFD_SNAP_OK=
+}
+
+# nf_log.N in $nflog (from nfd_snap_state) into $v: "-" when it had none, as cat would fail.
+nfd_nflog_of() {
+  case $1 in
+  *" $2="*)
+    v=${1#*" $2="}
+    v=${v%% *}
+    ;;
+  *) v=- ;;
+  esac
+}
+
+# nfd_sysctl TYPE PATH EXPECTED_FROM TO [loads-modules]   (PATH under /proc/sys; EXPECTED_FROM "?"
+# when unknown at plan time; "loads-modules" when the plan knows the write may make the kernel
+# load modules: those are journaled as the write's side effects)
 nfd_sysctl() {
   [ -z "$NFD_FAILED" ] || return 0
   p=/proc/sys/$2
@@ -17,10 +51,7 @@ nfd_sysctl() {
     return 0
   fi
   nfd_journal "$1" "$2" "$cur" "$4" || return 0
-  # log_invalid set non-zero loads nf_log_syslog on 6.17+ when no logger is registered.
-  autoload=
-  case $2=$4 in net/netfilter/nf_conntrack_log_invalid=0) ;; net/netfilter/nf_conntrack_log_invalid=*) autoload=1 ;; esac
-  if [ -n "$autoload" ]; then
+  if [ "${5:-}" = loads-modules ]; then
     nfd_module_names
     NFD_MODS_BEFORE=$names
   fi
@@ -31,9 +62,9 @@ nfd_sysctl() {
     nfd_fail remote "writing $4 to $2 failed: $err"
     return 0
   fi
-  nfd_sysctl_written "$2" "$4"
+  nfd_sysctl_written "$2" "$4" "${5:-}"
   nfd_emit "change${TAB}$1${TAB}$2${TAB}$cur${TAB}$4"
-  [ -z "$autoload" ] || nfd_modules_appeared
+  [ "${5:-}" != loads-modules ] || nfd_modules_appeared
 }
 
 # nf_log.N bindings that changed without a step of their own (a module load binds every family
@@ -68,7 +99,9 @@ nfd_revert_sysctl() {
     nfd_emit "restored${TAB}$type${TAB}$key${TAB}already"
   elif [ "$cur" = "$to" ] || [ "$force" = 1 ]; then
     if printf '%s\n' "$from" > "$p" 2>/dev/null; then
-      nfd_sysctl_written "$key" "$from"
+      # A restored value may have effects no plan foresaw (log_invalid back to non-zero): the
+      # snapshot is dropped, and the next lookup reads the files again.
+      nfd_sysctl_written "$key" "$from" loads-modules
       nfd_emit "restored${TAB}$type${TAB}$key${TAB}$cur${TAB}$from"
     else
       NFD_SNAP_OK=

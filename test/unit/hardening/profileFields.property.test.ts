@@ -120,7 +120,14 @@ const APPLY_STUBS = [
 function stepArgs(step: Step): string[] {
   switch (step.kind) {
     case "sysctl":
-      return ["sysctl", changeType(step), step.path, step.from, step.to];
+      return [
+        "sysctl",
+        changeType(step),
+        step.path,
+        step.from,
+        step.to,
+        ...(step.loadsModules ? ["loads-modules"] : []),
+      ];
     case "module":
       return ["module", changeType(step), step.name, step.module];
     case "printk":

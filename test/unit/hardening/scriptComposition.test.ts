@@ -294,7 +294,7 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
     readFileSync(join(ROOT, file), "utf8").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/,? \)/g, ")");
   assert.match(
     text("src/kinds/sysctl/kind.ts"),
-    /render: \(step\) => call\("nfd_sysctl", changeType\(step\), step\.path, step\.from, step\.to\)/,
+    /render: \(step\) => call\("nfd_sysctl", changeType\(step\), step\.path, step\.from, step\.to, \.\.\.\(step\.loadsModules \? \["loads-modules"\] : \[\]\)\)/,
   );
   assert.match(
     text("src/kinds/module/kind.ts"),

@@ -24,7 +24,7 @@ test("plan orders modules before the knobs that need them, and renders quoted sc
   assert.deepEqual(plan.steps.map(renderStep), [
     "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
     "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
-    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132 loads-modules",
     "nfd_printk printk:printk net/netfilter/nf_conntrack_proto_sctp.c:164 do_basic_checks _ p",
   ]);
   assert.deepEqual(plan.changes[0], { knob: "modules", key: "nf_log_syslog", from: "absent", to: "loaded" });
@@ -36,7 +36,7 @@ test("planHost: the VM suite's profile, from conntrack in use, renders the apply
   assert.deepEqual(plan.steps.map(renderStep), [
     "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
     "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
-    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132 loads-modules",
     `nfd_printk printk:printk ${SCTP}:164 do_basic_checks _ p`,
   ]);
   assert.deepEqual(plan.changes, [
@@ -47,7 +47,7 @@ test("planHost: the VM suite's profile, from conntrack in use, renders the apply
   ]);
   // Once nf_log_ipv4 is loaded (and bound), only the remaining knobs are left to change.
   assert.deepEqual(planHost(SCTP_PROFILE, debian61Facts("nf_log_ipv4")).steps.map(renderStep), [
-    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132",
+    "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132 loads-modules",
     `nfd_printk printk:printk ${SCTP}:164 do_basic_checks _ p`,
   ]);
   // On a fresh boot the profile cannot be met: the SCTP sites do not exist yet.

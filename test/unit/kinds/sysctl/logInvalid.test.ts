@@ -48,6 +48,7 @@ test("planLogInvalid: absent until nf_conntrack loads; planned from the recorded
         path: "net/netfilter/nf_conntrack_log_invalid",
         from: "?",
         to: "132",
+        loadsModules: true,
       },
     ],
     problems: [],
@@ -62,6 +63,7 @@ test("planLogInvalid: absent until nf_conntrack loads; planned from the recorded
           path: "net/netfilter/nf_conntrack_log_invalid",
           from: "0",
           to: "6",
+          loadsModules: true,
         },
       ],
       state,
@@ -72,4 +74,15 @@ test("planLogInvalid: absent until nf_conntrack loads; planned from the recorded
       `${state}: already off`,
     );
   }
+});
+
+test("planLogInvalid: only a non-zero write on a kernel with modules may load one (6.17+ loads nf_log_syslog)", () => {
+  const onModules = debian61Facts("nf_log_ipv4");
+  onModules.sysctl["nf_conntrack_log_invalid"] = "6";
+  const [off] = planLogInvalid({ name: "p", logInvalid: 0 }, onModules).steps;
+  assert.equal(off.loadsModules, undefined, "writing 0 loads nothing");
+  const builtIn = netnsFacts();
+  assert.equal(builtIn.modules, null);
+  const [on] = planLogInvalid({ name: "p", logInvalid: 255 }, builtIn).steps;
+  assert.equal(on.loadsModules, undefined, "no module support: nothing can be loaded");
 });
