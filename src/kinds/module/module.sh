@@ -4,10 +4,46 @@
 # Loaded module names as " a b c " into $names: from the snapshot while it is valid, else read now.
 nfd_module_names() {
   if [ -n "${NFD_SNAP_OK:-}" ]; then
-    nfd_snap_state "$NFD_SNAP"
+    names=' '
+    ifs=$IFS
+    IFS=$NL
+    set -f
+    for l in $NFD_SNAP; do
+      case $l in /proc/modules:*)
+        l=${l#/proc/modules:}
+        names="$names${l%% *} "
+        ;;
+      esac
+    done
+    set +f
+    IFS=$ifs
   else
     names=" $(awk '{ printf "%s ", $1 }' /proc/modules 2>/dev/null)"
   fi
+}
+
+# Is module NAME loaded (listed in /proc/modules)? Its use count into $refs when it is, else "".
+nfd_module_refs() {
+  refs=
+  if [ -z "${NFD_SNAP_OK:-}" ]; then
+    refs=$(awk -v m="$1" '$1 == m { print $3; exit }' /proc/modules 2>/dev/null)
+    return 0
+  fi
+  ifs=$IFS
+  IFS=$NL
+  set -f
+  for l in $NFD_SNAP; do
+    case $l in "/proc/modules:$1 "*)
+      # name size refs deps state address
+      l=${l#* }
+      l=${l#* }
+      refs=${l%% *}
+      break
+      ;;
+    esac
+  done
+  set +f
+  IFS=$ifs
 }
 
 # Modules that appeared around one action of this run (a modprobe, a log_invalid write that makes

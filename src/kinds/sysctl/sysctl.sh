@@ -1,6 +1,15 @@
 # nfdebug kind sysctl: values under /proc/sys (apply: nfd_sysctl, nfd_side_effects; revert: nfd_revert_sysctl).
 # The journal and the "@@change" lines name each change's type as KIND:KNOB (sysctl:log_invalid).
 
+# Value of /proc/sys/PATH into $cur (what `cat` gives).
+nfd_sysctl_get() {
+  if nfd_snap_get "/proc/sys/$1"; then
+    cur=$v
+  else
+    cur=$(cat "/proc/sys/$1")
+  fi
+}
+
 # After writing VALUE to /proc/sys/PATH: the snapshot takes the new value, as a write changes only
 # its own file. Unless the write may have loaded modules ("loads-modules", which binds loggers):
 # then the snapshot is dropped, and the next lookup reads the files again.
@@ -22,7 +31,24 @@ nfd_sysctl_written() {
   NFD_SNAP_OK=
 }
 
-# nf_log.N in $nflog (from nfd_snap_state) into $v: "-" when it had none, as cat would fail.
+# From snapshot TEXT: the nf_log bindings as " 0=NONE 1=nf_log_ipv4 … " into $nflog.
+nfd_snap_nflog() {
+  nflog=' '
+  ifs=$IFS
+  IFS=$NL
+  set -f
+  for l in $1; do
+    case $l in /proc/sys/net/netfilter/nf_log/*)
+      l=${l#/proc/sys/net/netfilter/nf_log/}
+      nflog="$nflog${l%%:*}=${l#*:} "
+      ;;
+    esac
+  done
+  set +f
+  IFS=$ifs
+}
+
+# nf_log.N in $nflog (from nfd_snap_nflog) into $v: "-" when it had none, as cat would fail.
 nfd_nflog_of() {
   case $1 in
   *" $2="*)
@@ -71,9 +97,9 @@ nfd_sysctl() {
 # that had no logger) are journaled too, so that revert undoes them as well.
 nfd_side_effects() {
   nfd_snapshot
-  nfd_snap_state "$NFD_SNAP_BEFORE"
+  nfd_snap_nflog "$NFD_SNAP_BEFORE"
   nflog_before=$nflog
-  nfd_snap_state "$NFD_SNAP"
+  nfd_snap_nflog "$NFD_SNAP"
   [ "$nflog" = "$nflog_before" ] && return 0
   for n in 0 1 2 3 4 5 6 7 8 9 10; do
     nfd_nflog_of "$nflog_before" "$n"
