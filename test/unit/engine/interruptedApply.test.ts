@@ -1,10 +1,9 @@
-// Every fleet runner (runFleet, runRollout, FleetSession) cancels an interrupted apply on its host,
+// The fleet runner (runRollout, and FleetSession's phases on it) cancels an interrupted apply on its host,
 // so no command that applies has to remember to. The hosts here are scripted connections; the
 // real cancel against kernel state is in test/integration/engine/cancel.test.ts and the CLI tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InterruptedApply } from "../../../src/engine/interruptedApply.js";
-import { runFleet } from "../../../src/engine/fleet.js";
 import { cancelScript } from "../../../src/engine/host/scripts.js";
 import type { HostOutcome } from "../../../src/engine/result.js";
 import { runRollout } from "../../../src/engine/rollout.js";
@@ -68,17 +67,11 @@ function assertCancelled(outcome: HostOutcome, scripts: { script: string; timeou
   assert.equal(scripts[0].timeoutMs, 4000, "with the apply's command timeout");
 }
 
-test("runFleet cancels an interrupted apply on its host", async () => {
-  const { transport, scripts, connects } = cancellingTransport();
-  const [outcome] = await runFleet([host("web1")], transport, { forks: 1 }, droppedApply);
-  assertCancelled(outcome, scripts);
-  assert.equal(connects(), 2, "the task's connection, then the cancel's own");
-});
-
 test("runRollout cancels an interrupted apply on its host", async () => {
-  const { transport, scripts } = cancellingTransport();
+  const { transport, scripts, connects } = cancellingTransport();
   const { outcomes } = await runRollout([host("web1")], transport, { forks: 1 }, droppedApply);
   assertCancelled(outcomes[0], scripts);
+  assert.equal(connects(), 2, "the task's connection, then the cancel's own");
 });
 
 test("a FleetSession cancels an interrupted apply, and reconnects for a later look at the host", async () => {
@@ -102,7 +95,9 @@ test("a FleetSession cancels an interrupted apply, and reconnects for a later lo
 
 test("other errors are not cancels: no reconnect", async () => {
   const { transport, scripts, connects } = cancellingTransport();
-  const [outcome] = await runFleet([host("web1")], transport, { forks: 1 }, async (conn) => {
+  const {
+    outcomes: [outcome],
+  } = await runRollout([host("web1")], transport, { forks: 1 }, async (conn) => {
     throw new HostError("locked", conn.host.name, "window w is open");
   });
   assert.deepEqual(outcome.error, { kind: "locked", message: "window w is open" });
