@@ -28,7 +28,9 @@ export interface SentScript {
   options: ExecOptions;
 }
 
-export class UnexpectedScript extends Error {}
+export class UnexpectedScript extends Error {
+  override name = "UnexpectedScript";
+}
 
 export class ReplayHost {
   readonly sent: SentScript[] = [];
