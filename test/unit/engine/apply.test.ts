@@ -103,6 +103,7 @@ test("an apply whose connection drops after its script went out is cancelled on 
     ["facts", "apply", "cancel"],
   );
   assert.equal(sent()[2].options.timeoutMs, 5000, "the cancel runs with the apply's timeout");
+  assert.equal(transport.host("h1").unanswered(), 0);
 });
 
 test("a host sent a script it was not expecting fails the task, naming both", async () => {

@@ -106,6 +106,7 @@ test("a declined canary: the other hosts are not started, and say why", async ()
   assert.deepEqual(seen, [["h1:true"]], "confirm is asked once, with the canary's outcome");
   assert.equal(run.aborted, "stopped after the canary hosts");
   assert.deepEqual(run.started, ["h1"]);
+  assert.deepEqual(run.done, ["h1"], "hosts not started report no progress");
   assert.equal(transport.connections.length, 1, "no other host was connected to");
   assert.equal(run.outcomes[0].ok, true);
   for (const o of run.outcomes.slice(1))
