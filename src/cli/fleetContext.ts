@@ -1,7 +1,7 @@
 // Turns fleet flags into selected hosts and a transport, and prints a fleet result at the end.
 import type { HostSpec } from "../inventory/types.js";
 import type { Transport, Connection } from "../transport/types.js";
-import { runFleet } from "../engine/fleet.js";
+import { runRollout } from "../engine/rollout.js";
 import type { FleetResult, HostOutcome } from "../engine/result.js";
 import { durationOption, positiveIntOption, sizeOption, type FleetFlags } from "./fleetOptions.js";
 import { createOutput, type Output } from "./output.js";
@@ -64,7 +64,7 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
     run: async (step, task) => {
       const tracker = fleet.track(step);
       try {
-        return await runFleet(fleet.hosts, transport, { forks, ...tracker }, task);
+        return (await runRollout(fleet.hosts, transport, { forks, ...tracker }, task)).outcomes;
       } finally {
         tracker.finish();
       }

@@ -1,8 +1,8 @@
 // An interrupted apply (interruptedApply.ts) may have opened its window on the host while we report
 // it failed. Reconnecting once to cancel the window there keeps the promise that a failed host is
 // left as it was; when the host cannot be reached, its own timer reverts the window at expiry.
-// The fleet runners (runFleet, runRollout, FleetSession) do this for every task that throws one,
-// so no command that applies (apply, a rollout, a runbook) can forget it.
+// The fleet runner (runRollout, which FleetSession's phases run on too) does this for every task
+// that throws one, so no command that applies (apply, a rollout, a runbook) can forget it.
 import { HostError } from "../errors.js";
 import type { HostSpec } from "../inventory/types.js";
 import type { Transport } from "../transport/types.js";

@@ -8,7 +8,6 @@ import { loadProfileFile } from "../files.js";
 import { type FleetFlags, durationOption, positiveIntOption } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { runRollout, resolveCount } from "../../engine/rollout.js";
-import { runFleet } from "../../engine/fleet.js";
 import { revertHost } from "../../engine/revert.js";
 import { askYesNo, canAsk } from "../confirm.js";
 import { changeLines } from "../render.js";
@@ -53,7 +52,7 @@ async function confirmAfterCanary(canaries: HostOutcome[], total: number): Promi
 async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: string): Promise<void> {
   const changed = new Set(outcomes.filter((o) => o.ok && o.changed).map((o) => o.host));
   const hosts = fleet.hosts.filter((h) => changed.has(h.name));
-  const reverts = await runFleet(hosts, fleet.transport, { forks: fleet.forks }, (conn) =>
+  const { outcomes: reverts } = await runRollout(hosts, fleet.transport, { forks: fleet.forks }, (conn) =>
     revertHost(conn, { force: false, window, timeoutMs: fleet.timeoutMs }),
   );
   for (const r of reverts) {

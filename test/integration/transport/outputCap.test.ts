@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { applyHost } from "../../../src/engine/apply.js";
-import { runFleet } from "../../../src/engine/fleet.js";
+import { runRollout } from "../../../src/engine/rollout.js";
 import type { HostOutcome } from "../../../src/engine/result.js";
 import { HostError } from "../../../src/errors.js";
 import { BUFFERED_OUTPUT_CAP } from "../../../src/transport/outputCap.js";
@@ -46,7 +46,7 @@ test("apply on 8 hosts that spew 64 MiB and 4 that work: protocol failures, 4 wi
   const started = performance.now();
   const doneAt = new Map<string, number>();
   const memory = sampleLiveMemory();
-  const outcomes = await runFleet(
+  const { outcomes } = await runRollout(
     fleet.hosts.map((h) => fleet.hostSpec(h)),
     transport(),
     {
