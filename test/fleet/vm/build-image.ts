@@ -6,6 +6,9 @@ import {
   mkdtempSync,
   readdirSync,
   renameSync,
+  openSync,
+  fsyncSync,
+  closeSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -139,7 +142,22 @@ async function buildInto(
   };
   // Written last: readImage() treats a directory without a manifest as no image.
   writeFileSync(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  // On disk before publish() renames the directory into the cache: after a crash, a published
+  // image is whole, never a manifest beside a disk image that was still in the page cache.
+  syncDirectory(work);
   log(`image ${hash} built in ${manifest.buildSeconds} s (kernel ${release})`);
+}
+
+/** fsync(2) every file in DIR, then DIR itself. */
+function syncDirectory(dir: string): void {
+  for (const path of [...readdirSync(dir).map((name) => join(dir, name)), dir]) {
+    const fd = openSync(path, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 function publish(work: string, cacheRoot: string, hash: string, log: (line: string) => void): VmImage {
