@@ -2,7 +2,7 @@
 // host name, window id, profile name, error kind, change count, expiry. Messages are left out on
 // purpose: a host's stderr can carry anything.
 import { windowOwner } from "../engine/window.js";
-import type { HostOutcome } from "../engine/result.js";
+import type { ApplyOutcome, ExtendOutcome, FailedOutcome, RevertOutcome } from "../engine/outcomes.js";
 import type { HistoryCommand, HistoryEntry } from "./history.js";
 
 interface Context {
@@ -33,8 +33,7 @@ function entries(command: HistoryCommand, ctx: Context, events: Event[]): Histor
   }));
 }
 
-const failed = (o: HostOutcome) => ({ outcome: "failed" as const, error_kind: o.error?.kind ?? "remote" });
-const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+const failed = (o: FailedOutcome) => ({ outcome: "failed" as const, error_kind: o.error.kind });
 
 // How src/engine/cancel.ts words the end of an apply whose connection dropped.
 const CANCEL_REVERTED = /; reconnected and reverted window \S+ there/;
@@ -53,7 +52,7 @@ function cancelEvent(host: string, error: { kind: string; message?: string } | n
 
 /** apply: one line per host (opened, joined, unchanged, refused, failed), plus its cancel or abort revert. */
 export function applyHistory(
-  outcomes: HostOutcome[],
+  outcomes: Array<ApplyOutcome | FailedOutcome>,
   ctx: Context & { window: string; profile: string },
 ): HistoryEntry[] {
   const events: Event[] = [];
@@ -64,10 +63,11 @@ export function applyHistory(
       cancels.push(...cancelEvent(o.host, o.error));
       continue;
     }
-    const window = text(o.window) ?? null;
-    const joined = o.message === "window already open with this profile" || (!o.changed && window !== null);
-    const event = joined ? "joined" : o.changed ? "opened" : "unchanged";
-    events.push({ host: o.host, event, window, changes: o.changes.length, expires: text(o.expires) });
+    const window = o.window;
+    // Nothing to do where a window is open: the host already is in one of this profile.
+    const event = o.state === "unchanged" ? (window === null ? "unchanged" : "joined") : o.state;
+    const expires = o.state === "unchanged" ? undefined : o.expires;
+    events.push({ host: o.host, event, window, changes: o.changes.length, expires });
     if (o.reverted_on_abort === true) events.push({ host: o.host, event: "reverted", window });
     else if (o.reverted_on_abort === false)
       events.push({ host: o.host, event: "revert-failed", window, outcome: "failed" });
@@ -76,29 +76,39 @@ export function applyHistory(
 }
 
 /** revert: reverted (values restored), closed (nothing to restore), none, other (another window), failed. */
-export function revertHistory(outcomes: HostOutcome[], ctx: Context & { window?: string }): HistoryEntry[] {
+export function revertHistory(
+  outcomes: Array<RevertOutcome | FailedOutcome>,
+  ctx: Context & { window?: string },
+): HistoryEntry[] {
   return entries(
     "revert",
     ctx,
     outcomes.map((o): Event => {
-      if (!o.ok) return { host: o.host, event: "failed", ...failed(o), window: text(o.window) };
-      const window = text(o.window) ?? null;
-      if (window === null) return { host: o.host, event: "none", window: ctx.window ?? null };
-      if (ctx.window && window !== ctx.window) return { host: o.host, event: "other", window: ctx.window };
-      return { host: o.host, event: o.changed ? "reverted" : "closed", window, changes: o.changes.length };
+      if (!o.ok) return { host: o.host, event: "failed", ...failed(o) };
+      // Not found: the line names the window asked for (if any), not the other one open.
+      if (o.found !== "window") return { host: o.host, event: o.found, window: ctx.window ?? null };
+      return {
+        host: o.host,
+        event: o.changed ? "reverted" : "closed",
+        window: o.window,
+        changes: o.changes.length,
+      };
     }),
   );
 }
 
-/** extend: extended (new expiry), none, other (another window is open), failed. */
-export function extendHistory(outcomes: HostOutcome[], ctx: Context & { window: string }): HistoryEntry[] {
+/** extend: extended (new expiry), none, other (another window is open), expired (reverted instead), failed. */
+export function extendHistory(
+  outcomes: Array<ExtendOutcome | FailedOutcome>,
+  ctx: Context & { window: string },
+): HistoryEntry[] {
   return entries(
     "extend",
     ctx,
     outcomes.map((o): Event => {
       if (!o.ok) return { host: o.host, event: "failed", ...failed(o) };
-      if (o.changed) return { host: o.host, event: "extended", expires: text(o.expires) };
-      return { host: o.host, event: /^open window is /.test(text(o.message) ?? "") ? "other" : "none" };
+      if (o.found === "window") return { host: o.host, event: "extended", expires: o.expires };
+      return { host: o.host, event: o.found };
     }),
   );
 }

@@ -19,7 +19,7 @@ export interface HistoryEntry {
   profile: string | null;
   host: string;
   /** apply: opened, joined, unchanged, refused, failed, reverted (rollout aborted), revert-failed;
-   *  revert: reverted, closed, none, other, failed; extend: extended, none, other, failed;
+   *  revert: reverted, closed, none, other, failed; extend: extended, none, other, expired, failed;
    *  cancel: reverted, prevented, failed; run: opened, unchanged, failed, reverted, expired, revert-failed. */
   event: string;
   outcome: "ok" | "failed";

@@ -1,11 +1,14 @@
 // The human summary of a collect: per reason, per host, and the conntrack counters.
-import type { CollectOutcome } from "../engine/collect.js";
+import type { CollectOutcome, FailedOutcome } from "../engine/outcomes.js";
 import type { FleetSummary } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";
 import { renderTable } from "../report/terminal.js";
 import { KEY_COUNTERS } from "../logs/counters.js";
 
-export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOutcome[]): string {
+export function renderCollectSummary(
+  summary: FleetSummary,
+  outcomes: Array<CollectOutcome | FailedOutcome>,
+): string {
   const out: string[] = [];
   const counted = new Map(summary.hosts.map((h) => [h.host, h.count]));
   const hostsTotal = outcomes.length;
@@ -58,6 +61,7 @@ export function renderCollectSummary(summary: FleetSummary, outcomes: CollectOut
   );
   const notes = new Set<string>();
   for (const o of outcomes) {
+    if (!o.ok) continue;
     for (const w of o.warnings ?? []) out.push(`${o.host}: warning: ${w}`);
     for (const n of o.counters?.notes ?? []) notes.add(n);
   }

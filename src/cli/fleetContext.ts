@@ -3,6 +3,7 @@ import type { HostSpec } from "../inventory/types.js";
 import type { Transport, Connection } from "../transport/types.js";
 import { runRollout } from "../engine/rollout.js";
 import type { FleetResult, HostOutcome } from "../engine/result.js";
+import type { FailedOutcome, OutcomeCommand, OutcomeOf } from "../engine/outcomes.js";
 import { durationOption, positiveIntOption, sizeOption, type FleetFlags } from "./fleetOptions.js";
 import { createOutput, type Output } from "./output.js";
 import { HostsFailed } from "./exit.js";
@@ -23,7 +24,11 @@ export interface Fleet {
     onHostDone: (outcome: HostOutcome) => void;
     finish: () => void;
   };
-  run(step: string, task: (conn: Connection) => Promise<HostOutcome>): Promise<HostOutcome[]>;
+  /** Runs one command's task on every host; the step is named after the command. */
+  run<C extends OutcomeCommand>(
+    command: C,
+    task: (conn: Connection) => Promise<OutcomeOf<C>>,
+  ): Promise<Array<OutcomeOf<C> | FailedOutcome>>;
 }
 
 export async function openFleet(flags: FleetFlags): Promise<Fleet> {
@@ -61,8 +66,8 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
         finish: () => progress.finish(),
       };
     },
-    run: async (step, task) => {
-      const tracker = fleet.track(step);
+    run: async (command, task) => {
+      const tracker = fleet.track(command);
       try {
         return (await runRollout(fleet.hosts, transport, { forks, ...tracker }, task)).outcomes;
       } finally {

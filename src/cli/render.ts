@@ -1,8 +1,8 @@
 // Human renderings shared by the fleet commands.
 import type { Change } from "../kinds/types.js";
-import type { HostFacts } from "../facts/types.js";
 import type { HostOutcome } from "../engine/result.js";
 import { KINDS } from "../kinds/registry.js";
+import type { ApplyOutcome, ExtendOutcome, FactsOutcome, RevertOutcome } from "../engine/outcomes.js";
 
 export function changeLines(changes: Change[]): string[] {
   return changes.map(
@@ -11,8 +11,8 @@ export function changeLines(changes: Change[]): string[] {
   );
 }
 
-export function factsSummary(o: HostOutcome): string {
-  const f = o.facts as HostFacts;
+export function factsSummary(o: FactsOutcome): string {
+  const f = o.facts;
   return [
     `${o.host}: kernel ${f.kernel}`,
     ...KINDS.map((k) => k.summary(f).join(" ")),
@@ -20,6 +20,24 @@ export function factsSummary(o: HostOutcome): string {
   ]
     .filter(Boolean)
     .join("  ");
+}
+
+/** apply: the window the host is in and until when, or why none was opened. */
+export function applyLine(o: ApplyOutcome): string {
+  if (o.state === "unchanged") return `${o.host}: ${o.message}`;
+  const open = `window ${o.window} open until ${o.expires}`;
+  return `${o.host}: ${o.state === "joined" && !o.changed ? o.message : open}`;
+}
+
+/** revert: what it restored, or what it found instead of the window. */
+export function revertLine(o: RevertOutcome): string {
+  if (o.found !== "window") return `${o.host}: ${o.message}`;
+  return `${o.host}: window ${o.window} ${o.changed ? "reverted" : "closed, nothing to restore"}`;
+}
+
+/** extend: the new expiry, or what it found instead of the window. */
+export function extendLine(o: ExtendOutcome): string {
+  return `${o.host}: ${o.found === "window" ? `expires ${o.expires}` : o.message}`;
 }
 
 /** The final table of failed hosts: one row per host with its error kind; [] when none failed. */

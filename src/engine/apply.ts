@@ -1,6 +1,7 @@
 // The apply phase on one host: facts → plan → one script that journals, changes, and arms the
 // dead-man's switch. All or nothing per host.
-import { unchangedOutcome, type HostOutcome } from "./result.js";
+import { unchangedOutcome } from "./result.js";
+import type { ApplyOutcome } from "./outcomes.js";
 import { HostError, type HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { hostKey, hostReportedChange, renderStep } from "../kinds/registry.js";
@@ -99,7 +100,7 @@ function decide(conn: Connection, req: ApplyRequest, facts: HostFacts): HostPlan
  * One round trip: the facts script runs, the controller plans from its output while the host's
  * shell waits, and the apply script (if there is anything to do) follows on the same stdin.
  */
-export async function applyHost(conn: Connection, req: ApplyRequest): Promise<HostOutcome> {
+export async function applyHost(conn: Connection, req: ApplyRequest): Promise<ApplyOutcome> {
   const host = conn.host.name;
   let facts: HostFacts | undefined;
   let applySent = false;
@@ -139,9 +140,14 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ho
       factsOrError(host, result.stdout, result.stderr, result.code);
       throw new HostError("remote", host, "the facts script ended before planning");
     }
-    const outcome = applySent
+    const outcome: ApplyOutcome = applySent
       ? interpretApply(host, followUpOutput(result.stdout, FACTS_END), result.stderr, result.code)
-      : unchangedOutcome(host, { window: facts.window?.id ?? null, message: "no changes" });
+      : unchangedOutcome(host, {
+          command: "apply",
+          state: "unchanged",
+          window: facts.window?.id ?? null,
+          message: "no changes",
+        });
     turn?.done(outcome.changes);
     return outcome;
   } finally {
@@ -184,7 +190,7 @@ export function interpretApply(
   stdout: string,
   stderr: string,
   code: number | null,
-): HostOutcome {
+): ApplyOutcome {
   const lines = hostLines(stdout);
   const changes: Change[] = lines.filter((l) => l.tag === "change").map((l) => hostChange(l.fields));
   const refused = lines.find((l) => l.tag === "refused");
@@ -211,23 +217,26 @@ export function interpretApply(
     );
   }
   const [state, window, expires] = done.fields;
-  const timer = lines.find((l) => l.tag === "timer");
-  return {
+  const answered = {
+    command: "apply",
     host,
     ok: true,
     changed: changes.length > 0,
     changes,
     error: null,
-    window: state === "nochange" ? null : window,
-    ...(expires ? { expires: epochIso(Number(expires)) } : {}),
-    ...(timer ? { timer: timer.fields[0] } : {}),
-    ...(state === "same"
-      ? {
-          message:
-            timer?.fields[0] === "rearmed"
-              ? `window already open with this profile; its dead-man's switch had died and was armed again (${timer.fields[1]})`
-              : "window already open with this profile",
-        }
-      : {}),
+  } as const;
+  if (state === "nochange") return { ...answered, state: "unchanged", window: null, message: "no changes" };
+  requireFields(done.fields, 3);
+  const timer = lines.find((l) => l.tag === "timer");
+  const opened = { window, expires: epochIso(Number(expires)), ...(timer ? { timer: timer.fields[0] } : {}) };
+  if (state !== "same") return { ...answered, state: "opened", ...opened };
+  return {
+    ...answered,
+    state: "joined",
+    ...opened,
+    message:
+      timer?.fields[0] === "rearmed"
+        ? `window already open with this profile; its dead-man's switch had died and was armed again (${timer.fields[1]})`
+        : "window already open with this profile",
   };
 }

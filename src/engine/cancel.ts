@@ -8,7 +8,7 @@ import type { HostSpec } from "../inventory/types.js";
 import type { Transport } from "../transport/types.js";
 import { cancelScript } from "./host/scripts.js";
 import { InterruptedApply } from "./interruptedApply.js";
-import { failedOutcome, type HostOutcome } from "./result.js";
+import { failedOutcome, type FailedOutcome } from "./result.js";
 import { interpretRevert } from "./revert.js";
 
 /**
@@ -19,7 +19,7 @@ export async function failedHostOutcome(
   transport: Transport,
   host: HostSpec,
   err: unknown,
-): Promise<HostOutcome> {
+): Promise<FailedOutcome> {
   if (!(err instanceof InterruptedApply)) return failedOutcome(host.name, err);
   try {
     return await cancelInterruptedApply(transport, host, err, err.timeoutMs);

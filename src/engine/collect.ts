@@ -2,7 +2,8 @@
 // start), up to its end once it has ended, parsed into records and streamed to a sink, with the
 // conntrack counter deltas over the window. Three short round trips on one connection:
 // read the window's marks, stream the lines, then acknowledge the new position.
-import { unchangedOutcome, type HostOutcome } from "./result.js";
+import { unchangedOutcome } from "./result.js";
+import type { CollectOutcome } from "./outcomes.js";
 import { HostError, MalformedAnswer } from "../errors.js";
 import { parsePrintkSite } from "../kinds/printk/facts.js";
 import type { PrintkSite } from "../facts/types.js";
@@ -110,17 +111,6 @@ function positionFrom(
   return parser.finish().position;
 }
 
-export interface CollectOutcome extends HostOutcome {
-  window: string | null;
-  source?: string;
-  records?: number;
-  lost?: number | null;
-  warnings?: string[];
-  counters?: CounterDeltas | null;
-  /** "<boot id>/<source>" of a kernel-wide log; equal on hosts that share one kernel log. */
-  kernel_log?: string;
-}
-
 export async function collectHost(conn: Connection, req: CollectRequest): Promise<CollectOutcome> {
   const host = conn.host.name;
   const marksResult = await conn.runScript(marksScript(req.window), { timeoutMs: req.timeoutMs });
@@ -138,6 +128,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   }
   if (!marks) {
     return unchangedOutcome(host, {
+      command: "collect",
       window: null,
       message: req.window ? `no window ${req.window} on this host` : "no window on this host",
     });
@@ -146,6 +137,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
   const counters = countersOf(marks.files);
   if (!kind) {
     return unchangedOutcome(host, {
+      command: "collect",
       window: marks.window,
       records: 0,
       counters,
@@ -195,6 +187,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       `${outcome.lost} kernel log record(s) were lost (ring buffer wrapped): lines may be missing`,
     );
   return unchangedOutcome(host, {
+    command: "collect",
     window: marks.window,
     open: marks.open,
     source: detail ? `${kind}:${detail}` : kind,

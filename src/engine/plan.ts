@@ -5,7 +5,7 @@ import type { HostFacts } from "../facts/types.js";
 import { KNOBS, type Step, stepChange } from "../kinds/registry.js";
 import type { Change } from "../kinds/types.js";
 import type { Profile } from "../profile/types.js";
-import type { HostOutcome } from "./result.js";
+import type { PlanOutcome } from "./outcomes.js";
 
 export interface HostPlan {
   steps: Step[];
@@ -59,7 +59,14 @@ export function supportedPlan(host: string, plan: HostPlan): HostPlan {
 }
 
 /** What `plan` (and a dry run) reports for a host; a host that cannot satisfy the profile fails. */
-export function planOutcome(host: string, plan: HostPlan): HostOutcome {
+export function planOutcome(host: string, plan: HostPlan): PlanOutcome {
   supportedPlan(host, plan);
-  return { host, ok: true, changed: plan.changes.length > 0, changes: plan.changes, error: null };
+  return {
+    command: "plan",
+    host,
+    ok: true,
+    changed: plan.changes.length > 0,
+    changes: plan.changes,
+    error: null,
+  };
 }

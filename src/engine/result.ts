@@ -1,31 +1,27 @@
-// Per-host outcomes as printed by every fleet command (--json schema: schemas/result.schema.json).
+// Per-host outcomes as printed by every fleet command (--json schema: schemas/result.schema.json);
+// their types, one per command, are in outcomes.ts.
 import { HostError, MalformedAnswer, type HostErrorKind } from "../errors.js";
-import type { Change } from "../kinds/types.js";
+import type { FailedOutcome, HostOutcome, OutcomeCommand } from "./outcomes.js";
 
-export interface HostOutcome {
-  host: string;
-  ok: boolean;
-  changed: boolean;
-  changes: Change[];
-  error: { kind: HostErrorKind; message: string } | null;
-  /** Command-specific details (facts, plan, window, drift...). */
-  [detail: string]: unknown;
-}
+export type { HostOutcome, FailedOutcome };
 
-export interface FleetResult {
-  command: string;
+/** The commands that print a fleet result. */
+export type FleetCommand = Exclude<OutcomeCommand, "exec">;
+
+export interface FleetResult<O extends HostOutcome = HostOutcome> {
+  command: FleetCommand;
   window?: string;
-  hosts: HostOutcome[];
+  hosts: O[];
   summary: { ok: number; changed: number; failed: number };
   /** Set when a rollout stopped early (--max-fail, a declined canary). */
   aborted?: string | null;
 }
 
 /** A host that was read, not changed (facts, status, collect, a no-op apply...), with its details. */
-export function unchangedOutcome<T extends Record<string, unknown>>(
+export function unchangedOutcome<D extends { command: OutcomeCommand }>(
   host: string,
-  details: T = {} as T,
-): HostOutcome & T {
+  details: D,
+): D & { host: string; ok: true; changed: false; changes: []; error: null } {
   return { host, ok: true, changed: false, changes: [], error: null, ...details };
 }
 
@@ -34,7 +30,7 @@ export function unchangedOutcome<T extends Record<string, unknown>>(
  * protocol failure; anything else (a TypeError, a failed assertion) is a bug in nfdebug while
  * handling this host: kind internal, which makes the command exit 3 once every host is done.
  */
-export function failedOutcome(host: string, err: unknown): HostOutcome {
+export function failedOutcome(host: string, err: unknown): FailedOutcome {
   const changes = err instanceof HostError ? (err.changes ?? []) : [];
   return { host, ok: false, changed: changes.length > 0, changes, error: outcomeError(err) };
 }
@@ -46,7 +42,11 @@ function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {
   return { kind: "internal", message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }
 
-export function summarise(command: string, hosts: HostOutcome[], window?: string): FleetResult {
+export function summarise<O extends HostOutcome>(
+  command: FleetCommand,
+  hosts: O[],
+  window?: string,
+): FleetResult<O> {
   return {
     command,
     ...(window ? { window } : {}),

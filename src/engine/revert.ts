@@ -5,7 +5,7 @@ import { revertScript } from "./host/scripts.js";
 import { hostLines, requireFields, throwIfDenied, throwIfLocked } from "./hostOutput.js";
 import { hostChange } from "./apply.js";
 import { hostKey } from "../kinds/registry.js";
-import type { HostOutcome } from "./result.js";
+import type { RevertOutcome } from "./outcomes.js";
 
 export interface RevertRequest {
   force: boolean;
@@ -13,19 +13,7 @@ export interface RevertRequest {
   timeoutMs?: number;
 }
 
-/**
- * What the revert found on the host: the window it was asked for (or, without --window, the open
- * one), no open window at all, or another window than the one asked for.
- */
-export type RevertFound = "window" | "none" | "other";
-
-export interface RevertHostOutcome extends HostOutcome {
-  found: RevertFound;
-  window: string | null;
-  in_use: string[];
-}
-
-export async function revertHost(conn: Connection, req: RevertRequest): Promise<RevertHostOutcome> {
+export async function revertHost(conn: Connection, req: RevertRequest): Promise<RevertOutcome> {
   const result = await conn.runScript(revertScript(req), { timeoutMs: req.timeoutMs });
   return interpretRevert(conn.host.name, result.stdout, result.stderr, result.code);
 }
@@ -35,7 +23,7 @@ export function interpretRevert(
   stdout: string,
   stderr: string,
   code: number | null,
-): RevertHostOutcome {
+): RevertOutcome {
   const lines = hostLines(stdout);
   throwIfDenied(lines, host);
   throwIfLocked(lines, host);
@@ -59,16 +47,15 @@ export function interpretRevert(
       `revert did not finish (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`,
     );
   const [state, window] = end.fields;
-  const base = { host, changes: restored, window: window ?? null, in_use: inUse };
+  const base = { command: "revert", host, ok: true, error: null, changes: restored, in_use: inUse } as const;
   if (state === "none")
-    return { ...base, found: "none", ok: true, changed: false, error: null, message: "no open window" };
+    return { ...base, changed: false, found: "none", window: null, message: "no open window" };
   if (state === "other")
     return {
       ...base,
-      found: "other",
-      ok: true,
       changed: false,
-      error: null,
+      found: "other",
+      window: requireFields(end.fields, 2)[1],
       message: `open window is ${window}, not the one asked for`,
     };
   if (state === "drift" || state === "failed" || state === "left") {
@@ -90,5 +77,5 @@ export function interpretRevert(
       { drift, changes: restored },
     );
   }
-  return { ...base, found: "window", ok: true, changed: restored.length > 0, error: null };
+  return { ...base, changed: restored.length > 0, found: "window", window: requireFields(end.fields, 2)[1] };
 }

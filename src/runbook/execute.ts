@@ -8,7 +8,7 @@ import type { HostSpec } from "../inventory/types.js";
 import type { Transport } from "../transport/types.js";
 import { FleetSession } from "../engine/session.js";
 import { readFacts } from "../engine/readFacts.js";
-import { planHost } from "../engine/plan.js";
+import { windowStatus } from "../engine/status.js";
 import { RecordFiles } from "../engine/recordFiles.js";
 import { sharedKernelFilter, sharedKernelNote } from "../engine/collect.js";
 import { newWindowId, windowOwner } from "../engine/window.js";
@@ -89,7 +89,7 @@ async function snapshotFacts(
       facts[conn.host.name] = f;
       const h = hosts.get(conn.host.name);
       if (h) h.kernel = f.kernel;
-      return unchangedOutcome(conn.host.name, { plan: planHost(ctx.runbook.profile, f) });
+      return unchangedOutcome(conn.host.name, { command: "facts", facts: f, status: windowStatus(f) });
     },
     { keepOnFailure: true, alsoFailed },
   );

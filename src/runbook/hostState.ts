@@ -2,11 +2,12 @@
 import type { CounterDeltas } from "../logs/counters.js";
 import type { Change } from "../kinds/types.js";
 import type { RevertOutcome } from "../report/model.js";
+import type { HostErrorKind } from "../errors.js";
 
 export interface RunHost {
   name: string;
   ok: boolean;
-  error?: { kind: string; message: string };
+  error?: { kind: HostErrorKind; message: string };
   kernel?: string;
   /** The kernel log collect read ("<boot id>/<source>"); equal on hosts that share one. */
   kernelLog?: string;
@@ -23,7 +24,7 @@ export function newRunHost(name: string): RunHost {
 }
 
 /** The first error sticks: it is the one that explains the outcome. */
-export function failHost(h: RunHost, error: { kind: string; message: string } | null): void {
+export function failHost(h: RunHost, error: { kind: HostErrorKind; message: string } | null): void {
   if (!h.ok) return;
   h.ok = false;
   h.error = error ?? { kind: "remote", message: "failed" };

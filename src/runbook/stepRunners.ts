@@ -3,7 +3,7 @@ import { writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyHost } from "../engine/apply.js";
 import { KernelTurns } from "../engine/kernelTurns.js";
-import { collectHost, sharedKernelFilter, type CollectOutcome, type CollectSink } from "../engine/collect.js";
+import { collectHost, sharedKernelFilter, type CollectSink } from "../engine/collect.js";
 import { revertHost } from "../engine/revert.js";
 import type { FleetSession } from "../engine/session.js";
 import type { HostOutcome } from "../engine/result.js";
@@ -11,7 +11,6 @@ import { HostError } from "../errors.js";
 import { selectHosts } from "../inventory/limit.js";
 import type { LogRecord } from "../logs/record.js";
 import type { Profile } from "../profile/types.js";
-import type { Change } from "../kinds/types.js";
 import { failHost, type RunHost } from "./hostState.js";
 import type { RunbookStep } from "./types.js";
 
@@ -61,8 +60,8 @@ export async function applyStep(ctx: StepContext): Promise<StepResult> {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (!o.ok) failHost(h, o.error);
     else {
-      h.applied = o.window !== null && o.window !== undefined;
-      h.changes = o.changes as Change[];
+      h.applied = o.window !== null;
+      h.changes = o.changes;
     }
   }
   return tally(outcomes, "window opened");
@@ -90,7 +89,7 @@ export async function execStep(
           conn.host.name,
           `exec exited with ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").pop() ?? ""}`,
         );
-      return { host: conn.host.name, ok: true, changed: false, changes: [], error: null };
+      return { command: "exec", host: conn.host.name, ok: true, changed: false, changes: [], error: null };
     },
     { only, keepOnFailure: true, onHostDone: ctx.onHostDone },
   );
@@ -112,10 +111,10 @@ export function waitStep(ctx: StepContext, ms: number): Promise<StepResult> {
 }
 
 export async function collectStep(ctx: StepContext): Promise<StepResult> {
-  const outcomes = (await ctx.session.each(
+  const outcomes = await ctx.session.each(
     (conn) => collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink: ctx.sink }),
     { keepOnFailure: true, onHostDone: ctx.onHostDone },
-  )) as CollectOutcome[];
+  );
   let records = 0;
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
@@ -171,11 +170,7 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
   );
   const outcomes = await ctx.session.each(
     (conn) => revertHost(conn, { force: false, window: ctx.window, timeoutMs: ctx.timeoutMs }),
-    {
-      only: applied,
-      keepOnFailure: true,
-      onHostDone: ctx.onHostDone,
-    },
+    { only: applied, keepOnFailure: true, onHostDone: ctx.onHostDone },
   );
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;

@@ -3,6 +3,7 @@ import { InputError } from "../../errors.js";
 import { applyHost } from "../../engine/apply.js";
 import { KernelTurns } from "../../engine/kernelTurns.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
+import type { ApplyOutcome, FailedOutcome } from "../../engine/outcomes.js";
 import { DEFAULT_WINDOW_MS, newWindowId, windowOwner } from "../../engine/window.js";
 import { loadProfileFile } from "../files.js";
 import { type FleetFlags, durationOption, positiveIntOption } from "../fleetOptions.js";
@@ -10,7 +11,7 @@ import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { runRollout, resolveCount } from "../../engine/rollout.js";
 import { revertHost } from "../../engine/revert.js";
 import { askYesNo, canAsk } from "../confirm.js";
-import { changeLines } from "../render.js";
+import { applyLine, changeLines } from "../render.js";
 import { appendHistory } from "../../audit/history.js";
 import { applyHistory } from "../../audit/events.js";
 import { checkWindowLength } from "../windowOptions.js";
@@ -49,15 +50,20 @@ async function confirmAfterCanary(canaries: HostOutcome[], total: number): Promi
 }
 
 /** After an aborted rollout, revert this window on every host this run changed. */
-async function revertChanged(fleet: Fleet, outcomes: HostOutcome[], window: string): Promise<void> {
-  const changed = new Set(outcomes.filter((o) => o.ok && o.changed).map((o) => o.host));
+async function revertChanged(
+  fleet: Fleet,
+  outcomes: Array<ApplyOutcome | FailedOutcome>,
+  window: string,
+): Promise<void> {
+  const changed = new Map<string, ApplyOutcome>();
+  for (const o of outcomes) if (o.ok && o.changed) changed.set(o.host, o);
   const hosts = fleet.hosts.filter((h) => changed.has(h.name));
   const { outcomes: reverts } = await runRollout(hosts, fleet.transport, { forks: fleet.forks }, (conn) =>
     revertHost(conn, { force: false, window, timeoutMs: fleet.timeoutMs }),
   );
   for (const r of reverts) {
-    const o = outcomes.find((x) => x.host === r.host) as HostOutcome;
-    o.reverted_on_abort = r.ok;
+    const o = changed.get(r.host);
+    if (o) o.reverted_on_abort = r.ok;
     if (!r.ok)
       fleet.output.warn(
         `${r.host}: revert after abort failed (${r.error?.kind}): ${r.error?.message}; its timer will revert it`,
@@ -79,7 +85,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
   const total = fleet.hosts.length;
   const tracker = fleet.track("apply");
   const kernels = new KernelTurns();
-  const result = await runRollout(
+  const result = await runRollout<ApplyOutcome>(
     fleet.hosts,
     fleet.transport,
     {
@@ -110,10 +116,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
   }
   for (const o of outcomes) {
     if (!o.ok) continue;
-    const state = o.changed
-      ? `window ${o.window} open until ${o.expires}`
-      : String(o.message ?? "no changes");
-    fleet.output.line(`${o.host}: ${state}`);
+    fleet.output.line(applyLine(o));
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
   }
   appendHistory(applyHistory(outcomes, { window, profile: profile.name }), { warn: fleet.output.warn });

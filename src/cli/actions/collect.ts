@@ -1,10 +1,5 @@
 // nfdebug collect: the kernel log records of a window, per reason, per host, with counters.
-import {
-  collectHost,
-  sharedKernelFilter,
-  sharedKernelNote,
-  type CollectOutcome,
-} from "../../engine/collect.js";
+import { collectHost, sharedKernelFilter, sharedKernelNote } from "../../engine/collect.js";
 import { RecordFiles } from "../../engine/recordFiles.js";
 import { summarise } from "../../engine/result.js";
 import { LogAggregator } from "../../logs/aggregate.js";
@@ -28,9 +23,9 @@ export async function collect(flags: FleetFlags & { window?: string; out?: strin
       if (fleet.output.json && !files) jsonRecords.push(record);
     },
   });
-  const outcomes = (await fleet.run("collect", (conn) =>
+  const outcomes = await fleet.run("collect", (conn) =>
     collectHost(conn, { window, timeoutMs: fleet.timeoutMs, sink }),
-  )) as CollectOutcome[];
+  );
   await files?.close();
   const summary = aggregator.summary();
   if (sink.duplicates > 0) fleet.output.warn(`nfdebug: note: ${sharedKernelNote(sink.duplicates)}`);

@@ -9,12 +9,15 @@ export async function doctor(flags: FleetFlags): Promise<void> {
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("doctor", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
-    return unchangedOutcome(conn.host.name, { capabilities: diagnose(facts, conn.host.become) });
+    return unchangedOutcome(conn.host.name, {
+      command: "doctor",
+      capabilities: diagnose(facts, conn.host.become),
+    });
   });
   for (const o of outcomes) {
     if (!o.ok) continue;
     fleet.output.line(`${o.host}`);
-    for (const c of o.capabilities as ReturnType<typeof diagnose>) {
+    for (const c of o.capabilities) {
       fleet.output.line(
         `  ${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(20)} ${c.value}${c.fix ? `\n       -> ${c.fix}` : ""}`,
       );

@@ -3,6 +3,7 @@ import { extendHost } from "../../engine/extend.js";
 import { summarise } from "../../engine/result.js";
 import { type FleetFlags, durationOption } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
+import { extendLine } from "../render.js";
 import { checkWindowId, checkWindowLength } from "../windowOptions.js";
 import { appendHistory } from "../../audit/history.js";
 import { extendHistory } from "../../audit/events.js";
@@ -21,7 +22,7 @@ export async function extend(flags: FleetFlags & ExtendFlags): Promise<void> {
   const outcomes = await fleet.run("extend", (conn) =>
     extendHost(conn, window, Math.max(1, Math.round(ms / 1000)), fleet.timeoutMs),
   );
-  for (const o of outcomes) if (o.ok) fleet.output.line(`${o.host}: ${o.message ?? `expires ${o.expires}`}`);
+  for (const o of outcomes) if (o.ok) fleet.output.line(extendLine(o));
   appendHistory(extendHistory(outcomes, { window }), { warn: fleet.output.warn });
   finishFleet(fleet, summarise("extend", outcomes, window));
 }

@@ -10,7 +10,7 @@ export async function facts(flags: FleetFlags): Promise<void> {
   const fleet = await openFleet(flags);
   const outcomes = await fleet.run("facts", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
-    return unchangedOutcome(conn.host.name, { facts, status: windowStatus(facts) });
+    return unchangedOutcome(conn.host.name, { command: "facts", facts, status: windowStatus(facts) });
   });
   const result = summarise("facts", outcomes);
   for (const o of outcomes) if (o.ok) fleet.output.line(factsSummary(o));

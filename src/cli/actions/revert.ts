@@ -3,7 +3,7 @@ import { summarise } from "../../engine/result.js";
 import { revertHost } from "../../engine/revert.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
-import { changeLines } from "../render.js";
+import { changeLines, revertLine } from "../render.js";
 import { appendHistory } from "../../audit/history.js";
 import { revertHistory } from "../../audit/events.js";
 import { checkWindowId } from "../windowOptions.js";
@@ -16,9 +16,7 @@ export async function revert(flags: FleetFlags & { window?: string; force?: bool
   );
   for (const o of outcomes) {
     if (!o.ok) continue;
-    fleet.output.line(
-      `${o.host}: ${o.message ?? (o.changed ? `window ${o.window} reverted` : `window ${o.window} closed, nothing to restore`)}`,
-    );
+    fleet.output.line(revertLine(o));
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
   }
   appendHistory(revertHistory(outcomes, { window }), { warn: fleet.output.warn });

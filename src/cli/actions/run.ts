@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
-import { summarise, type HostOutcome } from "../../engine/result.js";
-import type { HostErrorKind } from "../../errors.js";
+import { summarise, type FleetResult } from "../../engine/result.js";
+import type { FailedOutcome, PlanOutcome, RunbookOutcome } from "../../engine/outcomes.js";
 import type { RunHost } from "../../runbook/hostState.js";
 import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
@@ -41,15 +41,16 @@ function describeStep(step: Runbook["steps"][number]): string {
 }
 
 /** A run's host as every fleet command prints one (schemas/result.schema.json), with its run details. */
-function runHostOutcome(h: RunHost): HostOutcome {
+function runHostOutcome(h: RunHost): RunbookOutcome {
   const { name, ok, error, changes, kernelLog, ...details } = h;
   return {
+    command: "run",
     host: name,
     ok,
     // Changed during the window (and reverted since: see reverted).
     changed: changes.length > 0,
     changes,
-    error: error ? { kind: error.kind as HostErrorKind, message: error.message } : null,
+    error: error ?? null,
     ...details,
     ...(kernelLog ? { kernel_log: kernelLog } : {}),
   };
@@ -80,11 +81,12 @@ async function dryRun(fleet: Fleet, runbook: Runbook): Promise<void> {
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
   }
   // --json prints nothing but the result: the steps are part of it.
-  finishFleet(fleet, {
+  const result: FleetResult<PlanOutcome | FailedOutcome> & { dry_run: true; steps: string[] } = {
     ...summarise("run", outcomes),
     dry_run: true,
     steps: runbook.steps.map(describeStep),
-  } as ReturnType<typeof summarise>);
+  };
+  finishFleet(fleet, result);
 }
 
 export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Promise<void> {

@@ -33,12 +33,9 @@ export async function status(flags: FleetFlags): Promise<void> {
   const outcomes = await fleet.run("status", async (conn) => {
     const facts = await readFacts(conn, undefined, fleet.timeoutMs);
     const status = windowStatus(facts);
-    return unchangedOutcome(conn.host.name, { window: status.open, last: status.last });
+    return unchangedOutcome(conn.host.name, { command: "status", window: status.open, last: status.last });
   });
   for (const o of outcomes)
-    if (o.ok)
-      fleet.output.line(
-        `${o.host}: ${describeStatus({ open: o.window as WindowStatus["open"], last: o.last as WindowStatus["last"] })}`,
-      );
+    if (o.ok) fleet.output.line(`${o.host}: ${describeStatus({ open: o.window, last: o.last })}`);
   finishFleet(fleet, summarise("status", outcomes));
 }

@@ -140,7 +140,7 @@ test("/run nearly full at every size from 0 to 96 KiB: apply succeeds with a liv
       assert.ok(changedWithLiveSwitch(h), `${freeKiB} KiB free: reported ok, so applied with a live switch`);
       outcomes.add("applied");
       rmSync(join(h.dir, "run", "filler"), { force: true });
-      await revertHost(h, { force: false, window: outcome.window as string });
+      await revertHost(h, { force: false, window: outcome.window ?? undefined });
     } catch (err) {
       if (!(err instanceof HostError)) throw err;
       assert.equal(err.kind, "host-storage", `${freeKiB} KiB free: ${err.message}`);
@@ -244,10 +244,11 @@ test("setsid missing (no systemd): apply refuses before any change; plan says wh
 test("setsid failing during extend: the old switch stays armed and the window reverts at its old expiry", async () => {
   const h = host();
   const applied = await applyHost(h, req(4));
+  assert.ok(applied.state === "opened");
   const first = watchdogs(h);
   assert.equal(first.length, 1);
   h.hidden.add("setsid");
-  await assert.rejects(extendHost(h, applied.window as string, 600), /could not arm a new dead-man's switch/);
+  await assert.rejects(extendHost(h, applied.window, 600), /could not arm a new dead-man's switch/);
   assert.deepEqual(watchdogs(h), first, "the old watchdog still runs");
   await waitUntil("the revert at the old expiry", () => asBefore(h), 15_000);
   recordDrill({

@@ -14,6 +14,7 @@ import { extendHost } from "../../../src/engine/extend.js";
 import { cancelInterruptedApply } from "../../../src/engine/cancel.js";
 import { InterruptedApply } from "../../../src/engine/interruptedApply.js";
 import { failedOutcome, type HostOutcome } from "../../../src/engine/result.js";
+import type { ApplyOutcome, FailedOutcome } from "../../../src/engine/outcomes.js";
 import { HostError } from "../../../src/errors.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import type { Connection, Transport } from "../../../src/transport/types.js";
@@ -22,13 +23,27 @@ const WINDOW = "20261125T120501-3fa2";
 const NOW = new Date("2026-11-25T12:05:09.000Z");
 const CTX = { window: WINDOW, profile: "tcp-invalid", now: NOW, actor: "alice@controller" };
 
-function outcomeOf(run: () => HostOutcome, host: string): HostOutcome {
+function outcomeOf<O extends HostOutcome>(run: () => O, host: string): O | FailedOutcome {
   try {
     return run();
   } catch (err) {
     return failedOutcome(host, err);
   }
 }
+
+/** A host where apply opened WINDOW. */
+const opened = (name: string, details: { reverted_on_abort?: boolean } = {}): ApplyOutcome => ({
+  command: "apply",
+  host: name,
+  ok: true,
+  changed: true,
+  changes: [],
+  error: null,
+  state: "opened",
+  window: WINDOW,
+  expires: "2026-11-25T12:15:09.000Z",
+  ...details,
+});
 
 const host = (name: string): HostSpec => ({
   name,
@@ -68,13 +83,7 @@ test("appendHistory appends one JSON line per entry to a private file, and only 
     const env = { XDG_STATE_HOME: join(dir, "state") };
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);
-    const [first, second] = applyHistory(
-      [
-        { host: "web1", ok: true, changed: true, changes: [], error: null, window: WINDOW },
-        { host: "web2", ok: true, changed: true, changes: [], error: null, window: WINDOW },
-      ],
-      CTX,
-    );
+    const [first, second] = applyHistory([opened("web1"), opened("web2")], CTX);
     appendHistory([first], { env, warn });
     appendHistory([second], { env, warn });
     appendHistory([], { env, warn });
@@ -108,7 +117,7 @@ test("apply: opened, joined, unchanged, refused and failed hosts, each with its 
     "",
     0,
   );
-  const joined = interpretApply("web2", `@@done\tsame\t20261125T110000-0001\n`, "", 0);
+  const joined = interpretApply("web2", `@@done\tsame\t20261125T110000-0001\t1795608000\n`, "", 0);
   const unchanged = interpretApply("web3", "@@done\tnochange\n", "", 0);
   const refused = outcomeOf(
     () => interpretApply("web4", "@@refused\t20261125T110000-0002\tbob@laptop\tother\t1795608000\n", "", 0),
@@ -144,6 +153,7 @@ test("apply: opened, joined, unchanged, refused and failed hosts, each with its 
       outcome: "ok",
       error_kind: null,
       changes: 0,
+      expires: "2026-11-25T12:00:00.000Z",
     },
     {
       ...common,
@@ -176,24 +186,8 @@ test("apply: opened, joined, unchanged, refused and failed hosts, each with its 
 });
 
 test("apply: a rollout abort's revert and the cancel after a dropped connection get their own lines", async () => {
-  const aborted = {
-    host: "web1",
-    ok: true,
-    changed: true,
-    changes: [],
-    error: null,
-    window: WINDOW,
-    reverted_on_abort: true,
-  };
-  const stuck = {
-    host: "web2",
-    ok: true,
-    changed: true,
-    changes: [],
-    error: null,
-    window: WINDOW,
-    reverted_on_abort: false,
-  };
+  const aborted = opened("web1", { reverted_on_abort: true });
+  const stuck = opened("web2", { reverted_on_abort: false });
   // The messages cancelInterruptedApply really produces, for each way the cancel can end.
   const lost = new InterruptedApply(new HostError("unreachable", "web3", "connection lost"), WINDOW);
   const reconnect = (stdout: string | null): Transport => ({

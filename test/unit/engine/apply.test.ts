@@ -50,14 +50,16 @@ test("apply: one round trip, the facts then the apply script; the host's changes
   assert.equal(outcome.changed, true);
   assert.equal(outcome.window, recording.window);
   assert.deepEqual(outcome.changes, plan.changes);
+  assert.ok(outcome.state === "opened");
   assert.equal(outcome.timer, "watchdog");
-  assert.match(String(outcome.expires), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+  assert.match(outcome.expires, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
 });
 
 test("apply while this profile's window is open: no apply script, the open window is kept", async () => {
   const { transport, sent } = replay(recordedExchanges(recording, "apply-again"));
   const outcome = await applyHost(await transport.connect(h1), request("20261204T170000-0e09"));
   assert.equal(sent().length, 1, "the facts only");
+  assert.ok(outcome.state === "unchanged");
   assert.deepEqual(
     { changed: outcome.changed, window: outcome.window, message: outcome.message },
     { changed: false, window: recording.window, message: "no changes" },

@@ -64,7 +64,7 @@ test("a FleetSession cancels an interrupted apply, and reconnects for a later lo
   const [after] = await session.each(
     async (conn) => {
       await conn.runScript("look");
-      return unchangedOutcome(conn.host.name);
+      return unchangedOutcome(conn.host.name, { command: "exec" });
     },
     { alsoFailed: true, keepOnFailure: true },
   );

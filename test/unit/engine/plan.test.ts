@@ -36,6 +36,7 @@ test("the plan of a fresh host: the two sysctls the profile sets, from the value
     { knob: "log_invalid", key: "net.netfilter.nf_conntrack_log_invalid", from: "0", to: "6" },
   ]);
   assert.deepEqual(planOutcome("h1", plan), {
+    command: "plan",
     host: "h1",
     ok: true,
     changed: true,

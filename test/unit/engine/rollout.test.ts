@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HostError } from "../../../src/errors.js";
-import { unchangedOutcome, type HostOutcome } from "../../../src/engine/result.js";
+import { unchangedOutcome } from "../../../src/engine/result.js";
+import type { ExecOutcome } from "../../../src/engine/outcomes.js";
 import { runRollout, type RolloutOptions } from "../../../src/engine/rollout.js";
 import type { Connection } from "../../../src/transport/types.js";
 import type { Exchange } from "../../support/replayHost.js";
@@ -12,6 +13,9 @@ import { ReplayTransport, replayHostSpec } from "../../support/replayTransport.j
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `h${i + 1}`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A probe's outcome: what the host said. */
+type ProbeOutcome = ExecOutcome & { said: string };
 
 /** Hosts that each answer one probe, after `delayMs(host)`; those in `failing` exit 1. */
 function fleet(hosts: string[], options: { failing?: string[]; delayMs?: (host: string) => number } = {}) {
@@ -32,16 +36,16 @@ function fleet(hosts: string[], options: { failing?: string[]; delayMs?: (host: 
 async function probe(
   transport: ReplayTransport,
   hosts: string[],
-  options: Omit<RolloutOptions<HostOutcome>, "onHostStart" | "onHostDone"> = { forks: 10 },
+  options: Omit<RolloutOptions<ProbeOutcome>, "onHostStart" | "onHostDone"> = { forks: 10 },
 ) {
   let inFlight = 0;
   let mostInFlight = 0;
   const started: string[] = [];
   const done: string[] = [];
-  const task = async (conn: Connection) => {
+  const task = async (conn: Connection): Promise<ProbeOutcome> => {
     const r = await conn.runScript("probe");
     if (r.code !== 0) throw new HostError("remote", conn.host.name, `probe exited with ${r.code}`);
-    return unchangedOutcome(conn.host.name, { said: r.stdout.trim() });
+    return unchangedOutcome(conn.host.name, { command: "exec", said: r.stdout.trim() });
   };
   const result = await runRollout(
     hosts.map(replayHostSpec),
@@ -67,7 +71,7 @@ test("at most --forks hosts run at once, and every host runs", async () => {
   const run = await probe(fleet(hosts), hosts, { forks: 3 });
   assert.equal(run.mostInFlight, 3);
   assert.deepEqual(
-    run.outcomes.map((o) => o.said),
+    run.outcomes.map((o) => (o.ok ? o.said : o.error.message)),
     hosts,
   );
   assert.equal(run.aborted, null);

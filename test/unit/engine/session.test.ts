@@ -17,7 +17,7 @@ const fails = (phase: string): Exchange => ({ expect: phase, stderr: `${phase} b
 const phase = (name: string) => async (conn: Connection) => {
   const r = await conn.runScript(name);
   if (r.code !== 0) throw new HostError("remote", conn.host.name, r.stderr.trim());
-  return unchangedOutcome(conn.host.name);
+  return unchangedOutcome(conn.host.name, { command: "exec" });
 };
 
 function session(exchanges: Record<string, Exchange[]>) {

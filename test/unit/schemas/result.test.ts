@@ -50,7 +50,14 @@ test("the schema rejects an unknown error kind and a change without its knob", (
   ]);
   assert.equal(validate(bad), false);
   const noKnob = summarise("plan", [
-    { host: "h", ok: true, changed: true, changes: [{ key: "k", from: "0", to: "1" } as never], error: null },
+    {
+      command: "plan",
+      host: "h",
+      ok: true,
+      changed: true,
+      changes: [{ key: "k", from: "0", to: "1" } as never],
+      error: null,
+    },
   ]);
   assert.equal(validate(noKnob), false);
 });
