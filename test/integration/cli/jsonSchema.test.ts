@@ -53,6 +53,8 @@ async function jsonOf(command: string, ...args: string[]): Promise<Record<string
   assert.ok(validate(json), `${command}: ${JSON.stringify(validate.errors, null, 2)}`);
   assert.equal(json.command, command);
   assert.deepEqual(json.hosts.map((h) => h.host).sort(), fleet.hosts.map((h) => h.name).sort());
+  // Each host names the command whose details it carries: a dry run's hosts carry a plan.
+  for (const h of json.hosts) assert.equal(h.command, json.dry_run ? "plan" : command, `${h.host}`);
   // The schema does not check formats (no ajv-formats): an expiry must still be a real time.
   for (const h of json.hosts)
     if (h.expires !== undefined)

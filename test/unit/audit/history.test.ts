@@ -276,7 +276,7 @@ test("revert: reverted, closed, none, other and drift", () => {
   assert.ok(any.every((e) => e.command === "revert" && e.actor.includes("@")));
 });
 
-test("extend: extended with the new expiry, none, other, failed", async () => {
+test("extend: extended with the new expiry, none, other, expired, failed", async () => {
   const run = (name: string, stdout: string) =>
     extendHost(scriptedConnection(name, stdout), WINDOW, 600).catch((e: unknown) => failedOutcome(name, e));
   const outcomes = [
@@ -284,6 +284,7 @@ test("extend: extended with the new expiry, none, other, failed", async () => {
     await run("b", "@@extend\tnone\n"),
     await run("c", "@@extend\tother\t20261125T110000-0001\n"),
     await run("d", "@@locked\tanother nfdebug run holds the lock on this host (pid 7)\n"),
+    await run("e", `@@overdue-revert\tdone\t${WINDOW}\n@@extend\texpired\t${WINDOW}\n`),
   ];
   assert.deepEqual(
     extendHistory(outcomes, { window: WINDOW, now: NOW }).map((e) => [
@@ -298,6 +299,7 @@ test("extend: extended with the new expiry, none, other, failed", async () => {
       ["b", "none", "ok", null, undefined],
       ["c", "other", "ok", null, undefined],
       ["d", "failed", "failed", "locked", undefined],
+      ["e", "expired", "ok", null, undefined],
     ],
   );
 });

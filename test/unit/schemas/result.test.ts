@@ -61,3 +61,13 @@ test("the schema rejects an unknown error kind and a change without its knob", (
   ]);
   assert.equal(validate(noKnob), false);
 });
+
+test("every host entry names its command; an opened window without its expiry is rejected", () => {
+  const applied = interpretApply("h001", applyOut, "", 0);
+  assert.equal(applied.command, "apply");
+  const { expires, ...noExpiry } = applied.state === "opened" ? applied : assert.fail("opened");
+  assert.equal(typeof expires, "string");
+  // The types do not allow it (see test/unit/cli/render.test.ts); the JSON contract says it too.
+  assert.equal(validate({ ...summarise("apply", [applied]), hosts: [noExpiry] }), false);
+  assert.equal(validate(summarise("apply", [{ ...applied, command: "oops" as "apply" }])), false);
+});
