@@ -5,8 +5,9 @@
 //   manifest.json      BundleManifest: format version, nfdebug version, command line, runbook
 //                      (name, question, hash), profile, start/end, collection window,
 //                      per-host outcome (ok, error, revert outcome, kernel) and per-step outcome.
-//   plan.json          BundlePlan: per host, the changes applied ({knob, key, from, to}).
-//                      The engine may store more per host; the report reads `host` and `changes`.
+//   changes.json       BundleChanges: per host, the changes apply made ({knob, key, from, to}),
+//                      which revert undid. The report reads `host` and `changes`. (Format 1
+//                      bundles named it plan.json.)
 //   facts-before.json  engine-owned facts per host before apply   (not read by the report)
 //   facts-after.json   engine-owned facts per host after revert   (not read by the report)
 //   records.jsonl      one LogRecord (src/logs/record.ts) a line, all hosts merged
@@ -30,11 +31,12 @@ import type {
   ReportStep,
 } from "./model.js";
 
-export const BUNDLE_FORMAT = 1;
+/** 2: the applied changes are in changes.json (format 1: plan.json). */
+export const BUNDLE_FORMAT = 2;
 
 export const BUNDLE_FILES = {
   manifest: "manifest.json",
-  plan: "plan.json",
+  changes: "changes.json",
   factsBefore: "facts-before.json",
   factsAfter: "facts-after.json",
   records: "records.jsonl",
@@ -57,7 +59,7 @@ export interface BundleManifest {
   reasonInfo?: Record<string, ReasonInfo>;
 }
 
-export interface BundlePlan {
+export interface BundleChanges {
   hosts: Array<{ host: string; changes: ReportChange[] }>;
 }
 
@@ -68,12 +70,13 @@ export interface BundleCounters {
 /** Reads a bundle directory back into a ReportInput. Throws InputError on malformed files. */
 export async function readBundle(dir: string): Promise<ReportInput> {
   const manifest = await readJsonFile<BundleManifest>(join(dir, BUNDLE_FILES.manifest), checkManifest);
-  const plan = await readJsonFile<BundlePlan>(join(dir, BUNDLE_FILES.plan), undefined, { hosts: [] });
+  const changesFile = manifest.format === 1 ? "plan.json" : BUNDLE_FILES.changes;
+  const applied = await readJsonFile<BundleChanges>(join(dir, changesFile), undefined, { hosts: [] });
   const counters = await readJsonFile<BundleCounters>(join(dir, BUNDLE_FILES.counters), undefined, {
     hosts: [],
   });
   const records = await readJsonLines<LogRecord>(join(dir, BUNDLE_FILES.records));
-  const changesOf = new Map((plan.hosts ?? []).map((h) => [h.host, h.changes ?? []]));
+  const changesOf = new Map((applied.hosts ?? []).map((h) => [h.host, h.changes ?? []]));
   const countersOf = new Map((counters.hosts ?? []).map((h) => [h.host, h]));
   const hosts: ReportHost[] = manifest.hosts.map((h) => {
     const c = countersOf.get(h.name);
@@ -98,7 +101,7 @@ export async function readBundle(dir: string): Promise<ReportInput> {
   };
 }
 
-/** Writes manifest.json, plan.json, counters.json and records.jsonl (not the reports). */
+/** Writes manifest.json, changes.json, counters.json and records.jsonl (not the reports). */
 export async function writeBundle(
   dir: string,
   input: ReportInput,
@@ -129,14 +132,14 @@ export async function writeBundle(
     steps: input.steps,
     ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),
   };
-  const plan: BundlePlan = { hosts: input.hosts.map((h) => ({ host: h.name, changes: h.changes })) };
+  const changes: BundleChanges = { hosts: input.hosts.map((h) => ({ host: h.name, changes: h.changes })) };
   const counters: BundleCounters = {
     hosts: input.hosts
       .filter((h) => h.counters)
       .map((h) => ({ host: h.name, ...(h.kernel ? { kernel: h.kernel } : {}), counters: h.counters! })),
   };
   await writeJson(join(dir, BUNDLE_FILES.manifest), manifest);
-  await writeJson(join(dir, BUNDLE_FILES.plan), plan);
+  await writeJson(join(dir, BUNDLE_FILES.changes), changes);
   await writeJson(join(dir, BUNDLE_FILES.counters), counters);
   if (!recordsWritten) {
     let lines = "";

@@ -39,7 +39,7 @@ const GRACE_S = 6;
 const BUNDLE_FILES = [
   "manifest.json",
   "facts-before.json",
-  "plan.json",
+  "changes.json",
   "facts-after.json",
   "records.jsonl",
   "counters.json",

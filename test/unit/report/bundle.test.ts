@@ -1,6 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm, writeFile, unlink } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rename, rm, writeFile, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUNDLE_FILES, readBundle, writeBundle } from "../../../src/report/bundle.js";
@@ -25,14 +25,14 @@ test("a bundle written and read back renders the same report", async () => {
   input.hosts.push(failedHost("db-1", "unreachable", "connect ECONNREFUSED"));
   await writeBundle(dir, input, { commandLine: ["nfdebug", "run", "tcp.yaml"] });
   assert.deepEqual((await readdir(dir)).sort(), [
+    "changes.json",
     "counters.json",
     "manifest.json",
-    "plan.json",
     "records.jsonl",
   ]);
 
   const manifest = JSON.parse(await readFile(join(dir, BUNDLE_FILES.manifest), "utf8"));
-  assert.equal(manifest.format, 1);
+  assert.equal(manifest.format, 2);
   assert.deepEqual(manifest.commandLine, ["nfdebug", "run", "tcp.yaml"]);
   assert.equal((await readFile(join(dir, BUNDLE_FILES.records), "utf8")).trimEnd().split("\n").length, 306);
 
@@ -54,10 +54,10 @@ test("writeReports writes summary.md and report.html", async () => {
   assert.ok((await readFile(html, "utf8")).includes('data-series="udp.bad_checksum"'));
 });
 
-test("plan, counters and records are optional", async () => {
+test("changes, counters and records are optional", async () => {
   const dir = await tempDir();
   await writeBundle(dir, sampleFleetInput());
-  for (const f of [BUNDLE_FILES.plan, BUNDLE_FILES.counters, BUNDLE_FILES.records])
+  for (const f of [BUNDLE_FILES.changes, BUNDLE_FILES.counters, BUNDLE_FILES.records])
     await unlink(join(dir, f));
   const back = await readBundle(dir);
   assert.equal([...back.records].length, 0);
@@ -66,6 +66,22 @@ test("plan, counters and records are optional", async () => {
   assert.equal(
     buildReport(back).verdict,
     "No INVALID packets were logged on any of 5 hosts during the 5m window.",
+  );
+});
+
+test("a format 1 bundle's changes are read from plan.json, its name then", async () => {
+  const dir = await tempDir();
+  const input = sampleFleetInput();
+  await writeBundle(dir, input);
+  await rename(join(dir, BUNDLE_FILES.changes), join(dir, "plan.json"));
+  const manifestPath = join(dir, BUNDLE_FILES.manifest);
+  const manifest = JSON.parse(await readFile(manifestPath, "utf8"));
+  await writeFile(manifestPath, JSON.stringify({ ...manifest, format: 1 }));
+  const back = await readBundle(dir);
+  assert.ok(input.hosts.some((h) => h.changes.length > 0));
+  assert.deepEqual(
+    back.hosts.map((h) => h.changes),
+    input.hosts.map((h) => h.changes),
   );
 });
 
