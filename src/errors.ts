@@ -48,6 +48,8 @@ export class HostError extends Error {
   readonly host: string;
   /** What the host did change before it failed (a revert that could not restore everything). */
   changes?: Change[];
+  /** An apply whose connection dropped: how cancelling its window on the host went (engine/cancel.ts). */
+  cancel?: "reverted" | "prevented" | "failed";
   constructor(kind: HostErrorKind, host: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "HostError";

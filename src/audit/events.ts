@@ -2,7 +2,13 @@
 // host name, window id, profile name, error kind, change count, expiry. Messages are left out on
 // purpose: a host's stderr can carry anything.
 import { windowOwner } from "../engine/window.js";
-import type { ApplyOutcome, ExtendOutcome, FailedOutcome, RevertOutcome } from "../engine/outcomes.js";
+import type {
+  ApplyCancel,
+  ApplyOutcome,
+  ExtendOutcome,
+  FailedOutcome,
+  RevertOutcome,
+} from "../engine/outcomes.js";
 import type { HistoryCommand, HistoryEntry } from "./history.js";
 
 interface Context {
@@ -35,19 +41,12 @@ function entries(command: HistoryCommand, ctx: Context, events: Event[]): Histor
 
 const failed = (o: FailedOutcome) => ({ outcome: "failed" as const, error_kind: o.error.kind });
 
-// How src/engine/cancel.ts words the end of an apply whose connection dropped.
-const CANCEL_REVERTED = /; reconnected and reverted window \S+ there/;
-const CANCEL_PREVENTED = /; reconnected: the apply had not begun there/;
-const CANCEL_FAILED = /; could not undo it \(/;
-
-/** The cancel the engine made after an apply's connection dropped, read from the host's error. */
-function cancelEvent(host: string, error: { kind: string; message?: string } | null | undefined): Event[] {
-  const message = error?.message ?? "";
-  if (CANCEL_REVERTED.test(message)) return [{ host, event: "reverted" }];
-  if (CANCEL_PREVENTED.test(message)) return [{ host, event: "prevented" }];
-  if (CANCEL_FAILED.test(message))
-    return [{ host, event: "failed", outcome: "failed", error_kind: error?.kind ?? "remote" }];
-  return [];
+/** The cancel the engine made after an apply's connection dropped (engine/cancel.ts). */
+function cancelEvent(host: string, cancel: ApplyCancel | undefined, errorKind: string): Event[] {
+  if (!cancel) return [];
+  return [
+    { host, event: cancel, ...(cancel === "failed" ? { outcome: "failed", error_kind: errorKind } : {}) },
+  ];
 }
 
 /** apply: one line per host (opened, joined, unchanged, refused, failed), plus its cancel or abort revert. */
@@ -60,7 +59,7 @@ export function applyHistory(
   for (const o of outcomes) {
     if (!o.ok) {
       events.push({ host: o.host, event: o.error?.kind === "locked" ? "refused" : "failed", ...failed(o) });
-      cancels.push(...cancelEvent(o.host, o.error));
+      cancels.push(...cancelEvent(o.host, o.cancel, o.error.kind));
       continue;
     }
     const window = o.window;
@@ -118,6 +117,7 @@ export interface RunHostOutcome {
   name: string;
   ok: boolean;
   error?: { kind: string; message?: string };
+  cancel?: ApplyCancel;
   changes: unknown[];
   applied: boolean;
   reverted: boolean | "expired" | "failed";
@@ -137,7 +137,7 @@ export function runHistory(
     const failure = h.ok ? {} : { outcome: "failed" as const, error_kind: h.error?.kind ?? "remote" };
     if (!h.applied) {
       events.push({ host: h.name, event: h.ok ? "unchanged" : "failed", window: null, ...failure });
-      if (!h.ok) cancels.push(...cancelEvent(h.name, h.error));
+      if (!h.ok) cancels.push(...cancelEvent(h.name, h.cancel, h.error?.kind ?? "remote"));
       continue;
     }
     // The host's outcome over the whole run goes on its first line; the second says how the window ended.

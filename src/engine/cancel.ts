@@ -42,19 +42,24 @@ export async function cancelInterruptedApply(
     conn = await transport.connect(host);
     const result = await conn.runScript(cancelScript(err.window), { timeoutMs });
     const outcome = interpretRevert(host.name, result.stdout, result.stderr, result.code);
-    const how =
-      outcome.window === err.window
-        ? `reconnected and reverted window ${err.window} there: nothing left changed`
-        : "reconnected: the apply had not begun there, and now never will";
-    throw new HostError(err.kind, host.name, `${lost}; ${how}`, { cause: err });
+    const reverted = outcome.found === "window";
+    const how = reverted
+      ? `reconnected and reverted window ${err.window} there: nothing left changed`
+      : "reconnected: the apply had not begun there, and now never will";
+    throw Object.assign(new HostError(err.kind, host.name, `${lost}; ${how}`, { cause: err }), {
+      cancel: reverted ? "reverted" : "prevented",
+    });
   } catch (undo) {
     if (undo instanceof HostError && undo.cause === err) throw undo;
     const why = undo instanceof Error ? undo.message : String(undo);
-    throw new HostError(
-      err.kind,
-      host.name,
-      `${lost}; could not undo it (${why}): the host reverts window ${err.window} by itself at expiry`,
-      { cause: err },
+    throw Object.assign(
+      new HostError(
+        err.kind,
+        host.name,
+        `${lost}; could not undo it (${why}): the host reverts window ${err.window} by itself at expiry`,
+        { cause: err },
+      ),
+      { cancel: "failed" },
     );
   } finally {
     conn?.close();

@@ -1,7 +1,7 @@
 // What each fleet command reports per host: the fields every command shares, plus one variant per
 // command with its own details, told apart by `command`. A host that failed carries the shared
 // fields only (the fleet runner makes it without knowing the command), so it fits every list.
-import type { HostErrorKind } from "../errors.js";
+import type { HostError, HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import type { Capability, Change } from "../kinds/types.js";
 import type { CounterDeltas } from "../logs/counters.js";
@@ -20,7 +20,11 @@ export interface FailedOutcome extends OutcomeBase {
   command?: undefined;
   ok: false;
   error: { kind: HostErrorKind; message: string };
+  cancel?: ApplyCancel;
 }
+
+/** An apply whose connection dropped: its window reverted there, never begun, or left to expire. */
+export type ApplyCancel = NonNullable<HostError["cancel"]>;
 
 /** A host that answered its command. */
 interface Answered<C extends string> extends OutcomeBase {
@@ -96,6 +100,7 @@ export interface CollectOutcome extends Answered<"collect"> {
 /** A host of `nfdebug run`: how the whole run went for it (it may have failed a step). */
 export interface RunbookOutcome extends OutcomeBase {
   command: "run";
+  cancel?: ApplyCancel;
   applied: boolean;
   reverted: boolean | "expired" | "failed";
   records: number;

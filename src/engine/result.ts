@@ -32,7 +32,15 @@ export function unchangedOutcome<D extends { command: OutcomeCommand }>(
  */
 export function failedOutcome(host: string, err: unknown): FailedOutcome {
   const changes = err instanceof HostError ? (err.changes ?? []) : [];
-  return { host, ok: false, changed: changes.length > 0, changes, error: outcomeError(err) };
+  const cancel = err instanceof HostError ? err.cancel : undefined;
+  return {
+    host,
+    ok: false,
+    changed: changes.length > 0,
+    changes,
+    error: outcomeError(err),
+    ...(cancel ? { cancel } : {}),
+  };
 }
 
 function outcomeError(err: unknown): { kind: HostErrorKind; message: string } {

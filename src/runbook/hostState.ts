@@ -3,11 +3,14 @@ import type { CounterDeltas } from "../logs/counters.js";
 import type { Change } from "../kinds/types.js";
 import type { RevertOutcome } from "../report/model.js";
 import type { HostErrorKind } from "../errors.js";
+import type { ApplyCancel } from "../engine/outcomes.js";
 
 export interface RunHost {
   name: string;
   ok: boolean;
   error?: { kind: HostErrorKind; message: string };
+  /** Its apply's connection dropped: how cancelling the window there went. */
+  cancel?: ApplyCancel;
   kernel?: string;
   /** The kernel log collect read ("<boot id>/<source>"); equal on hosts that share one. */
   kernelLog?: string;

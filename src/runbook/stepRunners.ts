@@ -58,8 +58,10 @@ export async function applyStep(ctx: StepContext): Promise<StepResult> {
   );
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
-    if (!o.ok) failHost(h, o.error);
-    else {
+    if (!o.ok) {
+      failHost(h, o.error);
+      if (o.cancel) h.cancel = o.cancel;
+    } else {
       h.applied = o.window !== null;
       h.changes = o.changes;
     }

@@ -337,12 +337,12 @@ test("run: how each host's window opened and ended; the host's outcome sits on i
 test("run: a host whose apply dropped gets the engine's cancel on the trail, as apply does", async () => {
   const lost = new InterruptedApply(new HostError("unreachable", "g", "connection lost"), WINDOW);
   const reconnect: Transport = { connect: async (h) => scriptedConnection(h.name, "@@revert\tnone\n") };
-  const { error } = failedOutcome(
+  const { error, cancel } = failedOutcome(
     "g",
     await cancelInterruptedApply(reconnect, host("g"), lost).catch((e: unknown) => e),
   );
   const entries = runHistory(
-    [{ name: "g", ok: false, error: error!, changes: [], applied: false, reverted: false }],
+    [{ name: "g", ok: false, error, cancel, changes: [], applied: false, reverted: false }],
     { window: WINDOW, profile: "tcp-invalid", now: NOW },
   );
   assert.deepEqual(

@@ -71,3 +71,13 @@ test("every host entry names its command; an opened window without its expiry is
   assert.equal(validate({ ...summarise("apply", [applied]), hosts: [noExpiry] }), false);
   assert.equal(validate(summarise("apply", [{ ...applied, command: "oops" as "apply" }])), false);
 });
+
+test("a failed host says how the cancel of its dropped apply went", () => {
+  const dropped = Object.assign(new HostError("unreachable", "h002", "connection lost during apply"), {
+    cancel: "prevented" as const,
+  });
+  const failed = failedOutcome("h002", dropped);
+  assert.equal(failed.cancel, "prevented");
+  assert.equal(validate(summarise("apply", [failed])), true, JSON.stringify(validate.errors));
+  assert.equal(validate(summarise("apply", [{ ...failed, cancel: "maybe" as "failed" }])), false);
+});
