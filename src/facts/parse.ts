@@ -1,20 +1,23 @@
-// Pure parser for the facts script's output (sections introduced by "@@section\tNAME").
+// Pure parser for the facts script's output (sections introduced by "@@section\tNAME" frames).
 import { MalformedAnswer } from "../errors.js";
 import { parseDetectSources } from "../logs/sources/detect.js";
+import { parseFrame } from "../shell/frame.js";
 import type { HistoryEvent, HostFacts, JournalEntry, PrintkSite, WindowState } from "./types.js";
 
 /** The facts script's last line; anything after it (a follow-up script's output) is not facts. */
 export const FACTS_END = "@@end";
 
+/** Lines after each "@@section\tNAME" frame, up to the "@@end" frame (what follows is not facts). */
 function splitSections(output: string): Map<string, string[]> {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   let ended = false;
   for (const line of output.split("\n")) {
-    if (line.startsWith("@@section\t")) {
+    const tag = parseFrame(line)?.tag;
+    if (tag === "section") {
       current = [];
       sections.set(line.slice("@@section\t".length), current);
-    } else if (line === FACTS_END) {
+    } else if (tag === "end") {
       ended = true;
       break;
     } else if (current && line !== "") {

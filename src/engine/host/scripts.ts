@@ -2,27 +2,18 @@
 // TypeScript, src/kinds/) and composes them with the generated, quoted argument lines. No user
 // value is ever spliced into script text unquoted.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { KINDS } from "../../kinds/registry.js";
+import { FRAME_SH } from "../../shell/frame.js";
 import { call, shQuote } from "../../shell/quote.js";
+import { shippedFile } from "../../shell/shipped.js";
 import { WINDOW_ID } from "../window.js";
 
-const cache = new Map<string, string>();
-function shippedFile(url: URL): string {
-  let text = cache.get(url.href);
-  if (text === undefined) {
-    // Without the comment lines but the first (the file's title): they are a third of the bytes
-    // sent, and the repository has them.
-    text = readFileSync(url, "utf8")
-      .split("\n")
-      .filter((line, i) => i === 0 || !/^\s*#/.test(line))
-      .join("\n");
-    cache.set(url.href, text);
-  }
-  return text;
-}
 function hostFile(name: string): string {
   return shippedFile(new URL(`./${name}`, import.meta.url));
+}
+/** The protocol's shell side, then the library: the top of every script the engine sends. */
+function library(): string {
+  return `${shippedFile(FRAME_SH)}\n${hostFile("lib.sh")}`;
 }
 
 /** The kinds' shell files, in registry order, and NFD_KINDS naming them (revert.sh dispatches by it). */
@@ -74,7 +65,7 @@ export { call } from "../../shell/quote.js";
 export function factsScript(args: string[], extraSections: { name: string; script: string }[] = []): string {
   const extras = extraSections.map((s) => `nfd_emit "section\${TAB}${s.name}"\n( ${s.script}\n)`);
   return [
-    `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`,
+    `${library()}\nset -- ${args.map(shQuote).join(" ")}`,
     hostFile("facts.sh"),
     ...KINDS.flatMap((k) => (k.facts.sh ? [shippedFile(k.facts.sh)] : [])),
     factsAwk(),
@@ -99,8 +90,8 @@ type InstalledScript = "revert.sh" | "expire.sh";
 
 function installedBody(name: InstalledScript): string {
   return name === "revert.sh"
-    ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
-    : `${hostFile("lib.sh")}\n${hostFile(name)}`;
+    ? `${library()}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
+    : `${library()}\n${hostFile(name)}`;
 }
 
 let version: string | undefined;
@@ -173,7 +164,7 @@ export interface ApplyScriptOptions {
 export function applyScript(window: string, bodyLines: string[], options: ApplyScriptOptions = {}): string {
   return [
     "{",
-    ...(options.libraryLoaded ? [] : [hostFile("lib.sh")]),
+    ...(options.libraryLoaded ? [] : [library()]),
     hostFile("snapshot.sh"),
     kindsShell(),
     hostFile("apply.sh"),
@@ -192,19 +183,19 @@ const JOURNAL_ACCESS = `if [ -e "$J" ] && [ ! -r "$J" ]; then nfd_emit "denied\$
 export function revertScript(options: { force: boolean; window?: string }): string {
   const window = options.window ? windowArg(options.window) : "";
   const args = ["reverted", options.force ? "1" : "0", window].map(shQuote).join(" ");
-  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\nnfd_window_read\nnfd_revert_path\nif [ -z "$NFD_REVERT" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$NFD_REVERT" ${args}`;
+  return `${library()}\n${JOURNAL_ACCESS}\nnfd_window_read\nnfd_revert_path\nif [ -z "$NFD_REVERT" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$NFD_REVERT" ${args}`;
 }
 
 /** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */
 export function cancelScript(window: string): string {
-  return `${hostFile("lib.sh")}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", windowArg(window))}`;
+  return `${library()}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", windowArg(window))}`;
 }
 
 export function extendScript(window: string, seconds: number): string {
-  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
+  return `${library()}\n${JOURNAL_ACCESS}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
 }
 
 /** The host library alone, for scripts composed elsewhere (collect). */
 export function hostLibrary(): string {
-  return hostFile("lib.sh");
+  return library();
 }

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { FRAME_SH } from "../../../src/shell/frame.js";
 import { shQuote } from "../../../src/shell/quote.js";
+import { shippedFile } from "../../../src/shell/shipped.js";
 import {
   applyScript,
   call,
@@ -116,6 +118,8 @@ test("apply's nfd_begin line: window id, owner and seconds are validated, then a
           // nfd_begin reports its arguments; the window-mark lines that follow it run in a scratch $P.
           const script = [
             ARGS_STUB,
+            // The apply script's protocol part (nfd_emit), which the window marks use.
+            shippedFile(FRAME_SH),
             `P=${shQuote(state)}`,
             `nfd_begin() { NFD_ID=20261125T000000-0000; nfd_args "$@"; }`,
             ...bodies.map((b) => b.body),
