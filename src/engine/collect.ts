@@ -99,8 +99,15 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       message: req.window ? `no window ${req.window} on this host` : "no window on this host",
     });
   }
-  const [kind, detail = ""] =
-    parseFrames(marks.files.get("source") ?? "").find((f) => f.tag === "source")?.fields ?? [];
+  const sourceFile = marks.files.get("source");
+  const [kind, detail = ""] = parseFrames(sourceFile ?? "").find((f) => f.tag === "source")?.fields ?? [];
+  // "kind<TAB>detail" without a frame: the marks of a version before the host protocol.
+  if (sourceFile && !kind)
+    throw new HostError(
+      "protocol",
+      host,
+      `window ${marks.window}'s log marks were written by an earlier nfdebug version; collect it with that version`,
+    );
   const counters = countersOf(marks.files);
   if (!kind) {
     return unchangedOutcome(host, {

@@ -105,6 +105,13 @@ test("collect: a stored position that fails the checks before it enters a script
   assert.match(o.error!.message, /not an acceptable log file path/);
 });
 
+test("collect: marks an earlier version wrote (no frames) are a protocol failure, not a window without a source", async () => {
+  const old = marks("{}").replace("@@file\tsource\t@@source\tfile\t", "@@file\tsource\tfile\t");
+  const o = await outcomeOf(() => collectHost(answering(old), { sink }));
+  assert.equal(o.error?.kind, "protocol");
+  assert.match(o.error!.message, /written by an earlier nfdebug version/);
+});
+
 test("collect: marks cut short are protocol on exit 0, remote when the script failed", async () => {
   const cut = `@@window\t${WINDOW}\n@@open\t1\n`;
   assert.equal((await outcomeOf(() => collectHost(answering(cut, 0), { sink }))).error?.kind, "protocol");

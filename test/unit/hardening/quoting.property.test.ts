@@ -177,12 +177,8 @@ test("extend, cancel and revert scripts: a window id that is not one is refused;
           }
           lines.push(lastCall(cancelScript(window), "nfd_cancel"));
           expected.push([window]);
-          // revert execs the installed script: its arguments, as the shell reads them.
-          const revert = revertScript({ force: true, window });
-          const args = revert.slice(
-            revert.lastIndexOf('exec sh "$NFD_REVERT" ') + 'exec sh "$NFD_REVERT" '.length,
-          );
-          lines.push(`nfd_args ${args}`);
+          // revert runs the installed script with these arguments (nfd_revert_window in entry.sh).
+          lines.push(lastCall(revertScript({ force: true, window }), "nfd_revert_window"));
           expected.push(["reverted", "1", window]);
         }
         if (lines.length === 0) return;
