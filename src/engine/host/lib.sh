@@ -190,7 +190,7 @@ nfd_overdue() {
 }
 
 # Epoch seconds (NFD_NOW) and, where date has %N, with nanoseconds (NFD_CLOCK_NOW, for the log
-# source snippets' clock line): one date per script.
+# readers' clock frame): one date per script.
 nfd_clock() {
   NFD_CLOCK_NOW=$(date +%s.%N 2>/dev/null)
   case $NFD_CLOCK_NOW in '' | *N*) NFD_CLOCK_NOW=$(date +%s) ;; esac
