@@ -1,4 +1,17 @@
 # nfdebug window marks (in the apply script, after nfd_begin; see windowMarks.ts for the files).
+# nfd_window_marks [KIND DETAIL MARK_SCRIPT]: only when this apply opens a new window (NFD_SAME
+# unset): the window's directory, then its log source and mark-end.sh (nfd_marks_source), or, on a
+# host without a log source, the counters at its start alone (nfd_counters must be defined then).
+nfd_window_marks() {
+  [ -z "${NFD_SAME:-}" ] || return 0
+  nfd_marks_dir
+  if [ $# -gt 0 ]; then
+    nfd_marks_source "$@"
+  else
+    (nfd_counters) > "$NFD_MARKS/counters-start.out" 2>/dev/null
+  fi
+}
+
 # nfd_marks_dir: makes the window's directory, or sets NFD_FAILED (a full /var/lib stops the apply
 # here, before any change), and keeps the marks of the last 20 windows.
 nfd_marks_dir() {

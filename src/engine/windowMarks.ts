@@ -39,8 +39,7 @@ function markEndScript(source: DetectedSource): string {
  * commands reuse nfd_begin's kernel release and clock (NFD_KERNEL, NFD_CLOCK_NOW, NFD_CLOCK_BOOT).
  */
 export function windowMarkLines(source: DetectedSource | null): string[] {
-  const marks = source
-    ? [call("nfd_marks_source", source.kind, source.detail ?? "", markEndScript(source))]
-    : [countersShell(), '(nfd_counters) > "$NFD_MARKS/counters-start.out" 2>/dev/null'];
-  return [shippedFile(MARKS_SH), 'if [ -z "${NFD_SAME:-}" ]; then', "nfd_marks_dir", ...marks, "fi"];
+  if (!source) return [shippedFile(MARKS_SH), countersShell(), call("nfd_window_marks")];
+  const marks = call("nfd_window_marks", source.kind, source.detail ?? "", markEndScript(source));
+  return [shippedFile(MARKS_SH), marks];
 }

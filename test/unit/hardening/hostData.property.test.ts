@@ -257,5 +257,5 @@ test("dynamic-debug sites read from a host: refused for odd names, else their na
 
 test("shQuote is what the windows marks use for the recorded source (composition check)", () => {
   const lines = windowMarkLines({ kind: "journald", detail: "a'b" });
-  assert.ok(lines.some((l) => l.startsWith(`nfd_marks_source journald ${shQuote("a'b")} `)));
+  assert.ok(lines.some((l) => l.startsWith(`nfd_window_marks journald ${shQuote("a'b")} `)));
 });
