@@ -7,16 +7,17 @@ import type { CollectOutcome } from "./outcomes.js";
 import { HostError, MalformedAnswer } from "../errors.js";
 import { parsePrintkSite } from "../kinds/printk/facts.js";
 import type { PrintkSite } from "../facts/types.js";
-import { counterDeltas, parseCounters, type CounterDeltas } from "../logs/counters.js";
+import { counterDeltas, countersShell, parseCounters, type CounterDeltas } from "../logs/counters.js";
 import { collectLines } from "../logs/collect-lines.js";
 import { createKernelMessageClassifier } from "../logs/printk.js";
 import { parseStoredPosition, readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
 import type { LogPosition } from "../logs/sources/types.js";
 import type { SourceKind } from "../logs/sources/types.js";
-import { shQuote } from "../shell/quote.js";
+import { framedFiles, parseFrames } from "../shell/frame.js";
+import { call } from "../shell/quote.js";
+import { shippedFile } from "../shell/shipped.js";
 import type { Connection } from "../transport/types.js";
-import { countersScript } from "../logs/counters.js";
-import { hostLibrary } from "./host/scripts.js";
+import { hostLibrary, windowArg } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
@@ -37,65 +38,20 @@ interface WindowFiles {
   files: Map<string, string>;
 }
 
-function marksScript(window: string | undefined): string {
-  return `${hostLibrary()}
-want=${shQuote(window ?? "")}
-[ -z "$want" ] && [ -f "$J/window" ] && want=$(nfd_window_get id)
-[ -z "$want" ] && want=$(ls -1 "$P/windows" 2>/dev/null | sort | tail -n 1)
-if [ -z "$want" ] || [ ! -d "$P/windows/$want" ]; then nfd_emit "nowindow"; exit 0; fi
-D=$P/windows/$want
-nfd_emit "window\${TAB}$want"
-open=0
-[ "$(nfd_window_get id)" = "$want" ] && open=1
-nfd_emit "open\${TAB}$open"
-for f in source start.out end.out counters-start.out counters-end.out collected.json; do
-  if [ -f "$D/$f" ]; then nfd_emit "file\${TAB}$f"; cat "$D/$f"; echo; nfd_emit "endfile"; fi
-done
-if [ "$open" = 1 ]; then
-  nfd_emit "file\${TAB}counters-now.out"
-  ( ${countersScript()}
-  )
-  nfd_emit "endfile"
-fi
-if [ -s "$D/printk.sites" ]; then
-  nfd_find_ddctl
-  if [ -n "$NFD_DDCTL" ]; then
-    nfd_emit "file\${TAB}printk-control"
-    while read -r site fn; do
-      awk -v site="$site" -v fn="$fn" '$1 == site { f = $2; sub(/^\\[[^]]*\\]/, "", f); if (f == fn) print }' "$NFD_DDCTL"
-    done < "$D/printk.sites"
-    nfd_emit "endfile"
-  fi
-fi
-nfd_emit "end"
-`;
+const COLLECT_SH = new URL("./collect.sh", import.meta.url);
+
+/** The library, the counters, collect.sh, then one call (its functions say what they print). */
+function collectScript(line: string): string {
+  return [hostLibrary(), countersShell(), shippedFile(COLLECT_SH), line].join("\n");
 }
 
 function parseMarks(stdout: string): WindowFiles | null {
-  let window = "";
-  let open = false;
-  const files = new Map<string, string>();
-  let current: string | null = null;
-  let lines: string[] = [];
-  let ended = false;
-  for (const line of stdout.split("\n")) {
-    if (current !== null) {
-      if (line === "@@endfile") {
-        files.set(current, lines.join("\n"));
-        current = null;
-      } else lines.push(line);
-      continue;
-    }
-    if (line === "@@nowindow") return null;
-    if (line.startsWith("@@window\t")) window = line.slice(9);
-    else if (line.startsWith("@@open\t")) open = line.slice(7) === "1";
-    else if (line.startsWith("@@file\t")) {
-      current = line.slice(7);
-      lines = [];
-    } else if (line === "@@end") ended = true;
-  }
-  if (!ended || !WINDOW_ID.test(window)) throw new MalformedAnswer("incomplete window marks");
-  return { window, open, files };
+  const frames = parseFrames(stdout);
+  if (frames.some((f) => f.tag === "nowindow")) return null;
+  const marks = frames.find((f) => f.tag === "marks");
+  if (!marks || !frames.some((f) => f.tag === "end") || !WINDOW_ID.test(marks.fields[0]))
+    throw new MalformedAnswer("incomplete window marks");
+  return { window: marks.fields[0], open: marks.fields[1] === "1", files: framedFiles(frames) };
 }
 
 function positionFrom(
@@ -113,7 +69,8 @@ function positionFrom(
 
 export async function collectHost(conn: Connection, req: CollectRequest): Promise<CollectOutcome> {
   const host = conn.host.name;
-  const marksResult = await conn.runScript(marksScript(req.window), { timeoutMs: req.timeoutMs });
+  const marksScript = collectScript(call("nfd_collect_marks", req.window ? windowArg(req.window) : ""));
+  const marksResult = await conn.runScript(marksScript, { timeoutMs: req.timeoutMs });
   let marks: WindowFiles | null;
   try {
     marks = parseMarks(marksResult.stdout);
@@ -133,7 +90,15 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       message: req.window ? `no window ${req.window} on this host` : "no window on this host",
     });
   }
-  const [kind, detail = ""] = (marks.files.get("source") ?? "").split("\n")[0].split("\t");
+  const sourceFile = marks.files.get("source");
+  const [kind, detail = ""] = parseFrames(sourceFile ?? "").find((f) => f.tag === "source")?.fields ?? [];
+  // "kind<TAB>detail" without a frame: the marks of a version before the host protocol.
+  if (sourceFile && !kind)
+    throw new HostError(
+      "protocol",
+      host,
+      `window ${marks.window}'s log marks were written by an earlier nfdebug version; collect it with that version`,
+    );
   const counters = countersOf(marks.files);
   if (!kind) {
     return unchangedOutcome(host, {
@@ -177,9 +142,8 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     );
   }
   if (!req.peek) {
-    const dir = `"$P/windows/"${shQuote(marks.window)}`;
-    const ack = `${hostLibrary()}\nmkdir -p ${dir} && printf '%s\\n' ${shQuote(JSON.stringify(outcome.position))} > ${dir}/collected.json`;
-    await conn.runScript(ack, { timeoutMs: req.timeoutMs });
+    const ack = call("nfd_collected", windowArg(marks.window), JSON.stringify(outcome.position));
+    await conn.runScript(collectScript(ack), { timeoutMs: req.timeoutMs });
   }
   const warnings = [...outcome.warnings];
   if (outcome.lost)

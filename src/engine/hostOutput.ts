@@ -1,19 +1,12 @@
-// The host scripts talk back in "@@word\tfield\tfield" lines; everything else is ignored.
+// What the engine's host scripts answer, read through the one host protocol (src/shell/frame.ts).
 import { HostError, MalformedAnswer } from "../errors.js";
+import { parseFrames, type Frame } from "../shell/frame.js";
 
-export interface HostLine {
-  tag: string;
-  fields: string[];
-}
+export type HostLine = Frame;
 
+/** The frames of a script's output; a malformed one is a MalformedAnswer. */
 export function hostLines(stdout: string): HostLine[] {
-  const lines: HostLine[] = [];
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith("@@")) continue;
-    const [tag, ...fields] = line.slice(2).split("\t");
-    lines.push({ tag, fields });
-  }
-  return lines;
+  return parseFrames(stdout);
 }
 
 /** Every host script reports a lock held by another run the same way: "@@locked\tmessage". */

@@ -7,7 +7,7 @@ import type { Profile } from "../profile/types.js";
 import type { Connection } from "../transport/types.js";
 import { factsScript } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
-import { detectSourcesScript } from "../logs/sources/detect.js";
+import { detectSourcesShell } from "../logs/sources/detect.js";
 
 /** The facts round trip's script for a profile (or for status/facts, without one): what each kind and knob asks for. */
 export function readFactsScript(profile?: Profile): string {
@@ -15,7 +15,7 @@ export function readFactsScript(profile?: Profile): string {
     ...KINDS.flatMap((k) => k.factsArgs(profile)),
     ...KNOBS.flatMap((k) => k.factsArgs ?? []),
   ]);
-  return factsScript([...args], [{ name: "logsources", script: detectSourcesScript() }]);
+  return factsScript([...args], [{ name: "logsources", script: detectSourcesShell() }]);
 }
 
 export async function readFacts(conn: Connection, profile?: Profile, timeoutMs?: number): Promise<HostFacts> {

@@ -1,6 +1,8 @@
-// The facts script's output, split into its sections ("@@section\tNAME" then the section's lines).
+// The facts script's output, split into its sections (a "@@section\tNAME" frame, then the section's
+// lines, up to the "@@end" frame).
 // The host part (src/facts/parse.ts) and each kind (src/kinds/*/facts.ts) read their own sections.
 import { MalformedAnswer } from "../errors.js";
+import { parseFrame } from "../shell/frame.js";
 
 /** The facts script's last line; anything after it (a follow-up script's output) is not facts. */
 export const FACTS_END = "@@end";
@@ -13,10 +15,11 @@ export class FactSections {
     let current: string[] | undefined;
     let ended = false;
     for (const line of output.split("\n")) {
-      if (line.startsWith("@@section\t")) {
+      const tag = parseFrame(line)?.tag;
+      if (tag === "section") {
         current = [];
         sections.set(line.slice("@@section\t".length), current);
-      } else if (line === FACTS_END) {
+      } else if (tag === "end") {
         ended = true;
         break;
       } else if (current && line !== "") {

@@ -1,4 +1,4 @@
-// The glue between a source snippet's stdout and records: hand `onLine` to
+// The glue between a log reader's stdout and records: hand `onLine` to
 // Connection.runScript({ onStdoutLine }) and records come out one at a time, so a window with
 // 100,000 lines is never held in memory. Kernel messages that are neither conntrack INVALID lines
 // nor lines of the profile's printk sites are skipped (the kernel log has much else in it).

@@ -4,6 +4,8 @@
 // versions (e.g. "searched" and "delete_list" went away, "clashres" and "chainlength" came).
 import { MalformedAnswer } from "../errors.js";
 import { kernelAtLeast } from "../facts/kernelVersion.js";
+import { FRAME_SH, parseFrames } from "../shell/frame.js";
+import { shippedFile } from "../shell/shipped.js";
 
 /** Columns worth a delta over a window, in report order. */
 export const KEY_COUNTERS = [
@@ -102,62 +104,28 @@ export interface CounterSnapshot {
   dying: number | null;
 }
 
-/**
- * One round trip for everything above; each section is "<name>\t<line>", ended by "end\t".
- * Cheap: the statistics file is read with the builtin, count and max with one grep. conntrack(8)
- * is run only where the statistics file is missing (-S and -C print the same numbers) and, for the
- * unconfirmed and dying lists, only before 5.19 (later kernels keep none): both need nf_conntrack
- * loaded already, since conntrack(8) would load modules (nf_conntrack_netlink) that revert then has
- * to unload. Inside a host script the kernel release, clock, and count and max are passed in
- * (NFD_KERNEL, NFD_CLOCK_NOW, NFD_CT_SYSCTLS: grep's "path:value" lines from its snapshot).
- */
-export function countersScript(): string {
-  return `# nfdebug: conntrack counters
-LC_ALL=C; export LC_ALL
-nfd_section() { while IFS= read -r nfd_l || [ -n "$nfd_l" ]; do printf '%s\\t%s\\n' "$1" "$nfd_l"; done; }
-nfd_k=\${NFD_KERNEL:-$(uname -r)}
-printf 'kernel\\t%s\\n' "$nfd_k"
-nfd_at=\${NFD_CLOCK_NOW:-$(date +%s)}
-printf 'at\\t%s\\n' "\${nfd_at%%.*}"
-[ -r /proc/net/stat/nf_conntrack ] && nfd_section stat < /proc/net/stat/nf_conntrack
-# One grep ("path:value"): the read builtin of dash takes one byte per read(2), and a sysctl file
-# read at a non-zero offset is at its end, so "read < nf_conntrack_max" sees only "2" of 262144.
-nfd_d=/proc/sys/net/netfilter
-for nfd_l in \${NFD_CT_SYSCTLS:-$(grep -s '' $nfd_d/nf_conntrack_count $nfd_d/nf_conntrack_max)}; do
-  case $nfd_l in
-  $nfd_d/nf_conntrack_count:*) printf 'count\\t%s\\n' "\${nfd_l#*:}" ;;
-  $nfd_d/nf_conntrack_max:*) printf 'max\\t%s\\n' "\${nfd_l#*:}" ;;
-  esac
-done
-if [ -r $nfd_d/nf_conntrack_count ] && command -v conntrack >/dev/null 2>&1; then
-  if [ ! -r /proc/net/stat/nf_conntrack ]; then
-    conntrack -C 2>/dev/null | nfd_section conntrack_C
-    conntrack -S 2>/dev/null | nfd_section conntrack_S
-  fi
-  nfd_maj=\${nfd_k%%.*}
-  nfd_min=\${nfd_k#*.}
-  nfd_min=\${nfd_min%%[!0-9]*}
-  case $nfd_maj.$nfd_min in *[!0-9.]* | .* | *.) nfd_maj=0 nfd_min=0 ;; esac
-  if [ "$nfd_maj" -lt 5 ] || { [ "$nfd_maj" -eq 5 ] && [ "$nfd_min" -lt 19 ]; }; then
-    printf 'unconfirmed\\t%s\\n' "$(conntrack -L unconfirmed 2>/dev/null | wc -l | tr -d ' ')"
-    printf 'dying\\t%s\\n' "$(conntrack -L dying 2>/dev/null | wc -l | tr -d ' ')"
-  fi
-fi
-printf 'end\\t\\n'
-`;
+const COUNTERS_SH = new URL("./counters.sh", import.meta.url);
+
+/** counters.sh: nfd_counters, which prints everything above as "counter" frames, for a script with frame.sh. */
+export function countersShell(): string {
+  return shippedFile(COUNTERS_SH);
 }
 
+/** The same as a whole script. */
+export function countersScript(): string {
+  return `${shippedFile(FRAME_SH)}\n${countersShell()}\nnfd_counters`;
+}
+
+/** nfd_counters' output: its "counter NAME LINE" frames up to "end". */
 export function parseCounters(output: string): CounterSnapshot {
   const sections = new Map<string, string[]>();
   let ended = false;
-  for (const line of output.split("\n")) {
-    const tab = line.indexOf("\t");
-    if (tab < 0) continue;
-    const name = line.slice(0, tab);
-    if (name === "end") ended = true;
-    const list = sections.get(name) ?? [];
-    list.push(line.slice(tab + 1));
-    sections.set(name, list);
+  for (const { tag, fields } of parseFrames(output)) {
+    if (tag === "end") ended = true;
+    if (tag !== "counter") continue;
+    const list = sections.get(fields[0]) ?? [];
+    list.push(fields[1]);
+    sections.set(fields[0], list);
   }
   if (!ended) throw new MalformedAnswer("the counters output is incomplete (no end line)");
   const text = (name: string) => sections.get(name)?.join("\n") ?? null;

@@ -45,6 +45,44 @@ nfd_begin_lock() {
   nfd_drop_old_cancel_marks
 }
 
+# nfd_scripts_dir VERSION: where this version's revert.sh and expire.sh live, $J/s/VERSION
+# (NFD_SCRIPTS), under the lock (nfd_begin_lock ran before): the timer and `nfdebug revert` run them.
+nfd_scripts_dir() {
+  NFD_SCRIPTS=$1
+  [ -d "$J/s/$1" ] || mkdir -p "$J/s/$1" 2>/dev/null || {
+    nfd_storage_fail "$J/s"
+    exit 3
+  }
+}
+
+# nfd_script_same NAME FIRST: $J/s/$NFD_SCRIPTS/NAME begins with the line FIRST (naming its version).
+nfd_script_same() {
+  nfd_l=
+  { IFS= read -r nfd_l < "$J/s/$NFD_SCRIPTS/$1"; } 2>/dev/null
+  [ "$nfd_l" = "$2" ]
+}
+
+# nfd_script_check NAME FIRST: the facts found this version installed (so its text was not sent);
+# it must still be there.
+nfd_script_check() {
+  nfd_script_same "$1" "$2" && return 0
+  nfd_emit "fail${TAB}remote${TAB}$J/s/$NFD_SCRIPTS/$1 changed since the facts were read; run the command again"
+  exit 6
+}
+
+# nfd_script_install NAME FIRST TEXT: writes TEXT (its first line FIRST) as NAME unless it is there.
+# Written beside, then renamed: a half-written revert.sh is never what a timer runs; a write that
+# fails (a full /run) stops the apply before any change.
+nfd_script_install() {
+  nfd_script_same "$1" "$2" && return 0
+  nfd_f=$J/s/$NFD_SCRIPTS/$1
+  if ! { printf '%s\n' "$3" > "$nfd_f.new"; } 2>/dev/null || ! mv -f "$nfd_f.new" "$nfd_f"; then
+    rm -f "$nfd_f.new"
+    nfd_storage_fail "$nfd_f"
+    exit 3
+  fi
+}
+
 # Versions of the host scripts that no window uses any more (this run's and the open window's stay).
 nfd_prune_scripts() {
   for d in "$J"/s/*; do

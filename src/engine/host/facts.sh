@@ -16,6 +16,10 @@ for a in "$@"; do
 ${a#p:}" ;;
   esac
 done
+# nfd_facts_awk PROGRAM: the awk program that reads every file (facts.awk and the kinds' parts).
+nfd_facts_awk() {
+  awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v sysctls="$NFD_SYSCTLS" -v J="$J" -v P="$P" "$1"
+}
 nfd_emit "facts${TAB}1"
 # A window past its expiry that its switch has not reverted (it died, or waits for a lock) is
 # reverted before anything is read: then the facts show the host as it is now.

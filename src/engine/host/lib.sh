@@ -1,5 +1,5 @@
 # nfdebug host library: sourced at the top of every script nfdebug runs on a host.
-# POSIX sh only. Output lines that start with "@@" are for the controller; everything else is noise.
+# POSIX sh only. It follows src/shell/frame.sh (nfd_emit, TAB: the protocol of the answers).
 # Cheap on purpose (hosts may share a few cores): builtins where they are exact, one process for
 # many /proc reads. Never use the read builtin on a numeric /proc/sys file: dash reads one byte per
 # read(2), and such a file read at a non-zero offset is at its end, so only the first character comes
@@ -9,12 +9,9 @@ umask 077
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin ;; esac
 J=/run/nfdebug
 P=/var/lib/nfdebug
-# A tab and a newline, without a $(printf) subshell.
-TAB='	'
+# A newline, without a $(printf) subshell.
 NL='
 '
-
-nfd_emit() { printf '@@%s\n' "$*"; }
 
 # The per-host lock: flock(2) on $J/lock through fd 9, held until this shell (or nfd_unlock) closes
 # it. The kernel drops it with its holder, so a crashed run leaves nothing that blocks later runs;
@@ -193,7 +190,7 @@ nfd_overdue() {
 }
 
 # Epoch seconds (NFD_NOW) and, where date has %N, with nanoseconds (NFD_CLOCK_NOW, for the log
-# source snippets' clock line): one date per script.
+# readers' clock frame): one date per script.
 nfd_clock() {
   NFD_CLOCK_NOW=$(date +%s.%N 2>/dev/null)
   case $NFD_CLOCK_NOW in '' | *N*) NFD_CLOCK_NOW=$(date +%s) ;; esac

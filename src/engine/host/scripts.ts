@@ -2,27 +2,18 @@
 // TypeScript, src/kinds/) and composes them with the generated, quoted argument lines. No user
 // value is ever spliced into script text unquoted.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { KINDS } from "../../kinds/registry.js";
+import { FRAME_SH } from "../../shell/frame.js";
 import { call, shQuote } from "../../shell/quote.js";
+import { shippedFile } from "../../shell/shipped.js";
 import { WINDOW_ID } from "../window.js";
 
-const cache = new Map<string, string>();
-function shippedFile(url: URL): string {
-  let text = cache.get(url.href);
-  if (text === undefined) {
-    // Without the comment lines but the first (the file's title): they are a third of the bytes
-    // sent, and the repository has them.
-    text = readFileSync(url, "utf8")
-      .split("\n")
-      .filter((line, i) => i === 0 || !/^\s*#/.test(line))
-      .join("\n");
-    cache.set(url.href, text);
-  }
-  return text;
-}
 function hostFile(name: string): string {
   return shippedFile(new URL(`./${name}`, import.meta.url));
+}
+/** The protocol's shell side, then the library: the top of every script the engine sends. */
+function library(): string {
+  return `${shippedFile(FRAME_SH)}\n${hostFile("lib.sh")}`;
 }
 
 /** The kinds' shell files, in registry order, and NFD_KINDS naming them (revert.sh dispatches by it). */
@@ -33,17 +24,15 @@ function kindsShell(): string {
   ].join("\n");
 }
 
-/** The facts awk program (one shell word): facts.awk's functions, then BEGIN { the kinds' parts; host_state() }. */
+/** The facts awk program: facts.awk's functions, then BEGIN { the kinds' parts; host_state() }. */
 function factsAwk(): string {
-  const program = [
+  return [
     hostFile("facts.awk"),
     "BEGIN {",
     ...KINDS.flatMap((k) => (k.facts.awk ? [shippedFile(k.facts.awk)] : [])),
     "  host_state()",
     "}",
   ].join("\n");
-  if (program.includes("'")) throw new Error("the facts awk program must not contain a single quote");
-  return `awk -v kernel="$NFD_KERNEL" -v ddctl="$NFD_DDCTL" -v pats="$NFD_PATS" -v sysctls="$NFD_SYSCTLS" -v J="$J" -v P="$P" '\n${program}'`;
 }
 
 /**
@@ -72,35 +61,24 @@ export { call } from "../../shell/quote.js";
  * `extraSections` are further snippets whose output becomes a section of their name.
  */
 export function factsScript(args: string[], extraSections: { name: string; script: string }[] = []): string {
-  const extras = extraSections.map((s) => `nfd_emit "section\${TAB}${s.name}"\n( ${s.script}\n)`);
+  const extras = extraSections.flatMap((s) => [call("nfd_emit", `section\t${s.name}`), "(", s.script, ")"]);
   return [
-    `${hostFile("lib.sh")}\nset -- ${args.map(shQuote).join(" ")}`,
+    library(),
+    call("set", "--", ...args),
     hostFile("facts.sh"),
     ...KINDS.flatMap((k) => (k.facts.sh ? [shippedFile(k.facts.sh)] : [])),
-    factsAwk(),
+    call("nfd_facts_awk", factsAwk()),
     ...extras,
-    'nfd_emit "end"',
+    call("nfd_emit", "end"),
   ].join("\n");
-}
-
-const HEREDOC_MARKER = "NFDEBUG_EOF";
-
-/**
- * Shell that writes `body` verbatim to `path` (a shell word, e.g. "$J/revert.sh"): a quoted heredoc
- * expands nothing, so the body needs no quoting — only the marker must not occur in it.
- */
-export function writeFileScript(path: string, body: string): string {
-  if (body.includes(HEREDOC_MARKER))
-    throw new Error(`a script written to ${path} must not contain the heredoc marker`);
-  return `cat > ${path} <<'${HEREDOC_MARKER}'\n${body}\n${HEREDOC_MARKER}`;
 }
 
 type InstalledScript = "revert.sh" | "expire.sh";
 
 function installedBody(name: InstalledScript): string {
   return name === "revert.sh"
-    ? `${hostFile("lib.sh")}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
-    : `${hostFile("lib.sh")}\n${hostFile(name)}`;
+    ? `${library()}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
+    : `${library()}\n${hostFile(name)}`;
 }
 
 let version: string | undefined;
@@ -124,37 +102,23 @@ export function installedHostScript(name: InstalledScript): string {
 }
 
 /**
- * Installs this version's revert.sh and expire.sh on the host, under the lock (nfd_begin_lock ran
- * before): the timer and `nfdebug revert` run these files. `installed`: the versions the facts
- * found; when this one is there its files are not sent at all (most of the apply's bytes), only
- * checked to be still the same. Written beside, then renamed: a half-written revert.sh is never
- * what a timer runs; a write that fails (a full /run) stops the apply before any change.
+ * Installs this version's revert.sh and expire.sh on the host (apply.sh's nfd_script_install).
+ * `installed`: the versions the facts found; when this one is there its files are not sent at all
+ * (most of the apply's bytes), only checked to be still the same.
  */
 function installHostScripts(installed: readonly string[]): string {
-  const dir = `"$J/s/$NFD_SCRIPTS"`;
-  const parts: string[] = [
-    `NFD_SCRIPTS=${hostScriptsVersion()}`,
-    `[ -d ${dir} ] || mkdir -p ${dir} 2>/dev/null || { nfd_storage_fail "$J/s"; exit 3; }`,
-  ];
+  const version = hostScriptsVersion();
+  const lines = [call("nfd_scripts_dir", version)];
   for (const name of ["revert.sh", "expire.sh"] as const) {
     const text = installedHostScript(name);
     const first = text.slice(0, text.indexOf("\n"));
-    const read = `nfd_l=\n{ IFS= read -r nfd_l < ${dir}/${name}; } 2>/dev/null`;
-    if (installed.includes(hostScriptsVersion())) {
-      parts.push(
-        `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
-        `  nfd_emit "fail\${TAB}remote\${TAB}$J/s/$NFD_SCRIPTS/${name} changed since the facts were read; run the command again"`,
-        "  exit 6\nfi",
-      );
-      continue;
-    }
-    parts.push(
-      `${read}\nif [ "$nfd_l" != ${shQuote(first)} ]; then`,
-      `{\n${writeFileScript(`${dir}/${name}.new`, text)}\n} 2>/dev/null && mv -f ${dir}/${name}.new ${dir}/${name} || { rm -f ${dir}/${name}.new; nfd_storage_fail ${dir}/${name}; exit 3; }`,
-      "fi",
+    lines.push(
+      installed.includes(version)
+        ? call("nfd_script_check", name, first)
+        : call("nfd_script_install", name, first, text),
     );
   }
-  return parts.join("\n");
+  return lines.join("\n");
 }
 
 export interface ApplyScriptOptions {
@@ -173,7 +137,7 @@ export interface ApplyScriptOptions {
 export function applyScript(window: string, bodyLines: string[], options: ApplyScriptOptions = {}): string {
   return [
     "{",
-    ...(options.libraryLoaded ? [] : [hostFile("lib.sh")]),
+    ...(options.libraryLoaded ? [] : [library()]),
     hostFile("snapshot.sh"),
     kindsShell(),
     hostFile("apply.sh"),
@@ -185,26 +149,24 @@ export function applyScript(window: string, bodyLines: string[], options: ApplyS
   ].join("\n");
 }
 
-/** The journal exists but this login cannot read it: not root (and become is off). */
-const JOURNAL_ACCESS = `if [ -e "$J" ] && [ ! -r "$J" ]; then nfd_emit "denied\${TAB}$J is not readable by $(id -un 2>/dev/null || echo this user)"; exit 0; fi`;
-
 /** Runs the revert script installed with the open window (the version that wrote its journal). */
 export function revertScript(options: { force: boolean; window?: string }): string {
   const window = options.window ? windowArg(options.window) : "";
-  const args = ["reverted", options.force ? "1" : "0", window].map(shQuote).join(" ");
-  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\nnfd_window_read\nnfd_revert_path\nif [ -z "$NFD_REVERT" ]; then nfd_emit "revert\${TAB}none"; exit 0; fi\nexec sh "$NFD_REVERT" ${args}`;
+  const revert = call("nfd_revert_window", "reverted", options.force ? "1" : "0", window);
+  return [library(), hostFile("entry.sh"), "nfd_journal_readable", revert].join("\n");
 }
 
 /** After a dropped apply connection: revert window ID if the apply opened it, else stop it beginning. */
 export function cancelScript(window: string): string {
-  return `${hostFile("lib.sh")}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", windowArg(window))}`;
+  return `${library()}\n${hostFile("cancel.sh")}\n${call("nfd_cancel", windowArg(window))}`;
 }
 
 export function extendScript(window: string, seconds: number): string {
-  return `${hostFile("lib.sh")}\n${JOURNAL_ACCESS}\n${hostFile("extend.sh")}\n${call("nfd_extend", windowArg(window), secondsArg(seconds))}`;
+  const extend = call("nfd_extend", windowArg(window), secondsArg(seconds));
+  return [library(), hostFile("entry.sh"), "nfd_journal_readable", hostFile("extend.sh"), extend].join("\n");
 }
 
 /** The host library alone, for scripts composed elsewhere (collect). */
 export function hostLibrary(): string {
-  return hostFile("lib.sh");
+  return library();
 }

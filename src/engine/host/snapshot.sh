@@ -30,7 +30,7 @@ nfd_snap_get() {
 }
 
 # nf_conntrack_count and _max from the snapshot, as grep printed them, into NFD_CT_SYSCTLS (for the
-# counters snippet, which then needs no process for them).
+# counters (nfd_counters), which then need no process for them).
 nfd_ct_sysctls() {
   NFD_CT_SYSCTLS=
   for f in /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; do

@@ -3,14 +3,14 @@
 // records with exactly that timestamp were read. When the oldest record left is newer than the
 // saved position, the ring buffer wrapped and an unknown number of records may be missing.
 import { MalformedAnswer } from "../../errors.js";
+import { parseFrame } from "../../shell/frame.js";
+import { call } from "../../shell/quote.js";
 import {
-  CLOCK_HEADER,
   checkBootId,
   checkInteger,
-  containsFilter,
   monotonicToIso,
   parseClock,
-  splitFrame,
+  sourceScript,
   type HostClock,
 } from "./framing.js";
 import type { DmesgPosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
@@ -22,7 +22,9 @@ function splitUsec(usec: number): [number, string] {
   return [Math.floor(usec / USEC), String(usec % USEC).padStart(6, "0")];
 }
 
-function script(from: DmesgPosition | null, options: ReadOptions, records: boolean): string {
+export const DMESG_SH = new URL("./dmesg.sh", import.meta.url);
+
+function readCall(from: DmesgPosition | null, options: ReadOptions, records: boolean): string {
   const usec = from ? checkInteger(from.usec, "dmesg timestamp") : -1;
   const same = from ? checkInteger(from.same, "dmesg same-timestamp count", 0) : 0;
   const boot = from ? checkBootId(from.boot_id) : "";
@@ -32,48 +34,17 @@ function script(from: DmesgPosition | null, options: ReadOptions, records: boole
     const [s, m] = splitUsec(checkInteger(options.until.usec, "dmesg end timestamp", 0));
     until = `${s} ${m} ${checkInteger(options.until.same, "dmesg end count", 0)}`;
   }
-  const filter = containsFilter(options.contains);
-  return `# nfdebug: kernel records from dmesg after ${fromSec}.${fromMicro} (+${same})
-${CLOCK_HEADER}
-nfd_sec=${fromSec}
-nfd_micro=${fromMicro}
-nfd_same=${same}
-nfd_saved_boot='${boot}'
-if [ -n "$nfd_saved_boot" ] && [ "$nfd_boot" != "$nfd_saved_boot" ]; then
-  printf 'E\\tboot_changed\\t%s\\n' "$nfd_saved_boot"
-  nfd_sec=-1; nfd_micro=0; nfd_same=0
-fi
-{ dmesg -r 2>/dev/null; printf 'X\\t%s\\n' "$?"; } | ${filter.env}awk -v fsec="$nfd_sec" -v fmicro="$nfd_micro" -v fsame="$nfd_same" -v until='${until}' -v records=${records ? 1 : 0} '
-BEGIN {
-  from = fsec * 1000000 + fmicro
-  split(until, u, " "); ulimit = (until == "") ? -1 : u[1] * 1000000 + u[2]
-  first = 1; lsec = fsec; lmicro = fmicro; lsame = fsame; seen = 0
-}
-/^X\\t/ { if (substr($0, 3) != "0") print "E\\tdmesg_failed\\t" substr($0, 3); next }
-substr($0, 1, 1) != "<" { next }
-{
-  gt = index($0, ">"); rest = substr($0, gt + 1)
-  if (substr(rest, 1, 1) != "[") next
-  rb = index(rest, "]"); ts = substr(rest, 2, rb - 2); gsub(/ /, "", ts)
-  split(ts, t, "."); sec = t[1]; micro = t[2]; now = sec * 1000000 + micro
-  if (first) { first = 0; if (fsec >= 0 && now > from) print "E\\twrapped\\t" ts }
-  if (now < from) next
-  if (now == from) { seen++; if (seen <= fsame) next }
-  if (ulimit >= 0 && (now > ulimit || (now == ulimit && useen >= u[3]))) next
-  if (ulimit >= 0 && now == ulimit) useen++
-  if (now == lsec * 1000000 + lmicro) lsame++; else { lsec = sec; lmicro = micro; lsame = 1 }
-  if (records && ${filter.condition}) print "R\\t" $0
-}
-END { printf "P\\t%s\\t%s\\t%s\\n", lsec, lmicro, lsame }'
-`;
+  const args = [records ? 1 : 0, fromSec, fromMicro, same, boot, until, ...(options.contains ?? [])];
+  return call("nfd_dmesg_read", ...args);
 }
 
 export function dmesgReadScript(from: DmesgPosition | null, options: ReadOptions = {}): string {
-  return script(from, options, true);
+  return sourceScript(DMESG_SH, readCall(from, options, true));
 }
 
-export function dmesgPositionScript(): string {
-  return script(null, {}, false);
+/** nfd_dmesg_read printing only the newest position (a window's start). */
+export function dmesgPositionCall(): string {
+  return readCall(null, {}, false);
 }
 
 export class DmesgOutputParser implements SourceOutputParser {
@@ -86,16 +57,16 @@ export class DmesgOutputParser implements SourceOutputParser {
   constructor(private readonly from: DmesgPosition | null) {}
 
   push(line: string): SourceItem | null {
-    const frame = splitFrame(line);
+    const frame = parseFrame(line);
     if (!frame) return null;
     const f = frame.fields;
     switch (frame.tag) {
       case "R":
-        return this.record(line.slice(2));
-      case "H":
+        return this.record(f[0]);
+      case "clock":
         this.clock = parseClock(f);
         return null;
-      case "E":
+      case "warn":
         if (f[0] === "wrapped") {
           this.lost = null;
           this.warnings.push(
@@ -110,7 +81,7 @@ export class DmesgOutputParser implements SourceOutputParser {
           this.warnings.push(`dmesg failed (exit status ${f[1]})`);
         }
         return null;
-      case "P": {
+      case "pos": {
         const sec = Number(f[0]);
         this.position = {
           source: "dmesg",

@@ -1,16 +1,11 @@
-// The line protocol every source snippet prints, so that no log text can be mistaken for control
-// output: each line starts with a one-letter tag and a tab.
-//   H <boot_id> <epoch seconds> <uptime seconds>   host clock, printed first
-//   R <record>                                       one raw record of the source
-//   F <seq>                                          kmsg/dmesg: the oldest record still in the buffer
-//   P <position fields...>                           the position after the last record, printed last
-//   E <code> <detail>                                something the parser should report
-//   X <exit status>                                  status of the reading command, when it matters
-// Shared shell fragments live here too.
+// What the log-source readers share. Each reader is a shell function in a .sh file beside its
+// TypeScript (dmesg.sh, kmsg.sh, journald.sh, syslog-file.sh, detect.sh), after source.sh (the clock
+// frame, the record filter); TypeScript composes the files and one call() line with checked
+// arguments. They answer in the host protocol (src/shell/frame.ts): a clock frame first, then
+// records ("@@R"), warnings, and the position frame last.
 import { MalformedAnswer } from "../../errors.js";
-import { shQuote } from "../../shell/quote.js";
-
-export const TAB = "\t";
+import { FRAME_SH } from "../../shell/frame.js";
+import { shippedFile } from "../../shell/shipped.js";
 
 export interface HostClock {
   bootId: string | null;
@@ -18,19 +13,17 @@ export interface HostClock {
   bootEpochMs: number | null;
 }
 
-/**
- * Prints the H line. `date +%s.%N` is GNU; other dates print a literal N, so fall back to seconds.
- * A host script that already read the boot id or the clock passes them in NFD_CLOCK_BOOT and
- * NFD_CLOCK_NOW (no process for them here); /proc/uptime is read with the builtin (a seq_file:
- * reads at any offset work, unlike /proc/sys files).
- */
-export const CLOCK_HEADER = [
-  "LC_ALL=C; export LC_ALL",
-  "nfd_boot=${NFD_CLOCK_BOOT:-$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo -)}",
-  "nfd_now=${NFD_CLOCK_NOW:-$(date +%s.%N 2>/dev/null)}; case $nfd_now in ''|*N*) nfd_now=$(date +%s);; esac",
-  "nfd_up=; { read -r nfd_up nfd_idle < /proc/uptime; } 2>/dev/null; nfd_up=${nfd_up:--}",
-  'printf \'H\\t%s\\t%s\\t%s\\n\' "$nfd_boot" "$nfd_now" "$nfd_up"',
-].join("\n");
+const SOURCE_SH = new URL("./source.sh", import.meta.url);
+
+/** source.sh and a reader's .sh, for a script that has frame.sh already. */
+export function sourceShell(file: URL): string {
+  return `${shippedFile(SOURCE_SH)}\n${shippedFile(file)}`;
+}
+
+/** A whole reader script: the protocol, source.sh, the reader's file, then `line` (its call). */
+export function sourceScript(file: URL, line: string): string {
+  return `${shippedFile(FRAME_SH)}\n${sourceShell(file)}\n${line}`;
+}
 
 export function parseClock(fields: string[]): HostClock {
   const [bootId, now, up] = fields;
@@ -46,11 +39,6 @@ export function parseClock(fields: string[]): HostClock {
 export function monotonicToIso(clock: HostClock | null, usec: number): string | null {
   if (!clock || clock.bootEpochMs === null || !Number.isFinite(usec)) return null;
   return new Date(clock.bootEpochMs + usec / 1000).toISOString();
-}
-
-export function splitFrame(line: string): { tag: string; fields: string[] } | null {
-  if (line.length < 2 || line.charCodeAt(1) !== 9) return null;
-  return { tag: line[0], fields: line.slice(2).split(TAB) };
 }
 
 const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -73,18 +61,6 @@ export function checkInteger(value: number, what: string, min = -1): number {
   if (!Number.isSafeInteger(value) || value < min)
     throw new MalformedAnswer(`${what} must be an integer ≥ ${min}, got ${value}`);
   return value;
-}
-
-/**
- * An awk condition that is true when the record ($0) contains one of the strings. The strings
- * reach awk through the environment (ENVIRON is POSIX), never through its program text, so no
- * quoting rules of awk apply; the assignments are shQuote'd.
- */
-export function containsFilter(contains: string[] | undefined): { env: string; condition: string } {
-  if (!contains || contains.length === 0) return { env: "", condition: "1" };
-  const env = contains.map((s, k) => `NFD_MATCH${k}=${shQuote(s)} `).join("");
-  const condition = contains.map((_, k) => `index($0, ENVIRON["NFD_MATCH${k}"]) > 0`).join(" || ");
-  return { env: `${env}`, condition: `(${condition})` };
 }
 
 /**

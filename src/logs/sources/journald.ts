@@ -4,22 +4,15 @@
 // the host rebooted) and lines may be missing — which --after-cursor would hide.
 // MESSAGE is a string, or an array of bytes when it is not valid UTF-8 or has control characters.
 import { MalformedAnswer } from "../../errors.js";
-import { shQuote } from "../../shell/quote.js";
-import {
-  CLOCK_HEADER,
-  checkBootId,
-  containsFilter,
-  normalizeBootId,
-  parseClock,
-  splitFrame,
-  type HostClock,
-} from "./framing.js";
+import { parseFrame } from "../../shell/frame.js";
+import { call } from "../../shell/quote.js";
+import { checkBootId, normalizeBootId, parseClock, sourceScript, type HostClock } from "./framing.js";
 import type { JournaldPosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
 
-const FIELDS = "MESSAGE,PRIORITY,SYSLOG_FACILITY,_BOOT_ID";
+export const JOURNALD_SH = new URL("./journald.sh", import.meta.url);
 
 // journald cursors look like "s=…;i=…;b=…;m=…;t=…;x=…"; anything else is refused before it
-// reaches a shell (it is shQuote'd as well).
+// reaches a shell (it is quoted as well).
 const CURSOR = /^[A-Za-z0-9=;_-]{1,512}$/;
 
 function checkCursor(cursor: string | null): string {
@@ -28,45 +21,22 @@ function checkCursor(cursor: string | null): string {
   return cursor;
 }
 
-function script(from: JournaldPosition | null, options: ReadOptions, records: boolean): string {
+function readCall(from: JournaldPosition | null, options: ReadOptions, records: boolean): string {
   const cursor = checkCursor(from?.cursor ?? null);
   checkBootId(from?.boot_id ?? null);
   const until = options.until?.source === "journald" ? checkCursor(options.until.cursor) : "";
-  const filter = containsFilter(options.contains);
-  const select = records ? (cursor ? `--cursor="$NFD_CURSOR"` : "") : "-n 1";
-  return `# nfdebug: kernel entries from journald${cursor ? " from a saved cursor" : ""}
-${CLOCK_HEADER}
-NFD_CURSOR=${cursor ? shQuote(cursor) : "''"}
-NFD_UNTIL=${until ? shQuote(until) : "''"}
-export NFD_CURSOR NFD_UNTIL
-nfd_fields=
-if journalctl --help 2>/dev/null | grep -q -e '--output-fields'; then nfd_fields=--output-fields=${FIELDS}; fi
-{
-  journalctl -k -o json --all --no-pager $nfd_fields ${select}
-  printf 'X\\t%s\\n' "$?"
-} | ${filter.env}awk -v records=${records ? 1 : 0} '
-BEGIN { n = 0; done = 0; pending = "" }
-/^X\\t/ { x = $0; next }
-substr($0, 1, 1) != "{" { next }
-{
-  i = index($0, "\\"__CURSOR\\":\\""); c = substr($0, i + 12); c = substr(c, 1, index(c, "\\"") - 1)
-  if (n++ == 0) print "S\\t" c
-  if (done) next
-  if (!records || ${filter.condition}) { print "R\\t" $0; pending = "" } else pending = c
-  if (ENVIRON["NFD_UNTIL"] != "" && c == ENVIRON["NFD_UNTIL"]) done = 1
-}
-END { if (pending != "") print "C\\t" pending; if (x != "") print x }'
-`;
+  const args = [records ? 1 : 0, cursor, until, ...(options.contains ?? [])];
+  return call("nfd_journald_read", ...args);
 }
 
-/** Snippet printing the kernel entries after `from` (null: the current boot from its start). */
+/** Script printing the kernel entries after `from` (null: the current boot from its start). */
 export function journaldReadScript(from: JournaldPosition | null, options: ReadOptions = {}): string {
-  return script(from, options, true);
+  return sourceScript(JOURNALD_SH, readCall(from, options, true));
 }
 
-/** Snippet printing the newest kernel entry, whose cursor starts a window. */
-export function journaldPositionScript(): string {
-  return script(null, {}, false);
+/** nfd_journald_read printing the newest kernel entry, whose cursor starts a window. */
+export function journaldPositionCall(): string {
+  return readCall(null, {}, false);
 }
 
 interface JournalEntry {
@@ -109,21 +79,21 @@ export class JournaldOutputParser implements SourceOutputParser {
   }
 
   push(line: string): SourceItem | null {
-    const frame = splitFrame(line);
+    const frame = parseFrame(line);
     if (!frame) return null;
     switch (frame.tag) {
-      case "H":
+      case "clock":
         this.clock = parseClock(frame.fields);
         return null;
-      case "S":
+      case "firstcursor":
         this.start(frame.fields[0]);
         return null;
       case "R":
-        return this.entry(line.slice(2));
-      case "C":
+        return this.entry(frame.fields[0]);
+      case "cursor":
         this.advance(frame.fields[0]);
         return null;
-      case "X":
+      case "exit":
         this.sawExit = true;
         if (frame.fields[0] !== "0") this.warnings.push(`journalctl failed (exit status ${frame.fields[0]})`);
         return null;

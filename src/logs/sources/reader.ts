@@ -1,37 +1,43 @@
-// One entry point over the four sources: the snippet that marks a window's start, the snippet that
+// One entry point over the four sources: the command that marks a window's start, the script that
 // reads after a position, and the parser for either's output.
 import { MalformedAnswer } from "../../errors.js";
 import type { DetectedSource } from "./detect.js";
-import { DmesgOutputParser, dmesgPositionScript, dmesgReadScript } from "./dmesg.js";
-import { JournaldOutputParser, journaldPositionScript, journaldReadScript } from "./journald.js";
-import { KmsgOutputParser, kmsgMarkScript, kmsgPositionScript, kmsgReadScript } from "./kmsg.js";
-import { FileOutputParser, filePositionScript, fileReadScript } from "./syslog-file.js";
+import { DMESG_SH, DmesgOutputParser, dmesgPositionCall, dmesgReadScript } from "./dmesg.js";
+import { JOURNALD_SH, JournaldOutputParser, journaldPositionCall, journaldReadScript } from "./journald.js";
+import { KMSG_SH, KmsgOutputParser, kmsgPositionCall, kmsgReadScript } from "./kmsg.js";
+import { FILE_SH, FileOutputParser, filePositionCall, fileReadScript } from "./syslog-file.js";
 import type { LogPosition, ReadOptions, SourceOutputParser } from "./types.js";
 
-/** Snippet printing the current end of the source's log: where a window starts. */
-export function startPositionScript(source: DetectedSource): string {
+/** A reader's shell file and the call that runs it (for a script with frame.sh and source.sh). */
+export interface SourceCommand {
+  file: URL;
+  command: string;
+}
+
+/** The command printing the current end of the source's log: where a window starts. */
+export function startPosition(source: DetectedSource): SourceCommand {
   switch (source.kind) {
     case "journald":
-      return journaldPositionScript();
+      return { file: JOURNALD_SH, command: journaldPositionCall() };
     case "kmsg":
-      return kmsgPositionScript();
+      return { file: KMSG_SH, command: kmsgPositionCall() };
     case "dmesg":
-      return dmesgPositionScript();
+      return { file: DMESG_SH, command: dmesgPositionCall() };
     case "file":
       if (!source.detail) throw new Error("a file source needs its path");
-      return filePositionScript(source.detail);
+      return { file: FILE_SH, command: filePositionCall(source.detail) };
   }
 }
 
 /**
- * Snippet recording a window's start or end (see kmsgMarkScript for its variables): kmsg writes a
- * marker record instead of reading the whole buffer; the other sources print their position.
+ * The command recording a window's start or end: kmsg writes a marker record (nfd_kmsg_mark)
+ * instead of reading the whole buffer; the other sources print their position.
  */
-export function windowMarkScript(source: DetectedSource): string {
-  return source.kind === "kmsg" ? kmsgMarkScript() : startPositionScript(source);
+export function windowMark(source: DetectedSource): SourceCommand {
+  return source.kind === "kmsg" ? { file: KMSG_SH, command: "nfd_kmsg_mark" } : startPosition(source);
 }
 
-/** Parser for startPositionScript's (or windowMarkScript's) output; its finish().position is the window's start. */
+/** Parser for startPosition's (or windowMark's) output; its finish().position is the window's start. */
 export function startPositionParser(source: DetectedSource): SourceOutputParser {
   switch (source.kind) {
     case "journald":
@@ -45,7 +51,7 @@ export function startPositionParser(source: DetectedSource): SourceOutputParser 
   }
 }
 
-/** Snippet printing the messages after `from` (up to options.until) and the new position. */
+/** Script printing the messages after `from` (up to options.until) and the new position. */
 export function readScript(from: LogPosition, options: ReadOptions = {}): string {
   switch (from.source) {
     case "journald":

@@ -6,8 +6,9 @@
 // Line formats: "2024-05-01T12:34:56.123456+02:00 host kernel: msg" (rsyslog's high-precision
 // format, Debian 12+) and "May  1 12:34:56 host kernel: [  447.891443] msg" (traditional).
 import { MalformedAnswer } from "../../errors.js";
-import { shQuote } from "../../shell/quote.js";
-import { CLOCK_HEADER, checkInteger, containsFilter, splitFrame } from "./framing.js";
+import { parseFrame } from "../../shell/frame.js";
+import { call } from "../../shell/quote.js";
+import { checkInteger, sourceScript } from "./framing.js";
 import type { FilePosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
 
 const PATH = /^\/[A-Za-z0-9._/-]{1,255}$/;
@@ -18,7 +19,9 @@ export function checkLogPath(path: string): string {
   return path;
 }
 
-function script(from: FilePosition, options: ReadOptions, records: boolean): string {
+export const FILE_SH = new URL("./syslog-file.sh", import.meta.url);
+
+function readCall(from: FilePosition, options: ReadOptions, records: boolean): string {
   const path = checkLogPath(from.path);
   const inode = checkInteger(from.inode, "inode");
   const offset = checkInteger(from.offset, "file offset", 0);
@@ -26,71 +29,18 @@ function script(from: FilePosition, options: ReadOptions, records: boolean): str
     options.until?.source === "file" && options.until.path === from.path && options.until.inode === from.inode
       ? checkInteger(options.until.offset, "end offset", 0)
       : -1;
-  const filter = containsFilter(options.contains);
-  return `# nfdebug: kernel lines of a syslog file after a saved byte offset
-${CLOCK_HEADER}
-printf 'Z\\t%s\\n' "$(date +%z 2>/dev/null)"
-nfd_file=${shQuote(path)}
-nfd_inode=${inode}
-nfd_off=${offset}
-nfd_limit=${limit}
-nfd_inode_of() { ls -di "$1" 2>/dev/null | awk '{ print $1 }'; }
-nfd_size_of() { wc -c < "$1" | tr -d ' '; }
-# Bytes [from, to) of a file.
-nfd_bytes() { tail -c +$(( $2 + 1 )) "$1" 2>/dev/null | head -c $(( $3 - $2 )); }
-# Kernel lines of the input as "R <offset> <line>" (only complete lines); with an inode, then a
-# P line: inode, base offset, bytes consumed.
-nfd_lines() {
-  ${filter.env}awk -v len="$1" -v base="$2" -v ino="$3" '
-function emit(l) { if (index(l, " kernel: ") > 0) { $0 = l; if (${filter.condition}) printf "R\\t%.0f\\t%s\\n", base + consumed, l } }
-BEGIN { consumed = 0; have = 0 }
-{ cur = $0; if (have) { emit(prev); consumed += length(prev) + 1 } prev = cur; have = 1 }
-END {
-  if (have && consumed + length(prev) + 1 <= len) { emit(prev); consumed += length(prev) + 1 }
-  if (ino != "") printf "P\\t%s\\t%s\\t%.0f\\n", ino, base, consumed
-}'
-}
-if [ ! -r "$nfd_file" ]; then
-  printf 'E\\tunavailable\\t%s\\n' "$nfd_file"
-  printf 'P\\t%s\\t%s\\t0\\n' "$nfd_inode" "$nfd_off"
-  exit 0
-fi
-nfd_ino=$(nfd_inode_of "$nfd_file")
-nfd_size=$(nfd_size_of "$nfd_file")
-if [ "$nfd_inode" -ge 0 ] && [ "$nfd_ino" != "$nfd_inode" ]; then
-  nfd_found=
-  for nfd_old in "$nfd_file.1" "$nfd_file"-*; do
-    if [ -r "$nfd_old" ] && [ "$(nfd_inode_of "$nfd_old")" = "$nfd_inode" ]; then
-      printf 'E\\trotated\\t%s\\n' "$nfd_old"
-      nfd_osize=$(nfd_size_of "$nfd_old")
-      nfd_bytes "$nfd_old" "$nfd_off" "$nfd_osize" | nfd_lines $(( nfd_osize - nfd_off )) "$nfd_off" ''
-      nfd_found=1
-      break
-    fi
-  done
-  [ -n "$nfd_found" ] || printf 'E\\trotated_lost\\t%s\\n' "$nfd_file"
-  nfd_off=0
-elif [ "$nfd_size" -lt "$nfd_off" ]; then
-  printf 'E\\ttruncated\\t%s\\n' "$nfd_off"
-  nfd_off=0
-fi
-if [ "$nfd_limit" -ge 0 ] && [ "$nfd_ino" = "$nfd_inode" ] && [ "$nfd_limit" -lt "$nfd_size" ]; then nfd_size=$nfd_limit; fi
-if [ ${records ? "1" : "0"} = 1 ]; then
-  nfd_bytes "$nfd_file" "$nfd_off" "$nfd_size" | nfd_lines $(( nfd_size - nfd_off )) "$nfd_off" "$nfd_ino"
-else
-  printf 'P\\t%s\\t%s\\t0\\n' "$nfd_ino" "$nfd_size"
-fi
-`;
+  const args = [records ? 1 : 0, path, inode, offset, limit, ...(options.contains ?? [])];
+  return call("nfd_file_read", ...args);
 }
 
-/** Snippet printing the kernel lines after `from` and the new position. */
+/** Script printing the kernel lines after `from` and the new position. */
 export function fileReadScript(from: FilePosition, options: ReadOptions = {}): string {
-  return script(from, options, true);
+  return sourceScript(FILE_SH, readCall(from, options, true));
 }
 
-/** Snippet printing the file's current end (inode and size): the start position of a window. */
-export function filePositionScript(path: string): string {
-  return script({ source: "file", path, inode: -1, offset: 0 }, {}, false);
+/** nfd_file_read printing the file's current end (inode and size): the start position of a window. */
+export function filePositionCall(path: string): string {
+  return readCall({ source: "file", path, inode: -1, offset: 0 }, {}, false);
 }
 
 const MONTHS: Record<string, number> = {
@@ -159,29 +109,30 @@ export class FileOutputParser implements SourceOutputParser {
   ) {}
 
   push(line: string): SourceItem | null {
-    const frame = splitFrame(line);
+    const frame = parseFrame(line);
     if (!frame) return null;
     const f = frame.fields;
     switch (frame.tag) {
       case "R": {
-        const tab = line.indexOf("\t", 2);
-        const parsed = tab > 0 ? parseSyslogLine(line.slice(tab + 1), this.now, this.utcOffsetMinutes) : null;
+        // The record is "OFFSET<TAB>LINE".
+        const tab = f[0].indexOf("\t");
+        const parsed = tab > 0 ? parseSyslogLine(f[0].slice(tab + 1), this.now, this.utcOffsetMinutes) : null;
         if (!parsed) return null;
         this.items++;
         return {
-          pos: `${this.from.path}:${line.slice(2, tab)}`,
+          pos: `${this.from.path}:${f[0].slice(0, tab)}`,
           time: parsed.time,
           message: parsed.message,
           priority: null,
           facility: 0,
         };
       }
-      case "Z": {
+      case "zone": {
         const z = /^([+-])(\d\d)(\d\d)$/.exec(f[0] ?? "");
         if (z) this.utcOffsetMinutes = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
         return null;
       }
-      case "E":
+      case "warn":
         if (f[0] === "rotated")
           this.warnings.push(`${this.from.path} was rotated; read the rest of ${f[1]} first`);
         else if (f[0] === "rotated_lost") {
@@ -194,7 +145,7 @@ export class FileOutputParser implements SourceOutputParser {
           );
         } else this.warnings.push(`${f[1] ?? this.from.path} is not readable`);
         return null;
-      case "P":
+      case "pos":
         this.position = {
           source: "file",
           path: this.from.path,

@@ -1,6 +1,6 @@
 // Kernel log sources and the positions that bound a collection window exactly.
-// Every source is read by a POSIX sh snippet run on the host (through Connection.runScript) whose
-// stdout is framed one item per line (see framing.ts); a pure parser turns it back into items and
+// Every source is read by a POSIX sh function run on the host (through Connection.runScript) whose
+// stdout is in the host protocol (src/shell/frame.ts); a pure parser turns it back into items and
 // the position to continue from. Positions are plain JSON so the engine can store them per window.
 
 export type SourceKind = "journald" | "kmsg" | "dmesg" | "file";
@@ -70,7 +70,7 @@ export interface ReadOutcome {
   items: number;
 }
 
-/** Turns a read snippet's stdout, line by line, into items and finally the outcome. */
+/** Turns a reader's stdout, line by line, into items and finally the outcome. */
 export interface SourceOutputParser {
   /** Feed one stdout line (without its newline); returns the item it carried, if any. */
   push(line: string): SourceItem | null;

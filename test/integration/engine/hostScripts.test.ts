@@ -11,6 +11,7 @@ import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
 import { hostScriptsVersion, installedHostScript } from "../../../src/engine/host/scripts.js";
+import { shQuote } from "../../../src/shell/quote.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -223,14 +224,15 @@ test("apply sends revert.sh and expire.sh only when the facts found them missing
   const h = host();
   const sent: string[] = [];
   const conn = recordingFollowUps(h, sent);
-  const revertBody = installedHostScript("revert.sh");
+  // As sent: one quoted argument of nfd_script_install.
+  const revertBody = shQuote(installedHostScript("revert.sh"));
   await applyHost(conn, req(tcp));
   await revertHost(h, { force: false });
   await applyHost(conn, req(tcp, 60, "20261125T120000-0002"));
   assert.equal(sent.length, 2);
   assert.ok(sent[0].includes(revertBody), "the first apply installs revert.sh");
   assert.ok(!sent[1].includes(revertBody), "the second one does not send it again");
-  const expireBody = installedHostScript("expire.sh");
+  const expireBody = shQuote(installedHostScript("expire.sh"));
   assert.ok(!sent[1].includes(expireBody), "nor expire.sh");
   assert.ok(sent[1].length < sent[0].length - revertBody.length, `${sent[1].length} vs ${sent[0].length}`);
   // Replaced between the facts and the apply (another nfdebug version): refuse, change nothing.

@@ -117,5 +117,5 @@ test("a host sent a script it was not expecting fails the task, naming both", as
   const message = outcomes[0].error?.message ?? "";
   const expected = `expected one containing ${JSON.stringify(SCRIPT_MARKERS.revert)}`;
   assert.ok(message.startsWith(`UnexpectedScript: h1: unexpected script #1 (${expected}):`), message);
-  assert.ok(message.includes("# nfdebug host library"), "the start of the script sent");
+  assert.ok(message.includes("# nfdebug host protocol"), "the start of the script sent");
 });

@@ -62,7 +62,7 @@ test("host lines cut short and times that are not numbers are protocol failures"
     interpretRevert("web1", `@@drift\tsysctl\n@@revert\tdrift\t${WINDOW}\n`, "", 0),
   );
   assert.equal(drift.error?.kind, "protocol");
-  assert.match(drift.error!.message, /a host line has 1 of its 4 fields/);
+  assert.match(drift.error!.message, /a host frame "drift" has 1 of its 4 fields/);
   assert.equal((await outcomeOf(() => hostChange(["sysctl"]))).error?.kind, "protocol");
 
   const extend = await outcomeOf(() =>
@@ -82,17 +82,10 @@ test("host lines cut short and times that are not numbers are protocol failures"
 /** The marks of an open window read from a syslog file, with the given collected.json. */
 const marks = (collected: string) =>
   [
-    `@@window\t${WINDOW}`,
-    "@@open\t1",
-    "@@file\tsource",
-    "file\t/var/log/kern.log",
-    "@@endfile",
-    "@@file\tstart.out",
-    "P\t1234\t100\t0",
-    "@@endfile",
-    "@@file\tcollected.json",
-    collected,
-    "@@endfile",
+    `@@marks\t${WINDOW}\t1`,
+    "@@file\tsource\t@@source\tfile\t/var/log/kern.log",
+    "@@file\tstart.out\t@@pos\t1234\t100\t0",
+    `@@file\tcollected.json\t${collected}`,
     "@@end",
   ].join("\n");
 const sink = { record: () => true };
@@ -110,6 +103,13 @@ test("collect: a stored position that fails the checks before it enters a script
   const o = await outcomeOf(() => collectHost(answering(marks(escape)), { sink }));
   assert.equal(o.error?.kind, "protocol");
   assert.match(o.error!.message, /not an acceptable log file path/);
+});
+
+test("collect: marks an earlier version wrote (no frames) are a protocol failure, not a window without a source", async () => {
+  const old = marks("{}").replace("@@file\tsource\t@@source\tfile\t", "@@file\tsource\tfile\t");
+  const o = await outcomeOf(() => collectHost(answering(old), { sink }));
+  assert.equal(o.error?.kind, "protocol");
+  assert.match(o.error!.message, /written by an earlier nfdebug version/);
 });
 
 test("collect: marks cut short are protocol on exit 0, remote when the script failed", async () => {

@@ -17,7 +17,9 @@ import { parseFacts } from "../../../src/facts/parse.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { renderStep } from "../../../src/kinds/registry.js";
 import { canonicalFlags } from "../../../src/kinds/printk/printk.js";
+import { FRAME_SH } from "../../../src/shell/frame.js";
 import { shQuote } from "../../../src/shell/quote.js";
+import { shippedFile } from "../../../src/shell/shipped.js";
 import {
   ARGS_STUB,
   BATCH,
@@ -34,6 +36,8 @@ const FIXTURE = readFileSync(
   new URL("../../../../test/fixtures/facts/kernel-6.18-netns.txt", import.meta.url),
   "utf8",
 );
+// The apply script's first part: the protocol (nfd_emit), which the window marks use.
+const FRAME = shippedFile(FRAME_SH);
 const batchOf = <T>(arb: fc.Arbitrary<T>) => fc.array(arb, { minLength: BATCH, maxLength: BATCH });
 
 let dir: string;
@@ -111,13 +115,13 @@ test("syslog file paths: refused, or the read script names exactly that file", (
           continue;
         }
         if (existsSync(path)) continue; // only absent files: the script then just reports the name
-        scripts.push(`(\n${render()}\n) | grep '^E'`);
+        scripts.push(`(\n${render()}\n) | grep '^@@warn'`);
         expected.push(path);
       }
       if (scripts.length === 0) return;
       accepted += scripts.length;
       const out = runSh(scripts.join("\n"));
-      assert.ok(out.equals(Buffer.concat(expected.map((p) => bytes(`E\tunavailable\t${p}\n`)))));
+      assert.ok(out.equals(Buffer.concat(expected.map((p) => bytes(`@@warn\tunavailable\t${p}\n`)))));
     }),
     PROPERTY,
   );
@@ -149,7 +153,7 @@ test("the log source recorded at apply (window marks): refused, or $P/windows/ID
         // Each in its own $P: the marks keep only the newest 20 windows of a host.
         const id = "20261125T120000-0000";
         const own = join(P, String(i));
-        scripts.push(`(\nP=${shQuote(own)}\nNFD_ID=${id}\n${render().join("\n")}\n)`);
+        scripts.push(`(\n${FRAME}\nP=${shQuote(own)}\nNFD_ID=${id}\n${render().join("\n")}\n)`);
         expected.push({ id: join(own, "windows", id), kind, detail });
       });
       if (scripts.length > 0) {
@@ -157,10 +161,12 @@ test("the log source recorded at apply (window marks): refused, or $P/windows/ID
         runSh(scripts.join("\n"), env(join(P, "probe")));
         for (const { id: marks, kind, detail } of expected) {
           const written = readFileSync(join(marks, "source"));
-          assert.ok(written.equals(bytes(`${kind}\t${detail}\n`)), JSON.stringify(detail));
+          assert.ok(written.equals(bytes(`@@source\t${kind}\t${detail}\n`)), JSON.stringify(detail));
           assert.ok(existsSync(join(marks, "mark-end.sh")), "the end marker is installed");
           if (kind === "file")
-            assert.ok(readFileSync(join(marks, "start.out")).includes(bytes(`E\tunavailable\t${detail}\n`)));
+            assert.ok(
+              readFileSync(join(marks, "start.out")).includes(bytes(`@@warn\tunavailable\t${detail}\n`)),
+            );
         }
       }
       rmSync(P, { recursive: true, force: true });
@@ -251,5 +257,5 @@ test("dynamic-debug sites read from a host: refused for odd names, else their na
 
 test("shQuote is what the windows marks use for the recorded source (composition check)", () => {
   const lines = windowMarkLines({ kind: "journald", detail: "a'b" });
-  assert.ok(lines.some((l) => l.includes(`printf '%s\\t%s\\n' journald ${shQuote("a'b")} 2>/dev/null >`)));
+  assert.ok(lines.some((l) => l.startsWith(`nfd_window_marks journald ${shQuote("a'b")} `)));
 });

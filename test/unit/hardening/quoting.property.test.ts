@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { FRAME_SH } from "../../../src/shell/frame.js";
 import { shQuote } from "../../../src/shell/quote.js";
+import { shippedFile } from "../../../src/shell/shipped.js";
 import {
   applyScript,
   call,
@@ -116,6 +118,8 @@ test("apply's nfd_begin line: window id, owner and seconds are validated, then a
           // nfd_begin reports its arguments; the window-mark lines that follow it run in a scratch $P.
           const script = [
             ARGS_STUB,
+            // The apply script's protocol part (nfd_emit), which the window marks use.
+            shippedFile(FRAME_SH),
             `P=${shQuote(state)}`,
             `nfd_begin() { NFD_ID=20261125T000000-0000; nfd_args "$@"; }`,
             ...bodies.map((b) => b.body),
@@ -173,12 +177,8 @@ test("extend, cancel and revert scripts: a window id that is not one is refused;
           }
           lines.push(lastCall(cancelScript(window), "nfd_cancel"));
           expected.push([window]);
-          // revert execs the installed script: its arguments, as the shell reads them.
-          const revert = revertScript({ force: true, window });
-          const args = revert.slice(
-            revert.lastIndexOf('exec sh "$NFD_REVERT" ') + 'exec sh "$NFD_REVERT" '.length,
-          );
-          lines.push(`nfd_args ${args}`);
+          // revert runs the installed script with these arguments (nfd_revert_window in entry.sh).
+          lines.push(lastCall(revertScript({ force: true, window }), "nfd_revert_window"));
           expected.push(["reverted", "1", window]);
         }
         if (lines.length === 0) return;

@@ -25,9 +25,9 @@ const SCRIPT_SOURCES: Record<string, string> = {
   revertScript: "scripts.ts",
   readFactsScript: "readFacts.ts → factsScript (arguments shQuote'd)",
   factsScript: "scripts.ts",
-  marksScript: "collect.ts",
-  readScript: "logs/sources: positions validated, then shQuote'd",
-  ack: "collect.ts collectHost: the acknowledged position, shQuote'd",
+  marksScript: "collect.ts: collectScript of a call()",
+  collectScript: "collect.ts: the library, counters.sh and collect.sh (shipped), then one call()",
+  readScript: "logs/sources: positions validated, then passed with call()",
   "step.command": "runbook exec step: operator-authored shell, by design",
 };
 
@@ -35,7 +35,6 @@ const QUOTED = "quoted (shQuote/call)";
 const SHIPPED = "a fixed script fragment shipped with nfdebug";
 const VALIDATED = "validated first (tight pattern or integer)";
 const MESSAGE = "message text, not script";
-const COMPOSED = "composed only of the entries above in the same function";
 
 /** Per source file: the functions that compose script text, and every interpolation they may use. */
 const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, string> }> = {
@@ -50,33 +49,22 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "extendScript",
       "kindsShell",
       "factsAwk",
+      "library",
     ],
     safe: {
       "kindsShell()": "the kinds' shell files (shipped) and NFD_KINDS, their names quoted",
       'shQuote(KINDS.map((k) => k.name).join(" "))': QUOTED,
-      program: "facts.awk and the kinds' facts.awk (shipped), checked to hold no single quote",
       'hostFile("lib.sh")': SHIPPED,
+      "shippedFile(FRAME_SH)": SHIPPED,
+      "library()": SHIPPED,
       'hostFile("cancel.sh")': SHIPPED,
-      'hostFile("extend.sh")': SHIPPED,
       "hostFile(name)": SHIPPED,
-      lib: SHIPPED,
-      body: SHIPPED,
       name: "one of revert.sh, expire.sh",
-      'args.map(shQuote).join(" ")': QUOTED,
-      args: QUOTED,
       "s.name": "extra section names are constants of the callers (logsources)",
-      "s.script": "extra sections are nfdebug's own snippets (detectSourcesScript)",
       'call("nfd_cancel", windowArg(window))': QUOTED,
-      'call("nfd_extend", windowArg(window), secondsArg(seconds))': QUOTED,
-      "shQuote(first)": QUOTED,
-      read: COMPOSED,
-      JOURNAL_ACCESS: "a constant snippet of this module",
       'hostFile("snapshot.sh")': SHIPPED,
       "hostScriptsVersion()": "a hex digest of nfdebug's own host scripts",
       "installedBody(name)": SHIPPED,
-      dir: "a constant ($J and $NFD_SCRIPTS, expanded on the host)",
-      "writeFileScript(`${dir}/${name}.new`, text)":
-        "a quoted heredoc of a shipped script, to a constant path",
     },
   },
   "src/engine/apply.ts": { functions: ["renderApply"], safe: {} },
@@ -85,31 +73,14 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
   "src/kinds/module/kind.ts": { functions: ["render"], safe: {} },
   "src/kinds/printk/kind.ts": { functions: ["render"], safe: {} },
   "src/engine/windowMarks.ts": {
-    functions: ["heredoc", "windowMarkLines"],
+    functions: ["markEndScript", "windowMarkLines"],
     safe: {
-      MARKER: SHIPPED,
-      body: COMPOSED,
-      path: COMPOSED,
-      dir: "a constant ($P and $NFD_ID, expanded on the host)",
-      failed: "a constant snippet naming dir",
-      "shQuote(source.kind)": QUOTED,
-      'shQuote(source.detail ?? "")': QUOTED,
-      "shQuote(marks)": QUOTED,
-      kmsgDd: "a constant (NFD_KMSG_READ=dd) or nothing",
-      "windowMarkScript(source)":
-        "log source snippets (kmsg: the marker write, its text from shell variables): the file path is validated (checkLogPath)",
-      "countersScript()": SHIPPED,
+      command: "the log source's position command: a call() line, its file path validated (checkLogPath)",
     },
   },
   "src/engine/collect.ts": {
-    functions: ["marksScript", "collectHost"],
+    functions: ["collectScript", "collectHost"],
     safe: {
-      "hostLibrary()": SHIPPED,
-      "countersScript()": SHIPPED,
-      'shQuote(window ?? "")': QUOTED,
-      "shQuote(marks.window)": QUOTED,
-      "shQuote(JSON.stringify(outcome.position))": QUOTED,
-      dir: COMPOSED,
       // Messages and outcome fields built in collectHost:
       "req.window": MESSAGE,
       "marksResult.code": MESSAGE,
@@ -125,76 +96,32 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
       "marks.window": MESSAGE,
     },
   },
-  "src/logs/sources/journald.ts": {
-    functions: ["script"],
-    safe: {
-      CLOCK_HEADER: SHIPPED,
-      FIELDS: SHIPPED,
-      'cursor ? " from a saved cursor" : ""': SHIPPED,
-      "cursor ? shQuote(cursor) : \"''\"": `${VALIDATED} and ${QUOTED}`,
-      "until ? shQuote(until) : \"''\"": `${VALIDATED} and ${QUOTED}`,
-      select: "a constant referring to $NFD_CURSOR",
-      "filter.env": QUOTED,
-      "filter.condition": SHIPPED,
-      "records ? 1 : 0": SHIPPED,
-    },
-  },
-  "src/logs/sources/kmsg.ts": {
-    functions: ["script", "kmsgMarkScript"],
-    safe: {
-      CLOCK_HEADER: SHIPPED,
-      seq: VALIDATED,
-      boot: VALIDATED,
-      until: VALIDATED,
-      // Window markers come back from the host: checked against nfdebug's own format, then quoted.
-      "shQuote(startMark)": QUOTED,
-      "shQuote(endMark)": QUOTED,
-      ANY_MARKER_AWK: SHIPPED,
-      "kmsgPositionScript()": SHIPPED,
-      "filter.env": QUOTED,
-      "filter.condition": SHIPPED,
-      "records ? 1 : 0": SHIPPED,
-    },
-  },
+  "src/logs/sources/journald.ts": { functions: ["readCall"], safe: {} },
+  "src/logs/sources/kmsg.ts": { functions: ["readCall"], safe: {} },
   "src/logs/sources/dmesg.ts": {
-    functions: ["script"],
-    safe: {
-      CLOCK_HEADER: SHIPPED,
-      fromSec: VALIDATED,
-      fromMicro: VALIDATED,
-      same: VALIDATED,
-      boot: VALIDATED,
-      until: VALIDATED,
-      s: VALIDATED,
-      m: VALIDATED,
-      'checkInteger(options.until.same, "dmesg end count", 0)': VALIDATED,
-      "filter.env": QUOTED,
-      "filter.condition": SHIPPED,
-      "records ? 1 : 0": SHIPPED,
-    },
+    functions: ["readCall"],
+    // The window's end, one argument of call():
+    safe: { s: VALIDATED, m: VALIDATED, 'checkInteger(options.until.same, "dmesg end count", 0)': VALIDATED },
   },
-  "src/logs/sources/syslog-file.ts": {
-    functions: ["script"],
-    safe: {
-      CLOCK_HEADER: SHIPPED,
-      "shQuote(path)": `${VALIDATED} and ${QUOTED}`,
-      inode: VALIDATED,
-      offset: VALIDATED,
-      limit: VALIDATED,
-      "filter.env": QUOTED,
-      "filter.condition": SHIPPED,
-      'records ? "1" : "0"': SHIPPED,
-    },
-  },
+  "src/logs/sources/syslog-file.ts": { functions: ["readCall"], safe: {} },
   "src/logs/sources/framing.ts": {
-    functions: ["containsFilter"],
-    safe: { "shQuote(s)": QUOTED, k: "an array index", env: COMPOSED, condition: COMPOSED },
+    functions: ["sourceShell", "sourceScript"],
+    safe: {
+      "shippedFile(SOURCE_SH)": SHIPPED,
+      "shippedFile(file)": "a reader's .sh file (shipped)",
+      "shippedFile(FRAME_SH)": SHIPPED,
+      "sourceShell(file)": SHIPPED,
+      line: "a call() line of the reader's function",
+    },
   },
   "src/logs/sources/detect.ts": {
-    functions: ["detectSourcesScript"],
-    safe: { CLOCK_HEADER: SHIPPED, 'SYSLOG_FILES.join(" ")': SHIPPED },
+    functions: ["detectSourcesShell", "detectSourcesScript"],
+    safe: { "sourceShell(DETECT_SH)": SHIPPED, 'call("nfd_detect_sources", ...SYSLOG_FILES)': QUOTED },
   },
-  "src/logs/counters.ts": { functions: ["countersScript"], safe: {} },
+  "src/logs/counters.ts": {
+    functions: ["countersShell", "countersScript"],
+    safe: { "shippedFile(FRAME_SH)": SHIPPED, "countersShell()": SHIPPED },
+  },
 };
 
 function sourceFiles(dir: string): string[] {
@@ -268,15 +195,16 @@ test("every builder that composes script text is known, and is checked", () => {
     "extendScript",
     "revertScript",
     "factsScript",
-    "marksScript",
+    "collectScript",
     "windowMarkLines",
-    "script",
-    "containsFilter",
+    "readCall",
+    "sourceScript",
     "detectSourcesScript",
   ]) {
     assert.ok(builders.has(name), name);
   }
-  assert.ok(interpolations.length > 50, `found ${interpolations.length} interpolations: the scan is broken`);
+  // Most shell lives in .sh files now: what is left is composition of files and call() lines.
+  assert.ok(interpolations.length > 20, `found ${interpolations.length} interpolations: the scan is broken`);
 });
 
 test("every interpolation into script text is quoted, shipped, validated or listed with a reason", () => {

@@ -20,14 +20,14 @@ const site = {
 test("a read's stdout becomes records one line at a time: INVALID and printk lines, nothing else", () => {
   const invalid = corpus("kernel-6.18.txt")[0].message;
   const output = [
-    `H\t${boot}\t1700000000\t100`,
-    "F\t10",
-    `R\t5,11,90000000,-;${invalid}`,
+    `@@clock\t${boot}\t1700000000\t100`,
+    "@@first\t10",
+    `@@R\t5,11,90000000,-;${invalid}`,
     " SUBSYSTEM=net",
-    `R\t13,12,90000100,-;${invalid}`,
-    "R\t7,13,90000200,-;Chunk Num: 0  Type: 1",
-    "R\t6,14,90000300,-;e1000e: eth0 NIC Link is Up",
-    "P\t14",
+    `@@R\t13,12,90000100,-;${invalid}`,
+    "@@R\t7,13,90000200,-;Chunk Num: 0  Type: 1",
+    "@@R\t6,14,90000300,-;e1000e: eth0 NIC Link is Up",
+    "@@pos\t14",
   ];
   const records: FullRecord[] = [];
   const messages: SourceItem[] = [];

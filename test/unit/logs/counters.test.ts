@@ -69,8 +69,8 @@ test("conntrack -S, -C and list counts", () => {
   const s = parseConntrackS(
     after
       .split("\n")
-      .filter((l) => l.startsWith("conntrack_S\t"))
-      .map((l) => l.slice(12))
+      .filter((l) => l.startsWith("@@counter\tconntrack_S\t"))
+      .map((l) => l.slice("@@counter\tconntrack_S\t".length))
       .join("\n"),
   );
   assert.deepEqual(
@@ -135,7 +135,7 @@ test("the counters snippet on this machine (initial namespace) parses", () => {
   assert.equal(snapshot.conntrackStats, null);
   assert.equal(snapshot.unconfirmed, null);
   assert.equal(snapshot.dying, null);
-  assert.throws(() => parseCounters("kernel\t6.18\n"), /incomplete/);
+  assert.throws(() => parseCounters("@@counter\tkernel\t6.18\n"), /incomplete/);
 });
 
 /** Runs the counters snippet with a conntrack(8) on PATH that records its arguments. */
@@ -173,7 +173,7 @@ test("before 5.19 the counters snippet still counts the unconfirmed and dying li
 
 test("a window that began before nf_conntrack was loaded counts its counters from zero", () => {
   const after = parseCounters(readFixture("counters-6.18-after.txt"));
-  const before = parseCounters("kernel\t6.18.0\nat\t1\nend\t\n");
+  const before = parseCounters("@@counter\tkernel\t6.18.0\n@@counter\tat\t1\n@@end\n");
   const d = counterDeltas(before, after);
   assert.equal(d.deltas.invalid, 24);
   assert.match(d.notes.join("\n"), /not loaded when the window began/);

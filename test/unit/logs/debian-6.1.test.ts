@@ -14,15 +14,11 @@ import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";
 import { createKernelMessageClassifier } from "../../../src/logs/printk.js";
 import { DmesgOutputParser, dmesgReadScript } from "../../../src/logs/sources/dmesg.js";
 import { normalizeBootId } from "../../../src/logs/sources/framing.js";
-import {
-  JournaldOutputParser,
-  journaldPositionScript,
-  journaldReadScript,
-} from "../../../src/logs/sources/journald.js";
+import { JournaldOutputParser, journaldReadScript } from "../../../src/logs/sources/journald.js";
 import { KmsgOutputParser, kmsgReadScript } from "../../../src/logs/sources/kmsg.js";
 import { parseSyslogLine } from "../../../src/logs/sources/syslog-file.js";
 import type { JournaldPosition, SourceOutputParser } from "../../../src/logs/sources/types.js";
-import { fakeCommands, feed, runSh } from "./sources/run-script.js";
+import { fakeCommands, feed, positionScript, runSh } from "./sources/run-script.js";
 
 function recordingPath(name: string): string {
   for (const up of ["../../../../test/fixtures/debian-6.1/", "../../../test/fixtures/debian-6.1/"]) {
@@ -37,7 +33,7 @@ const vmBoot = recorded("cat-proc-sys-kernel-random-boot_id.txt").trim();
 // The kmsg and dmesg snippets compare the saved boot id with this machine's: replay the VM's
 // records as if they were this boot's.
 const hostBoot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-const hostClock = `H\t${hostBoot}\t1795611014.0\t47.0`;
+const hostClock = `@@clock\t${hostBoot}\t1795611014.0\t47.0`;
 
 const sctpSites = recorded("grep-nf_conntrack_proto_sctp-proc-dynamic_debug-control.enabled.txt")
   .split("\n")
@@ -167,7 +163,7 @@ test("the VM's INVALID lines (journald) parse to the expected records", () => {
 test("journald: from a cursor, INVALID and printk entries become records; nothing twice", () => {
   const start = feed(
     new JournaldOutputParser(null, { positionOnly: true }),
-    runSh(journaldPositionScript(), env),
+    runSh(positionScript({ kind: "journald", detail: null }), env),
   ).position as JournaldPosition;
   assert.equal(start.cursor, entries[entries.length - 1].__CURSOR, "the newest entry starts a window");
   assert.equal(start.boot_id, vmBoot, "journald's dashless boot id, normalised");
@@ -209,7 +205,7 @@ test("/dev/kmsg: the recorded tail through the real snippet (printk at priority 
   const firstInvalid = kmsgTail.find((r) => r.message.startsWith("nf_ct_proto_"));
   assert.ok(firstInvalid);
   const from = { source: "kmsg" as const, boot_id: hostBoot, seq: firstInvalid.seq - 1 };
-  const output = runSh(kmsgReadScript(from), env).replace(/^H\t[^\n]*/, hostClock);
+  const output = runSh(kmsgReadScript(from), env).replace(/^@@clock\t[^\n]*/, hostClock);
   const { records, outcome } = collect(new KmsgOutputParser(from), output);
   assert.deepEqual(outcome.position, {
     source: "kmsg",
@@ -242,7 +238,7 @@ test("dmesg -r: the recorded tail through the real snippet", () => {
     usec: Number(sec) * 1e6 + Number(micro),
     same: 1,
   };
-  const output = runSh(dmesgReadScript(from), env).replace(/^H\t[^\n]*/, hostClock);
+  const output = runSh(dmesgReadScript(from), env).replace(/^@@clock\t[^\n]*/, hostClock);
   const { records, outcome } = collect(new DmesgOutputParser(from), output);
   const expected = lines.slice(1).flatMap((l) => {
     const message = l.slice(l.indexOf("] ") + 2);

@@ -3,18 +3,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import {
-  DmesgOutputParser,
-  dmesgPositionScript,
-  dmesgReadScript,
-} from "../../../../src/logs/sources/dmesg.js";
+import { DmesgOutputParser, dmesgReadScript } from "../../../../src/logs/sources/dmesg.js";
 import type { DmesgPosition } from "../../../../src/logs/sources/types.js";
-import { fakeCommands, feed, runSh, writeKmsg } from "./run-script.js";
+import { fakeCommands, feed, positionScript, runSh, writeKmsg } from "./run-script.js";
 
 const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
 function start(): DmesgPosition {
-  return feed(new DmesgOutputParser(null), runSh(dmesgPositionScript())).position as DmesgPosition;
+  return feed(new DmesgOutputParser(null), runSh(positionScript({ kind: "dmesg", detail: null })))
+    .position as DmesgPosition;
 }
 
 function read(from: DmesgPosition, options = {}) {
@@ -74,10 +71,10 @@ test("records sharing one timestamp are told apart by the count already read", (
 test("a buffer whose oldest record is newer than the position wrapped: said, count unknown", () => {
   const from: DmesgPosition = { source: "dmesg", boot_id: bootId, usec: 1_000_000, same: 1 };
   const output = [
-    `H\t${bootId}\t1700000000\t500`,
-    "E\twrapped\t3.000000",
-    "R\t<5>[    3.000000] x",
-    "P\t3\t000000\t1",
+    `@@clock\t${bootId}\t1700000000\t500`,
+    "@@warn\twrapped\t3.000000",
+    "@@R\t<5>[    3.000000] x",
+    "@@pos\t3\t000000\t1",
   ].join("\n");
   const r = feed(new DmesgOutputParser(from), output);
   assert.equal(r.lost, null);

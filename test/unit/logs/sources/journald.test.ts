@@ -6,15 +6,11 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  JournaldOutputParser,
-  journaldPositionScript,
-  journaldReadScript,
-} from "../../../../src/logs/sources/journald.js";
+import { JournaldOutputParser, journaldReadScript } from "../../../../src/logs/sources/journald.js";
 import type { JournaldPosition, ReadOptions } from "../../../../src/logs/sources/types.js";
 import { parseLogLine } from "../../../../src/logs/parse.js";
 import { fixturePath } from "../corpus.js";
-import { feed, runSh } from "./run-script.js";
+import { feed, positionScript, runSh } from "./run-script.js";
 
 const entries = readFileSync(fixturePath("journald-kernel-json.txt"), "utf8")
   .split("\n")
@@ -66,7 +62,7 @@ function read(from: JournaldPosition | null, options: ReadOptions = {}, extra: N
 test("the start position is the newest entry's cursor", () => {
   const r = feed(
     new JournaldOutputParser(null, { positionOnly: true }),
-    runSh(journaldPositionScript(), env()),
+    runSh(positionScript({ kind: "journald", detail: null }), env()),
   );
   assert.deepEqual(r.position, { source: "journald", boot_id: journalBoot, cursor: entries[4].__CURSOR });
   assert.equal(r.list.length, 0);
@@ -164,5 +160,5 @@ test("cursors are validated and quoted before they reach the shell", () => {
   for (const bad of ["x'; touch /tmp/pwned; '", "$(id)", "a b", "s=1\ni=2"]) {
     assert.throws(() => journaldReadScript({ source: "journald", boot_id: null, cursor: bad }), /cursor/);
   }
-  assert.throws(() => feed(new JournaldOutputParser(null), "H\tx\t1\t1\n"), /incomplete/);
+  assert.throws(() => feed(new JournaldOutputParser(null), "@@clock\tx\t1\t1\n"), /incomplete/);
 });

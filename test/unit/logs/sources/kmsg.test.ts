@@ -5,14 +5,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { KmsgOutputParser, kmsgPositionScript, kmsgReadScript } from "../../../../src/logs/sources/kmsg.js";
+import { KmsgOutputParser, kmsgReadScript } from "../../../../src/logs/sources/kmsg.js";
 import type { KmsgPosition } from "../../../../src/logs/sources/types.js";
-import { feed, runSh, writeKmsg } from "./run-script.js";
+import { feed, positionScript, runSh, writeKmsg } from "./run-script.js";
 
 const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
 function start(): KmsgPosition {
-  const out = feed(new KmsgOutputParser(null), runSh(kmsgPositionScript()));
+  const out = feed(new KmsgOutputParser(null), runSh(positionScript({ kind: "kmsg", detail: null })));
   assert.equal(out.position.source, "kmsg");
   return out.position as KmsgPosition;
 }
@@ -100,7 +100,7 @@ test("this machine's real ring buffer: records overwritten since sequence number
   // The oldest record's number from the read's "F" line: the oldest records may be nfdebug's
   // window markers, which are never listed as records.
   const raw = runSh(kmsgReadScript({ source: "kmsg", boot_id: bootId, seq: -1 }));
-  const oldest = Number(/^F\t(\d+)$/m.exec(raw)?.[1]);
+  const oldest = Number(/^@@first\t(\d+)$/m.exec(raw)?.[1]);
   assert.ok(Number.isSafeInteger(oldest), raw.slice(0, 200));
   const r = read({ source: "kmsg", boot_id: bootId, seq: 0 });
   if (oldest > 1) {
@@ -115,11 +115,11 @@ test("this machine's real ring buffer: records overwritten since sequence number
 test("wrapped ring buffer: the first sequence number still present says how many were lost", () => {
   const from: KmsgPosition = { source: "kmsg", boot_id: bootId, seq: 100 };
   const output = [
-    `H\t${bootId}\t1700000000.5\t1000.00`,
-    "F\t150",
-    "R\t5,150,999000000,-;nf_ct_proto_6: invalid rst IN= OUT=lo",
-    "R\t6,151,999000100,-;line two \\x5c backslash \\xc3\\xa9",
-    "P\t151",
+    `@@clock\t${bootId}\t1700000000.5\t1000.00`,
+    "@@first\t150",
+    "@@R\t5,150,999000000,-;nf_ct_proto_6: invalid rst IN= OUT=lo",
+    "@@R\t6,151,999000100,-;line two \\x5c backslash \\xc3\\xa9",
+    "@@pos\t151",
   ].join("\n");
   const r = feed(new KmsgOutputParser(from), output);
   assert.equal(r.lost, 49);
@@ -132,7 +132,7 @@ test("wrapped ring buffer: the first sequence number still present says how many
 });
 
 test("incomplete output is an error, not an empty read", () => {
-  assert.throws(() => feed(new KmsgOutputParser(null), "H\tx\t1\t1\nR\t5,1,1,-;x\n"), /incomplete/);
+  assert.throws(() => feed(new KmsgOutputParser(null), "@@clock\tx\t1\t1\n@@R\t5,1,1,-;x\n"), /incomplete/);
 });
 
 test("values that reach the snippet are validated: no injection through positions", () => {

@@ -7,14 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import {
-  KmsgOutputParser,
-  checkKmsgMarker,
-  kmsgMarkScript,
-  kmsgReadScript,
-} from "../../../../src/logs/sources/kmsg.js";
+import { KmsgOutputParser, checkKmsgMarker, kmsgReadScript } from "../../../../src/logs/sources/kmsg.js";
 import type { KmsgPosition } from "../../../../src/logs/sources/types.js";
-import { fakeCommands, feed, runSh, writeKmsg } from "./run-script.js";
+import { fakeCommands, feed, kmsgMarkScript, runSh, writeKmsg } from "./run-script.js";
 
 const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 const WINDOW = "20261125T154500-5e1f";
@@ -33,9 +28,9 @@ const RECORDED = [
 
 /** The start.out kmsgMarkScript() printed for host A (recorded with the buffer above). */
 const START_A_OUT = [
-  "H\t6b4c0e53-9222-48b3-9a27-932f5b6b689b\t1795621469.520612468\t13169.77",
-  `M\tnfdebug: window ${WINDOW} start 30214.1795621469.520612468`,
-  "P\t-1",
+  "@@clock\t6b4c0e53-9222-48b3-9a27-932f5b6b689b\t1795621469.520612468\t13169.77",
+  `@@marker\tnfdebug: window ${WINDOW} start 30214.1795621469.520612468`,
+  "@@pos\t-1",
   "",
 ].join("\n");
 
@@ -196,7 +191,7 @@ test("markers reach scripts only in nfdebug's own format", () => {
   assert.equal(checkKmsgMarker(A.start.marker ?? ""), A.start.marker);
   for (const bad of [
     "nfdebug: window x'; rm -rf / # start 1.2",
-    `nfdebug: window ${WINDOW} start 1.2\nP\t5`,
+    `nfdebug: window ${WINDOW} start 1.2\n@@pos\t5`,
     `nfdebug: window ${WINDOW} middle 1.2`,
   ]) {
     assert.throws(() => kmsgReadScript({ ...A.start, marker: bad }), /not an nfdebug kmsg marker/);
@@ -205,5 +200,8 @@ test("markers reach scripts only in nfdebug's own format", () => {
       /not an nfdebug kmsg marker/,
     );
   }
-  assert.throws(() => feed(new KmsgOutputParser(null), "M\tnfdebug: window ; start 1\nP\t-1\n"), /marker/);
+  assert.throws(
+    () => feed(new KmsgOutputParser(null), "@@marker\tnfdebug: window ; start 1\n@@pos\t-1\n"),
+    /marker/,
+  );
 });

@@ -5,6 +5,9 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DetectedSource } from "../../../../src/logs/sources/detect.js";
+import { sourceScript } from "../../../../src/logs/sources/framing.js";
+import { startPosition, windowMark } from "../../../../src/logs/sources/reader.js";
 import type { ReadOutcome, SourceItem, SourceOutputParser } from "../../../../src/logs/sources/types.js";
 
 export function runSh(script: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -51,4 +54,16 @@ export function fakeCommands(commands: Record<string, string>): {
     env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, NFD_FAKE_DIR: dir },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The whole script of a source's start position command, as the window marks run it. */
+export function positionScript(source: DetectedSource): string {
+  const { file, command } = startPosition(source);
+  return sourceScript(file, command);
+}
+
+/** The whole script of the command that marks a window's start or end on /dev/kmsg. */
+export function kmsgMarkScript(): string {
+  const { file, command } = windowMark({ kind: "kmsg", detail: null });
+  return sourceScript(file, command);
 }

@@ -7,12 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FileOutputParser,
-  filePositionScript,
   fileReadScript,
   parseSyslogLine,
 } from "../../../../src/logs/sources/syslog-file.js";
 import type { FilePosition, ReadOptions } from "../../../../src/logs/sources/types.js";
-import { feed, runSh } from "./run-script.js";
+import { feed, positionScript, runSh } from "./run-script.js";
 
 const root = mkdtempSync(join(tmpdir(), "nfdebug-syslog-"));
 let dir = "";
@@ -27,7 +26,7 @@ const NOW = new Date("2024-05-01T13:00:00Z");
 const start = (path: string) =>
   feed(
     new FileOutputParser({ source: "file", path, inode: -1, offset: 0 }, NOW),
-    runSh(filePositionScript(path)),
+    runSh(positionScript({ kind: "file", detail: path })),
   ).position as FilePosition;
 const read = (from: FilePosition, options: ReadOptions = {}) =>
   feed(new FileOutputParser(from, NOW), runSh(fileReadScript(from, options)));

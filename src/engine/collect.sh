@@ -1,0 +1,37 @@
+# nfdebug collect (after src/shell/frame.sh, lib.sh and src/logs/counters.sh).
+# nfd_collect_marks WINDOW: what collect needs to know before it reads the log, of WINDOW ('' : the
+# open window, else the newest). Prints nowindow, or "marks ID OPEN" (OPEN 1: still open), the
+# window's recorded files as "file NAME LINE" frames (see windowMarks.ts), counters-now.out (the
+# counters now, while the window is open), printk-control (the control file's lines of the
+# dynamic-debug sites it enabled), then end.
+nfd_collect_marks() {
+  want=$1
+  [ -z "$want" ] && [ -f "$J/window" ] && want=$(nfd_window_get id)
+  [ -z "$want" ] && want=$(ls -1 "$P/windows" 2>/dev/null | sort | tail -n 1)
+  if [ -z "$want" ] || [ ! -d "$P/windows/$want" ]; then
+    nfd_emit "nowindow"
+    return 0
+  fi
+  D=$P/windows/$want
+  open=0
+  [ "$(nfd_window_get id)" = "$want" ] && open=1
+  nfd_emit "marks${TAB}$want${TAB}$open"
+  for f in source start.out end.out counters-start.out counters-end.out collected.json; do
+    if [ -f "$D/$f" ]; then nfd_frame file "$f" < "$D/$f"; fi
+  done
+  if [ "$open" = 1 ]; then (nfd_counters) | nfd_frame file counters-now.out; fi
+  if [ -s "$D/printk.sites" ]; then
+    nfd_find_ddctl
+    if [ -n "$NFD_DDCTL" ]; then
+      while read -r site fn; do
+        awk -v site="$site" -v fn="$fn" '$1 == site { f = $2; sub(/^\[[^]]*\]/, "", f); if (f == fn) print "@@file\tprintk-control\t" $0 }' "$NFD_DDCTL"
+      done < "$D/printk.sites"
+    fi
+  fi
+  nfd_emit "end"
+}
+
+# nfd_collected WINDOW POSITION: keeps the position the collect reached (JSON) for the next one.
+nfd_collected() {
+  mkdir -p "$P/windows/$1" && printf '%s\n' "$2" > "$P/windows/$1/collected.json"
+}
