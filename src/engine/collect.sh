@@ -20,14 +20,7 @@ nfd_collect_marks() {
     if [ -f "$D/$f" ]; then nfd_frame file "$f" < "$D/$f"; fi
   done
   if [ "$open" = 1 ]; then (nfd_counters) | nfd_frame file counters-now.out; fi
-  if [ -s "$D/printk.sites" ]; then
-    nfd_find_ddctl
-    if [ -n "$NFD_DDCTL" ]; then
-      while read -r site fn; do
-        awk -v site="$site" -v fn="$fn" '$1 == site { f = $2; sub(/^\[[^]]*\]/, "", f); if (f == fn) print "@@file\tprintk-control\t" $0 }' "$NFD_DDCTL"
-      done < "$D/printk.sites"
-    fi
-  fi
+  nfd_kind_hooks window_collect "$D"
   nfd_emit "end"
 }
 

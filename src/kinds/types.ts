@@ -53,8 +53,13 @@ export interface Capability {
  */
 export interface Kind<S extends StepBase = StepBase> {
   name: S["kind"];
-  /** The .sh beside the kind's TypeScript. */
+  /** The .sh beside the kind's TypeScript: its apply function and nfd_revert_<name>. */
   shell: URL;
+  /**
+   * Functions every host script has (facts, apply, revert, collect): what its facts and apply share,
+   * and its window hooks nfd_window_opened_<name> DIR and nfd_window_collect_<name> DIR.
+   */
+  lib?: URL;
   /**
    * Its part of the facts script: shell run before the awk, and a fragment of the awk's BEGIN
    * block (facts.sh, facts.awk beside the kind's TypeScript). Each prints "@@section" blocks.

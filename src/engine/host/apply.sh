@@ -179,7 +179,6 @@ nfd_begin() {
       nfd_emit "timer${TAB}${W_timer_unit:+systemd}${W_watchdog_pid:+watchdog}${TAB}${W_timer_unit:-$W_watchdog_pid}"
     fi
   fi
-  nfd_find_ddctl
 }
 
 # Undoes what this run changed (an already open window keeps its earlier changes). A new window
@@ -222,11 +221,7 @@ nfd_commit() {
     nfd_rollback
     exit 6
   fi
-  if [ -d "$P/windows/$NFD_ID" ]; then
-    while IFS="$TAB" read -r kind key rest; do
-      case $kind in printk | printk:*) printf '%s\n' "$key" ;; esac
-    done < "$J/changes" 2>/dev/null > "$P/windows/$NFD_ID/printk.sites"
-  fi
+  [ ! -d "$P/windows/$NFD_ID" ] || nfd_kind_hooks window_opened "$P/windows/$NFD_ID"
   nfd_history "opened${TAB}$NFD_ID${TAB}$W_started${TAB}$W_boot_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"
   nfd_emit "done${TAB}opened${TAB}$NFD_ID${TAB}$W_expires"
 }

@@ -209,14 +209,14 @@ nfd_history() {
   { [ -d "$P" ] || mkdir -p "$P"; } 2>/dev/null && printf '%s\n' "$*" 2>/dev/null >> "$P/windows.log"
 }
 
-nfd_find_ddctl() {
-  if [ -w /proc/dynamic_debug/control ] || [ -r /proc/dynamic_debug/control ]; then
-    NFD_DDCTL=/proc/dynamic_debug/control
-  elif [ -r /sys/kernel/debug/dynamic_debug/control ]; then
-    NFD_DDCTL=/sys/kernel/debug/dynamic_debug/control
-  else
-    NFD_DDCTL=
-  fi
+# Calls nfd_HOOK_KIND ARGS for each kind whose library defines it (src/kinds/*/lib.sh), in
+# registry order: what a window's directory holds of a kind is the kind's business.
+nfd_kind_hooks() {
+  hook=$1
+  shift
+  for k in $NFD_KINDS; do
+    if command -v "nfd_${hook}_$k" >/dev/null 2>&1; then "nfd_${hook}_$k" "$@"; fi
+  done
 }
 
 # Marks left by cancel.sh for applies that had not begun: an apply waits at most 10 s for the lock

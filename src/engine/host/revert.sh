@@ -22,7 +22,6 @@ if [ -n "$want" ] && [ "$want" != "$id" ]; then
   nfd_emit "revert${TAB}other${TAB}$id"
   exit 0
 fi
-nfd_find_ddctl
 nfd_snapshot
 nfd_clock
 # Where the window's log ends, for collect after the window closed. Taken before the restore:

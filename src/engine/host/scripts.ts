@@ -11,17 +11,23 @@ import { WINDOW_ID } from "../window.js";
 function hostFile(name: string): string {
   return shippedFile(new URL(`./${name}`, import.meta.url));
 }
-/** The protocol's shell side, then the library: the top of every script the engine sends. */
+/**
+ * The protocol's shell side, then the library, NFD_KINDS naming the kinds in registry order
+ * (revert.sh and nfd_kind_hooks dispatch by it) and the kinds' own libraries: the top of every
+ * script the engine sends.
+ */
 function library(): string {
-  return `${shippedFile(FRAME_SH)}\n${hostFile("lib.sh")}`;
+  return [
+    shippedFile(FRAME_SH),
+    hostFile("lib.sh"),
+    `NFD_KINDS=${shQuote(KINDS.map((k) => k.name).join(" "))}`,
+    ...KINDS.flatMap((k) => (k.lib ? [shippedFile(k.lib)] : [])),
+  ].join("\n");
 }
 
-/** The kinds' shell files, in registry order, and NFD_KINDS naming them (revert.sh dispatches by it). */
+/** The kinds' apply and revert functions, in registry order. */
 function kindsShell(): string {
-  return [
-    `NFD_KINDS=${shQuote(KINDS.map((k) => k.name).join(" "))}`,
-    ...KINDS.map((k) => shippedFile(k.shell)),
-  ].join("\n");
+  return KINDS.map((k) => shippedFile(k.shell)).join("\n");
 }
 
 /** The facts awk program: facts.awk's functions, then BEGIN { the kinds' parts; host_state() }. */

@@ -7,6 +7,7 @@ import { printkFactFilters, type PrintkStep } from "./printk.js";
 export const printkKind: Kind<PrintkStep> = {
   name: "printk",
   shell: new URL("./printk.sh", import.meta.url),
+  lib: new URL("./lib.sh", import.meta.url),
   facts: { sh: new URL("./facts.sh", import.meta.url), awk: new URL("./facts.awk", import.meta.url) },
   factsArgs: (profile) => (profile ? printkFactFilters(profile).map((p) => `p:${p}`) : []),
   render: (step) => call("nfd_printk", changeType(step), step.site, step.func, step.from, step.to),

@@ -8,6 +8,7 @@ nfd_printk_flags() {
 # nfd_printk TYPE FILE:LINE FUNC EXPECTED_FROM TO
 nfd_printk() {
   [ -z "$NFD_FAILED" ] || return 0
+  nfd_ddctl
   if [ -z "$NFD_DDCTL" ]; then
     nfd_fail unsupported "dynamic debug control file not found"
     return 0
@@ -32,6 +33,7 @@ nfd_printk() {
 
 # One journal line ($type $key $from $to), key "file:line func".
 nfd_revert_printk() {
+  nfd_ddctl
   site=${key% *}
   fn=${key##* }
   cur=$(nfd_printk_flags "$site" "$fn")
