@@ -6,7 +6,7 @@ import { factsFixture as fixture } from "../../support/recordedFacts.js";
 
 test("facts of the initial namespace on kernel 6.18 (recorded)", () => {
   const f = parseFacts(fixture("kernel-6.18-initial-netns.txt"));
-  assert.equal(f.kernel, "6.18.44-fc-v669");
+  assert.match(f.kernel, /^6\.18\.\d+-/);
   assert.equal(f.initialNetns, true);
   assert.equal(f.sysctl["nf_conntrack_log_invalid"], "0");
   assert.equal(f.sysctl["nf_log/2"], "nf_log_ipv4");
