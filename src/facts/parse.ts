@@ -1,6 +1,8 @@
 // Pure parser for the facts script's output: the host's own sections here (kernel, clock, window,
 // journal, history, log sources), each kind's in its folder (src/kinds/*/facts.ts).
 import { readModuleFacts } from "../kinds/module/facts.js";
+import { kindOf } from "../kinds/registry.js";
+import { parseChangeType } from "../kinds/types.js";
 import { readPrintkFacts } from "../kinds/printk/facts.js";
 import { readSysctlFacts } from "../kinds/sysctl/facts.js";
 import { parseDetectSources } from "../logs/sources/detect.js";
@@ -41,12 +43,7 @@ function parseWindow(lines: string[]): WindowState | null {
 export function parseJournal(lines: string[]): JournalEntry[] {
   return lines.flatMap((line) => {
     const [kind, key, from, to] = line.split("\t");
-    const base = kind.split(":")[0];
-    if (
-      (base === "sysctl" || base === "module" || base === "printk") &&
-      key !== undefined &&
-      to !== undefined
-    )
+    if (kindOf(parseChangeType(kind).kind) && key !== undefined && to !== undefined)
       return [{ kind, key, from, to }];
     return [];
   });
