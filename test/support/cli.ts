@@ -47,6 +47,10 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Run in a new session without a controlling terminal (no /dev/tty to prompt on). */
   noTty?: boolean;
+  /** The CLI entry to run (default: this checkout's build, CLI_MAIN), e.g. an installed package's bin. */
+  main?: string;
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 export interface CliRun {
@@ -74,9 +78,10 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Start the CLI; `done` resolves when it exits (whatever its exit code). */
 export function startCli(args: string[], options: CliOptions = {}): CliRun {
-  const argv = [CLI_MAIN, ...args, ...(options.json === false ? [] : ["--json"])];
+  const argv = [options.main ?? CLI_MAIN, ...args, ...(options.json === false ? [] : ["--json"])];
   const child = spawn(process.execPath, argv, {
     env: cliEnv(options.env),
+    cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.noTty === true,
   });

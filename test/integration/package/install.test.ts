@@ -1,0 +1,108 @@
+// The npm package as a user installs it: `npm pack` of this checkout's build, `npm i -g` into an
+// empty prefix with the network off (--offline: the dependencies travel inside the package, as
+// bundleDependencies, so a bastion without registry access can install it; --ignore-scripts: ssh2's
+// optional native build may fetch Node headers, and ssh2 works without it), then the installed
+// binary, run from outside the checkout: its version, validate on the playbooks it ships, and a
+// real apply and revert of a shipped profile on a namespace host, read back with sysctl.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFleet, type Fleet } from "../../fleet/netns.js";
+import { runCli } from "../../support/cli.js";
+import { fleetArgs, knobValues, stopFleet, type KnobValues } from "../cli/fleetProbe.js";
+
+/** dist/test/integration/package → the checkout. */
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+
+let dir: string;
+let bin: string;
+let installed: string;
+let fleet: Fleet | undefined;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "nfd-package-"));
+  // --ignore-scripts: the checkout is built already (npm run build); prepack would build it again.
+  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], { cwd: ROOT, stdio: "pipe" });
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  assert.ok(tarball, "npm pack wrote a tarball");
+  const prefix = join(dir, "prefix");
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--global",
+      "--prefix",
+      prefix,
+      "--offline",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+      join(dir, tarball),
+    ],
+    { cwd: dir, stdio: "pipe" },
+  );
+  bin = join(prefix, "bin", "nfdebug");
+  installed = join(prefix, "lib", "node_modules", "nfdebug");
+  fleet = await startFleet({ count: 1 });
+});
+
+after(async () => {
+  await stopFleet(fleet, join(dir, "fleet"));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The installed bin, run outside the checkout (its node_modules and dist are not reachable). */
+const installedCli = (args: string[], json = true) =>
+  runCli(args, { main: realpathSync(bin), json, cwd: dir });
+
+test("the package holds its build, schemas, playbooks, licence and dependencies", () => {
+  for (const path of ["LICENSE", "README.md", "dist/src/cli/main.js", "schemas", "playbooks/profiles"])
+    assert.ok(existsSync(join(installed, path)), path);
+  // The host scripts are shipped beside the code that composes them.
+  assert.ok(existsSync(join(installed, "dist/src/engine/host/apply.sh")));
+  assert.ok(existsSync(join(installed, "dist/src/kinds/sysctl/sysctl.sh")));
+  for (const dep of ["ajv", "commander", "p-limit", "ssh2", "yaml"])
+    assert.ok(existsSync(join(installed, "node_modules", dep)), `${dep} travels inside the package`);
+  assert.ok(!existsSync(join(installed, "dist/test")), "no tests in the package");
+  assert.ok(!existsSync(join(installed, "src")), "no TypeScript sources in the package");
+});
+
+test("the installed nfdebug prints its version", async () => {
+  const r = await installedCli(["--version"], false);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), VERSION);
+});
+
+test("the installed nfdebug validates every playbook it ships", async () => {
+  const files = ["profiles", "runbooks"].flatMap((sub) =>
+    readdirSync(join(installed, "playbooks", sub)).map((f) => join(installed, "playbooks", sub, f)),
+  );
+  assert.ok(files.length >= 5, `found ${files.length} playbooks`);
+  const r = await installedCli(["validate", ...files], false);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => / ok \((profile|runbook)\)$/.test(l)).length,
+    files.length,
+  );
+});
+
+test("the installed nfdebug applies a shipped profile to a namespace host and reverts it exactly", async () => {
+  const host = fleet!.hosts[0];
+  const before: KnobValues = await knobValues(fleet!, host);
+  const profile = join(installed, "playbooks", "profiles", "tcp-invalid.yaml");
+  const apply = await installedCli(["apply", ...fleetArgs(fleet!), profile]);
+  assert.equal(apply.code, 0, apply.stderr);
+  assert.equal(apply.json?.summary.changed, 1);
+  assert.equal((await knobValues(fleet!, host))["net.netfilter.nf_conntrack_log_invalid"], "6");
+  const revert = await installedCli(["revert", ...fleetArgs(fleet!)]);
+  assert.equal(revert.code, 0, revert.stderr);
+  assert.deepEqual(await knobValues(fleet!, host), before, "every knob as it was");
+});
