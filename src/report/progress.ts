@@ -3,8 +3,9 @@
 // - otherwise one plain line per host outcome, for CI logs;
 // - with --json, nothing (stdout carries the JSON, stderr stays quiet).
 
+import { stripVTControlCharacters } from "node:util";
 import { sanitizeTerminal } from "./escape.js";
-import { createStyle, stripAnsi, truncate, visibleWidth, type Style } from "./terminal.js";
+import { createStyle, truncate, visibleWidth, type Style } from "./terminal.js";
 import { formatDuration } from "../duration.js";
 
 /** The part of a stream progress writes to (process.stderr fits; tests pass a recorder). */
@@ -191,7 +192,7 @@ class StatusLine implements Progress {
     const columns = this.options.stream.columns;
     // never wrap: a wrapped status line cannot be redrawn in place
     if (columns && columns > 1 && visibleWidth(line) > columns - 1) {
-      line = truncate(stripAnsi(line), columns - 1);
+      line = truncate(stripVTControlCharacters(line), columns - 1);
     }
     this.options.stream.write(CLEAR_LINE + line);
     this.lastDraw = t.now();

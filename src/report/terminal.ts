@@ -1,5 +1,6 @@
-// Terminal output: colour that respects TTYs and NO_COLOR, and aligned tables.
+// Terminal output: colour that respects TTYs, NO_COLOR and FORCE_COLOR, and aligned tables.
 
+import { stripVTControlCharacters } from "node:util";
 import { sanitizeTerminal } from "./escape.js";
 import { formatCount } from "./wording.js";
 
@@ -9,8 +10,14 @@ export interface TerminalEnv {
   env: Record<string, string | undefined>;
 }
 
-/** Colour only on a TTY, never with NO_COLOR set (to any value, even empty), never on TERM=dumb. */
+/**
+ * FORCE_COLOR decides when set to anything but "": "0" or "false" turns colour off, any other value
+ * on, even into a pipe (as Node itself reads it: an explicit request beats NO_COLOR). Otherwise
+ * colour only on a TTY, never with NO_COLOR set (to any value, even empty), never on TERM=dumb.
+ */
 export function colourEnabled({ isTTY, env }: TerminalEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
   return isTTY && env.NO_COLOR === undefined && env.TERM !== "dumb";
 }
 
@@ -47,15 +54,9 @@ export function createStyle(terminal: TerminalEnv): Style {
   };
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 /** Width in terminal cells, ignoring colour codes (one cell per code point). */
 export function visibleWidth(text: string): number {
-  return [...stripAnsi(text)].length;
+  return [...stripVTControlCharacters(text)].length;
 }
 
 /** Cuts plain text to `width` cells, marking the cut with "…". */

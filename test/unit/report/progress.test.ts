@@ -1,8 +1,8 @@
+import { stripVTControlCharacters } from "node:util";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createProgress, type ProgressStream } from "../../../src/report/progress.js";
-import { stripAnsi } from "../../../src/report/terminal.js";
 
 const ESC = /\u001b/;
 const ERASE_LINE = "\r\u001b[2K";
@@ -102,14 +102,20 @@ test("TTY: one status line redrawn in place; failures stay above it; finish clea
     tickMs: 0,
   });
   p.stepStarted("apply");
-  assert.equal(stripAnsi(stream.screen.at(-1)!), "apply · 0/4 done · 0 failed · 0 running · 4 pending · 0ms");
+  assert.equal(
+    stripVTControlCharacters(stream.screen.at(-1)!),
+    "apply · 0/4 done · 0 failed · 0 running · 4 pending · 0ms",
+  );
   p.hostStarted("web-1", "apply");
   p.hostStarted("web-2", "apply");
   c.advance(3_000);
   p.hostDone("web-1", true);
-  assert.equal(stripAnsi(stream.screen.at(-1)!), "apply · 1/4 done · 0 failed · 1 running · 2 pending · 3s");
+  assert.equal(
+    stripVTControlCharacters(stream.screen.at(-1)!),
+    "apply · 1/4 done · 0 failed · 1 running · 2 pending · 3s",
+  );
   p.hostDone("web-2", false, "timeout: no answer in 10s");
-  const screen = stream.screen.map(stripAnsi);
+  const screen = stream.screen.map(stripVTControlCharacters);
   assert.equal(screen.at(-2), "✗ web-2 apply: timeout: no answer in 10s");
   assert.equal(screen.at(-1), "apply · 1/4 done · 1 failed · 0 running · 2 pending · 3s");
   assert.ok(
@@ -119,7 +125,7 @@ test("TTY: one status line redrawn in place; failures stay above it; finish clea
   assert.ok(stream.text.includes("\x1b[31m1 failed\x1b[39m"), "failures in red on a colour terminal");
   c.advance(60_000);
   p.finish();
-  assert.deepEqual(stream.screen.map(stripAnsi).slice(-3), [
+  assert.deepEqual(stream.screen.map(stripVTControlCharacters).slice(-3), [
     "✗ web-2 apply: timeout: no answer in 10s",
     "✓ 3 ok, 1 failed in 1m3s",
     "",
@@ -157,7 +163,7 @@ test("TTY: redraws are throttled, and the last state is drawn once the throttle 
   await sleep(80);
   assert.equal(stream.writes.length, 2, "one trailing redraw");
   assert.match(
-    stripAnsi(stream.screen.at(-1)!),
+    stripVTControlCharacters(stream.screen.at(-1)!),
     /^apply · 50\/50 done · 0 failed · 0 running · 0 pending · /,
   );
   p.finish();

@@ -1,10 +1,10 @@
+import { stripVTControlCharacters } from "node:util";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   colourEnabled,
   createStyle,
   renderTable,
-  stripAnsi,
   truncate,
   visibleWidth,
 } from "../../../src/report/terminal.js";
@@ -16,6 +16,17 @@ test("colour only on a TTY, never with NO_COLOR (any value) or TERM=dumb", () =>
   assert.equal(colourEnabled({ isTTY: true, env: { NO_COLOR: "" } }), false);
   assert.equal(colourEnabled({ isTTY: true, env: { NO_COLOR: "0" } }), false);
   assert.equal(colourEnabled({ isTTY: true, env: { TERM: "dumb" } }), false);
+});
+
+test("FORCE_COLOR decides when set: 0 or false turn colour off, any other value on, beating NO_COLOR", () => {
+  assert.equal(colourEnabled({ isTTY: false, env: { FORCE_COLOR: "1" } }), true);
+  assert.equal(colourEnabled({ isTTY: false, env: { FORCE_COLOR: "3" } }), true);
+  assert.equal(colourEnabled({ isTTY: true, env: { FORCE_COLOR: "1", NO_COLOR: "1", TERM: "dumb" } }), true);
+  assert.equal(colourEnabled({ isTTY: true, env: { FORCE_COLOR: "0" } }), false);
+  assert.equal(colourEnabled({ isTTY: true, env: { FORCE_COLOR: "false" } }), false);
+  // Empty is unset: the TTY rules apply.
+  assert.equal(colourEnabled({ isTTY: false, env: { FORCE_COLOR: "" } }), false);
+  assert.equal(colourEnabled({ isTTY: true, env: { FORCE_COLOR: "" } }), true);
 });
 
 test("styles are identity without colour and SGR codes with it", () => {
@@ -66,7 +77,7 @@ test("coloured cells keep the alignment; control characters from data never reac
     { style },
   );
   assert.ok(!out.includes("\x1b[2J"));
-  const lines = stripAnsi(out).trimEnd().split("\n");
+  const lines = stripVTControlCharacters(out).trimEnd().split("\n");
   assert.deepEqual(lines, ["HOST           N", "evil?[2Jhost   1", "ok            22"]);
   assert.ok(out.includes("\x1b[31mok\x1b[39m"));
 });
