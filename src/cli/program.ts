@@ -14,6 +14,7 @@ import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
 import { exitCodeFor, messageFor } from "./exit.js";
+import { addExamplesAndExitCodes } from "./help.js";
 import { terminalText } from "../report/escape.js";
 import { NFDEBUG_VERSION } from "../version.js";
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerRun(program);
   registerReport(program);
+  addExamplesAndExitCodes(program);
   return program;
 }
 
