@@ -28,6 +28,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `nfdebug run playbooks/runbooks/tcp-invalid-triage.yaml -i ${INVENTORY} --out runs/`,
   ],
   report: ["nfdebug report nfdebug-runs/tcp-invalid-triage-20261204T120000Z"],
+  demo: ["nfdebug demo", "nfdebug demo --hosts 20 --out demo-bundle/"],
 };
 
 const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {

@@ -2,8 +2,8 @@
 // empty prefix with the network off (--offline: the dependencies travel inside the package, as
 // bundleDependencies, so a bastion without registry access can install it; --ignore-scripts: ssh2's
 // optional native build may fetch Node headers, and ssh2 works without it), then the installed
-// binary, run from outside the checkout: its version, validate on the playbooks it ships, and a
-// real apply and revert of a shipped profile on a namespace host, read back with sysctl.
+// binary, run from outside the checkout: its version, validate on the playbooks it ships, a real
+// apply and revert of a shipped profile on a namespace host, read back with sysctl, and the demo.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -68,7 +68,14 @@ test("the package holds its build, schemas, playbooks, licence and dependencies"
   assert.ok(existsSync(join(installed, "dist/src/kinds/sysctl/sysctl.sh")));
   for (const dep of ["ajv", "commander", "p-limit", "ssh2", "yaml"])
     assert.ok(existsSync(join(installed, "node_modules", dep)), `${dep} travels inside the package`);
-  assert.ok(!existsSync(join(installed, "dist/test")), "no tests in the package");
+  // Of the test tree only the demo fleet ships (nfdebug demo), and no test at all.
+  assert.deepEqual(readdirSync(join(installed, "dist/test")), ["fleet"]);
+  assert.deepEqual(readdirSync(join(installed, "dist/test/fleet")), ["netns"]);
+  const files = readdirSync(join(installed, "dist"), { recursive: true, encoding: "utf8" });
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(".test.js")),
+    [],
+  );
   assert.ok(!existsSync(join(installed, "src")), "no TypeScript sources in the package");
 });
 
@@ -105,4 +112,20 @@ test("the installed nfdebug applies a shipped profile to a namespace host and re
   const revert = await installedCli(["revert", ...fleetArgs(fleet!)]);
   assert.equal(revert.code, 0, revert.stderr);
   assert.deepEqual(await knobValues(fleet!, host), before, "every knob as it was");
+});
+
+test("the installed nfdebug demo starts its fleet, runs the triage runbook, writes the report and stops the fleet", async () => {
+  const namespacesBefore = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
+  const out = join(dir, "demo-bundle");
+  const r = await installedCli(["demo", "--hosts", "2", "--out", out], false);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /Demo fleet stopped/);
+  assert.ok(existsSync(join(out, "report.html")), "report.html");
+  const records = readFileSync(join(out, "records.jsonl"), "utf8").trim().split("\n");
+  assert.ok(records.length > 0 && records.every((l) => JSON.parse(l).reason_id), `${records.length} records`);
+  assert.equal(
+    execFileSync("ip", ["netns", "list"], { encoding: "utf8" }),
+    namespacesBefore,
+    "its namespaces are gone",
+  );
 });
