@@ -31,7 +31,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   demo: ["nfdebug demo", "nfdebug demo --hosts 20 --out demo-bundle/"],
 };
 
-const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
+export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
   ok: "success",
   input: "invalid input (a file, an option, a value); nothing was touched",
   hostsFailed: "one or more hosts failed; the others completed",

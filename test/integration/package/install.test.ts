@@ -63,6 +63,8 @@ const installedCli = (args: string[], json = true) =>
 test("the package holds its build, schemas, playbooks, licence and dependencies", () => {
   for (const path of ["LICENSE", "README.md", "dist/src/cli/main.js", "schemas", "playbooks/profiles"])
     assert.ok(existsSync(join(installed, path)), path);
+  // npm links the manual where man finds it.
+  assert.ok(existsSync(join(dir, "prefix", "share", "man", "man1", "nfdebug.1")), "nfdebug(1) installed");
   // The host scripts are shipped beside the code that composes them.
   assert.ok(existsSync(join(installed, "dist/src/engine/host/apply.sh")));
   assert.ok(existsSync(join(installed, "dist/src/kinds/sysctl/sysctl.sh")));
