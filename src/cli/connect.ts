@@ -8,6 +8,7 @@ import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
 import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
 import type { Transport } from "../transport/types.js";
+import { verboseTransport } from "../transport/verbose.js";
 import type { FleetFlags } from "./fleetOptions.js";
 import type { Output } from "./output.js";
 
@@ -39,12 +40,16 @@ export async function createTransport(
 ): Promise<Transport> {
   const policy = flags.hostKeyPolicy as HostKeyPolicy;
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
-  return new SshTransport({
+  const verbose = flags.verbose ?? 0;
+  const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
+  const ssh = new SshTransport({
     knownHostsFile: flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
     hostKeyPolicy: policy,
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,
     maxOutputBytes: settings.maxOutputBytes,
     warn: (m) => settings.output.warn(`nfdebug: ${m}`),
+    debug: verbose >= 3 ? (host, line) => say(`${host}: ssh: ${line}`) : undefined,
   });
+  return verboseTransport(ssh, verbose, say);
 }

@@ -39,6 +39,8 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   const maxOutputBytes =
     flags.maxOutput === undefined ? undefined : sizeOption("max-output", flags.maxOutput);
   const hosts = await loadFleetHosts(flags, (m) => output.warn(`nfdebug: ${m}`));
+  const verbose = flags.verbose ?? 0;
+  const say = (line: string) => output.warn(`nfdebug: ${line}`);
   const transport = await createTransport(flags, {
     connectTimeoutMs,
     commandTimeoutMs: timeoutMs,
@@ -57,12 +59,24 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
         hosts: fleet.hosts.map((h) => h.name),
         json: output.json,
         env: process.env,
+        // -v lines would tear a status line redrawn in place: one line per host instead.
+        ...(verbose > 0 ? { isTTY: false } : {}),
       });
       progress.stepStarted(step);
+      const started = new Map<string, number>();
       return {
-        onHostStart: (h) => progress.hostStarted(h.name, step),
-        onHostDone: (o) =>
-          progress.hostDone(o.host, o.ok, o.error ? `${o.error.kind}: ${o.error.message}` : undefined),
+        onHostStart: (h) => {
+          if (verbose > 0) started.set(h.name, performance.now());
+          progress.hostStarted(h.name, step);
+        },
+        onHostDone: (o) => {
+          const t0 = started.get(o.host);
+          if (t0 !== undefined)
+            say(
+              `${o.host}: ${step} ${o.ok ? "ok" : `failed (${o.error?.kind})`} in ${Math.round(performance.now() - t0)} ms`,
+            );
+          progress.hostDone(o.host, o.ok, o.error ? `${o.error.kind}: ${o.error.message}` : undefined);
+        },
         finish: () => progress.finish(),
       };
     },

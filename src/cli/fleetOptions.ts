@@ -18,6 +18,8 @@ export interface FleetFlags {
   sshConfig?: string;
   hostKeyPolicy: string;
   become?: boolean;
+  /** -v count. */
+  verbose?: number;
 }
 
 export function addFleetOptions(cmd: Command): Command {
@@ -44,7 +46,13 @@ export function addFleetOptions(cmd: Command): Command {
         .default("strict"),
     )
     .option("--become", "run host scripts through sudo -n (non-root users)")
-    .option("--json", "machine-readable output on stdout");
+    .option("--json", "machine-readable output on stdout")
+    .option(
+      "-v, --verbose",
+      "more on stderr, never in --json: -v each host's connections, scripts and steps with timings; -vv also the scripts sent and the output received; -vvv also SSH's own debug",
+      (_: string, count: number) => count + 1,
+      0,
+    );
 }
 
 export function durationOption(name: string, text: string): number {

@@ -26,6 +26,8 @@ export interface ClientTarget {
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
+  /** ssh2's own debug lines (-vvv); they never carry key material. */
+  debug?: (line: string) => void;
 }
 
 export async function openClient(target: ClientTarget): Promise<ClientType> {
@@ -84,6 +86,7 @@ export async function openClient(target: ClientTarget): Promise<ClientType> {
         readyTimeout: 0,
         keepaliveInterval: target.keepaliveIntervalMs,
         keepaliveCountMax: target.keepaliveCountMax,
+        debug: target.debug,
         authHandler: target.auth.handler,
         algorithms: { serverHostKey: hostKeyAlgorithmsPreferring(knownTypes) as never },
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {

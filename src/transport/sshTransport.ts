@@ -45,6 +45,8 @@ export interface SshTransportOptions {
   homeDir?: string;
   /** Non-fatal notes (ignored known_hosts lines); never contains secrets. */
   warn?: (message: string) => void;
+  /** The SSH protocol's debug lines, per host (-vvv). */
+  debug?: (host: string, line: string) => void;
 }
 
 const DEFAULT_IDENTITIES = ["id_rsa", "id_ecdsa", "id_ed25519"];
@@ -142,6 +144,7 @@ export class SshTransport implements Transport {
       connectTimeoutMs: this.connectTimeout(),
       keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
+      debug: this.options.debug && ((line: string) => this.options.debug!(host, line)),
     });
   }
 
