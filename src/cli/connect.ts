@@ -29,6 +29,21 @@ export async function loadFleetHosts(
   return selectHosts(hosts, flags.limit);
 }
 
+/**
+ * A hint before anything runs, when hosts log in as a user that is not root without become: the
+ * host scripts need root, so each would fail with kind become. One line per user.
+ */
+export function notRootHints(hosts: HostSpec[]): string[] {
+  const byUser = new Map<string, string[]>();
+  for (const h of hosts)
+    if (h.user !== "root" && !h.become) byUser.set(h.user, [...(byUser.get(h.user) ?? []), h.name]);
+  return [...byUser].map(([user, names]) => {
+    const which =
+      names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+    return `${names.length} host(s) log in as ${user}, not root, without become (${which}): the host scripts need root; set become: true in the inventory or pass --become (sudo -n), or log in as root (user: root)`;
+  });
+}
+
 export async function createTransport(
   flags: FleetFlags,
   settings: {

@@ -9,7 +9,7 @@ import { createOutput, type Output } from "./output.js";
 import { HostsFailed } from "./exit.js";
 import { createProgress } from "../report/progress.js";
 import { failureLines } from "./render.js";
-import { loadFleetHosts, createTransport } from "./connect.js";
+import { loadFleetHosts, createTransport, notRootHints } from "./connect.js";
 
 export interface Fleet {
   /** Selected hosts; a runbook may narrow them further. */
@@ -39,6 +39,7 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   const maxOutputBytes =
     flags.maxOutput === undefined ? undefined : sizeOption("max-output", flags.maxOutput);
   const hosts = await loadFleetHosts(flags, (m) => output.warn(`nfdebug: ${m}`));
+  for (const hint of notRootHints(hosts)) output.warn(`nfdebug: ${hint}`);
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => output.warn(`nfdebug: ${line}`);
   const transport = await createTransport(flags, {

@@ -1,6 +1,6 @@
 // The validated inventory document → HostSpecs: defaults applied, CLI options on top, identity
 // paths expanded, jump hosts parsed.
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { HostSpec, JumpHost } from "./types.js";
 import type { ConnectionFields, HostEntry, IdentityField, InventoryDocument } from "./document.js";
@@ -15,7 +15,18 @@ export interface InventoryOptions {
 }
 
 export const DEFAULT_PORT = 22;
-export const DEFAULT_USER = "root";
+/**
+ * The user when neither the inventory, a CLI option nor ssh_config names one: the local user name,
+ * as OpenSSH does (not root: a login nfdebug assumed would fail, or worse, succeed as someone else).
+ */
+export function defaultUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry for this uid (a container): what the environment says, as ssh would fail.
+    return process.env.USER ?? process.env.LOGNAME ?? "root";
+  }
+}
 
 /** `baseDir` resolves relative identity paths written in the inventory (the inventory's folder). */
 export function hostSpecs(
@@ -59,7 +70,7 @@ function hostSpec(
     name: entry.name,
     address: entry.address ?? entry.name,
     port: port ?? DEFAULT_PORT,
-    user: user ?? DEFAULT_USER,
+    user: user ?? defaultUser(),
     identityFiles,
     groups: [...(entry.groups ?? [])],
     become: pick("become") ?? false,

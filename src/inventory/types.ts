@@ -26,7 +26,7 @@ export interface HostSpec {
   jump: JumpHost[];
   /**
    * Connection fields that the inventory or a CLI option set; the others hold defaults (address =
-   * name, port 22, user root, no key files, no jump) that ssh_config may override.
+   * name, port 22, the local user name, no key files, no jump) that ssh_config may override.
    */
   explicit?: Array<"address" | "port" | "user" | "identityFiles" | "jump">;
 }

@@ -1,7 +1,7 @@
 // The nfdebug inventory format: schema rules, duplicate names, defaults, CLI overrides, paths.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { formatProblem, InputError } from "../../../src/errors.js";
 import { inventoryProblems, loadInventory } from "../../../src/inventory/load.js";
@@ -167,14 +167,14 @@ test("the full nfdebug inventory: defaults, per-host values, ~ and relative keys
   ]);
 });
 
-test("without values, a host connects to its name as root on port 22, and says those were defaults", async () => {
+test("without values, a host connects to its name as the local user (as ssh does) on port 22, and says those were defaults", async () => {
   const inventory = await loadInventory("test/fixtures/good/inventory-minimal.yaml");
   assert.deepEqual(inventory.hosts, [
     {
       name: "web1.example.com",
       address: "web1.example.com",
       port: 22,
-      user: "root",
+      user: userInfo().username,
       identityFiles: [],
       groups: [],
       become: false,
