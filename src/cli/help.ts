@@ -28,6 +28,10 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `nfdebug run playbooks/runbooks/tcp-invalid-triage.yaml -i ${INVENTORY} --out runs/`,
   ],
   report: ["nfdebug report nfdebug-runs/tcp-invalid-triage-20261204T120000Z"],
+  completion: [
+    "nfdebug completion bash > ~/.local/share/bash-completion/completions/nfdebug",
+    "nfdebug completion fish > ~/.config/fish/completions/nfdebug.fish",
+  ],
 };
 
 const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {

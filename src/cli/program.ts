@@ -13,6 +13,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
+import { registerCompletion } from "./commands/completion.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { addExamplesAndExitCodes } from "./help.js";
 import { terminalText } from "../report/escape.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerRun(program);
   registerReport(program);
+  registerCompletion(program);
   addExamplesAndExitCodes(program);
   return program;
 }
