@@ -29,6 +29,10 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   report: ["nfdebug report nfdebug-runs/tcp-invalid-triage-20261204T120000Z"],
   demo: ["nfdebug demo", "nfdebug demo --hosts 20 --out demo-bundle/"],
+  completion: [
+    "nfdebug completion bash > ~/.local/share/bash-completion/completions/nfdebug",
+    "nfdebug completion fish > ~/.config/fish/completions/nfdebug.fish",
+  ],
 };
 
 export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {

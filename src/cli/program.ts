@@ -14,6 +14,7 @@ import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerCompletion } from "./commands/completion.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { addExamplesAndExitCodes } from "./help.js";
 import { terminalText } from "../report/escape.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerReport(program);
   registerDemo(program);
+  registerCompletion(program);
   addExamplesAndExitCodes(program);
   return program;
 }
