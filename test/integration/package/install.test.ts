@@ -7,7 +7,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,4 +138,24 @@ test("the installed nfdebug demo starts its fleet, runs the triage runbook, writ
     namespacesBefore,
     "its namespaces are gone",
   );
+});
+
+test("the installed nfdebug: --help with examples and exit codes, -v on stderr only, and bash completion", async () => {
+  const help = await installedCli(["apply", "--help"], false);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /\nExamples:\n {2}\$ nfdebug apply playbooks\/profiles\/tcp-invalid\.yaml/);
+  assert.match(help.stdout, /\nExit codes:\n[\s\S]*130 {2}interrupted/);
+
+  const verbose = await installedCli(["facts", ...fleetArgs(fleet!), "-v"]);
+  assert.equal(verbose.code, 0, verbose.stderr);
+  assert.equal(verbose.json?.hosts.length, 1, "stdout is the facts JSON");
+  assert.match(verbose.stderr, /nfdebug: \S+: script 1 exit 0 in \d+ ms/);
+
+  const completion = await installedCli(["completion", "bash"], false);
+  assert.equal(completion.code, 0, completion.stderr);
+  const script = join(dir, "nfdebug.bash");
+  writeFileSync(script, completion.stdout);
+  const driver = `source ${JSON.stringify(script)}\nCOMP_WORDS=(nfdebug dem); COMP_CWORD=1; COMPREPLY=(); _nfdebug; printf '%s\\n' "\${COMPREPLY[*]}"`;
+  const completed = execFileSync("bash", ["--norc", "--noprofile", "-c", driver], { encoding: "utf8" });
+  assert.equal(completed.trim(), "demo");
 });
