@@ -55,13 +55,15 @@ test("a read returns exactly the records after the position; a second read nothi
 
 test("a contains-filter passes only matching records, but the position moves past the others", () => {
   const p0 = start();
-  const keep = `nfdebug-kmsg-keep ${randomUUID()}`;
-  const skip = `nfdebug-kmsg-skip ${randomUUID()}`;
+  // A token of this run: another test process may write the same kinds of lines meanwhile.
+  const token = randomUUID();
+  const keep = `nfdebug-kmsg-keep ${token}`;
+  const skip = `nfdebug-kmsg-skip ${token}`;
   writeKmsg(keep);
   writeKmsg(skip);
-  const r = read(p0, { contains: ["nfdebug-kmsg-keep", 'it\'s "quoted" $(and) `odd`'] });
+  const r = read(p0, { contains: [keep, 'it\'s "quoted" $(and) `odd`'] });
   assert.deepEqual(
-    r.list.map((i) => i.message).filter((m) => m.startsWith("nfdebug-kmsg")),
+    r.list.map((i) => i.message).filter((m) => m.includes(token)),
     [keep],
   );
   const skipSeq = read(p0).list.find((i) => i.message === skip)?.pos;

@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { KmsgOutputParser, checkKmsgMarker, kmsgReadScript } from "../../../../src/logs/sources/kmsg.js";
 import type { KmsgPosition } from "../../../../src/logs/sources/types.js";
@@ -133,10 +134,14 @@ test("a start marker of another boot is not looked for: the reboot is said, the 
 });
 
 test("this machine's kernel: marks written by kmsgMarkScript bound the lines logged between them", () => {
-  const env = { ...process.env, NFD_MARK_WINDOW: WINDOW, NFD_CLOCK_NOW: `${Date.now() / 1000}` };
-  const before = `nfdebug-marks-before ${process.pid}.${Date.now()}`;
-  const inside = `nfdebug-marks-inside ${process.pid}.${Date.now()}`;
-  const after = `nfdebug-marks-after ${process.pid}.${Date.now()}`;
+  // The ring buffer is the machine's: another test process may write marks and lines meanwhile.
+  // This run's window id and lines carry a token of their own, and only they are looked at.
+  const token = randomBytes(2).toString("hex");
+  const window = `${WINDOW.slice(0, -4)}${token}`;
+  const env = { ...process.env, NFD_MARK_WINDOW: window, NFD_CLOCK_NOW: `${Date.now() / 1000}` };
+  const before = `nfdebug-marks-before ${token} ${process.pid}`;
+  const inside = `nfdebug-marks-inside ${token} ${process.pid}`;
+  const after = `nfdebug-marks-after ${token} ${process.pid}`;
   writeKmsg(before);
   const start = feed(
     new KmsgOutputParser(null),
@@ -148,15 +153,15 @@ test("this machine's kernel: marks written by kmsgMarkScript bound the lines log
     runSh(kmsgMarkScript(), { ...env, NFD_MARK_AT: "end" }),
   ).position;
   writeKmsg(after);
-  assert.match((start as KmsgPosition).marker ?? "", new RegExp(`^nfdebug: window ${WINDOW} start \\d+\\.`));
+  assert.match((start as KmsgPosition).marker ?? "", new RegExp(`^nfdebug: window ${window} start \\d+\\.`));
   const r = feed(
     new KmsgOutputParser(start as KmsgPosition),
     runSh(kmsgReadScript(start as KmsgPosition, { until: end })),
   );
-  const mine = r.list.map((i) => i.message).filter((m) => m.startsWith("nfdebug-marks-"));
+  const mine = r.list.map((i) => i.message).filter((m) => m.includes(` ${token} `));
   assert.deepEqual(mine, [inside]);
   assert.ok(
-    r.list.every((i) => !i.message.startsWith("nfdebug: window ")),
+    r.list.every((i) => !i.message.startsWith(`nfdebug: window ${window} `)),
     "markers are not records",
   );
   assert.deepEqual(r.warnings, []);
