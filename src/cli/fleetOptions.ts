@@ -1,8 +1,7 @@
 // Options shared by every fleet command, and turning them into hosts + a transport.
 import { Option, type Command } from "commander";
-import { InputError } from "../errors.js";
-import { parseDuration } from "../duration.js";
-import { parseSize } from "../size.js";
+
+export { durationOption, positiveIntOption, sizeOption } from "./optionValues.js";
 
 export interface FleetFlags {
   inventory?: string;
@@ -22,9 +21,23 @@ export interface FleetFlags {
   verbose?: number;
 }
 
+/**
+ * The fleet options, also settable as NFDEBUG_<OPTION> and in config files; before the action runs
+ * they are filled from those (./fleetSettings.ts) and --inventory must then be known.
+ */
 export function addFleetOptions(cmd: Command): Command {
+  return defineFleetOptions(cmd).hook("preAction", async (command) => {
+    const { applyFleetSettings } = await import("./fleetSettings.js");
+    await applyFleetSettings(command);
+  });
+}
+
+export function defineFleetOptions(cmd: Command): Command {
   return cmd
-    .requiredOption("-i, --inventory <file>", "inventory: nfdebug YAML, or an Ansible INI/YAML inventory")
+    .option(
+      "-i, --inventory <file>",
+      "inventory: nfdebug YAML, or an Ansible INI/YAML inventory (required: flag, NFDEBUG_INVENTORY or a config file)",
+    )
     .option("-l, --limit <pattern>", "hosts and groups to act on: globs, comma-separated, ! to exclude")
     .option("--forks <n>", "hosts worked on in parallel", "200")
     .option("--timeout <duration>", "per-host command timeout", "60s")
@@ -53,24 +66,4 @@ export function addFleetOptions(cmd: Command): Command {
       (_: string, count: number) => count + 1,
       0,
     );
-}
-
-export function durationOption(name: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined)
-    throw new InputError(`--${name}: "${text}" is not a duration (examples: 90s, 15m, 1h30m)`);
-  return ms;
-}
-
-export function positiveIntOption(name: string, text: string): number {
-  if (!/^[1-9][0-9]{0,5}$/.test(text))
-    throw new InputError(`--${name}: "${text}" is not a positive whole number`);
-  return Number(text);
-}
-
-export function sizeOption(name: string, text: string): number {
-  const bytes = parseSize(text);
-  if (bytes === undefined)
-    throw new InputError(`--${name}: "${text}" is not a size (examples: 64MiB, 512KiB, 1G)`);
-  return bytes;
 }

@@ -33,6 +33,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "nfdebug completion bash > ~/.local/share/bash-completion/completions/nfdebug",
     "nfdebug completion fish > ~/.config/fish/completions/nfdebug.fish",
   ],
+  config: ["nfdebug config", "nfdebug config --json --forks 20"],
 };
 
 export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {

@@ -15,6 +15,7 @@ import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerCompletion } from "./commands/completion.js";
+import { registerConfig } from "./commands/config.js";
 import { exitCodeFor, messageFor } from "./exit.js";
 import { addExamplesAndExitCodes } from "./help.js";
 import { terminalText } from "../report/escape.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerDemo(program);
   registerCompletion(program);
+  registerConfig(program);
   addExamplesAndExitCodes(program);
   return program;
 }

@@ -7,15 +7,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Ajv2020, Options } from "ajv/dist/2020.js";
 
-export type SchemaName = "profile" | "inventory" | "runbook";
+export type SchemaName = "profile" | "inventory" | "runbook" | "config";
 
-export const SCHEMA_NAMES: readonly SchemaName[] = ["profile", "inventory", "runbook"];
+export const SCHEMA_NAMES: readonly SchemaName[] = ["profile", "inventory", "runbook", "config"];
 
 /** The $defs the code checks single values against (option values, names inside strings). */
 export const CHECKED_DEFINITIONS: Readonly<Record<SchemaName, readonly string[]>> = {
   profile: [],
   inventory: ["address", "user", "port", "path"],
   runbook: ["limit", "relativePath"],
+  config: [],
 };
 
 /** How a validator is exported by the generated module: "inventory", "inventory#address". */

@@ -73,6 +73,9 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.SSH_AUTH_SOCK;
   // The audit trail then goes to the clean home, never to this machine's state directory.
   delete env.XDG_STATE_HOME;
+  // No config of this machine's user: only the files and NFDEBUG_* variables a test gives.
+  delete env.XDG_CONFIG_HOME;
+  for (const name of Object.keys(env)) if (name.startsWith("NFDEBUG_")) delete env[name];
   return { ...env, ...extra };
 }
 

@@ -1,0 +1,74 @@
+// The fleet options that can also come from the environment (NFDEBUG_<OPTION>) and from config
+// files, and how each one's text is checked: the same checks as its flag's.
+import { InputError } from "../errors.js";
+import { durationOption, positiveIntOption, sizeOption } from "../cli/optionValues.js";
+
+export type SettingKind = "path" | "paths" | "text" | "count" | "duration" | "size" | "choice" | "switch";
+
+export interface Setting {
+  /** The long option without dashes, also the key in a config file: "known-hosts". */
+  option: string;
+  /** Commander's property name: "knownHosts". */
+  key: string;
+  kind: SettingKind;
+  /**
+   * Whether a config file may set it. --json is left to the command line and the environment:
+   * it changes what stdout is, and a project file that turned it on would break the person (or the
+   * script) reading it without their asking for it.
+   */
+  inFile: boolean;
+}
+
+const setting = (option: string, kind: SettingKind, inFile = true): Setting => ({
+  option,
+  key: option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+  kind,
+  inFile,
+});
+
+export const SETTINGS: readonly Setting[] = [
+  setting("inventory", "path"),
+  setting("limit", "text"),
+  setting("forks", "count"),
+  setting("timeout", "duration"),
+  setting("connect-timeout", "duration"),
+  setting("max-output", "size"),
+  setting("identity", "paths"),
+  setting("known-hosts", "path"),
+  setting("user", "text"),
+  setting("ssh-config", "path"),
+  setting("host-key-policy", "choice"),
+  setting("become", "switch"),
+  setting("json", "switch", false),
+];
+
+export const HOST_KEY_POLICIES = ["strict", "accept-new", "off"] as const;
+
+/** NFDEBUG_KNOWN_HOSTS for known-hosts. */
+export function envName(s: Setting): string {
+  return `NFDEBUG_${s.option.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** The text of a switch in the environment: 1/true/yes/on or 0/false/no/off. */
+export function switchValue(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(t)) return true;
+  if (["0", "false", "no", "off", ""].includes(t)) return false;
+  return undefined;
+}
+
+/** Throws the flag's own complaint, without the flag's name (the caller says where it came from). */
+export function checkValue(s: Setting, value: unknown): void {
+  const text = String(value);
+  try {
+    if (s.kind === "count") positiveIntOption(s.option, text);
+    else if (s.kind === "duration") durationOption(s.option, text);
+    else if (s.kind === "size") sizeOption(s.option, text);
+    else if (s.kind === "choice" && !(HOST_KEY_POLICIES as readonly string[]).includes(text))
+      throw new InputError(`"${text}" is not one of ${HOST_KEY_POLICIES.join(", ")}`);
+    else if ((s.kind === "text" || s.kind === "path") && text.trim() === "") throw new InputError("is empty");
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.message.replace(/^--[a-z-]+: /, ""));
+    throw err;
+  }
+}
