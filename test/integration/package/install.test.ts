@@ -8,7 +8,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -65,8 +67,8 @@ after(async () => {
 });
 
 /** The installed bin, run outside the checkout (its node_modules and dist are not reachable). */
-const installedCli = (args: string[], json = true) =>
-  runCli(args, { main: realpathSync(bin), json, cwd: dir });
+const installedCli = (args: string[], json = true, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  runCli(args, { main: realpathSync(bin), json, cwd: options.cwd ?? dir, env: options.env });
 
 test("the package holds its build, schemas, playbooks, licence and dependencies", () => {
   for (const path of ["LICENSE", "README.md", "dist/src/cli/main.js", "schemas", "playbooks/profiles"])
@@ -158,4 +160,26 @@ test("the installed nfdebug: --help with examples and exit codes, -v on stderr o
   const driver = `source ${JSON.stringify(script)}\nCOMP_WORDS=(nfdebug dem); COMP_CWORD=1; COMPREPLY=(); _nfdebug; printf '%s\\n' "\${COMPREPLY[*]}"`;
   const completed = execFileSync("bash", ["--norc", "--noprofile", "-c", driver], { encoding: "utf8" });
   assert.equal(completed.trim(), "demo");
+});
+
+test("the installed nfdebug reads ./nfdebug.yaml and NFDEBUG_* variables, and nfdebug config says where each came from", async () => {
+  const project = join(dir, "project");
+  mkdirSync(project);
+  copyFileSync(fleet!.inventoryFile, join(project, "hosts.yaml"));
+  writeFileSync(join(project, "nfdebug.yaml"), "inventory: hosts.yaml\nforks: 4\n");
+  const env = { NFDEBUG_KNOWN_HOSTS: fleet!.knownHostsFile };
+  const facts = await installedCli(["facts"], true, { cwd: project, env });
+  assert.equal(facts.code, 0, facts.stderr);
+  assert.deepEqual(
+    facts.json?.hosts.map((h) => h.ok),
+    [true],
+  );
+  const config = await installedCli(["config"], true, { cwd: project, env });
+  assert.equal(config.code, 0, config.stderr);
+  const settings = (
+    JSON.parse(config.stdout) as { settings: Record<string, { value: unknown; source: string }> }
+  ).settings;
+  assert.equal(settings["known-hosts"].source, "env NFDEBUG_KNOWN_HOSTS");
+  assert.equal(settings.forks.value, "4");
+  assert.match(settings.forks.source, /nfdebug\.yaml:2$/);
 });
