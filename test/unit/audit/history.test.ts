@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { replayHostSpec } from "../../support/replayTransport.js";
 import { appendHistory, historyPath, type HistoryEntry } from "../../../src/audit/history.js";
 import { applyHistory, extendHistory, revertHistory, runHistory } from "../../../src/audit/events.js";
 import { interpretApply } from "../../../src/engine/apply.js";
@@ -16,7 +17,6 @@ import { InterruptedApply } from "../../../src/engine/interruptedApply.js";
 import { failedOutcome, type HostOutcome } from "../../../src/engine/result.js";
 import type { ApplyOutcome, FailedOutcome } from "../../../src/engine/outcomes.js";
 import { HostError } from "../../../src/errors.js";
-import type { HostSpec } from "../../../src/inventory/types.js";
 import type { Connection, Transport } from "../../../src/transport/types.js";
 
 const WINDOW = "20261125T120501-3fa2";
@@ -45,16 +45,7 @@ const opened = (name: string, details: { reverted_on_abort?: boolean } = {}): Ap
   ...details,
 });
 
-const host = (name: string): HostSpec => ({
-  name,
-  address: "127.0.0.1",
-  port: 22,
-  user: "root",
-  identityFiles: [],
-  groups: [],
-  become: false,
-  jump: [],
-});
+const host = replayHostSpec;
 
 /** A connection whose scripts print `stdout`: enough for the engine's interpreters. */
 function scriptedConnection(name: string, stdout: string): Connection {

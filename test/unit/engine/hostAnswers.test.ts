@@ -11,20 +11,11 @@ import { failedOutcome } from "../../../src/engine/result.js";
 import { interpretRevert } from "../../../src/engine/revert.js";
 import { windowStatus } from "../../../src/engine/status.js";
 import type { HostFacts } from "../../../src/facts/types.js";
-import type { HostSpec } from "../../../src/inventory/types.js";
+import { replayHostSpec } from "../../support/replayTransport.js";
 import type { Connection } from "../../../src/transport/types.js";
 
 const WINDOW = "20261125T120000-abcd";
-const host: HostSpec = {
-  name: "web1",
-  address: "127.0.0.1",
-  port: 22,
-  user: "root",
-  identityFiles: [],
-  groups: [],
-  become: false,
-  jump: [],
-};
+const host = replayHostSpec("web1");
 
 /** A connection whose first script prints `stdout` (exit `code`); later scripts print nothing. */
 function answering(stdout: string, code = 0): Connection {
