@@ -11,6 +11,7 @@ import { release } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { RECORDING_PROFILE } from "./recording-profile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { readFactsScript } = await import(pathToFileURL(join(root, "dist", "src/engine/readFacts.js")).href);
@@ -18,15 +19,6 @@ const { values } = parseArgs({
   options: { out: { type: "string", default: join(root, "test", "fixtures", "facts") } },
 });
 if (process.getuid?.() !== 0) throw new Error("record as root: the facts script reads what root reads");
-
-/** The profile of record-vm-facts.mjs (the VM suite's), so both machines answer the same request. */
-const RECORDING_PROFILE = {
-  name: "sctp-deep-dive",
-  logInvalid: 132,
-  nfLog: { ipv4: "nf_log_ipv4" },
-  modules: ["nf_log_ipv4"],
-  printk: [{ file: "net/netfilter/nf_conntrack_proto_sctp.c", flags: "p" }],
-};
 
 const kernel = release().split(".").slice(0, 2).join(".");
 const script = readFactsScript(RECORDING_PROFILE);

@@ -12,6 +12,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { RECORDING_PROFILE } from "./recording-profile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(root, "dist", path)).href);
@@ -23,15 +24,6 @@ const { values } = parseArgs({
     out: { type: "string", default: join(root, "test", "fixtures", "facts") },
   },
 });
-
-/** The profile whose facts request is recorded: the one of test/vm/nfdebug.test.ts (issue 4). */
-export const RECORDING_PROFILE = {
-  name: "sctp-deep-dive",
-  logInvalid: 132,
-  nfLog: { ipv4: "nf_log_ipv4" },
-  modules: ["nf_log_ipv4"],
-  printk: [{ file: "net/netfilter/nf_conntrack_proto_sctp.c", flags: "p" }],
-};
 
 // Each state builds on the previous one, in this order.
 const STATES = [
