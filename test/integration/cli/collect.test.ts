@@ -392,7 +392,13 @@ test(
       `# 100,000 lines in ${seconds.toFixed(1)} s with a ${HEAP_CAP_MIB} MiB heap; records.jsonl ${(written / 2 ** 20).toFixed(0)} MiB; ` +
         `peak RSS ${(peakKiB / 1024).toFixed(0)} MiB (idle collect ${(idle.peakKiB / 1024).toFixed(0)} MiB)`,
     );
-    assert.ok(peakKiB - idle.peakKiB < written / 1024 / 2, `peak RSS grew by ${peakKiB - idle.peakKiB} KiB`);
+    // Buffers live outside the capped heap, so queued writes would show only in RSS: they would
+    // grow it by about what is written. Streaming grows it by the heap filling to its cap plus
+    // socket and stream buffers, 39-46 MiB measured here against 92 MiB written; hence 3/4.
+    assert.ok(
+      peakKiB - idle.peakKiB < (written / 1024) * 0.75,
+      `peak RSS grew by ${peakKiB - idle.peakKiB} KiB for ${Math.round(written / 1024)} KiB written`,
+    );
 
     const again = await cli("collect", "-l", "h005");
     assert.deepEqual(printedRecords(again), [], "a second collect: nothing new");
