@@ -231,8 +231,10 @@ export function decodePacketDump(
   end: number,
   p: PacketFields,
   quoted = false,
+  tagProtocol: number | null = null,
 ): void {
-  let l4 = L4_NONE;
+  // An abridged line may have lost PROTO=: its tag's protocol says how to read SEQ= and the flags.
+  let l4 = tagProtocol === 6 ? L4_TCP : L4_NONE;
   let sawIp = false;
   // Set when the dump reached the field the kernel prints last for this protocol, so that a line
   // cut short (syslog line limits, a damaged file) is flagged as truncated.
@@ -420,16 +422,28 @@ function decodeOptions(s: string, k: number, end: number, p: PacketFields, tcp: 
     return stop + 1;
   }
   let i = k + 1;
+  let afterFrag = false;
   while (i < stop) {
     if (s.charCodeAt(i) === SPACE) {
       i++;
       continue;
     }
-    const j = nextSpace(s, i, stop);
+    let j = nextSpace(s, i, stop);
+    const word = i;
     if (s.startsWith("FRAG:", i)) p.frag = decimal(s, i + 5, j);
-    else if (s.startsWith("INCOMPLETE", i) && j - i === 10) p.ip_flags.push("MF");
-    else if (s.startsWith("ID:", i)) p.ip_id = hex(s, i + 3, j);
+    else if (s.startsWith("INCOMPLETE", i) && j - i === 10) {
+      // "FRAG:n INCOMPLETE ID:…" is the more-fragments bit; "AH INCOMPLETE [n bytes]" and
+      // "ESP INCOMPLETE [n bytes]" say the extension header itself was cut short.
+      const n = skipSpaces(s, j, stop);
+      if (s.charCodeAt(n) === OPEN_BRACKET) {
+        const close = s.indexOf("]", n);
+        const to = close < 0 || close > stop ? stop : close;
+        p.incomplete = decimal(s, n + 1, nextSpace(s, n + 1, to));
+        j = to + 1;
+      } else if (afterFrag) p.ip_flags.push("MF");
+    } else if (s.startsWith("ID:", i)) p.ip_id = hex(s, i + 3, j);
     else if (s.startsWith("TRUNCATED", i)) p.truncated = true;
+    afterFrag = s.startsWith("FRAG:", word);
     i = j;
   }
   return stop + 1;

@@ -69,6 +69,7 @@ export function blankRecord(kind: LogRecord["kind"], message: string, ctx: Parse
     mark: null,
     incomplete: null,
     truncated: false,
+    abridged: false,
     printk: null,
     raw: message,
   };
@@ -107,31 +108,73 @@ function readTag(message: string): number {
   return NO_TAG;
 }
 
-/** Parse one INVALID line (the kernel message text, without syslog or dmesg prefixes). */
+// Keys that can start what is left of a packet dump when "IN=" was cut from a saved line.
+const ABRIDGED_DUMP_KEYS = [" OUT=", " MAC=", " SRC="];
+
+/** Where the packet dump starts after `from` (at its space), and whether "IN=" was missing. */
+function findDump(message: string, from: number): { at: number; abridged: boolean } {
+  const at = message.indexOf(" IN=", from);
+  if (at >= 0) return { at, abridged: false };
+  let first = -1;
+  for (const key of ABRIDGED_DUMP_KEYS) {
+    const k = message.indexOf(key, from);
+    if (k >= 0 && (first < 0 || k < first)) first = k;
+  }
+  return { at: first, abridged: first >= 0 };
+}
+
+/**
+ * Parse one INVALID line (the kernel message text, without syslog or dmesg prefixes). A line
+ * tagged with a protocol name ("nf_ct_tcp: …") and no packet dump at all is a pr_debug message of
+ * that protocol's tracker, and comes back as a printk record.
+ */
 export function parseLogLine(message: string, ctx: ParseContext): FullRecord {
-  const record = blankRecord("invalid", message, ctx);
   const l4proto = readTag(message);
-  if (l4proto === NO_TAG) return record;
+  if (l4proto === NO_TAG) return blankRecord("invalid", message, ctx);
   const start = reasonStart;
+  // The dump is searched from the space that ends the tag, so an empty reason is found too.
+  const dump = findDump(message, start - 1);
+  if (dump.at < 0 && !message.startsWith(TAG)) return protocolDebugRecord(message, l4proto, start, ctx);
+  const record = blankRecord("invalid", message, ctx);
   record.l4proto = l4proto;
-  // " IN=" is searched from the space that ends the tag, so an empty reason is found too.
-  const dumpAt = message.indexOf(" IN=", start - 1);
-  const reasonEnd = dumpAt < 0 ? message.length : dumpAt;
+  const reasonEnd = dump.at < 0 ? message.length : dump.at;
   const reason = message.slice(start, reasonEnd).trim();
   record.reason = reason;
   const match = classifyReason(l4proto, reason);
   record.reason_id = match.id;
   record.details = match.details;
-  if (dumpAt < 0) {
+  if (dump.at < 0) {
     // The line ends before the packet dump starts.
     record.truncated = true;
     return record;
   }
-  decodePacketDump(message, dumpAt + 1, message.length, record);
+  record.abridged = dump.abridged;
+  decodePacketDump(message, dump.at + 1, message.length, record, false, dump.abridged ? l4proto : null);
   return record;
 }
 
-/** Does this kernel message look like conntrack's INVALID logging (cheap prefix test)? */
+/** "nf_ct_tcp: SYN proxy client keep alive": a protocol tracker's debug message, not an INVALID packet. */
+function protocolDebugRecord(message: string, l4proto: number, start: number, ctx: ParseContext): FullRecord {
+  const record = blankRecord("printk", message, ctx);
+  record.l4proto = l4proto;
+  record.reason = message.slice(start).trim();
+  record.reason_id = "printk.nf_conntrack";
+  record.printk = { module: "nf_conntrack", func: null, file: null, line: null, tid: null, format: null };
+  return record;
+}
+
+/**
+ * Does this kernel message look like conntrack's INVALID logging (cheap prefix test)? Lines tagged
+ * with a protocol name ("nf_ct_tcp: …") are INVALID lines only with a packet dump; without one they
+ * are that tracker's debug messages, which parseLogLine turns into printk records.
+ */
 export function isInvalidLine(message: string): boolean {
-  return readTag(message) !== NO_TAG;
+  const l4proto = readTag(message);
+  if (l4proto === NO_TAG) return false;
+  return message.startsWith(TAG) || findDump(message, reasonStart - 1).at >= 0;
+}
+
+/** A protocol-name tagged message without a packet dump: a tracker's pr_debug line. */
+export function isProtocolDebugLine(message: string): boolean {
+  return !message.startsWith(TAG) && readTag(message) !== NO_TAG && findDump(message, reasonStart - 1).at < 0;
 }

@@ -9,7 +9,7 @@
 import type { PrintkSite } from "../facts/types.js";
 import { L4PROTO, type Protocol } from "../protocols.js";
 import { compilePrintf, matchPrintf, unescapeControlFormat, type PrintfPattern } from "./printf-pattern.js";
-import { blankRecord, isInvalidLine, type FullRecord, type ParseContext } from "./parse.js";
+import { blankRecord, isInvalidLine, isProtocolDebugLine, type FullRecord, type ParseContext } from "./parse.js";
 import type { PrintkOrigin } from "./record.js";
 
 export interface PrintkMatch {
@@ -100,7 +100,10 @@ export function createKernelMessageClassifier(
   }
   return (message) => {
     if (isInvalidLine(message)) return INVALID;
-    if (compiled.length === 0) return null;
+    // "nf_ct_tcp: …" without a packet dump: a tracker's debug line. A site names it best; failing
+    // that, parseLogLine still makes it a printk record from its tag.
+    const fallback = isProtocolDebugLine(message) ? INVALID : null;
+    if (compiled.length === 0) return fallback;
     const { tid, rest } = splitThreadId(message);
     for (const c of compiled) {
       const decorated = stripDecoration(rest, c.decorations);
@@ -126,7 +129,7 @@ export function createKernelMessageClassifier(
           values,
         };
     }
-    return null;
+    return fallback;
   };
 }
 

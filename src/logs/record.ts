@@ -61,6 +61,8 @@ export interface LogRecord {
   incomplete?: number | null;
   /** The kernel printed TRUNCATED, or the line ends before the packet dump does. */
   truncated?: boolean;
+  /** The line has no "IN=" (shortened by a person or a mail client): decoded from its first dump key. */
+  abridged?: boolean;
   /** For kind "printk": where the message came from, when known. */
   printk?: PrintkOrigin | null;
 }

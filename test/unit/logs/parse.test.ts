@@ -556,3 +556,48 @@ test("lines the parser cannot place are kept whole with reason_id unknown, never
     assert.equal(typeof r.reason_id, "string");
   }
 });
+
+// Lines as people paste them: the article's own example, shortened with "…", and the tracker's
+// pr_debug messages that share the "nf_ct_tcp: " tag (5.10-6.6 sources, nf_conntrack_proto_tcp.c).
+test("a pasted line without IN= is decoded from its first dump key and marked abridged", () => {
+  const pasted =
+    "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=… DPT=47832 SEQ=… ACK SYN";
+  const r = parseLogLine(pasted, ctx);
+  assert.deepEqual(
+    [r.kind, r.reason_id, r.details, r.abridged, r.dport, r.flags, r.src, r.seq],
+    ["invalid", "tcp.ignored_state", { state: "ESTABLISHED" }, true, 47832, ["ACK", "SYN"], "…", null],
+  );
+  const fromOut = parseLogLine(
+    "nf_ct_proto_17: bad checksum OUT=eth0 SRC=10.0.0.1 DST=10.0.0.2 LEN=40 PROTO=UDP SPT=1 DPT=2 LEN=20",
+    ctx,
+  );
+  assert.deepEqual(
+    [fromOut.reason_id, fromOut.abridged, fromOut.out, fromOut.in, fromOut.dst, fromOut.dport],
+    ["udp.bad_checksum", true, "eth0", null, "10.0.0.2", 2],
+  );
+  const whole = parse(line(real, "SPT=40003", "OUT=va"));
+  assert.equal(whole.abridged, false, "a line with IN= is not abridged");
+});
+
+test("a tracker's debug message tagged nf_ct_tcp: is a printk record, not an INVALID packet", () => {
+  for (const message of ["nf_ct_tcp: invalid new deleting.", "nf_ct_tcp: SYN proxy client keep alive"]) {
+    const r = parseLogLine(message, ctx);
+    assert.deepEqual(
+      [r.kind, r.reason_id, r.l4proto, r.reason, r.printk?.module],
+      ["printk", "printk.nf_conntrack", 6, message.slice("nf_ct_tcp: ".length), "nf_conntrack"],
+    );
+  }
+  // The same tag with a packet dump is an INVALID line of a kernel before 4.19.
+  const old = parseLogLine("nf_ct_tcp: invalid RST IN= OUT=lo SRC=127.0.0.1 DST=127.0.0.1 LEN=40", ctx);
+  assert.deepEqual([old.kind, old.reason_id], ["invalid", "tcp.invalid_rst"]);
+});
+
+test("an IPv6 AH header cut short is INCOMPLETE bytes, not the more-fragments flag", () => {
+  const ah =
+    "nf_ct_proto_58: ICMPv6 checksum failed IN=eth0 OUT= SRC=fd00::1 DST=fd00::2 LEN=60 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT ( AH INCOMPLETE [8 bytes] ) ";
+  const r = parseLogLine(ah, ctx);
+  assert.deepEqual([r.ip_flags, r.incomplete, r.family], [[], 8, "ipv6"]);
+  const frag =
+    "nf_ct_proto_17: bad checksum IN=eth0 OUT= SRC=fd00::1 DST=fd00::2 LEN=60 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT ( FRAG:0 INCOMPLETE ID:0000abcd ) PROTO=UDP SPT=1 DPT=2 LEN=20";
+  assert.deepEqual(parseLogLine(frag, ctx).ip_flags, ["MF"]);
+});
