@@ -9,7 +9,13 @@
 import type { PrintkSite } from "../facts/types.js";
 import { L4PROTO, type Protocol } from "../protocols.js";
 import { compilePrintf, matchPrintf, unescapeControlFormat, type PrintfPattern } from "./printf-pattern.js";
-import { blankRecord, isInvalidLine, isProtocolDebugLine, type FullRecord, type ParseContext } from "./parse.js";
+import {
+  blankRecord,
+  isInvalidLine,
+  isProtocolDebugLine,
+  type FullRecord,
+  type ParseContext,
+} from "./parse.js";
 import type { PrintkOrigin } from "./record.js";
 
 export interface PrintkMatch {

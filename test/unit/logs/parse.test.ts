@@ -560,8 +560,7 @@ test("lines the parser cannot place are kept whole with reason_id unknown, never
 // Lines as people paste them: the article's own example, shortened with "…", and the tracker's
 // pr_debug messages that share the "nf_ct_tcp: " tag (5.10-6.6 sources, nf_conntrack_proto_tcp.c).
 test("a pasted line without IN= is decoded from its first dump key and marked abridged", () => {
-  const pasted =
-    "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=… DPT=47832 SEQ=… ACK SYN";
+  const pasted = "nf_ct_proto_6: invalid packet ignored in state ESTABLISHED SRC=… DPT=47832 SEQ=… ACK SYN";
   const r = parseLogLine(pasted, ctx);
   assert.deepEqual(
     [r.kind, r.reason_id, r.details, r.abridged, r.dport, r.flags, r.src, r.seq],
