@@ -13,31 +13,7 @@ export function renderCollectSummary(
   const counted = new Map(summary.hosts.map((h) => [h.host, h.count]));
   const hostsTotal = outcomes.length;
   out.push(`${summary.total} record(s) from ${summary.hosts.length} of ${hostsTotal} host(s)`);
-  if (summary.reasons.length > 0) {
-    out.push("");
-    out.push(
-      renderTable(
-        [
-          { header: "reason" },
-          { header: "count" },
-          { header: "hosts" },
-          { header: "top flows", maxWidth: 70 },
-        ],
-        summary.reasons.map((r) => [
-          r.reason_id === "unknown" || r.reason_id.startsWith("printk")
-            ? `${r.reason_id} (${r.reason ?? ""})`
-            : r.reason_id,
-          r.count,
-          r.hosts.length,
-          r.topFlows.map((f) => `${f.flow} ×${f.count}`).join(", "),
-        ]),
-      ).trimEnd(),
-    );
-    for (const r of summary.reasons) {
-      const entry = catalogueEntry(r.reason_id);
-      if (entry) out.push(`  ${r.reason_id}: ${entry.explanation}`);
-    }
-  }
+  out.push(...reasonLines(summary));
   out.push("");
   out.push(
     renderTable(
@@ -67,4 +43,35 @@ export function renderCollectSummary(
   }
   for (const n of notes) out.push(`note: ${n}`);
   return out.join("\n");
+}
+
+/** The per-reason table and each reason's explanation (collect and parse). */
+export function reasonLines(summary: FleetSummary): string[] {
+  const out: string[] = [];
+  if (summary.reasons.length > 0) {
+    out.push("");
+    out.push(
+      renderTable(
+        [
+          { header: "reason" },
+          { header: "count" },
+          { header: "hosts" },
+          { header: "top flows", maxWidth: 70 },
+        ],
+        summary.reasons.map((r) => [
+          r.reason_id === "unknown" || r.reason_id.startsWith("printk")
+            ? `${r.reason_id} (${r.reason ?? ""})`
+            : r.reason_id,
+          r.count,
+          r.hosts.length,
+          r.topFlows.map((f) => `${f.flow} ×${f.count}`).join(", "),
+        ]),
+      ).trimEnd(),
+    );
+    for (const r of summary.reasons) {
+      const entry = catalogueEntry(r.reason_id);
+      if (entry) out.push(`  ${r.reason_id}: ${entry.explanation}`);
+    }
+  }
+  return out;
 }

@@ -28,6 +28,11 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `nfdebug run playbooks/runbooks/tcp-invalid-triage.yaml -i ${INVENTORY} --out runs/`,
   ],
   report: ["nfdebug report nfdebug-runs/tcp-invalid-triage-20261204T120000Z"],
+  parse: [
+    "nfdebug parse playbooks/samples/kern.log",
+    "nfdebug parse /var/log/kern.log.2.gz --since 2026-12-04T09:00:00Z --json",
+    "nfdebug parse sosreport-web3-2026-12-04/ --out parsed/",
+  ],
   demo: ["nfdebug demo", "nfdebug demo --hosts 20 --out demo-bundle/"],
   completion: [
     "nfdebug completion bash > ~/.local/share/bash-completion/completions/nfdebug",

@@ -13,6 +13,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
+import { registerParse } from "./commands/parse.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerRun(program);
   registerReport(program);
+  registerParse(program);
   registerDemo(program);
   registerCompletion(program);
   registerConfig(program);

@@ -176,5 +176,10 @@ export function isInvalidLine(message: string): boolean {
 
 /** A protocol-name tagged message without a packet dump: a tracker's pr_debug line. */
 export function isProtocolDebugLine(message: string): boolean {
-  return !message.startsWith(TAG) && readTag(message) !== NO_TAG && findDump(message, reasonStart - 1).at < 0;
+  return !message.startsWith(TAG) && lacksPacketDump(message);
+}
+
+/** A conntrack-tagged message (INVALID or a tracker's debug line) with no packet dump in it. */
+export function lacksPacketDump(message: string): boolean {
+  return readTag(message) !== NO_TAG && findDump(message, reasonStart - 1).at < 0;
 }

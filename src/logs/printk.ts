@@ -204,3 +204,26 @@ export function parsePrintkLine(message: string, ctx: ParseContext, match?: Prin
   }
   return record;
 }
+
+// "nf_conntrack:do_basic_checks:180: Basic checks failed": a site's message decorated with its
+// module, function and line (flags m, f, l), which names the site without the control file.
+const DECORATED = /^(nf_[a-z0-9_]+|nfnetlink[a-z0-9_]*):(?:([A-Za-z_]\w*):)?(?:(\d+):)? /;
+
+/** A decorated netfilter debug message as a printk record, for logs read without their host. */
+export function parseDecoratedPrintk(message: string, ctx: ParseContext): FullRecord | null {
+  const { tid, rest } = splitThreadId(message);
+  const m = DECORATED.exec(rest);
+  if (!m || (m[2] === undefined && m[3] === undefined)) return null;
+  const record = blankRecord("printk", message, ctx);
+  record.printk = {
+    module: m[1],
+    func: m[2] ?? null,
+    file: null,
+    line: m[3] ? Number(m[3]) : null,
+    tid,
+    format: null,
+  };
+  record.reason = rest.slice(m[0].length);
+  record.reason_id = `printk.${m[1]}`;
+  return record;
+}

@@ -1,5 +1,6 @@
 // Reading a bundle's JSON and JSON Lines files with errors located at FILE:LINE:COL.
 
+import { closeSync, openSync, readSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError, errorMessage } from "../errors.js";
 
@@ -44,6 +45,49 @@ export async function readJsonLines<T>(path: string): Promise<T[]> {
     }
   }
   return out;
+}
+
+/**
+ * A JSON Lines file read as it is iterated, a megabyte at a time: for reports over more records
+ * than fit in memory. A missing file is empty; errors name FILE:LINE like readJsonLines.
+ */
+export function* jsonLinesOf<T>(path: string): Generator<T> {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new InputError("", [{ file: path, line: 1, col: 1, message: `cannot read: ${errorMessage(err)}` }]);
+  }
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    const decoder = new TextDecoder("utf-8");
+    let rest = "";
+    let lineNo = 0;
+    const parse = (line: string): T | undefined => {
+      lineNo++;
+      if (line.trim() === "") return undefined;
+      try {
+        return JSON.parse(line) as T;
+      } catch (err) {
+        throw new InputError("", [
+          { file: path, line: lineNo, col: 1, message: `not a JSON record: ${errorMessage(err)}` },
+        ]);
+      }
+    };
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      const lines = (rest + decoder.decode(chunk.subarray(0, n), { stream: true })).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) {
+        const value = parse(line);
+        if (value !== undefined) yield value;
+      }
+    }
+    const value = parse(rest + decoder.decode());
+    if (value !== undefined) yield value;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function readText(path: string, optional: boolean): Promise<string | undefined> {

@@ -13,10 +13,10 @@ import { RecordFiles } from "../engine/recordFiles.js";
 import { sharedKernelFilter, sharedKernelNote } from "../engine/collect.js";
 import { newWindowId, windowOwner } from "../engine/window.js";
 import { LogAggregator } from "../logs/aggregate.js";
-import { catalogueEntry } from "../logs/catalogue.js";
+import { reasonInfoOf } from "../report/reasonInfo.js";
 import type { LogRecord } from "../logs/record.js";
 import { readBundle, writeBundle } from "../report/bundle.js";
-import type { ReasonInfo, ReportCounters, ReportStep } from "../report/model.js";
+import type { ReportCounters, ReportStep } from "../report/model.js";
 import { writeReports } from "../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
@@ -198,11 +198,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     }
   }
   const summary = aggregator.summary();
-  const reasonInfo: Record<string, ReasonInfo> = {};
-  for (const r of summary.reasons) {
-    const entry = catalogueEntry(r.reason_id);
-    if (entry) reasonInfo[r.reason_id] = { explanation: entry.explanation, hint: entry.hint };
-  }
+  const reasonInfo = reasonInfoOf(summary);
   const runHosts = [...hosts.values()];
   if (sharedKernel.duplicates > 0)
     steps.push({

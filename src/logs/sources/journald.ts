@@ -52,7 +52,7 @@ function bootOfCursor(cursor: string): string | null {
   return /(?:^|;)b=([0-9a-f]{32})(?:;|$)/.exec(cursor)?.[1] ?? null;
 }
 
-function messageText(message: JournalEntry["MESSAGE"]): string | null {
+export function messageText(message: string | number[] | null | undefined): string | null {
   if (typeof message === "string") return message;
   if (Array.isArray(message)) return Buffer.from(message).toString("utf8");
   return null;

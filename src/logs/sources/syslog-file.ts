@@ -43,7 +43,7 @@ export function filePositionCall(path: string): string {
   return readCall({ source: "file", path, inode: -1, offset: 0 }, {}, false);
 }
 
-const MONTHS: Record<string, number> = {
+export const MONTHS: Record<string, number> = {
   Jan: 0,
   Feb: 1,
   Mar: 2,

@@ -113,6 +113,15 @@ test("the installed nfdebug validates every playbook it ships", async () => {
   );
 });
 
+test("the installed nfdebug parses the sample log it ships into a bundle", async () => {
+  const out = join(dir, "parsed");
+  const r = await installedCli(["parse", join(installed, "playbooks/samples/kern.log"), "--out", out], false);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d+ record\(s\) from 2 host\(s\)/);
+  assert.match(r.stdout, /tcp\.invalid_flags/);
+  assert.ok(existsSync(join(out, "report.html")), "report.html");
+});
+
 test("the installed nfdebug applies a shipped profile to a namespace host and reverts it exactly", async () => {
   const host = fleet!.hosts[0];
   const before: KnobValues = await knobValues(fleet!, host);

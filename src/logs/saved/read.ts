@@ -1,0 +1,166 @@
+// Saved kernel logs → records: detect (or take) each input's format, read its messages, join the
+// packet dump that dmesg and syslog files print on a line of its own, keep what the kernel wrote
+// and what is conntrack's, and parse it. Streams: memory does not grow with the input.
+import { InputError } from "../../errors.js";
+import {
+  parseLogLine,
+  isInvalidLine,
+  isProtocolDebugLine,
+  lacksPacketDump,
+  type FullRecord,
+} from "../parse.js";
+import { parseDecoratedPrintk } from "../printk.js";
+import { detectFormat } from "./detect.js";
+import { inputBytes, inputLines, type SavedInput } from "./inputs.js";
+import { journalExportEntries } from "./journalExport.js";
+import { journalEntryMessage, lineReader, type SavedFormat, type SavedMessage } from "./lineFormats.js";
+
+export interface ReadSavedOptions {
+  format?: SavedFormat;
+  /** Host name for every record; else the log's own (syslog, journal), else the input's. */
+  host?: string;
+  since?: Date;
+  until?: Date;
+  onRecord: (record: FullRecord) => void | Promise<void>;
+}
+
+export interface SavedInputReport {
+  label: string;
+  format: SavedFormat;
+  /** "detected" from the first lines, or "forced" by --format. */
+  chosen: "detected" | "forced";
+  note?: string;
+  /** Log entries read (lines, or journal entries). */
+  entries: number;
+  records: number;
+  /** Conntrack-looking lines that userspace wrote (logger -t kernel, /dev/kmsg): never records. */
+  userspace: number;
+  /** Records without a wall time, kept although --since/--until could not place them. */
+  undated: number;
+  /** Records outside --since/--until. */
+  outside: number;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+/** The first bytes (for detection) and all the bytes, without reading the input twice. */
+async function sampled(
+  bytes: AsyncGenerator<Buffer>,
+): Promise<{ sample: string; all: AsyncIterable<Buffer> }> {
+  const head: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < SAMPLE_BYTES) {
+    const next = await bytes.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+    size += next.value.length;
+  }
+  const all: AsyncIterable<Buffer> = {
+    async *[Symbol.asyncIterator]() {
+      yield* head;
+      if (!done) yield* bytes;
+    },
+  };
+  return { sample: Buffer.concat(head).toString("utf8"), all };
+}
+
+function hostOf(input: SavedInput, message: SavedMessage, options: ReadSavedOptions): string {
+  return options.host ?? input.host ?? message.host ?? (input.path === null ? "stdin" : input.label);
+}
+
+export async function readSavedInput(
+  input: SavedInput,
+  options: ReadSavedOptions,
+): Promise<SavedInputReport> {
+  const { sample, all } = await sampled(inputBytes(input));
+  const format = options.format ?? detectFormat(sample).format;
+  const report: SavedInputReport = {
+    label: input.label,
+    format,
+    chosen: options.format ? "forced" : "detected",
+    ...(input.note ? { note: input.note } : {}),
+    entries: 0,
+    records: 0,
+    userspace: 0,
+    undated: 0,
+    outside: 0,
+  };
+  let pending: SavedMessage | null = null;
+  let pendingAt = 0;
+  const emit = async (m: SavedMessage, at: number, decorated?: FullRecord) => {
+    const time = m.time === null ? null : new Date(m.time);
+    if (options.since || options.until) {
+      if (time === null) report.undated++;
+      else if ((options.since && time < options.since) || (options.until && time > options.until)) {
+        report.outside++;
+        return;
+      }
+    }
+    report.records++;
+    await options.onRecord(decorated ?? parseLogLine(m.message, contextOf(m, at)));
+  };
+  const contextOf = (m: SavedMessage, at: number) => ({
+    host: hostOf(input, m, options),
+    time: m.time,
+    log_pos: m.pos ?? `${input.label}:${at}`,
+  });
+  const take = async (m: SavedMessage | null, line: string | null, at: number) => {
+    // A packet dump printed on its own line ("\n IN=…" in SCTP's reasons) belongs to the line before.
+    if (pending && line !== null && (m === null || m.message.trimStart().startsWith("IN="))) {
+      const rest = (m?.message ?? line).trimStart();
+      if (rest.startsWith("IN=")) {
+        pending = { ...pending, message: `${pending.message.trimEnd()}\n ${rest}` };
+        return;
+      }
+    }
+    if (pending) {
+      await emit(pending, pendingAt);
+      pending = null;
+    }
+    if (m === null) return;
+    if (!isInvalidLine(m.message) && !isProtocolDebugLine(m.message)) {
+      const printk = m.fromKernel ? parseDecoratedPrintk(m.message, contextOf(m, at)) : null;
+      if (printk) await emit(m, at, printk);
+      return;
+    }
+    if (!m.fromKernel) {
+      report.userspace++;
+      return;
+    }
+    if (lacksPacketDump(m.message)) {
+      // No dump yet: the next line may carry it.
+      pending = m;
+      pendingAt = at;
+      return;
+    }
+    await emit(m, at);
+  };
+
+  if (format === "journal-export") {
+    for await (const entry of journalExportEntries(all)) {
+      report.entries++;
+      await take(journalEntryMessage(entry), null, report.entries);
+    }
+  } else {
+    const read = lineReader(format, input.latest);
+    for await (const line of inputLines(all)) {
+      report.entries++;
+      await take(read(line), line, report.entries);
+    }
+  }
+  await take(null, null, report.entries);
+  if (report.entries === 0 && input.path !== null && sample === "")
+    report.note = [report.note, `${input.label} is empty`].filter(Boolean).join("; ");
+  return report;
+}
+
+export function checkFormat(name: string | undefined, formats: readonly string[]): SavedFormat | undefined {
+  if (name === undefined) return undefined;
+  if (!formats.includes(name))
+    throw new InputError(`--format ${name}: not a format nfdebug reads (${formats.join(", ")})`);
+  return name as SavedFormat;
+}
