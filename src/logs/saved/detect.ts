@@ -16,7 +16,8 @@ export interface Detection {
 export function detectFormat(sample: string): Detection {
   const lines = sample
     .split("\n")
-    .filter((l) => l.trim() !== "" && !JOURNAL_BANNER.test(l))
+    // Lines starting with a blank continue a record (kmsg's dictionary, dmesg's indented rest).
+    .filter((l) => l.trim() !== "" && !/^\s/.test(l) && !JOURNAL_BANNER.test(l))
     .slice(0, SAMPLE_LINES);
   // The last line of a sample may be cut in the middle.
   if (lines.length > 1 && !sample.endsWith("\n")) lines.pop();

@@ -106,8 +106,7 @@ export function rfc5424Reader(): LineReader {
     const m = RFC5424.exec(line);
     if (!m) return null;
     const facility = Number(m[1]) >> 3;
-    const message = line
-      .slice(m[0].length)
+    const message = unescapeRsyslog(line.slice(m[0].length))
       .replace(/^\uFEFF/, "")
       .replace(KERNEL_STAMP, "");
     return {
