@@ -129,7 +129,7 @@ function stepArgs(step: Step): string[] {
         ...(step.loadsModules ? ["loads-modules"] : []),
       ];
     case "module":
-      return ["module", changeType(step), step.name, step.module];
+      return ["module", changeType(step), step.module];
     case "printk":
       return ["printk", changeType(step), step.site, step.func, step.from, step.to];
   }
