@@ -11,21 +11,19 @@ import type { SysctlStep } from "./step.js";
  * Why nf_conntrack_log_invalid=N prints nothing on `kernel` (without a kernel: what holds for
  * some or all kernels), or undefined when it can log. The value is legal either way.
  * - GRE's tracker has no INVALID log call at all (nf_conntrack_proto_gre.c).
- * - DCCP's tracker is in 6.12.19's sources and absent from 6.18 (this project's 6.18 kernel has
- *   no NF_CT_PROTO_DCCP symbol in its config); the release that removed it is not verified.
- *   Without it DCCP packets go to the generic tracker.
+ * - DCCP's tracker was removed by "netfilter: conntrack: remove DCCP protocol support"
+ *   (fd72f265bb00), applied to net-next in July 2025 during 6.16's release candidates: gone from
+ *   6.17 on (this project's 6.18 kernel has no NF_CT_PROTO_DCCP in its config). Without it DCCP
+ *   packets go to the generic tracker.
  * - The generic tracker (every protocol without a tracker of its own) logs nothing.
  */
 export function silentLogInvalid(n: number, kernel?: string): string | undefined {
   const label = `log_invalid=${n} (${l4ProtocolLabel(n) ?? `protocol ${n}`})`;
   if (n === L4PROTO.gre) return `${label} logs nothing: conntrack's GRE tracker never logs an INVALID packet`;
   if (n === L4PROTO.dccp) {
-    const gone = "DCCP connection tracking is gone (in 6.12, not in 6.18)";
-    if (kernel === undefined)
-      return `${label} logs nothing on kernels without DCCP connection tracking: ${gone}`;
-    if (kernelAtLeast(kernel, 6, 18)) return `${label} logs nothing on kernel ${kernel}: ${gone}`;
-    if (kernelAtLeast(kernel, 6, 13)) return `${label} may log nothing on kernel ${kernel}: ${gone}`;
-    return undefined;
+    const gone = "DCCP connection tracking was removed in 6.17";
+    if (kernel === undefined) return `${label} logs nothing on kernel 6.17 and later: ${gone}`;
+    return kernelAtLeast(kernel, 6, 17) ? `${label} logs nothing on kernel ${kernel}: ${gone}` : undefined;
   }
   if (n !== 0 && n !== 255 && l4ProtocolLabel(n) === undefined)
     return `${label} logs nothing: conntrack has no tracker of its own for it, and the generic one never logs`;

@@ -100,10 +100,10 @@ test("planLogInvalid: a protocol that logs nothing on the host's kernel is warne
     assert.equal(plan.steps.length, 1);
     assert.match(plan.warnings?.[0] ?? "", /^log_invalid=47 \(GRE\) logs nothing: conntrack's GRE tracker/);
   }
-  // DCCP: tracked on 6.1, gone on 6.18 (this machine).
+  // DCCP: tracked on 6.1, gone on 6.18 (this machine; removed in 6.17).
   assert.equal(warnings(33, debian), undefined);
   assert.deepEqual(warnings(33, here), [
-    "log_invalid=33 (DCCP) logs nothing on kernel 6.18.44-fc-v1252: DCCP connection tracking is gone (in 6.12, not in 6.18)",
+    "log_invalid=33 (DCCP) logs nothing on kernel 6.18.44-fc-v1252: DCCP connection tracking was removed in 6.17",
   ]);
   // A protocol without a tracker of its own (ESP) goes to the generic tracker, which never logs.
   assert.match(warnings(50, here)?.[0] ?? "", /^log_invalid=50 \(protocol 50\) logs nothing/);
@@ -117,8 +117,9 @@ test("planLogInvalid: a protocol that logs nothing on the host's kernel is warne
 
 test("silentLogInvalid without a kernel (validate): GRE always, DCCP where its tracker is gone", () => {
   assert.match(silentLogInvalid(47) ?? "", /GRE tracker never logs/);
-  assert.match(silentLogInvalid(33) ?? "", /on kernels without DCCP connection tracking/);
+  assert.match(silentLogInvalid(33) ?? "", /logs nothing on kernel 6\.17 and later/);
   assert.equal(silentLogInvalid(6), undefined);
-  assert.match(silentLogInvalid(33, "6.15.0") ?? "", /may log nothing on kernel 6\.15\.0/);
+  assert.match(silentLogInvalid(33, "6.17.0-1-amd64") ?? "", /logs nothing on kernel 6\.17\.0-1-amd64/);
+  assert.equal(silentLogInvalid(33, "6.16.12"), undefined);
   assert.equal(silentLogInvalid(33, "6.12.19"), undefined);
 });
