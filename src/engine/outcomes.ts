@@ -38,7 +38,10 @@ export interface FactsOutcome extends Answered<"facts"> {
   status: WindowStatus;
 }
 
-export type PlanOutcome = Answered<"plan">;
+export interface PlanOutcome extends Answered<"plan"> {
+  /** What the profile, though applied, will not do on this host. */
+  warnings?: string[];
+}
 
 /** A runbook's exec step; never printed. */
 export type ExecOutcome = Answered<"exec">;

@@ -12,6 +12,8 @@ export interface HostPlan {
   changes: Change[];
   /** Non-empty: this host cannot satisfy the profile; nothing will be applied to it. */
   problems: string[];
+  /** What the profile, though applied, will not do on this host. */
+  warnings: string[];
 }
 
 export interface PlanOptions {
@@ -44,12 +46,14 @@ export function hostProblems(facts: HostFacts, options: PlanOptions = {}): strin
 export function planHost(profile: Profile, facts: HostFacts, options: PlanOptions = {}): HostPlan {
   const steps: Step[] = [];
   const problems: string[] = hostProblems(facts, options);
+  const warnings: string[] = [];
   for (const knob of KNOBS) {
     const plan = knob.plan(profile, facts);
     steps.push(...plan.steps);
     problems.push(...plan.problems);
+    warnings.push(...(plan.warnings ?? []));
   }
-  return { steps, changes: steps.map(stepChange), problems };
+  return { steps, changes: steps.map(stepChange), problems, warnings };
 }
 
 /** The plan, or the "unsupported" HostError when the host cannot satisfy the profile. */
@@ -68,5 +72,6 @@ export function planOutcome(host: string, plan: HostPlan): PlanOutcome {
     changed: plan.changes.length > 0,
     changes: plan.changes,
     error: null,
+    ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
   };
 }

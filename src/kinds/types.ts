@@ -19,6 +19,8 @@ export interface KnobPlan<S extends StepBase = StepBase> {
   steps: S[];
   /** Why this host cannot satisfy the knob (feature missing). */
   problems: string[];
+  /** What the knob, though applied, will not do on this host (a log_invalid protocol that logs nothing). */
+  warnings?: string[];
 }
 
 /** One managed setting of a profile: plans its steps from the facts, and says what it sets. */

@@ -246,3 +246,36 @@ test(
     assert.equal(closed.host.window, null);
   },
 );
+
+test(
+  "a profile naming nf_log_common (no alias of nf_log_syslog on 6.1) loads nf_log_syslog; revert restores the kernel",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    assert.ok(
+      !moduleNames(before.lsmod).has("nf_log_syslog"),
+      "nf_log_syslog is not loaded before the drill",
+    );
+    // What a plain `modprobe nf_log_common` does on this kernel.
+    const plain = await vm.ssh("modprobe nf_log_common");
+    assert.notEqual(plain.code, 0, "modprobe nf_log_common fails on 6.1");
+    assert.match(plain.stderr, /not found/);
+
+    const file = profile("nf-log-common", "modules: [nf_log_common]\n");
+    const { host } = await ok(["apply", file, "--for", "10m"]);
+    assert.ok(
+      host.changes.some((c) => c.knob === "modules" && c.key === "nf_log_syslog" && c.to === "loaded"),
+      JSON.stringify(host.changes),
+    );
+    assert.ok((await loaded()).has("nf_log_syslog"), "the kernel lists nf_log_syslog");
+    // Applied again: nothing left to do.
+    const plan = await ok(["plan", file]);
+    assert.deepEqual(plan.host.changes, []);
+
+    await ok(["revert"]);
+    const after = await kernelState();
+    assert.deepEqual([...moduleNames(after.lsmod)].sort(), [...moduleNames(before.lsmod)].sort());
+    assert.equal(after.nfLog, before.nfLog);
+    assert.equal(after.sysctl, before.sysctl);
+  },
+);

@@ -1,10 +1,12 @@
 // nfdebug validate: find out what each file is and report every problem in it.
 import { InputError, formatProblem, type Problem } from "../../errors.js";
 import { isRecord } from "../../files/value-checks.js";
-import { parseYaml, readSourceText } from "../../files/yaml-source.js";
+import { parseYaml, readSourceText, type YamlSource } from "../../files/yaml-source.js";
 import { inventoryProblems } from "../../inventory/load.js";
 import { readInventorySource } from "../../inventory/source.js";
+import { silentLogInvalid } from "../../kinds/sysctl/logInvalid.js";
 import { profileProblems } from "../../profile/load.js";
+import { normaliseProfile, type ProfileDocument } from "../../profile/normalise.js";
 import { runbookProblems } from "../../runbook/load.js";
 
 export type FileKind = "profile" | "runbook" | "inventory" | "unknown";
@@ -14,6 +16,8 @@ export interface FileCheck {
   /** "unknown" only when the file could not be read. */
   kind: FileKind;
   problems: Problem[];
+  /** What a valid file will not do (a profile's log_invalid protocol that logs nothing). */
+  warnings: string[];
 }
 
 /** What a file is: `kind: DebugProfile` a profile, `kind: Runbook` a runbook, anything else an inventory. */
@@ -27,22 +31,35 @@ export function detectKind(text: string, file: string): Exclude<FileKind, "unkno
   return "inventory";
 }
 
+/**
+ * What a valid profile will not do on some or all kernels, said without a host (plan says it per
+ * host): a log_invalid protocol that logs nothing.
+ */
+function profileWarnings(source: YamlSource): string[] {
+  const { logInvalid } = normaliseProfile(source.data as ProfileDocument);
+  const silent = logInvalid === undefined ? undefined : silentLogInvalid(logInvalid);
+  return silent ? [silent] : [];
+}
+
 export async function checkFile(file: string): Promise<FileCheck> {
   let text: string;
   try {
     text = await readSourceText(file);
   } catch (err) {
-    if (err instanceof InputError) return { file, kind: "unknown", problems: err.problems };
+    if (err instanceof InputError) return { file, kind: "unknown", problems: err.problems, warnings: [] };
     throw err;
   }
   const kind = detectKind(text, file);
   switch (kind) {
-    case "profile":
-      return { file, kind, problems: profileProblems(parseYaml(text, file)) };
+    case "profile": {
+      const source = parseYaml(text, file);
+      const problems = profileProblems(source);
+      return { file, kind, problems, warnings: problems.length > 0 ? [] : profileWarnings(source) };
+    }
     case "runbook":
-      return { file, kind, problems: await runbookProblems(parseYaml(text, file)) };
+      return { file, kind, problems: await runbookProblems(parseYaml(text, file)), warnings: [] };
     case "inventory":
-      return { file, kind, problems: inventoryProblems(await readInventorySource(file)) };
+      return { file, kind, problems: inventoryProblems(await readInventorySource(file)), warnings: [] };
   }
 }
 
@@ -75,11 +92,13 @@ export async function runValidate(
       kind: c.kind,
       ok: c.problems.length === 0,
       problems: c.problems,
+      ...(c.warnings.length > 0 ? { warnings: c.warnings } : {}),
     }));
     io.out(`${JSON.stringify({ command: "validate", files })}\n`);
   } else {
     for (const check of checks) {
       if (check.problems.length === 0) io.out(`${check.file}: ok (${check.kind})\n`);
+      for (const warning of check.warnings) io.err(`${check.file}: warning: ${warning}\n`);
       for (const problem of check.problems) io.err(`${formatProblem(problem)}\n`);
     }
   }

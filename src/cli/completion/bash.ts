@@ -1,5 +1,6 @@
 // The bash completion script: one function that finds the subcommand in COMP_WORDS, completes the
-// value of the option before the cursor (files, folders, choices), else options, else arguments.
+// value of the option before the cursor or after its "=" (files, folders, choices), else options,
+// else arguments.
 import type { CompletionCommand, CompletionOption, CompletionTree, ValueKind } from "./tree.js";
 import { spellings } from "./tree.js";
 import { shellQuote } from "./quote.js";
@@ -56,8 +57,16 @@ _nfdebug_paths() {
 ${fn}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" i
   [[ $COMP_CWORD -gt 0 ]] && prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  # --opt=VALUE: "=" is in COMP_WORDBREAKS (bash's default), so the words are --opt, =, VALUE, or
+  # --opt, = before any of the value is typed. Either way the value of --opt is completed.
+  if [[ $cur == = && $COMP_CWORD -gt 1 ]]; then
+    cur=""
+  elif [[ $prev == = && $COMP_CWORD -gt 2 ]]; then
+    prev="\${COMP_WORDS[COMP_CWORD-2]}"
+  fi
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in${rootValued.length > 0 ? `\n      ${rootValued.join("|")}) ((i++)) ;;` : ""}
+    case "\${COMP_WORDS[i]}" in${rootValued.length > 0 ? `\n      ${rootValued.join("|")}) [[ \${COMP_WORDS[i+1]} == = ]] && ((i++)); ((i++)) ;;` : ""}
+      =) ((i++)) ;;
       -*) ;;
       *) cmd="\${COMP_WORDS[i]}"; break ;;
     esac

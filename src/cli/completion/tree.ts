@@ -36,11 +36,14 @@ export interface CompletionTree {
 // is about words, not commands.
 const FILE_NAMES = new Set(["file", "files", "profile", "runbook", "inventory", "path"]);
 const DIR_NAMES = new Set(["dir", "directory", "folder"]);
+/** <command> (help's argument) stands for one of the program's command names. */
+const COMMAND_NAMES = new Set(["command", "cmd"]);
 
-function kindOfName(name: string): ValueKind {
+function kindOfName(name: string, commands: readonly string[] = []): ValueKind {
   const word = name.replace(/\.\.\.$/, "").toLowerCase();
   if (FILE_NAMES.has(word)) return { kind: "file" };
   if (DIR_NAMES.has(word)) return { kind: "dir" };
+  if (COMMAND_NAMES.has(word) && commands.length > 0) return { kind: "choices", choices: commands };
   return { kind: "text" };
 }
 
@@ -62,16 +65,18 @@ function optionOf(option: Option): CompletionOption {
 /** The tree of `program` and its visible subcommands (the implicit `help` command included). */
 export function completionTree(program: Command): CompletionTree {
   const help = new Help();
+  const commands = help.visibleCommands(program);
+  const names = commands.map((command) => command.name());
   return {
     name: program.name(),
     options: help.visibleOptions(program).map(optionOf),
-    commands: help.visibleCommands(program).map((command) => ({
+    commands: commands.map((command) => ({
       name: command.name(),
       description: command.description(),
       options: help.visibleOptions(command).map(optionOf),
       args: command.registeredArguments.map((arg) => ({
         name: arg.name(),
-        value: arg.argChoices ? { kind: "choices", choices: arg.argChoices } : kindOfName(arg.name()),
+        value: arg.argChoices ? { kind: "choices", choices: arg.argChoices } : kindOfName(arg.name(), names),
         variadic: arg.variadic,
       })),
     })),

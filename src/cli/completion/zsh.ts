@@ -22,14 +22,20 @@ function action(value: ValueKind): string {
   }
 }
 
-/** One spec per spelling, each excluding the others: (-i --inventory)-i[...]:file:_files */
+/**
+ * One spec per spelling, each excluding the others: (-i --inventory)-i[...]:file:_files. A long
+ * option's value may also follow in the same word (`--inventory=FILE`: the spec's `=`).
+ */
 function optionSpecs(option: CompletionOption): string[] {
   const names = spellings(option);
   const exclusive = names.length > 1 && !option.repeatable ? `(${names.join(" ")})` : "";
   const value = option.value ? `:value:${action(option.value)}` : "";
-  return names.map((name) =>
-    shellQuote(`${option.repeatable ? "*" : exclusive}${name}[${specText(option.description)}]${value}`),
-  );
+  return names.map((name) => {
+    const same = option.value && name.startsWith("--") ? "=" : "";
+    return shellQuote(
+      `${option.repeatable ? "*" : exclusive}${name}${same}[${specText(option.description)}]${value}`,
+    );
+  });
 }
 
 function argSpecs(command: CompletionCommand): string[] {

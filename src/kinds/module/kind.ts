@@ -20,7 +20,9 @@ export const moduleKind: Kind<ModuleStep> = {
     }
     return [...modules].map((m) => `m:${m}`);
   },
-  render: (step) => call("nfd_module", changeType(step), step.name, step.module),
+  // The real name, never the profile's spelling: an old name may be no alias on this kernel
+  // (nf_log_common on 5.13+), and the real name is what /proc/modules lists and revert unloads.
+  render: (step) => call("nfd_module", changeType(step), step.module),
   change: (step) => ({ knob: step.knob, key: step.module, from: "absent", to: "loaded" }),
   displayKey: (key) => key,
   summary(facts) {

@@ -67,13 +67,13 @@ nfd_modules_appeared() {
   done
 }
 
-# nfd_module TYPE NAME REALNAME
+# nfd_module TYPE MODULE   (MODULE: the real name on this kernel, as /proc/modules lists it)
 nfd_module() {
   [ -z "$NFD_FAILED" ] || return 0
-  nfd_module_refs "$3"
+  nfd_module_refs "$2"
   [ -n "$refs" ] && return 0
   # Journaled before loading; a module that turns out to be built in is simply "already" on revert.
-  nfd_journal "$1" "$3" absent loaded || return 0
+  nfd_journal "$1" "$2" absent loaded || return 0
   # Read now, not from the snapshot: "around this one call" as closely as the shell can.
   NFD_SNAP_OK=
   nfd_module_names
@@ -84,11 +84,11 @@ nfd_module() {
     return 0
   fi
   # Its dependencies (nfnetlink for nfnetlink_log…), loaded by this very modprobe.
-  nfd_modules_appeared "$3"
+  nfd_modules_appeared "$2"
   nfd_snapshot
-  nfd_module_refs "$3"
+  nfd_module_refs "$2"
   if [ -n "$refs" ]; then
-    nfd_emit "change${TAB}$1${TAB}$3${TAB}absent${TAB}loaded"
+    nfd_emit "change${TAB}$1${TAB}$2${TAB}absent${TAB}loaded"
   fi
 }
 

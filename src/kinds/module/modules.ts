@@ -7,9 +7,9 @@ import type { Knob, KnobPlan } from "../types.js";
 export interface ModuleStep {
   kind: "module";
   knob: "modules";
-  /** As the profile names it (an alias is fine: modprobe resolves it). */
+  /** As the profile names it, for messages (an old name or alias). */
   name: string;
-  /** The module that name loads on this kernel (what /proc/modules will list). */
+  /** The module that name stands for on this kernel: what modprobe loads and /proc/modules lists. */
   module: string;
 }
 

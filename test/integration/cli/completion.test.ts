@@ -14,6 +14,9 @@ import { completionScript } from "../../../src/cli/completion/index.js";
 const ZSH_COMPLETE = fileURLToPath(
   new URL("../../../../test/integration/cli/zshComplete.zsh", import.meta.url),
 );
+const BASH_COMPLETE = fileURLToPath(
+  new URL("../../../../test/integration/cli/bashComplete.zsh", import.meta.url),
+);
 
 function has(shell: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
@@ -45,13 +48,20 @@ complete_line nfdebug ap
 complete_line nfdebug apply --se
 complete_line nfdebug apply -i ''
 complete_line nfdebug apply --host-key-policy a
+complete_line nfdebug apply --inventory = inv
+complete_line nfdebug apply --host-key-policy =
+complete_line nfdebug help ap
 complete -p nfdebug`;
     const lines = run("bash", ["--norc", "--noprofile", "-c", driver], join(dir, "files")).split("\n");
     assert.equal(lines[0], "apply");
     assert.equal(lines[1], "--serial");
     assert.deepEqual(lines[2].split(" ").sort(), ["inventory.yaml", "other.yaml"]);
     assert.equal(lines[3], "accept-new");
-    assert.match(lines[4], /^complete -F _nfdebug nfdebug$/);
+    // --opt=VALUE as bash splits it ("=" is in COMP_WORDBREAKS): --opt, =, VALUE.
+    assert.equal(lines[4], "inventory.yaml");
+    assert.deepEqual(lines[5].split(" ").sort(), ["accept-new", "off", "strict"]);
+    assert.equal(lines[6], "apply");
+    assert.match(lines[7], /^complete -F _nfdebug nfdebug$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -66,6 +76,10 @@ function assertCompletes(shell: string, complete: (script: string, line: string,
     assert.deepEqual(at("nfdebug apply --se"), ["--serial"]);
     assert.deepEqual(at("nfdebug apply -i ").sort(), ["inventory.yaml", "other.yaml"]);
     assert.deepEqual(at("nfdebug apply --host-key-policy a"), ["accept-new"]);
+    // A long option's value in the same word, and help's command name.
+    assert.deepEqual(at("nfdebug apply --inventory=inv"), ["inventory.yaml"]);
+    assert.deepEqual(at("nfdebug apply --host-key-policy=acc"), ["accept-new"]);
+    assert.deepEqual(at("nfdebug help ap"), ["apply"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -83,7 +97,8 @@ test(
       )
         .split("\n")
         .filter(Boolean)
-        .map((l) => l.split("\t")[0]),
+        // fish offers a --opt=VALUE candidate whole: the value is what completes.
+        .map((l) => l.split("\t")[0].replace(/^--[a-z-]+=/, "")),
     ),
 );
 
@@ -91,4 +106,22 @@ test("zsh: commands, options and file names complete", { skip: !has("zsh") && "z
   assertCompletes("zsh", (script, line, cwd) =>
     run("zsh", ["-f", ZSH_COMPLETE, script, line], cwd).split("\n").filter(Boolean),
   ),
+);
+
+test(
+  "bash: readline completes --opt=VALUE and help's command name on a real terminal",
+  { skip: !has("zsh") && "zsh (zpty) is not installed" },
+  () => {
+    const { dir, script } = setUp("bash");
+    try {
+      const line = (typed: string) =>
+        run("zsh", ["-f", BASH_COMPLETE, script, typed], join(dir, "files")).trimEnd();
+      assert.equal(line("nfdebug apply --inventory=inv"), "nfdebug apply --inventory=inventory.yaml");
+      assert.equal(line("nfdebug apply --host-key-policy=acc"), "nfdebug apply --host-key-policy=accept-new");
+      assert.equal(line("nfdebug help ap"), "nfdebug help apply");
+      assert.equal(line("nfdebug apply --inventory inv"), "nfdebug apply --inventory inventory.yaml");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 );

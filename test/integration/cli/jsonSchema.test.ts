@@ -72,6 +72,17 @@ test("facts, doctor and plan --json match the result schema", async () => {
   );
 });
 
+test("plan warns, per host, of a log_invalid protocol that logs nothing on its kernel (DCCP on 6.18)", async () => {
+  const dccp = writeProfile(dir, "json-schema-dccp", "log_invalid: dccp\n");
+  const plan = await jsonOf("plan", dccp);
+  for (const h of plan.hosts as { host: string; warnings?: string[] }[])
+    assert.match(h.warnings?.[0] ?? "", /^log_invalid=33 \(DCCP\) logs nothing on kernel 6\.18/, h.host);
+  const text = await runCli(["plan", dccp, ...fleetArgs(fleet)], { json: false, timeoutMs: 180_000 });
+  assert.equal(text.code, 0, text.stderr);
+  for (const h of fleet.hosts)
+    assert.match(text.stderr, new RegExp(`^${h.name}: warning: log_invalid=33 \\(DCCP\\)`, "m"));
+});
+
 test("apply, status, extend, collect and revert --json match the result schema", async () => {
   const applied = await jsonOf("apply", profile, "--for", "10m");
   const window = applied.window as string;

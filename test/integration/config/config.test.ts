@@ -3,12 +3,19 @@
 // config.yaml, against a real namespace host; `nfdebug config` says where each came from.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli } from "../../support/cli.js";
 import { stopFleet } from "../cli/fleetProbe.js";
+
+const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+const validateConfig = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(
+  JSON.parse(readFileSync(join(REPO, "schemas", "config-result.schema.json"), "utf8")),
+);
 
 let fleet: Fleet;
 let dir: string;
@@ -42,12 +49,17 @@ test("facts with its inventory from nfdebug.yaml and known_hosts from NFDEBUG_KN
   );
 });
 
-test("nfdebug config --json: each setting's value and source", async () => {
-  const r = await runCli(["config", "--forks", "3"], { cwd: project, env: env() });
+/** `nfdebug config --json` ARGS: it must succeed and print what schemas/config-result.schema.json allows. */
+async function configJson(args: string[], options: { cwd: string; env: Record<string, string> }) {
+  const r = await runCli(["config", ...args], options);
   assert.equal(r.code, 0, r.stderr);
-  const { settings } = JSON.parse(r.stdout) as {
-    settings: Record<string, { value: unknown; source: string }>;
-  };
+  const json = JSON.parse(r.stdout) as { settings: Record<string, { value: unknown; source: string }> };
+  assert.ok(validateConfig(json), JSON.stringify(validateConfig.errors, null, 2));
+  return json;
+}
+
+test("nfdebug config --json: each setting's value and source", async () => {
+  const { settings } = await configJson(["--forks", "3"], { cwd: project, env: env() });
   assert.deepEqual(settings.inventory, {
     value: fleet.inventoryFile,
     source: `${join(project, "nfdebug.yaml")}:1`,
@@ -69,4 +81,27 @@ test("a bad value in the environment is an input error naming the variable; noth
   const r = await runCli(["facts"], { cwd: project, env: { ...env(), NFDEBUG_FORKS: "lots" } });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /NFDEBUG_FORKS: "lots" is not a positive whole number/);
+});
+
+test("nfdebug config --json matches its schema with every kind of value and source", async () => {
+  // Key files from a list in the project file, a switch and a size from the environment, a choice
+  // from a flag; the rest default or unset.
+  const elsewhere = join(dir, "elsewhere");
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, "nfdebug.yaml"), "identity: [a.key, b.key]\nforks: 8\nuser: ops\n");
+  const { settings } = await configJson(["--host-key-policy", "accept-new"], {
+    cwd: elsewhere,
+    env: { XDG_CONFIG_HOME: join(dir, "no-xdg"), NFDEBUG_BECOME: "0", NFDEBUG_MAX_OUTPUT: "1M" },
+  });
+  assert.deepEqual(settings.identity, {
+    value: [join(elsewhere, "a.key"), join(elsewhere, "b.key")],
+    source: `${join(elsewhere, "nfdebug.yaml")}:1`,
+  });
+  assert.deepEqual(settings.become, { value: false, source: "env NFDEBUG_BECOME" });
+  assert.deepEqual(settings["max-output"], { value: "1M", source: "env NFDEBUG_MAX_OUTPUT" });
+  assert.deepEqual(settings["host-key-policy"], { value: "accept-new", source: "flag" });
+  assert.deepEqual(settings["known-hosts"], { value: null, source: "not set" });
+  // What the schema refuses: a setting it does not know, a value of the wrong type.
+  assert.equal(validateConfig({ settings: { ...settings, color: { value: "x", source: "flag" } } }), false);
+  assert.equal(validateConfig({ settings: { ...settings, become: { value: "no", source: "flag" } } }), false);
 });

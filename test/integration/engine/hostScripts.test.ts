@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { applyHost, renderApply } from "../../../src/engine/apply.js";
 import { revertHost } from "../../../src/engine/revert.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
+import { planHost } from "../../../src/engine/plan.js";
 import { windowStatus } from "../../../src/engine/status.js";
 import { extendHost } from "../../../src/engine/extend.js";
 import { HostError } from "../../../src/errors.js";
@@ -129,6 +130,7 @@ test("a failing step rolls back the steps already done on that host", async () =
     ],
     changes: [],
     problems: [],
+    warnings: [],
   };
   const result = await h.runScript(renderApply(req(tcp), plan));
   assert.match(result.stdout, /@@fail\tremote\twriting nf_log_nosuch to net\/netfilter\/nf_log\/2 failed/);
@@ -288,4 +290,18 @@ test("two concurrent applies of the same profile: one opens the window, the othe
   await revertHost(h, { force: false });
   assert.equal(sysctl(h, "net.netfilter.nf_conntrack_log_invalid"), "0");
   assert.equal(sysctl(h, "net.netfilter.nf_log.10"), "nf_log_ipv6");
+});
+
+test("logger names in another letter case: the kernel binds its own spelling, and nothing is planned again", async () => {
+  const h = host();
+  const shouting: Profile = { name: "shouting", nfLog: { ipv4: "NFNETLINK_LOG", ipv6: "NF_LOG_IPV6" } };
+  const applied = await applyHost(h, req(shouting));
+  // ipv6 is already nf_log_ipv6: no change planned for it.
+  assert.deepEqual(applied.changes, [
+    { knob: "nf_log", key: "net.netfilter.nf_log.2", from: "nf_log_ipv4", to: "nfnetlink_log" },
+  ]);
+  assert.equal(sysctl(h, "net.netfilter.nf_log.2"), "nfnetlink_log");
+  assert.deepEqual(planHost(shouting, await readFacts(h, shouting)).changes, []);
+  await revertHost(h, { force: false });
+  assert.equal(sysctl(h, "net.netfilter.nf_log.2"), "nf_log_ipv4");
 });

@@ -30,7 +30,12 @@ test("good files of every kind have no problems", async () => {
     "ansible-fleet.yaml": "inventory",
   };
   for (const [name, kind] of Object.entries(expected)) {
-    assert.deepEqual(await checkFile(`${GOOD}/${name}`), { file: `${GOOD}/${name}`, kind, problems: [] });
+    assert.deepEqual(await checkFile(`${GOOD}/${name}`), {
+      file: `${GOOD}/${name}`,
+      kind,
+      problems: [],
+      warnings: [],
+    });
   }
 });
 
@@ -39,6 +44,7 @@ test("an unreadable file is a problem of unknown kind", async () => {
     file: `${GOOD}/missing.yaml`,
     kind: "unknown",
     problems: [{ file: `${GOOD}/missing.yaml`, line: 1, col: 1, message: "cannot read: no such file" }],
+    warnings: [],
   });
   assert.deepEqual(await validateFile(GOOD), [
     { file: GOOD, line: 1, col: 1, message: "cannot read: is a directory" },
@@ -122,4 +128,21 @@ test("the validate command succeeds on good files and throws a summary InputErro
       return true;
     },
   );
+});
+
+test("a profile whose log_invalid protocol logs nothing is valid, with a warning (text on stderr, JSON warnings)", async () => {
+  const file = `${GOOD}/profile-gre-silent.yaml`;
+  const out: string[] = [];
+  const err: string[] = [];
+  await runValidate([file], {}, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  assert.deepEqual(out, [`${file}: ok (profile)\n`]);
+  assert.deepEqual(err, [
+    `${file}: warning: log_invalid=47 (GRE) logs nothing: conntrack's GRE tracker never logs an INVALID packet\n`,
+  ]);
+  const json: string[] = [];
+  await runValidate([file], { json: true }, { out: (t) => json.push(t), err: (t) => assert.fail(t) });
+  assert.deepEqual(JSON.parse(json.join("")).files[0].warnings, [
+    "log_invalid=47 (GRE) logs nothing: conntrack's GRE tracker never logs an INVALID packet",
+  ]);
+  assert.deepEqual(await validateFile(file), [], "no problems: exit code 0");
 });

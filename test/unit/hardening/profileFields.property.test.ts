@@ -68,7 +68,8 @@ const FIELDS: Record<string, Field> = {
   },
   "nf_log.ipv6": {
     doc: (v) => ({ nf_log: { ipv6: v } }),
-    valid: fc.constantFrom("nf_log_ipv6", "nfnetlink_log", "NONE"),
+    // Logger names in any letter case, as the kernel matches them.
+    valid: fc.constantFrom("nf_log_ipv6", "NF_LOG_IPV6", "nfnetlink_log", "NfNetlink_Log", "NONE"),
   },
   log_invalid: {
     doc: (v) => ({ log_invalid: v }),
@@ -129,7 +130,7 @@ function stepArgs(step: Step): string[] {
         ...(step.loadsModules ? ["loads-modules"] : []),
       ];
     case "module":
-      return ["module", changeType(step), step.name, step.module];
+      return ["module", changeType(step), step.module];
     case "printk":
       return ["printk", changeType(step), step.site, step.func, step.from, step.to];
   }
@@ -223,9 +224,13 @@ function checkPlanned(field: string, value: string, profile: Profile, steps: Ste
     assert.ok(
       step && step.kind === "module" && step.name === value && step.module === realModuleName(value, "6.18"),
     );
-  } else if (field === "nf_log.ipv6" && value !== "nf_log_ipv6") {
-    assert.ok(
-      steps.some((s) => s.kind === "sysctl" && s.path === "net/netfilter/nf_log/10" && s.to === value),
+  } else if (field === "nf_log.ipv6") {
+    // Bound already (nf_log_ipv6 in any case): no step; else one writing the kernel's spelling.
+    const to = value === "NONE" ? value : value.toLowerCase();
+    const writes = steps.filter((s) => s.kind === "sysctl" && s.path === "net/netfilter/nf_log/10");
+    assert.deepEqual(
+      writes.map((s) => s.kind === "sysctl" && s.to),
+      to === "nf_log_ipv6" ? [] : [to],
     );
   } else if (field === "log_invalid") {
     const step = steps.find((s) => s.kind === "sysctl" && s.path.endsWith("nf_conntrack_log_invalid"));

@@ -226,7 +226,7 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
   );
   assert.match(
     text("src/kinds/module/kind.ts"),
-    /render: \(step\) => call\("nfd_module", changeType\(step\), step\.name, step\.module\)/,
+    /render: \(step\) => call\("nfd_module", changeType\(step\), step\.module\)/,
   );
   assert.match(
     text("src/kinds/printk/kind.ts"),

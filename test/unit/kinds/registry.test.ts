@@ -22,7 +22,7 @@ test("plan orders modules before the knobs that need them, and renders quoted sc
   );
   assert.deepEqual(plan.problems, []);
   assert.deepEqual(plan.steps.map(renderStep), [
-    "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
+    "nfd_module module:modules nf_log_syslog",
     "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
     "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132 loads-modules",
     "nfd_printk printk:printk net/netfilter/nf_conntrack_proto_sctp.c:164 do_basic_checks _ p",
@@ -34,7 +34,7 @@ test("planHost: the VM suite's profile, from conntrack in use, renders the apply
   const plan = planHost(SCTP_PROFILE, debian61Facts("ct-in-use"));
   assert.deepEqual(plan.problems, []);
   assert.deepEqual(plan.steps.map(renderStep), [
-    "nfd_module module:modules nf_log_ipv4 nf_log_syslog",
+    "nfd_module module:modules nf_log_syslog",
     "nfd_sysctl sysctl:nf_log net/netfilter/nf_log/2 '?' nf_log_ipv4",
     "nfd_sysctl sysctl:log_invalid net/netfilter/nf_conntrack_log_invalid 0 132 loads-modules",
     `nfd_printk printk:printk ${SCTP}:164 do_basic_checks _ p`,
@@ -96,7 +96,7 @@ test("renderStep: every value from the host reaches sh as exactly one word, howe
   assert.deepEqual(
     steps.map((s) => shArgs(renderStep(s))),
     [
-      ["module:modules", "nf_log_ipv4", "nf_log_syslog"],
+      ["module:modules", "nf_log_syslog"],
       ["printk:printk", `${SCTP}:164`, "do_basic_checks", "_", "pflmt"],
       ["sysctl:log_invalid", "net/netfilter/nf_conntrack_log_invalid", "?", "255"],
     ],

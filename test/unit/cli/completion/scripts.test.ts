@@ -36,6 +36,11 @@ test("paths, folders and choices are recognised from the placeholders", () => {
   const run = tree.commands.find((c) => c.name === "run")!;
   assert.deepEqual(run.options.find((o) => o.long === "--out")!.value, { kind: "dir" });
   assert.deepEqual(tree.commands.find((c) => c.name === "report")!.args[0].value, { kind: "dir" });
+  // help <command>: the program's command names.
+  assert.deepEqual(tree.commands.find((c) => c.name === "help")!.args[0].value, {
+    kind: "choices",
+    choices: tree.commands.map((c) => c.name),
+  });
   assert.deepEqual(tree.commands.find((c) => c.name === "validate")!.args[0], {
     name: "file",
     value: { kind: "file" },

@@ -59,7 +59,7 @@ test("conntrack on a fresh Debian 6.1 boot: refused without nf_conntrack, read a
   assert.match(without.problems[0], /nf_conntrack_acct does not exist \(nf_conntrack is not loaded\)/);
   const withModule = planHost(profile("modules: [nf_conntrack]\nconntrack: { timestamp: true }"), boot);
   assert.deepEqual(withModule.steps.map(renderStep), [
-    "nfd_module module:modules nf_conntrack nf_conntrack",
+    "nfd_module module:modules nf_conntrack",
     "nfd_sysctl sysctl:conntrack net/netfilter/nf_conntrack_timestamp '?' 1",
   ]);
 });
