@@ -110,6 +110,29 @@ function later(a: string | null, b: string | null): string | null {
   return a === null ? b : b === null ? a : a > b ? a : b;
 }
 
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8 keeps a substring
+ * (and a concatenation of substrings) as a view of its parent: a kept flow key would pin the whole
+ * 64 KiB chunk of log its addresses were read from (measured: +130 MiB RSS over a 200 MiB file).
+ * Slicing a fresh concatenation makes V8 flatten it into new memory first.
+ */
+function detached(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+/** Flow counts keyed as add() keys them → counts by flowLabel (spellings of one address merge). */
+function labelled(flows: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  const part = (text: string) => (text === "null" ? null : text);
+  const port = (text: string) => (text === "null" ? null : Number(text));
+  for (const [key, count] of flows) {
+    const [src, sport, dst, dport] = key.split("\u0000");
+    const label = flowLabel({ src: part(src), sport: port(sport), dst: part(dst), dport: port(dport) });
+    out.set(label, (out.get(label) ?? 0) + count);
+  }
+  return out;
+}
+
 export class LogAggregator {
   private readonly reasons = new Map<string, ReasonState>();
   private readonly hosts = new Map<string, HostSummary>();
@@ -141,7 +164,8 @@ export class LogAggregator {
     state.firstTime = earlier(state.firstTime, record.time);
     state.lastTime = later(state.lastTime, record.time);
     if (record.src !== null || record.dst !== null) {
-      const flow = flowLabel(record);
+      // Keyed by the addresses as printed; labelled (IPv6 compressed) only in summary().
+      const flow = detached(`${record.src}\u0000${record.sport}\u0000${record.dst}\u0000${record.dport}`);
       state.flows.set(flow, (state.flows.get(flow) ?? 0) + 1);
       // Prune in batches (keep the most frequent half) so pruning costs O(log n) per record.
       if (state.flows.size >= 2 * this.maxFlows) {
@@ -184,7 +208,7 @@ export class LogAggregator {
         reason: s.reason,
         count: s.count,
         hosts: [...s.hosts].sort(),
-        topFlows: [...s.flows]
+        topFlows: [...labelled(s.flows)]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
           .slice(0, this.topFlows)
           .map(([flow, count]) => ({ flow, count })),

@@ -174,12 +174,17 @@ export function isInvalidLine(message: string): boolean {
   return message.startsWith(TAG) || findDump(message, reasonStart - 1).at >= 0;
 }
 
-/** A protocol-name tagged message without a packet dump: a tracker's pr_debug line. */
-export function isProtocolDebugLine(message: string): boolean {
-  return !message.startsWith(TAG) && lacksPacketDump(message);
+/**
+ * What a kernel message is to a reader of saved logs, with one look at its tag and dump: "dump"
+ * (conntrack's, with a packet dump), "no-dump" (conntrack's, none yet: an INVALID line whose dump
+ * may follow on the next line, or a tracker's debug message), or null (not conntrack's).
+ */
+export function conntrackShape(message: string): "dump" | "no-dump" | null {
+  if (readTag(message) === NO_TAG) return null;
+  return findDump(message, reasonStart - 1).at >= 0 ? "dump" : "no-dump";
 }
 
-/** A conntrack-tagged message (INVALID or a tracker's debug line) with no packet dump in it. */
-export function lacksPacketDump(message: string): boolean {
-  return readTag(message) !== NO_TAG && findDump(message, reasonStart - 1).at < 0;
+/** A protocol-name tagged message without a packet dump: a tracker's pr_debug line. */
+export function isProtocolDebugLine(message: string): boolean {
+  return !message.startsWith(TAG) && conntrackShape(message) === "no-dump";
 }

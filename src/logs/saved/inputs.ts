@@ -51,18 +51,21 @@ export async function* inputBytes(input: SavedInput): AsyncGenerator<Buffer> {
   } else yield* rest;
 }
 
-/** Lines of an input (without their "\n"), decoded as UTF-8, and the first bytes for detection. */
-export async function* inputLines(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/**
+ * Lines of an input (without "\n" or "\r\n"), decoded as UTF-8, a chunk's worth at a time: an
+ * await per line would cost more than parsing it.
+ */
+export async function* inputLines(bytes: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let rest = "";
   const decoder = new TextDecoder("utf-8");
+  const complete = (lines: string[]) => lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   for await (const chunk of bytes) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const lines = text.split("\n");
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
     rest = lines.pop() ?? "";
-    for (const line of lines) yield line.endsWith("\r") ? line.slice(0, -1) : line;
+    yield complete(lines);
   }
   rest += decoder.decode();
-  if (rest !== "") yield rest;
+  if (rest !== "") yield complete([rest]);
 }
 
 // In a sosreport, the same kernel log is in var/log (the longest history), in the journal export

@@ -56,7 +56,12 @@ function yearlessTime(
   return Number.isNaN(t.getTime()) ? null : t.toISOString();
 }
 
+// A stamp already in UTC needs no Date: "2026-12-04T09:15:02.123456+00:00" → "…02.123Z".
+const UTC_STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[.,](\d{1,9}))?(?:Z|[+-]00:?00)$/;
+
 function isoTime(stamp: string): string | null {
+  const utc = UTC_STAMP.exec(stamp);
+  if (utc) return `${utc[1]}.${(utc[2] ?? "").padEnd(3, "0").slice(0, 3)}Z`;
   // journalctl's short-iso writes +0000; dmesg --time-format iso writes a comma before the fraction.
   const normal = stamp.replace(",", ".").replace(/([+-]\d\d)(\d\d)$/, "$1:$2");
   const t = new Date(normal);

@@ -2,13 +2,7 @@
 // packet dump that dmesg and syslog files print on a line of its own, keep what the kernel wrote
 // and what is conntrack's, and parse it. Streams: memory does not grow with the input.
 import { InputError } from "../../errors.js";
-import {
-  parseLogLine,
-  isInvalidLine,
-  isProtocolDebugLine,
-  lacksPacketDump,
-  type FullRecord,
-} from "../parse.js";
+import { conntrackShape, parseLogLine, type FullRecord } from "../parse.js";
 import { parseDecoratedPrintk } from "../printk.js";
 import { detectFormat } from "./detect.js";
 import { inputBytes, inputLines, type SavedInput } from "./inputs.js";
@@ -91,9 +85,17 @@ export async function readSavedInput(
   };
   let pending: SavedMessage | null = null;
   let pendingAt = 0;
-  const emit = async (m: SavedMessage, at: number, decorated?: FullRecord) => {
-    const time = m.time === null ? null : new Date(m.time);
-    if (options.since || options.until) {
+  // Records of the current batch of lines, handed to onRecord after it (which may wait for stdout).
+  const ready: FullRecord[] = [];
+  const bounded = options.since !== undefined || options.until !== undefined;
+  const contextOf = (m: SavedMessage, at: number) => ({
+    host: hostOf(input, m, options),
+    time: m.time,
+    log_pos: m.pos ?? `${input.label}:${at}`,
+  });
+  const emit = (m: SavedMessage, at: number, decorated?: FullRecord) => {
+    if (bounded) {
+      const time = m.time === null ? null : new Date(m.time);
       if (time === null) report.undated++;
       else if ((options.since && time < options.since) || (options.until && time > options.until)) {
         report.outside++;
@@ -101,16 +103,11 @@ export async function readSavedInput(
       }
     }
     report.records++;
-    await options.onRecord(decorated ?? parseLogLine(m.message, contextOf(m, at)));
+    ready.push(decorated ?? parseLogLine(m.message, contextOf(m, at)));
   };
-  const contextOf = (m: SavedMessage, at: number) => ({
-    host: hostOf(input, m, options),
-    time: m.time,
-    log_pos: m.pos ?? `${input.label}:${at}`,
-  });
-  const take = async (m: SavedMessage | null, line: string | null, at: number) => {
+  const take = (m: SavedMessage | null, line: string | null, at: number) => {
     // A packet dump printed on its own line ("\n IN=…" in SCTP's reasons) belongs to the line before.
-    if (pending && line !== null && (m === null || m.message.trimStart().startsWith("IN="))) {
+    if (pending && line !== null) {
       const rest = (m?.message ?? line).trimStart();
       if (rest.startsWith("IN=")) {
         pending = { ...pending, message: `${pending.message.trimEnd()}\n ${rest}` };
@@ -118,41 +115,44 @@ export async function readSavedInput(
       }
     }
     if (pending) {
-      await emit(pending, pendingAt);
+      emit(pending, pendingAt);
       pending = null;
     }
     if (m === null) return;
-    if (!isInvalidLine(m.message) && !isProtocolDebugLine(m.message)) {
+    const shape = conntrackShape(m.message);
+    if (shape === null) {
       const printk = m.fromKernel ? parseDecoratedPrintk(m.message, contextOf(m, at)) : null;
-      if (printk) await emit(m, at, printk);
-      return;
-    }
-    if (!m.fromKernel) {
-      report.userspace++;
-      return;
-    }
-    if (lacksPacketDump(m.message)) {
+      if (printk) emit(m, at, printk);
+    } else if (!m.fromKernel) report.userspace++;
+    else if (shape === "no-dump") {
       // No dump yet: the next line may carry it.
       pending = m;
       pendingAt = at;
-      return;
+    } else emit(m, at);
+  };
+  const hand = async () => {
+    for (const record of ready) {
+      const wait = options.onRecord(record);
+      if (wait) await wait;
     }
-    await emit(m, at);
+    ready.length = 0;
   };
 
   if (format === "journal-export") {
     for await (const entry of journalExportEntries(all)) {
       report.entries++;
-      await take(journalEntryMessage(entry), null, report.entries);
+      take(journalEntryMessage(entry), null, report.entries);
+      if (ready.length >= 1024) await hand();
     }
   } else {
     const read = lineReader(format, input.latest);
-    for await (const line of inputLines(all)) {
-      report.entries++;
-      await take(read(line), line, report.entries);
+    for await (const lines of inputLines(all)) {
+      for (const line of lines) take(read(line), line, ++report.entries);
+      await hand();
     }
   }
-  await take(null, null, report.entries);
+  take(null, null, report.entries);
+  await hand();
   if (report.entries === 0 && input.path !== null && sample === "")
     report.note = [report.note, `${input.label} is empty`].filter(Boolean).join("; ");
   return report;
