@@ -3,6 +3,7 @@
 // conntrack lines is the least any tool must do). The file is generated in a temporary
 // directory from the lines recorded on 6.18 (test/fixtures/logs/kernel-6.18.txt), ports and IDs
 // varied, among other kernel lines, in Debian 12's rsyslog form; it is deleted afterwards.
+// The RSS target (150 MiB) is the summary's; --out also writes records, raw lines and the report.
 // Run: npm run bench:parse-file [-- SIZE_MIB]   (default 1024)
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
@@ -97,6 +98,7 @@ try {
   const runs: Array<[string, Usage]> = [
     ["floor: grep -c nf_ct_", usage(["grep", "-c", "nf_ct_", file])],
     ["nfdebug parse (summary)", usage([process.execPath, CLI, "parse", file])],
+    ["nfdebug parse --out", usage([process.execPath, CLI, "parse", file, "--out", join(dir, "bundle")])],
   ];
   for (const [name, u] of runs)
     console.log(
@@ -108,10 +110,11 @@ try {
           .toLocaleString("en-US")
           .padStart(11)} lines/CPU-s  peak RSS ${u.rssMiB.toFixed(0)} MiB`,
     );
-  const [floor, parse] = runs.map(([, u]) => u);
+  const [floor, parse, bundle] = runs.map(([, u]) => u);
   console.log(
     `nfdebug/floor: ${(parse.wall / floor.wall).toFixed(1)}× wall, ${(parse.cpu / floor.cpu).toFixed(1)}× CPU`,
   );
+  console.log(`the bundle (--out): ${(bundle.wall / parse.wall).toFixed(1)}× the summary's wall time`);
   console.log(
     parse.rssMiB < RSS_TARGET_MIB
       ? `target met: peak RSS ${parse.rssMiB.toFixed(0)} MiB < ${RSS_TARGET_MIB} MiB`

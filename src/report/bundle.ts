@@ -21,7 +21,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LogRecord } from "../logs/record.js";
-import { readJsonFile, readJsonLines } from "./bundle-json.js";
+import { jsonLinesOf, readJsonFile } from "./bundle-json.js";
 import type {
   ReasonInfo,
   ReportChange,
@@ -75,7 +75,9 @@ export async function readBundle(dir: string): Promise<ReportInput> {
   const counters = await readJsonFile<BundleCounters>(join(dir, BUNDLE_FILES.counters), undefined, {
     hosts: [],
   });
-  const records = await readJsonLines<LogRecord>(join(dir, BUNDLE_FILES.records));
+  // Read as the report iterates them: a bundle of a large log does not fit in memory (or in one
+  // string). A malformed line is an InputError then, naming records.jsonl:LINE.
+  const records = jsonLinesOf<LogRecord>(join(dir, BUNDLE_FILES.records));
   const changesOf = new Map((applied.hosts ?? []).map((h) => [h.host, h.changes ?? []]));
   const countersOf = new Map((counters.hosts ?? []).map((h) => [h.host, h]));
   const hosts: ReportHost[] = manifest.hosts.map((h) => {

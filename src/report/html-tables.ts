@@ -121,7 +121,7 @@ export function flowsTable(report: Report): string {
   );
   const more =
     report.flowCount > report.flows.length
-      ? `<p class="note">Top ${report.flows.length} of ${formatCount(report.flowCount)} distinct flows.</p>`
+      ? `<p class="note">Top ${report.flows.length} of ${report.flowsApproximate ? "about " : ""}${formatCount(report.flowCount)} distinct flows.</p>`
       : "";
   return `<table><thead><tr><th>Protocol</th><th>Flow</th><th class="num">Records</th><th>Reasons</th><th>Hosts</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>${more}`;

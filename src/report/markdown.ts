@@ -105,7 +105,10 @@ export function renderMarkdown(report: Report): string {
       ),
     );
     if (report.flowCount > report.flows.length)
-      out.push(`Top ${report.flows.length} of ${formatCount(report.flowCount)} distinct flows.`, "");
+      out.push(
+        `Top ${report.flows.length} of ${report.flowsApproximate ? "about " : ""}${formatCount(report.flowCount)} distinct flows.`,
+        "",
+      );
   }
 
   out.push("## Per host", "");

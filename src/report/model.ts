@@ -138,6 +138,8 @@ export interface Report {
   /** The busiest flows, largest first; flowCount is how many distinct flows there were. */
   flows: FlowRow[];
   flowCount: number;
+  /** Only the busiest flows were kept (a very large log): rarer flows may be undercounted, and flowCount counts a dropped flow that came back twice. */
+  flowsApproximate?: boolean;
   hosts: HostRow[];
   timeline: Timeline;
   verdict: string;

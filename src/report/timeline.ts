@@ -1,5 +1,6 @@
 // Records per reason per time bucket, for the report's chart. Pure: numbers in, numbers out.
 
+import type { TimeHistogram } from "./timeHistogram.js";
 import { formatClock } from "./wording.js";
 
 export interface TimelineSeries {
@@ -66,17 +67,15 @@ export function niceStep(spanMs: number, max: number): number {
  */
 export function buildTimeline(
   window: { startMs: number; endMs: number },
-  times: number[],
-  reasonOf: number[],
+  times: TimeHistogram,
+  rankOf: (reasonId: string) => number,
   reasons: Array<{ id: string; label: string }>,
   untimed: number,
 ): Timeline {
   let lo = window.startMs;
   let hi = window.endMs;
-  for (const t of times) {
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
-  }
+  if (times.min < lo) lo = times.min;
+  if (times.max > hi) hi = times.max;
   if (!(hi > lo)) hi = lo + M;
   const bucketMs = niceStep(hi - lo, MAX_BUCKETS);
   const startMs = Math.floor(lo / bucketMs) * bucketMs;
@@ -100,11 +99,11 @@ export function buildTimeline(
       total: 0,
     });
   }
-  for (let i = 0; i < times.length; i++) {
-    const s = series[Math.min(reasonOf[i], series.length - 1)];
-    const b = Math.min(buckets - 1, Math.floor((times[i] - startMs) / bucketMs));
-    s.values[b]++;
-    s.total++;
+  for (const slot of times.entries()) {
+    const s = series[Math.min(rankOf(slot.reasonId), series.length - 1)];
+    const b = Math.min(buckets - 1, Math.floor((slot.ms - startMs) / bucketMs));
+    s.values[b] += slot.count;
+    s.total += slot.count;
   }
   return {
     startMs,

@@ -12,11 +12,16 @@ export async function writeReports(
   dir: string,
   input: ReportInput,
 ): Promise<{ summary: string; html: string; report: Report }> {
-  await mkdir(dir, { recursive: true });
   const report = buildReport(input);
+  return { ...(await renderReports(dir, report)), report };
+}
+
+/** Writes summary.md and report.html of a report already built (e.g. by a ReportBuilder). */
+export async function renderReports(dir: string, report: Report): Promise<{ summary: string; html: string }> {
+  await mkdir(dir, { recursive: true });
   const summary = join(dir, BUNDLE_FILES.summary);
   const html = join(dir, BUNDLE_FILES.html);
   await writeFile(summary, renderMarkdown(report));
   await writeFile(html, renderHtml(report));
-  return { summary, html, report };
+  return { summary, html };
 }

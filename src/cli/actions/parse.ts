@@ -1,5 +1,4 @@
 // nfdebug parse: records from kernel logs someone already saved, with no hosts and no changes.
-import { join } from "node:path";
 import { parseDuration } from "../../duration.js";
 import { InputError } from "../../errors.js";
 import { RecordFiles } from "../../engine/recordFiles.js";
@@ -8,10 +7,10 @@ import type { FullRecord } from "../../logs/parse.js";
 import { resolveInputs } from "../../logs/saved/inputs.js";
 import { SAVED_FORMATS } from "../../logs/saved/lineFormats.js";
 import { checkFormat, readSavedInput, type SavedInputReport } from "../../logs/saved/read.js";
-import { BUNDLE_FILES, writeBundle } from "../../report/bundle.js";
-import { jsonLinesOf } from "../../report/bundle-json.js";
+import { writeBundle } from "../../report/bundle.js";
 import { reasonInfoOf } from "../../report/reasonInfo.js";
-import { writeReports } from "../../report/write-reports.js";
+import { ReportBuilder } from "../../report/summary.js";
+import { renderReports } from "../../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../../version.js";
 import { reasonLines } from "../collectSummary.js";
 import { createOutput } from "../output.js";
@@ -73,6 +72,8 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
   const inputs = await resolveInputs(paths);
   const aggregator = new LogAggregator({ topFlows: 5 });
   const files = flags.out ? new RecordFiles(flags.out) : undefined;
+  // The report is built as records arrive: reading records.jsonl back would cost a second pass.
+  const builder = flags.out ? new ReportBuilder() : undefined;
   const json = flags.json ? jsonLinesWriter() : undefined;
   const reports: SavedInputReport[] = [];
   let first: string | null = null;
@@ -91,6 +92,7 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
           if (last === null || record.time > last) last = record.time;
         }
         files?.write(record, record.raw);
+        builder?.add(record);
         await json?.write(record);
       },
     });
@@ -103,7 +105,7 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
   if (flags.out) {
     const startedAt = first ?? now.toISOString();
     const endedAt = last ?? startedAt;
-    const input = {
+    const run = {
       runbook: {
         name: "parse",
         question: `What do these saved kernel logs say? ${inputs.map((i) => i.label).join(", ")}`,
@@ -112,7 +114,6 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
       startedAt,
       endedAt,
       hosts: [],
-      records: [],
       steps: reports.map((r) => ({
         name: "parse",
         ok: true,
@@ -123,11 +124,12 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
       reasonInfo: reasonInfoOf(summary),
       nfdebugVersion: NFDEBUG_VERSION,
     };
-    await writeBundle(flags.out, input, { commandLine: process.argv.slice(2), recordsWritten: true });
-    const written = await writeReports(flags.out, {
-      ...input,
-      records: jsonLinesOf(join(flags.out, BUNDLE_FILES.records)),
-    });
+    await writeBundle(
+      flags.out,
+      { ...run, records: [] },
+      { commandLine: process.argv.slice(2), recordsWritten: true },
+    );
+    const written = await renderReports(flags.out, builder!.build(run));
     output.warn(`nfdebug: wrote ${written.summary} and ${written.html}`);
   }
   if (json) return;

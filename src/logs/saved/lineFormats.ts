@@ -1,6 +1,8 @@
 // The text formats a saved kernel log comes in, one line at a time: what each line says (time,
 // host, message) and whether the kernel wrote it. Binary-safe journal exports are in
 // journalExport.ts; which format a file is in, in detect.ts.
+// Host names are kept by the summaries: detached() so a kept name does not pin its chunk of log.
+import { detached } from "../../detached.js";
 import { messageText } from "../sources/journald.js";
 import { unescapeKmsg } from "../sources/framing.js";
 import { MONTHS } from "../sources/syslog-file.js";
@@ -88,13 +90,13 @@ export function syslogReader(latest: Date): LineReader {
     let tag: string;
     if (m) {
       time = yearlessTime(m[1], m[2], m[3], m[4], latest);
-      host = m[5];
+      host = detached(m[5]);
       tag = m[6];
     } else {
       m = RFC3339.exec(line);
       if (!m) return null;
       time = isoTime(m[1]);
-      host = m[2];
+      host = detached(m[2]);
       tag = m[3];
     }
     const message = unescapeRsyslog(line.slice(m[0].length)).replace(KERNEL_STAMP, "");
@@ -116,7 +118,7 @@ export function rfc5424Reader(): LineReader {
       .replace(KERNEL_STAMP, "");
     return {
       time: m[2] === "-" ? null : isoTime(m[2]),
-      host: m[3] === "-" ? null : m[3],
+      host: m[3] === "-" ? null : detached(m[3]),
       message,
       fromKernel: facility === 0 && m[4] === "kernel",
       pos: null,
