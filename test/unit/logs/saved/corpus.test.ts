@@ -82,7 +82,10 @@ function exportEntry(m: string, i: number): Buffer {
 
 /** What may differ between sources: where the line came from and when. */
 function comparable(r: FullRecord) {
-  const { host: _h, time: _t, log_pos: _p, ...rest } = r;
+  const rest: Partial<FullRecord> = { ...r };
+  delete rest.host;
+  delete rest.time;
+  delete rest.log_pos;
   return rest;
 }
 
