@@ -52,20 +52,24 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
       if (timer) clearTimeout(timer);
       outcome();
     };
-    if (options.timeoutMs && options.timeoutMs > 0) {
-      const ms = options.timeoutMs;
-      timer = setTimeout(() => {
-        settle(() =>
-          reject(
-            new HostError("timeout", hostName, `${hostName}: the script did not finish within ${ms} ms`),
-          ),
-        );
-        if (opened) {
-          opened.signal("KILL"); // honoured by OpenSSH 7.9+; closing the channel hangs up anyway
-          opened.close();
-        }
-      }, ms);
-    }
+    const ms = options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : 0;
+    // A streamed read is timed from its last output, not its start: a host sending 50,000 lines
+    // to a busy controller is slow, not stuck.
+    const streamed = options.onStdoutLine !== undefined;
+    const expire = (): void => {
+      const what = streamed ? `sent no output for ${ms} ms` : `did not finish within ${ms} ms`;
+      settle(() => reject(new HostError("timeout", hostName, `${hostName}: the script ${what}`)));
+      if (opened) {
+        opened.signal("KILL"); // honoured by OpenSSH 7.9+; closing the channel hangs up anyway
+        opened.close();
+      }
+    };
+    const arm = (): void => {
+      if (!ms || settled) return;
+      if (timer) timer.refresh();
+      else timer = setTimeout(expire, ms);
+    };
+    arm();
     try {
       client.exec(run.command, (err, channel) => {
         if (err) {
@@ -75,7 +79,7 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
         if (settled) return void channel.close(); // timed out while opening
         opened = channel;
         if (options.followUp) return converse(run, options.followUp, channel, settle, resolve, reject);
-        collect(run, channel, settle, resolve, reject);
+        collect(run, channel, settle, resolve, reject, streamed ? { onStdout: arm } : {});
         channel.end(run.script);
       });
     } catch (err) {
@@ -163,6 +167,7 @@ function collect(
       stdoutChunks.push(chunk);
       return conversation.onStdout?.(chunk);
     }
+    conversation.onStdout?.(chunk);
     try {
       splitter.push(chunk);
     } catch (err) {

@@ -2,7 +2,11 @@
 import type { HostSpec } from "../inventory/types.js";
 
 export interface ExecOptions {
-  /** Per-command timeout; the command's channel is closed and a HostError("timeout") raised. */
+  /**
+   * Per-command timeout; the command's channel is closed and a HostError("timeout") raised. With
+   * onStdoutLine it is the longest the host may stay silent: a stream that keeps sending (a large
+   * collect) may take longer than the timeout in all.
+   */
   timeoutMs?: number;
   /** Called for each complete stdout line as it arrives (for streaming collection). */
   onStdoutLine?: (line: string) => void;

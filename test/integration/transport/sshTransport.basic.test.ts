@@ -163,6 +163,28 @@ test("a command that runs too long fails with kind timeout, and the connection s
   assert.equal(after.stdout, "still here\n");
 });
 
+test("a streamed read is timed from its last output: one that keeps sending outlasts its timeout, one that falls silent fails", async () => {
+  const lines: string[] = [];
+  // 8 lines 200 ms apart: 1.6 s in all against a 600 ms timeout.
+  const steady = await connection.runScript(
+    "i=1; while [ $i -le 8 ]; do echo tick $i; sleep 0.2; i=$((i+1)); done\n",
+    { timeoutMs: 600, onStdoutLine: (l) => lines.push(l) },
+  );
+  assert.equal(steady.code, 0);
+  assert.equal(lines.length, 8);
+
+  const started = Date.now();
+  await assert.rejects(
+    connection.runScript("echo first; sleep 30\n", { timeoutMs: 600, onStdoutLine: () => undefined }),
+    (err: unknown) => {
+      assert.ok(err instanceof HostError);
+      assert.equal(err.kind, "timeout");
+      assert.match(err.message, /t1: the script sent no output for 600 ms/);
+      return true;
+    },
+  );
+  assert.ok(Date.now() - started < 5_000);
+});
 test("followUp: the second script runs in the same shell, chosen from the first one's output", async () => {
   let seen = "";
   const result = await connection.runScript("FIRST=$$; echo pid=$$; echo @@marker\n", {
