@@ -36,6 +36,8 @@ export interface ScriptRun {
   maxOutputBytes: number;
   /** Why the connection went away, if it did: a channel that ends without status reports it. */
   connectionLost: () => HostError | undefined;
+  /** Called whenever the channel delivers output (the server is alive). */
+  onData?: () => void;
 }
 
 export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
@@ -162,6 +164,7 @@ function collect(
   };
 
   channel.on("data", (chunk: Buffer) => {
+    run.onData?.();
     if (!withinCap(chunk)) return;
     if (!splitter) {
       stdoutChunks.push(chunk);
@@ -177,6 +180,7 @@ function collect(
     }
   });
   channel.stderr.on("data", (chunk: Buffer) => {
+    run.onData?.();
     if (!withinCap(chunk) || stderrBytes >= STDERR_LIMIT) return;
     stderrChunks.push(chunk.subarray(0, STDERR_LIMIT - stderrBytes));
     stderrBytes += chunk.length;

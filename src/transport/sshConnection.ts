@@ -7,6 +7,7 @@ import { becomeFailure, SH_COMMAND, SUDO_SH_COMMAND } from "./becomeFailure.js";
 import { ChannelSlots } from "./channelSlots.js";
 import { outputCapFor } from "./outputCap.js";
 import { ChannelOpenError, runScriptOnChannel } from "./scriptChannel.js";
+import { serverAliveHook } from "./serverAlive.js";
 import type { Connection, ExecOptions, ExecResult } from "./types.js";
 
 /** Refused session opens tolerated per script before giving up (about 2.5 s of back-off). */
@@ -18,6 +19,8 @@ export interface ConnectionSettings {
   commandTimeoutMs: number;
   /** Most output per script, streamed or not; unset: outputCapFor's default for each. */
   maxOutputBytes?: number;
+  /** ssh2's keepalive interval (0: none); data from the server restarts it. */
+  keepaliveIntervalMs: number;
   /** Releases jump-hop sessions when this connection closes. */
   onClose: () => void;
 }
@@ -30,12 +33,14 @@ export class SshConnection implements Connection {
   private lost: HostError | undefined;
   private lastError: string | undefined;
   private closedByUs = false;
+  private readonly heardFromServer: () => void;
 
   constructor(client: Client, host: HostSpec, settings: ConnectionSettings) {
     this.client = client;
     this.host = host;
     this.settings = settings;
     this.slots = new ChannelSlots(settings.maxSessions);
+    this.heardFromServer = serverAliveHook(client, settings.keepaliveIntervalMs);
     client.on("error", (err: Error) => {
       this.lastError = err.message; // e.g. "Keepalive timeout"; reported when the close follows
     });
@@ -63,6 +68,7 @@ export class SshConnection implements Connection {
           options: { ...options, timeoutMs },
           maxOutputBytes: outputCapFor(options.onStdoutLine !== undefined, this.settings.maxOutputBytes),
           connectionLost: () => this.lost,
+          onData: this.heardFromServer,
         });
         if (this.host.become) {
           const failure = becomeFailure(this.host, result);

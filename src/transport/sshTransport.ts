@@ -92,6 +92,7 @@ export class SshTransport implements Transport {
         maxSessions: this.options.maxSessions ?? 10,
         commandTimeoutMs: this.options.commandTimeoutMs ?? 120_000,
         maxOutputBytes: this.options.maxOutputBytes,
+        keepaliveIntervalMs: this.keepaliveIntervalMs(),
         onClose: releaseAll,
       });
     } catch (err) {
@@ -142,10 +143,14 @@ export class SshTransport implements Transport {
       },
       unlocker: this.unlocker,
       connectTimeoutMs: this.connectTimeout(),
-      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+      keepaliveIntervalMs: this.keepaliveIntervalMs(),
       keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
       debug: this.options.debug && ((line: string) => this.options.debug!(host, line)),
     });
+  }
+
+  private keepaliveIntervalMs(): number {
+    return this.options.keepaliveIntervalMs ?? 15_000;
   }
 
   private connectTimeout(): number {

@@ -242,3 +242,36 @@ test("followUp: a first script that exits without the marker returns its own out
   assert.equal(result.stdout, "no marker\n");
   assert.equal(result.code, 2);
 });
+
+test("a stream the controller reads slowly keeps its connection: data from the server counts as alive, as in OpenSSH", async () => {
+  // Keepalives every 100 ms, dropped after 2 unanswered. The handler below reads slower than the
+  // host writes, so megabytes queue in the channel window and socket buffers, with each keepalive
+  // reply behind them: ssh2 alone counts those as unanswered and drops a working connection.
+  const transport = new SshTransport({
+    knownHostsFile: knownHosts,
+    globalKnownHostsFiles: [],
+    agentSocket: null,
+    keepaliveIntervalMs: 100,
+    keepaliveCountMax: 2,
+  });
+  const slow = await transport.connect(hostSpec({ name: "t-slow" }));
+  try {
+    let lines = 0;
+    const result = await slow.runScript(
+      "i=0; while [ $i -lt 40 ]; do head -c 100000 /dev/zero | tr '\\0' x | fold -w 1000; echo; i=$((i+1)); done\n",
+      {
+        timeoutMs: 60_000,
+        onStdoutLine: () => {
+          // 4,000 lines: a busy-wait of 1 ms each, 4 s in all, far past 2 keepalive intervals.
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+          lines++;
+        },
+      },
+    );
+    assert.equal(result.code, 0);
+    assert.equal(lines, 4000);
+  } finally {
+    slow.close();
+  }
+});
