@@ -14,7 +14,7 @@
 // local variable assigned literals, or a parameter of a wrapper (tcp_error_log(..., msg)) is
 // replaced by each text it can take; other %s (state names, __func__) stay conversions.
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const LOG_FUNCTIONS = ["nf_l4proto_log_invalid", "nf_ct_l4proto_log_invalid", "nf_log_packet"];
@@ -40,7 +40,8 @@ function treeReader(argv) {
     if (!root)
       throw new Error("usage: extract-invalid-formats.mjs <kernel-dir> | --git <git-dir> [--rev REV]");
     return {
-      list: (dir) => readdirSync(join(root, dir)).map((n) => `${dir}/${n}`),
+      list: (dir) =>
+        existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((n) => `${dir}/${n}`) : [],
       read: (path) => readFileSync(join(root, path), "utf8"),
       source: { repository: at("--repository") ?? null, commit: null },
     };
@@ -49,19 +50,20 @@ function treeReader(argv) {
     execFileSync("git", ["--git-dir", gitDir, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   const commit = git("rev-parse", `${at("--rev") ?? "HEAD"}^{commit}`).trim();
   return {
-    list: (dir) =>
-      git("ls-tree", "--name-only", `${commit}:${dir}`)
-        .split("\n")
-        .filter(Boolean)
-        .map((n) => `${dir}/${n}`),
+    list: (dir) => git("ls-tree", "--name-only", commit, "--", `${dir}/`).split("\n").filter(Boolean),
     read: (path) => git("show", `${commit}:${path}`),
     source: { repository: at("--repository") ?? null, commit },
   };
 }
 
+/** VERSION.PATCHLEVEL.SUBLEVEL, and EXTRAVERSION apart (a local "-rc1" or a copier's own suffix). */
 function kernelVersion(makefile) {
   const field = (name) => new RegExp(`^${name}[ \\t]*=[ \\t]*(\\S*)`, "m").exec(makefile)?.[1] ?? "";
-  return `${field("VERSION")}.${field("PATCHLEVEL")}.${field("SUBLEVEL")}${field("EXTRAVERSION")}`;
+  const extra = field("EXTRAVERSION");
+  return {
+    version: `${field("VERSION")}.${field("PATCHLEVEL")}.${field("SUBLEVEL")}`,
+    ...(extra ? { extraversion: extra } : {}),
+  };
 }
 
 // --- C lexing --------------------------------------------------------------------------------
@@ -316,6 +318,7 @@ function main() {
     ...tree.list("net/ipv4/netfilter").filter((p) => p.endsWith("/nf_conntrack_proto_icmp.c")),
     ...tree.list("net/ipv6/netfilter").filter((p) => p.endsWith("/nf_conntrack_proto_icmpv6.c")),
   ].sort();
+  if (paths.length === 0) throw new Error("no conntrack sources under net/netfilter: not a kernel tree");
   const seen = new Set();
   const formats = [];
   for (const path of paths) {
@@ -330,7 +333,7 @@ function main() {
     a.protocol === b.protocol ? (a.text < b.text ? -1 : 1) : a.protocol < b.protocol ? -1 : 1,
   );
   const output = {
-    source: { ...tree.source, version: kernelVersion(tree.read("Makefile")), files: paths },
+    source: { ...tree.source, ...kernelVersion(tree.read("Makefile")), files: paths },
     formats,
   };
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
