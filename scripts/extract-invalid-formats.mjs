@@ -36,7 +36,7 @@ function treeReader(argv) {
   const at = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
   const gitDir = at("--git");
   if (!gitDir) {
-    const root = argv.find((a) => !a.startsWith("--"));
+    const root = argv.find((a, k) => !a.startsWith("--") && !argv[k - 1]?.startsWith("--"));
     if (!root)
       throw new Error("usage: extract-invalid-formats.mjs <kernel-dir> | --git <git-dir> [--rev REV]");
     return {
