@@ -37,7 +37,7 @@ const TCP_WINDOW_HINT =
 const ALL: KernelRange = {};
 /** DCCP connection tracking was removed in 6.17 (fd72f265bb00). */
 const DCCP: KernelRange = { until: "6.17" };
-/** Backported to stable series before 6.2: present in 5.4.286, 5.15.135 and 6.1.119, not in 5.10.89. */
+/** In 6.2.1; backported to stable series before it: present in 5.4.286, 5.15.135 and 6.1.119, not in 5.10.89. */
 const ICMPV6_REDIRECT: KernelRange = { from: "6.2", backports: ["5.4.286", "5.15.135", "6.1.119"] };
 const TCP_WINDOW_OLD: KernelRange = { until: "6.1" };
 const TCP_WINDOW_NEW: KernelRange = { from: "6.1" };
@@ -84,8 +84,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid new",
-        kernels: { from: "6.12" },
-        note: 'a pr_debug ("nf_ct_tcp: invalid new deleting.") before; absent from 6.6.87, the release in between unverified',
+        kernels: { from: "6.7" },
+        note: 'a pr_debug ("nf_ct_tcp: invalid new deleting.") before; absent from 6.6.87, present in 6.7.3',
       },
     ],
     explanation:
@@ -226,8 +226,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       {
         text: "%u bytes more than expected",
         params: ["bytes"],
-        kernels: { from: "5.19", backports: ["5.15.135"] },
-        note: "mainline start unverified (absent from 5.10.89, present in 5.15.135 and 6.1.119)",
+        kernels: { from: "6.0", backports: ["5.15.135"] },
+        note: "absent from 5.19.0, present in 6.0.8; absent from 5.10.89",
       },
     ],
     explanation:
@@ -422,7 +422,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: "%s failed. chunk num %d, type %d, len %d flag %d",
         params: ["check", "chunk", "type", "len", "flag"],
         kernels: { from: "6.3" },
-        note: "a pr_debug before; absent from 6.1.119, present in 6.6.87",
+        note: "a pr_debug before; absent from 6.2.1, present in 6.3.8",
       },
     ],
     explanation:
@@ -437,7 +437,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: "verification tag check failed %x vs %x for dir %d",
         params: ["vtag", "expected", "dir"],
         kernels: { from: "6.3" },
-        note: "absent from 6.1.119, present in 6.6.87",
+        note: "absent from 6.2.1, present in 6.3.8",
       },
     ],
     explanation: "The packet's verification tag does not match the association's.",
@@ -451,7 +451,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: "Invalid, old_state %d, dir %d, type %d",
         params: ["old_state", "dir", "type"],
         kernels: { from: "6.3" },
-        note: "a pr_debug before; absent from 6.1.119, present in 6.6.87",
+        note: "a pr_debug before; absent from 6.2.1, present in 6.3.8",
       },
     ],
     explanation: "The chunk type is not allowed in the association's current state.",
@@ -499,8 +499,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "type lacks 48bit sequence numbers",
-        kernels: { from: "6.3", until: "6.17", backports: ["5.4.286", "5.15.135", "6.1.119"] },
-        note: "absent from 5.10.89; mainline start unverified",
+        kernels: { from: "6.4", until: "6.17", backports: ["5.4.286", "5.15.135", "6.1.119"] },
+        note: "absent from 6.3.8, present in 6.4.6; absent from 5.10.89",
       },
     ],
     explanation:
