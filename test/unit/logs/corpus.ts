@@ -1,20 +1,23 @@
 // Loads the kernel-line fixtures (test/fixtures/logs/*.txt: "<case>\t<message>" per line).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unescapeKmsg } from "../../../src/logs/sources/framing.js";
 
-/** test/fixtures/logs/ from either test/unit/logs/ (sources) or dist/test/unit/logs/ (compiled). */
-export function fixturePath(name: string): string {
-  for (const up of ["../../../../test/fixtures/logs/", "../../../test/fixtures/logs/"]) {
-    const path = fileURLToPath(new URL(up + name, import.meta.url));
-    try {
-      readFileSync(path);
-      return path;
-    } catch {
-      // try the next layout
-    }
+/** test/fixtures/<folder>/ from either test/unit/logs/ (sources) or dist/test/unit/logs/ (compiled). */
+export function fixtureFolder(folder: string): string {
+  for (const up of ["../../../../test/fixtures/", "../../../test/fixtures/"]) {
+    const path = fileURLToPath(new URL(`${up}${folder}/`, import.meta.url));
+    if (existsSync(path)) return path;
   }
-  throw new Error(`fixture not found: ${name}`);
+  throw new Error(`fixture folder not found: ${folder}`);
+}
+
+/** A file of test/fixtures/logs/. */
+export function fixturePath(name: string): string {
+  const path = join(fixtureFolder("logs"), name);
+  if (!existsSync(path)) throw new Error(`fixture not found: ${name}`);
+  return path;
 }
 
 export function readFixture(name: string): string {

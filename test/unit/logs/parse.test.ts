@@ -454,6 +454,7 @@ test("older kernels' spellings map to the same ids as 6.18's", () => {
     ["invalid ICMP type", "icmp.invalid_type"],
     ["nf_ct_udp: truncated/malformed", "udp.truncated"],
     ["lower timeout to 300", "tcp.lower_timeout"],
+    ["nf_ct_tcp: BUG IN=", "tcp.window_bug"],
   ];
   for (const [text, id] of pairs) assert.equal(parse(line(synthesized, text)).reason_id, id, text);
   expectLine(synthesized, ["invalid packet ignored in state ESTABLISHED"], {
@@ -479,6 +480,30 @@ test("older kernels' spellings map to the same ids as 6.18's", () => {
   });
 });
 
+test("4.14's UDP and UDP-Lite checksum spellings and 4.19's short TCP packet", () => {
+  expectLine(synthesized, ["nf_ct_udp: bad UDP checksum"], {
+    l4proto: 17,
+    reason: "bad UDP checksum",
+    reason_id: "udp.bad_checksum",
+    sport: 40053,
+    l4_len: 21,
+  });
+  expectLine(synthesized, ["nf_ct_udplite: bad UDPLite checksum"], {
+    l4proto: 136,
+    reason: "bad UDPLite checksum",
+    reason_id: "udplite.bad_checksum",
+    proto: "UDPLITE",
+    sport: 40091,
+  });
+  expectLine(synthesized, ["nf_ct_proto_6: short packet"], {
+    l4proto: 6,
+    reason_id: "tcp.short",
+    proto: "TCP",
+    sport: null,
+    incomplete: 6,
+  });
+});
+
 test("DCCP and UDP-Lite lines from kernels that have them", () => {
   expectLine(synthesized, ["nf_ct_dccp: bad checksum"], {
     l4proto: 33,
@@ -488,7 +513,19 @@ test("DCCP and UDP-Lite lines from kernels that have them", () => {
   expectLine(synthesized, ["nf_ct_proto_33: invalid state transition"], {
     reason_id: "dccp.invalid_state_transition",
   });
-  expectLine(synthesized, ["nf_ct_proto_33: invalid packet ignored"], { reason_id: "dccp.invalid_packet" });
+  expectLine(synthesized, ["nf_ct_proto_33: invalid packet IN="], { reason_id: "dccp.invalid_packet" });
+  expectLine(synthesized, ["nf_ct_dccp: invalid packet ignored"], {
+    l4proto: 33,
+    reason: "invalid packet ignored",
+    reason_id: "dccp.invalid_packet",
+  });
+  expectLine(synthesized, ["nf_ct_dccp: short packet"], { l4proto: 33, reason_id: "dccp.short", in: "" });
+  expectLine(synthesized, ["48bit sequence numbers"], {
+    l4proto: 33,
+    reason: "nf_ct_dccp: type lacks 48bit sequence numbers",
+    reason_id: "dccp.short_sequence",
+    proto: "33",
+  });
   expectLine(synthesized, ["invalid checksum coverage"], {
     l4proto: 136,
     reason_id: "udplite.invalid_coverage",

@@ -3,24 +3,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { REPO_ROOT } from "../files/repo-root.js";
+import { withTempTree } from "./temp-tree.js";
 
 const SCRIPT = join(REPO_ROOT, "scripts", "check-cycles.mjs");
 
 function checkFolder(files: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), "nfdebug-cycles-"));
-  try {
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
-    return spawnSync(process.execPath, [SCRIPT, "src"], { cwd: dir, encoding: "utf8" });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withTempTree("nfdebug-cycles-", files, (dir) =>
+    spawnSync(process.execPath, [SCRIPT, "src"], { cwd: dir, encoding: "utf8" }),
+  );
 }
 
 test("a circle through a type-only import and a lazy import() fails and is named", () => {
