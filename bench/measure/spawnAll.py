@@ -8,10 +8,10 @@
 # would report at least 14 MB. Each command therefore runs under GNU time (~1 MB), whose %M is the
 # command's own peak; GNU time's own CPU (fork, exec, wait: measured below, same run) is subtracted.
 #
-# Usage: spawnAll.py SPEC.json   SPEC: {"commands": [[argv...], ...], "outDir": DIR}
+# Usage: spawnAll.py SPEC.json   SPEC: {"commands": [[argv...], ...], "outDir": DIR, "discardStdout": bool}
 # Prints one JSON object: wallMs (first start to last exit), timeOverheadMs, and per command its
 # exit code, user + sys CPU seconds and peak resident set (KiB); stdout/stderr of command i are in
-# DIR/i.out and DIR/i.err.
+# DIR/i.out (empty with discardStdout: output too large to keep, e.g. a log) and DIR/i.err.
 import json
 import os
 import statistics
@@ -42,10 +42,11 @@ procs = {}
 # Referenced until the end: a Popen object that is garbage-collected while its process runs is
 # reaped by the next Popen (subprocess._cleanup), and wait4 below would never see it.
 popens = []
+discard = spec.get("discardStdout", False)
 for i, argv in enumerate(spec["commands"]):
     rss_file = os.path.join(out_dir, f"{i}.rss")
     with open(os.path.join(out_dir, f"{i}.out"), "wb") as out, open(os.path.join(out_dir, f"{i}.err"), "wb") as err:
-        p = subprocess.Popen([TIME, "-f", "%M", "-o", rss_file, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        p = subprocess.Popen([TIME, "-f", "%M", "-o", rss_file, *argv], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL if discard else out, stderr=err)
     procs[p.pid] = i
     popens.append(p)
 results = [None] * len(procs)

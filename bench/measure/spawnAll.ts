@@ -29,11 +29,14 @@ const SPAWNER = fileURLToPath(new URL("../../../bench/measure/spawnAll.py", impo
 
 export async function spawnAll(
   commands: string[][],
-  options: { env: NodeJS.ProcessEnv; workDir: string },
+  options: { env: NodeJS.ProcessEnv; workDir: string; discardStdout?: boolean },
 ): Promise<SpawnAllResult> {
   const dir = mkdtempSync(join(options.workDir, "spawn-"));
   const specFile = join(dir, "spec.json");
-  writeFileSync(specFile, JSON.stringify({ commands, outDir: dir }));
+  writeFileSync(
+    specFile,
+    JSON.stringify({ commands, outDir: dir, discardStdout: options.discardStdout ?? false }),
+  );
   try {
     const run = await runTracked("python3", [SPAWNER, specFile], { env: options.env });
     if (run.code !== 0) throw new Error(`spawnAll.py exited with ${run.code}: ${run.stderr}`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Profile } from "../../src/profile/types.js";
 import type { Fleet } from "../../test/fleet/netns/types.js";
-import { runTimed } from "../measure/timedProcess.js";
+import { runTimed, type ProcessUsage } from "../measure/timedProcess.js";
 import type { Contender, PhaseUsage } from "./types.js";
 
 /** dist/bench/tools/nfdebug.js → dist/src/cli/main.js */
@@ -52,7 +52,7 @@ export class NfdebugCli implements Contender {
   readonly name = "nfdebug";
   private fleet: Fleet | undefined;
   private forks = 1;
-  private readonly profileFile: string;
+  readonly profileFile: string;
 
   constructor(
     private readonly workDir: string,
@@ -67,7 +67,8 @@ export class NfdebugCli implements Contender {
     writeFileSync(this.profileFile, PROFILE);
   }
 
-  private fleetArgs(): string[] {
+  /** The fleet's inventory, keys and forks as flags; --json unless `json` is false. */
+  fleetArgs(json = true): string[] {
     const fleet = this.fleet as Fleet;
     return [
       "-i",
@@ -85,7 +86,7 @@ export class NfdebugCli implements Contender {
       // out under load); the floor's ssh has no such limit and Ansible's covers only TCP + banner.
       "--connect-timeout",
       "2m",
-      "--json",
+      ...(json ? ["--json"] : []),
     ];
   }
 
@@ -99,18 +100,7 @@ export class NfdebugCli implements Contender {
 
   private async run(phase: string, args: string[]): Promise<PhaseUsage> {
     const hosts = (this.fleet as Fleet).hosts.length;
-    // No agent: every contender authenticates with the same key file only.
-    // nfdebug appends to its audit trail under $XDG_STATE_HOME: keep the bench's out of the user's.
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/root",
-      XDG_STATE_HOME: join(this.workDir, "state"),
-    };
-    const r = await runTimed([process.execPath, ...this.nodeArgs, CLI, ...args], {
-      env,
-      cwd: this.workDir,
-      usageFile: join(this.workDir, `nfdebug-${phase}.time`),
-    });
+    const r = await this.timed(phase, args);
     if (r.code !== 0) {
       const detail = r.stdout.trim() ? describeFailures(r.stdout) : r.stderr;
       throw new Error(`nfdebug ${phase} exited with ${r.code}: ${detail}`);
@@ -122,5 +112,21 @@ export class NfdebugCli implements Contender {
       );
     }
     return { wallMs: r.wallMs, cpuS: r.cpuS, peakKb: r.maxRssKb };
+  }
+
+  /** Run the CLI with `args` under GNU time; the caller checks its exit and output. */
+  timed(phase: string, args: string[]): Promise<ProcessUsage> {
+    // No agent: every contender authenticates with the same key file only.
+    // nfdebug appends to its audit trail under $XDG_STATE_HOME: keep the bench's out of the user's.
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/root",
+      XDG_STATE_HOME: join(this.workDir, "state"),
+    };
+    return runTimed([process.execPath, ...this.nodeArgs, CLI, ...args], {
+      env,
+      cwd: this.workDir,
+      usageFile: join(this.workDir, `nfdebug-${phase}.time`),
+    });
   }
 }

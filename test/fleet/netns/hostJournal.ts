@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FleetHost } from "../../fleet/netns.js";
+import type { FleetHost } from "./types.js";
 
 export const JOURNAL_REMOTE = "/lib/systemd/systemd-journal-remote";
 
@@ -31,23 +31,10 @@ function journalFile(host: FleetHost): string {
 const bootId = () => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim().replace(/-/g, "");
 
 /**
- * Append kernel messages to the host's journal: `count` messages made by `message(i)`, streamed
- * to systemd-journal-remote in chunks (so that a test can add 100,000 without building them all).
+ * Kernel messages in the journal export format: `count` messages made by `message(i)`, in chunks
+ * of 5,000 entries (so that a caller can stream 100,000 without building them all at once).
  */
-export async function appendKernelMessages(
-  host: FleetHost,
-  count: number,
-  message: (i: number) => string,
-): Promise<void> {
-  const child = spawn(JOURNAL_REMOTE, ["--split-mode=none", `--output=${journalFile(host)}`, "-"], {
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
+export function* kernelEntries(count: number, message: (i: number) => string): Generator<string> {
   const boot = bootId();
   const startUs = BigInt(Date.now()) * 1000n;
   const monotonicUs = BigInt(Math.round(performance.now() * 1000)) + 1_000_000n;
@@ -59,11 +46,40 @@ export async function appendKernelMessages(
         `_BOOT_ID=${boot}\n_TRANSPORT=kernel\nSYSLOG_IDENTIFIER=kernel\nSYSLOG_FACILITY=0\nPRIORITY=5\n` +
         `MESSAGE=${message(i)}\n\n`;
     }
+    yield chunk;
+  }
+}
+
+/**
+ * Append entries (journal export format chunks) to the host's journal through
+ * systemd-journal-remote. Each host's journal file numbers its entries itself (its own seqnum id),
+ * so hosts given the same entries still deliver lines that nfdebug can tell apart.
+ */
+export async function appendJournalEntries(host: FleetHost, chunks: Iterable<string>): Promise<void> {
+  const child = spawn(JOURNAL_REMOTE, ["--split-mode=none", `--output=${journalFile(host)}`, "-"], {
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  for (const chunk of chunks) {
     if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once("drain", resolve));
   }
   child.stdin.end();
   const code = await exited;
   if (code !== 0) throw new Error(`systemd-journal-remote exited with ${code}: ${stderr}`);
+}
+
+/** Append `count` kernel messages made by `message(i)` to the host's journal. */
+export function appendKernelMessages(
+  host: FleetHost,
+  count: number,
+  message: (i: number) => string,
+): Promise<void> {
+  return appendJournalEntries(host, kernelEntries(count, message));
 }
 
 /** The peak resident memory (VmHWM, KiB) of a running process, or null once it is gone. */

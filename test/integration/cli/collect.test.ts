@@ -24,7 +24,7 @@ import {
   revertOpenWindows,
   stopFleet,
 } from "./fleetProbe.js";
-import { appendKernelMessages, journalUnavailable, peakRssKiB } from "./hostJournal.js";
+import { appendKernelMessages, journalUnavailable, peakRssKiB } from "../../fleet/netns/hostJournal.js";
 import {
   assertPacketsRecorded,
   assertRecordsValid,
