@@ -38,7 +38,27 @@ export function parseClock(fields: string[]): HostClock {
 /** ISO time of a kernel timestamp (µs since boot), given the host clock. */
 export function monotonicToIso(clock: HostClock | null, usec: number): string | null {
   if (!clock || clock.bootEpochMs === null || !Number.isFinite(usec)) return null;
-  return new Date(clock.bootEpochMs + usec / 1000).toISOString();
+  return isoTime(clock.bootEpochMs + usec / 1000);
+}
+
+let cachedSecond = NaN;
+let cachedPrefix = "";
+
+/**
+ * new Date(ms).toISOString(), with the part up to the second made once per second: a collect
+ * times millions of lines, many in each second.
+ */
+export function isoTime(ms: number): string {
+  const t = Math.trunc(ms);
+  const second = Math.floor(t / 1000);
+  if (second !== cachedSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    if (iso.length !== 24) return new Date(t).toISOString(); // a year outside 0000-9999
+    cachedSecond = second;
+    cachedPrefix = iso.slice(0, 20);
+  }
+  const milli = t - second * 1000;
+  return `${cachedPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
 }
 
 const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

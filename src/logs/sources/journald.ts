@@ -3,10 +3,18 @@
 // saved one, it is skipped; if it is not, the saved entry is gone (journal rotated or vacuumed, or
 // the host rebooted) and lines may be missing — which --after-cursor would hide.
 // MESSAGE is a string, or an array of bytes when it is not valid UTF-8 or has control characters.
+import { quickJournalFields, type JournalFields } from "./journalJson.js";
 import { MalformedAnswer } from "../../errors.js";
 import { parseFrame } from "../../shell/frame.js";
 import { call } from "../../shell/quote.js";
-import { checkBootId, normalizeBootId, parseClock, sourceScript, type HostClock } from "./framing.js";
+import {
+  checkBootId,
+  isoTime,
+  normalizeBootId,
+  parseClock,
+  sourceScript,
+  type HostClock,
+} from "./framing.js";
 import type { JournaldPosition, ReadOptions, ReadOutcome, SourceItem, SourceOutputParser } from "./types.js";
 
 export const JOURNALD_SH = new URL("./journald.sh", import.meta.url);
@@ -39,15 +47,6 @@ export function journaldPositionCall(): string {
   return readCall(null, {}, false);
 }
 
-interface JournalEntry {
-  __CURSOR?: string;
-  __REALTIME_TIMESTAMP?: string;
-  MESSAGE?: string | number[] | null;
-  PRIORITY?: string;
-  SYSLOG_FACILITY?: string;
-  _BOOT_ID?: string;
-}
-
 function bootOfCursor(cursor: string): string | null {
   return /(?:^|;)b=([0-9a-f]{32})(?:;|$)/.exec(cursor)?.[1] ?? null;
 }
@@ -62,6 +61,8 @@ export class JournaldOutputParser implements SourceOutputParser {
   private clock: HostClock | null = null;
   private cursor: string | null;
   private bootId: string | null;
+  /** The last _BOOT_ID as journalctl printed it (the same on every entry of a boot). */
+  private rawBootId: string | undefined;
   private skipCursor: string | null = null;
   private ended = false;
   private sawExit = false;
@@ -131,16 +132,19 @@ export class JournaldOutputParser implements SourceOutputParser {
   }
 
   private entry(json: string): SourceItem | null {
-    let entry: JournalEntry;
+    let entry = quickJournalFields(json);
     try {
-      entry = JSON.parse(json) as JournalEntry;
+      entry ??= JSON.parse(json) as JournalFields;
     } catch {
       this.warnings.push("journalctl printed an entry that is not JSON; skipped");
       return null;
     }
     const cursor = entry.__CURSOR ?? null;
     if (this.ended || cursor === null) return null;
-    if (entry._BOOT_ID) this.bootId = normalizeBootId(entry._BOOT_ID);
+    if (entry._BOOT_ID && entry._BOOT_ID !== this.rawBootId) {
+      this.rawBootId = entry._BOOT_ID;
+      this.bootId = normalizeBootId(entry._BOOT_ID);
+    }
     this.advance(cursor);
     if (this.options.positionOnly || cursor === this.skipCursor) return null;
     const message = messageText(entry.MESSAGE);
@@ -151,7 +155,7 @@ export class JournaldOutputParser implements SourceOutputParser {
     this.items++;
     return {
       pos: cursor,
-      time: Number.isFinite(usec) ? new Date(usec / 1000).toISOString() : null,
+      time: Number.isFinite(usec) ? isoTime(usec / 1000) : null,
       message,
       priority: entry.PRIORITY !== undefined && Number.isInteger(priority) ? priority : null,
       facility: entry.SYSLOG_FACILITY !== undefined && Number.isInteger(facility) ? facility : null,
