@@ -104,6 +104,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
   const host = conn.host.name;
   let facts: HostFacts | undefined;
   let applySent = false;
+  let warnings: string[] = [];
   let turn: KernelTurn | undefined;
   let result;
   try {
@@ -114,6 +115,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
         next: async (stdout) => {
           facts = factsOrError(host, stdout, "", null);
           let plan = decide(conn, req, facts);
+          warnings = plan.warnings;
           if (req.kernels) {
             turn = await req.kernels.turn(host, facts, plan);
             plan = turn.plan;
@@ -149,7 +151,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
           message: "no changes",
         });
     turn?.done(outcome.changes);
-    return outcome;
+    return warnings.length > 0 ? { ...outcome, warnings } : outcome;
   } finally {
     turn?.done([]); // a failed apply rolled back: the next host of this kernel plans without it
   }

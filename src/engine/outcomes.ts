@@ -62,6 +62,8 @@ export interface DoctorOutcome extends Answered<"doctor"> {
 export type ApplyOutcome = Answered<"apply"> & {
   /** After a stopped rollout: whether this host's window was reverted again. */
   reverted_on_abort?: boolean;
+  /** What the profile, though applied, does not do on this host (as plan warns). */
+  warnings?: string[];
 } & (
     | { state: "opened"; window: string; expires: string; timer?: string }
     | { state: "joined"; window: string; expires: string; timer?: string; message: string }

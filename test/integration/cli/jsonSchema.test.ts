@@ -72,7 +72,7 @@ test("facts, doctor and plan --json match the result schema", async () => {
   );
 });
 
-test("plan warns, per host, of a log_invalid protocol that logs nothing on its kernel (DCCP on 6.18)", async () => {
+test("plan and apply warn, per host, of a log_invalid protocol that logs nothing on its kernel (DCCP on 6.18)", async () => {
   const dccp = writeProfile(dir, "json-schema-dccp", "log_invalid: dccp\n");
   const plan = await jsonOf("plan", dccp);
   for (const h of plan.hosts as { host: string; warnings?: string[] }[])
@@ -81,6 +81,19 @@ test("plan warns, per host, of a log_invalid protocol that logs nothing on its k
   assert.equal(text.code, 0, text.stderr);
   for (const h of fleet.hosts)
     assert.match(text.stderr, new RegExp(`^${h.name}: warning: log_invalid=33 \\(DCCP\\)`, "m"));
+
+  const applied = await jsonOf("apply", dccp, "--for", "5m");
+  for (const h of applied.hosts as { host: string; warnings?: string[] }[])
+    assert.match(h.warnings?.[0] ?? "", /^log_invalid=33 \(DCCP\) logs nothing on kernel 6\.18/, h.host);
+  await jsonOf("revert", "--window", applied.window as string);
+  const textApply = await runCli(["apply", dccp, "--for", "5m", ...fleetArgs(fleet)], {
+    json: false,
+    timeoutMs: 180_000,
+  });
+  assert.equal(textApply.code, 0, textApply.stderr);
+  for (const h of fleet.hosts)
+    assert.match(textApply.stderr, new RegExp(`^${h.name}: warning: log_invalid=33 \\(DCCP\\)`, "m"));
+  await jsonOf("revert");
 });
 
 test("apply, status, extend, collect and revert --json match the result schema", async () => {
