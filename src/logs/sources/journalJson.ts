@@ -13,6 +13,15 @@ export interface JournalFields {
   SYSLOG_FACILITY?: string;
 }
 
+const WANTED = new Set([
+  "__CURSOR",
+  "__REALTIME_TIMESTAMP",
+  "_BOOT_ID",
+  "MESSAGE",
+  "PRIORITY",
+  "SYSLOG_FACILITY",
+]);
+
 const QUOTE = 34;
 const COLON = 58;
 const COMMA = 44;
@@ -33,26 +42,8 @@ export function quickJournalFields(json: string): JournalFields | undefined {
     const valueStart = keyEnd + 3;
     const valueEnd = json.indexOf('"', valueStart);
     if (valueEnd < 0) return undefined;
-    switch (json.slice(i + 1, keyEnd)) {
-      case "__CURSOR":
-        fields.__CURSOR = json.slice(valueStart, valueEnd);
-        break;
-      case "__REALTIME_TIMESTAMP":
-        fields.__REALTIME_TIMESTAMP = json.slice(valueStart, valueEnd);
-        break;
-      case "_BOOT_ID":
-        fields._BOOT_ID = json.slice(valueStart, valueEnd);
-        break;
-      case "MESSAGE":
-        fields.MESSAGE = json.slice(valueStart, valueEnd);
-        break;
-      case "PRIORITY":
-        fields.PRIORITY = json.slice(valueStart, valueEnd);
-        break;
-      case "SYSLOG_FACILITY":
-        fields.SYSLOG_FACILITY = json.slice(valueStart, valueEnd);
-        break;
-    }
+    const key = json.slice(i + 1, keyEnd);
+    if (WANTED.has(key)) (fields as Record<string, string>)[key] = json.slice(valueStart, valueEnd);
     const next = json.charCodeAt(valueEnd + 1);
     if (next === CLOSE) return valueEnd + 2 === json.length ? fields : undefined;
     if (next !== COMMA) return undefined;
