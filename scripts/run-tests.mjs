@@ -56,7 +56,9 @@ if (vmFiles.length > 0) {
     console.log(`run-tests: vm suite on ${release}`);
     const code = run(vmFiles, { ...process.env, NFDEBUG_VM_RELEASE: release });
     const took = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(`run-tests: vm suite on ${release}: ${code === 0 ? "passed" : `failed (${code})`} in ${took} s`);
+    console.log(
+      `run-tests: vm suite on ${release}: ${code === 0 ? "passed" : `failed (${code})`} in ${took} s`,
+    );
     if (status === 0) status = code;
   }
 }

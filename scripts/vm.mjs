@@ -155,7 +155,9 @@ const commands = {
       const started = performance.now();
       const image = await vmlib.ensureImage({ release: name });
       const took = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`${name}: image ${image.recipeHash} (kernel ${image.kernelRelease}) in ${image.dir} (${took} s)`);
+      console.log(
+        `${name}: image ${image.recipeHash} (kernel ${image.kernelRelease}) in ${image.dir} (${took} s)`,
+      );
     }
   },
   start,
