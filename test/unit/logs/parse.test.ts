@@ -6,6 +6,8 @@ import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";
 import { byCase, corpus, line, type CorpusLine } from "./corpus.js";
 
 const real = corpus("kernel-6.18.txt");
+/** The same cases recorded inside the Debian 13 VM (kernel 6.12.117). */
+const debian612 = corpus("kernel-6.12.txt");
 const synthesized = corpus("kernel-spellings.txt");
 const all = [...real, ...synthesized];
 const ctx = { host: "h1", time: "2026-11-25T12:00:00.000Z", log_pos: "42" };
@@ -40,9 +42,25 @@ test("the corpus is large enough and every line becomes a record with its raw te
   }
 });
 
-test("every recorded 6.18 line gets a catalogued reason id", () => {
-  const unknown = real.filter((l) => parse(l).reason_id === "unknown").map((l) => l.message);
+test("every recorded 6.18 and 6.12 line gets a catalogued reason id", () => {
+  const unknown = [...real, ...debian612]
+    .filter((l) => parse(l).reason_id === "unknown")
+    .map((l) => l.message);
   assert.deepEqual(unknown, []);
+});
+
+test("Debian 13's 6.12 gives every reason the same packets give on 6.18, `invalid new` included", () => {
+  const ids = (lines: CorpusLine[]) =>
+    [...new Set(lines.map((l) => `${l.case} ${parse(l).reason_id}`))].sort();
+  assert.deepEqual(ids(debian612), ids(real));
+  // Logged from 6.12 on; a pr_debug before (DOMAIN.md §8).
+  const invalidNew = debian612.filter((l) => parse(l).reason_id === "tcp.invalid_new");
+  assert.deepEqual([...new Set(invalidNew.map((l) => l.case))], ["tcp-flags", "tcp-new"]);
+  // The window reasons carry the bound, as from 6.1 on.
+  expectLine(debian612, ["nf_ct_proto_6: SEQ is over upper bound", "OUT=va"], {
+    reason_id: "tcp.seq_over_upper_bound",
+    reason: "SEQ is over upper bound 510529174 (over the window of the receiver)",
+  });
 });
 
 test("outer fields agree with a naive key=value reading of the text before any quoted packet", () => {
