@@ -13,6 +13,7 @@
 // --release bookworm|trixie (default $NFDEBUG_VM_RELEASE, else bookworm) picks the Debian release
 // for start and record-fixtures: Debian 12 (Linux 6.1) or Debian 13 (Linux 6.12).
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
