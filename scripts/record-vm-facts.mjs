@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Records the raw output of nfdebug's facts script on the Debian VM (kernel 6.1) in the states a
-// debugged host goes through, for the knob planners' unit tests (test/unit/kinds/debian61.test.ts).
+// Records the raw output of nfdebug's facts script on a Debian VM (bookworm: kernel 6.1, trixie:
+// 6.12) in the states a debugged host goes through, as test/fixtures/facts/debian-<major.minor>-<state>.txt,
+// for the knob planners' unit tests (test/unit/kinds/, test/unit/facts/).
 // The script is exactly what `nfdebug plan/apply` sends for the recording profile below
 // (readFactsScript in src/engine/readFacts.ts), piped to `sh -s` as root over SSH.
 //
-//   npm run build && node scripts/record-vm-facts.mjs [--dir RUNDIR] [--out test/fixtures/facts]
+//   npm run build && node scripts/record-vm-facts.mjs [--release bookworm|trixie] [--dir RUNDIR] [--out test/fixtures/facts]
 //
 // Without --dir it boots its own VM and stops it; with --dir it uses a VM started by
 // `node scripts/vm.mjs start --dir RUNDIR`, which must be freshly booted (nf_conntrack not loaded).
@@ -21,6 +22,7 @@ const { readFactsScript } = await load("src/engine/readFacts.js");
 const { values } = parseArgs({
   options: {
     dir: { type: "string" },
+    release: { type: "string", default: "bookworm" },
     out: { type: "string", default: join(root, "test", "fixtures", "facts") },
   },
 });
@@ -36,15 +38,19 @@ const STATES = [
   ["nf_log_ipv4", "modprobe nf_log_ipv4"],
 ];
 
-const vm = values.dir ? vmlib.attachVm(values.dir) : await vmlib.bootVm({ image: await vmlib.ensureImage() });
+const release = vmlib.releaseFromEnv({ NFDEBUG_VM_RELEASE: values.release });
+const vm = values.dir
+  ? vmlib.attachVm(values.dir)
+  : await vmlib.bootVm({ image: await vmlib.ensureImage({ release }) });
 try {
+  const kernel = (await vm.run("uname -r")).trim().split(".").slice(0, 2).join(".");
   if ((await vm.ssh("grep -q '^nf_conntrack ' /proc/modules")).code === 0)
     throw new Error("nf_conntrack is already loaded: record on a fresh boot");
   const script = readFactsScript(RECORDING_PROFILE);
   for (const [name, setup] of STATES) {
     await vm.run(setup);
     const out = await vm.run("sh -s", { input: script });
-    const file = join(values.out, `debian-6.1-${name}.txt`);
+    const file = join(values.out, `debian-${kernel}-${name}.txt`);
     writeFileSync(file, out);
     console.log(`wrote ${relative(process.cwd(), file)} (${out.split("\n").length} lines)`);
   }

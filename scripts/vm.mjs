@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // Build, start, use and stop the Debian VM test host by hand (root only). Build first: npm run build.
 //
-//   node scripts/vm.mjs build                   build the image for the current recipe (cached)
+//   node scripts/vm.mjs build [--release R]     build the image of every release (or of R) (cached)
 //   node scripts/vm.mjs start [--dir .vm]       boot it in the background; prints inventory and ssh line
 //   node scripts/vm.mjs ssh [--user nfdtest] [-- COMMAND...]   run a command (or a login shell)
 //   node scripts/vm.mjs status                  is it running, where, which port
 //   node scripts/vm.mjs stop                    power it off and delete the overlay
-//   node scripts/vm.mjs record-fixtures         boot, record test/fixtures/debian-6.1/, stop
+//   node scripts/vm.mjs record-fixtures         boot, record test/fixtures/debian-<kernel>/, stop
 //   node scripts/vm.mjs prune                   delete cached images of older recipes
-//   node scripts/vm.mjs recipe-hash             print the current recipe hash (a CI cache key)
+//   node scripts/vm.mjs recipe-hash             print the current recipe hashes (a CI cache key)
+//
+// --release bookworm|trixie (default $NFDEBUG_VM_RELEASE, else bookworm) picks the Debian release
+// for start and record-fixtures: Debian 12 (Linux 6.1) or Debian 13 (Linux 6.12).
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -28,22 +32,25 @@ const { values, positionals } = parseArgs({
   options: {
     dir: { type: "string", default: join(root, ".vm") },
     user: { type: "string", default: "root" },
-    out: { type: "string", default: join(root, "test", "fixtures", "debian-6.1") },
+    release: { type: "string" },
+    out: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 const [command, ...rest] = positionals;
 const rel = (path) => relative(process.cwd(), path) || ".";
+const release = vmlib.releaseFromEnv(values.release ? { NFDEBUG_VM_RELEASE: values.release } : process.env);
 
 function usage() {
   console.log(
     "usage: node scripts/vm.mjs build|start|ssh|status|stop|record-fixtures|prune|recipe-hash [--dir .vm]\n" +
-      "  ssh [--user root|nfdtest] [-- COMMAND...]   record-fixtures [--out test/fixtures/debian-6.1]",
+      "  ssh [--user root|nfdtest] [-- COMMAND...]   record-fixtures [--out test/fixtures/debian-6.1]\n" +
+      `  --release ${vmlib.VM_RELEASES.join("|")} (build: default every release)`,
   );
 }
 
 async function start() {
-  const image = await vmlib.ensureImage();
+  const image = await vmlib.ensureImage({ release });
   const vm = await vmlib.bootVm({ image, runDir: values.dir, persistent: true });
   console.log(
     `VM ${vm.host.name} up in ${vm.bootSeconds}s (${vm.accelerator}, pid ${vm.pid}) in ${rel(vm.runDir)}`,
@@ -119,29 +126,40 @@ async function recordFixtures() {
   const recorder = await import(
     pathToFileURL(join(root, "dist", "test", "fleet", "vm", "fixture-recorder.js")).href
   );
-  const image = await vmlib.ensureImage();
+  const image = await vmlib.ensureImage({ release });
   const vm = await vmlib.bootVm({ image });
   try {
-    const files = await recorder.recordFixtures(vm, values.out);
-    console.log(`wrote ${files.length} files to ${rel(values.out)}`);
+    const kernel = (await vm.run("uname -r")).trim().split(".").slice(0, 2).join(".");
+    const out = values.out ?? join(root, "test", "fixtures", `debian-${kernel}`);
+    const files = await recorder.recordFixtures(vm, out);
+    console.log(`wrote ${files.length} files to ${rel(out)}`);
   } finally {
     await vm.stop();
   }
 }
 
+const currentHashes = () => vmlib.VM_RELEASES.map((name) => vmlib.recipeHash(vmlib.RECIPES[name]));
+
 function prune() {
-  const keep = vmlib.recipeHash();
+  const keep = currentHashes();
   for (const dir of vmlib.otherImages(vmlib.defaultCacheRoot(), keep)) {
     rmSync(dir, { recursive: true, force: true });
     console.log(`removed ${dir}`);
   }
-  console.log(`kept ${join(vmlib.defaultCacheRoot(), keep)} (current recipe)`);
+  for (const hash of keep) console.log(`kept ${join(vmlib.defaultCacheRoot(), hash)} (current recipe)`);
 }
 
 const commands = {
   build: async () => {
-    const image = await vmlib.ensureImage();
-    console.log(`image ${image.recipeHash} (kernel ${image.kernelRelease}) in ${image.dir}`);
+    // One after the other: two debootstraps at once only compete for the same 2 cores and disk.
+    for (const name of values.release ? [release] : vmlib.VM_RELEASES) {
+      const started = performance.now();
+      const image = await vmlib.ensureImage({ release: name });
+      const took = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `${name}: image ${image.recipeHash} (kernel ${image.kernelRelease}) in ${image.dir} (${took} s)`,
+      );
+    }
   },
   start,
   ssh,
@@ -149,7 +167,7 @@ const commands = {
   stop,
   "record-fixtures": recordFixtures,
   prune,
-  "recipe-hash": () => console.log(vmlib.recipeHash()),
+  "recipe-hash": () => console.log(currentHashes().join("\n")),
 };
 
 if (values.help || !command || !(command in commands)) {

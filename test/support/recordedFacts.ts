@@ -17,6 +17,9 @@ export const initialNetnsFacts = (): HostFacts => recordedFacts("kernel-6.18-ini
 export type Debian61State = "boot" | "nf_conntrack" | "ct-in-use" | "nf_log_ipv4";
 export const debian61Facts = (state: Debian61State): HostFacts => recordedFacts(`debian-6.1-${state}.txt`);
 export const DEBIAN61_KERNEL = "6.1.0-50-amd64";
+/** Debian 13 (trixie), recorded in the same states by the same script. */
+export const debian612Facts = (state: Debian61State): HostFacts => recordedFacts(`debian-6.12-${state}.txt`);
+export const DEBIAN612_KERNEL = "6.12.117+deb13-amd64";
 
 export const SCTP = "net/netfilter/nf_conntrack_proto_sctp.c";
 /** The profile of the VM suite, also the one whose facts request was recorded on the Debian VM. */

@@ -1,9 +1,12 @@
-// Module ownership fault drills on the Debian 12 VM, judged by kernel truth (/proc/modules through
-// lsmod, /proc/net/netfilter/nf_log, the nf_log sysctls), never by what nfdebug reports:
+// Module ownership fault drills on the Debian VM of $NFDEBUG_VM_RELEASE (12: 6.1, 13: 6.12), judged
+// by kernel truth (/proc/modules through lsmod, /proc/net/netfilter/nf_log, the nf_log sysctls),
+// never by what nfdebug reports:
 //   - another process loads br_netfilter while apply's own modprobe runs: revert unloads what
-//     nfdebug loaded (nfnetlink_log and its dependency nfnetlink) and nothing else;
+//     nfdebug loaded (nfnetlink_log, and its dependency nfnetlink where that was not loaded before:
+//     Debian 13's systemd 257 holds nfnetlink from boot on) and nothing else;
 //   - a module nfdebug loaded is in use at revert: it stays loaded, the window stays ("left"),
-//     revert fails naming it, status shows the window, and `revert --force` finishes once it is free.
+//     revert fails naming it, status shows the window, and `revert --force` finishes once it is free;
+//   - nf_conntrack loaded by nfdebug: revert unloads every dependency its modprobe loaded (libcrc32c).
 // Its own VM, without the nftables ruleset of nfdebug.test.ts: that ruleset loads nf_tables and
 // with it nfnetlink, which these drills need nfdebug to load.
 import { after, afterEach, before, test } from "node:test";
@@ -11,11 +14,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootVm, ensureImage, type DebianVm } from "../fleet/vm/index.js";
+import { bootVm, ensureImage, type DebianVm, type VmRelease } from "../fleet/vm/index.js";
 import { vmNfdebug, vmOk } from "./cli.js";
 
 let vm: DebianVm;
 let dir: string;
+let release: VmRelease;
 
 const nfdebug = (args: string[], extra: string[] = [], json = true) =>
   vmNfdebug(vm, args, vm.inventoryFile, extra, json);
@@ -23,7 +27,9 @@ const ok = (args: string[], extra?: string[]) => vmOk(vm, args, vm.inventoryFile
 
 before(
   async () => {
-    vm = await bootVm({ image: await ensureImage() });
+    const image = await ensureImage();
+    release = image.release;
+    vm = await bootVm({ image });
     dir = mkdtempSync(join(tmpdir(), "nfd-vm-drills-"));
   },
   { timeout: 10 * 60_000 },
@@ -40,7 +46,10 @@ after(async () => {
 afterEach(async () => {
   if (!vm) return;
   await vm.ssh(`touch ${HOOK_DIR}/go; rm -f ${HOOK_CONF}`);
-  await vm.ssh("rmmod nfnetlink_queue 2>/dev/null");
+  // Only where the holder's rule is still there: running nft at all would load nf_tables.
+  await vm.ssh(
+    `rmmod nfnetlink_queue 2>/dev/null; grep -q '^nft_log ' /proc/modules && nft delete table inet ${HOLDER_TABLE} && rmmod nft_log nf_tables libcrc32c`,
+  );
   if ((await vm.ssh("test -f /run/nfdebug/window")).code === 0) {
     const run = await nfdebug(["revert", "--force"]);
     if (run.code !== 0)
@@ -106,13 +115,26 @@ const HOOK =
 
 const BRIDGE = ["br_netfilter", "bridge", "stp", "llc"];
 
+test("nfnetlink at boot: not loaded on Debian 12; loaded and held on Debian 13 (systemd 257)", async () => {
+  const line = /^nfnetlink\s+\d+\s+(\d+)\s*$/m.exec(await vm.run("lsmod"));
+  if (release === "bookworm") assert.equal(line, null, "6.1: nfnetlink is not loaded at boot");
+  else
+    assert.ok(
+      line && Number(line[1]) > 0,
+      "6.12: nfnetlink is loaded at boot and in use (no module uses it)",
+    );
+});
+
+/** Modules nfdebug's `modprobe nfnetlink_log` loads on this release: nfnetlink too where it was not loaded. */
+const nflogLoads = () => (release === "bookworm" ? ["nfnetlink_log", "nfnetlink"] : ["nfnetlink_log"]);
+
 test(
-  "another process loads br_netfilter during apply's modprobe: revert unloads nfnetlink_log and nfnetlink, br_netfilter stays",
+  "another process loads br_netfilter during apply's modprobe: revert unloads nfnetlink_log (and nfnetlink where nfdebug loaded it), br_netfilter stays",
   { timeout: 12 * 60_000 },
   async (t) => {
     const before = await kernelState();
     const names = moduleNames(before.lsmod);
-    for (const m of ["nfnetlink_log", "nfnetlink", ...BRIDGE])
+    for (const m of [...nflogLoads(), ...BRIDGE])
       assert.ok(!names.has(m), `${m} is not loaded before the drill`);
     await vm.run(`mkdir -p ${HOOK_DIR} && printf '%s\\n' '${HOOK}' > ${HOOK_CONF}`);
     const file = profile("nflog-drill", "modules: [nfnetlink_log]\nnf_log:\n  ipv4: nfnetlink_log\n");
@@ -137,7 +159,7 @@ test(
     t.diagnostic(`${elapsed()}: apply's modprobe held: ${host.trim().replaceAll("\n", " | ")}`);
     assert.match(host, /^state=opening$/m);
     assert.match(host, /^module:modules\tnfnetlink_log\tabsent\tloaded$/m);
-    assert.ok(moduleNames(heldLsmod).has("nfnetlink"), "nfnetlink loaded as the dependency");
+    assert.ok(moduleNames(heldLsmod).has("nfnetlink"), "nfnetlink loaded (as the dependency, or since boot)");
     assert.ok(!moduleNames(heldLsmod).has("nfnetlink_log"));
 
     // Another process, over another SSH connection, loads br_netfilter (and bridge, stp, llc).
@@ -154,6 +176,16 @@ test(
     assert.equal(apply.code, 0, `apply: exit ${apply.code}\n${apply.stdout}\n${apply.stderr}`);
     const changes = apply.json!.hosts[0].changes.map((c) => `${c.knob} ${c.key}`);
     t.diagnostic(`apply reported: ${changes.join(", ")}`);
+    // The journal holds what nfdebug loaded: nfnetlink only where it was not loaded before.
+    assert.deepEqual(
+      (await vm.run("cut -f1,2 /run/nfdebug/changes"))
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("module:"))
+        .map((l) => l.split("\t")[1])
+        .sort(),
+      nflogLoads().sort(),
+    );
     const opened = await kernelState();
     for (const m of ["nfnetlink_log", "nfnetlink", ...BRIDGE])
       assert.ok(moduleNames(opened.lsmod).has(m), `${m} loaded while the window is open`);
@@ -164,8 +196,7 @@ test(
     const reverted = await kernelState();
     const after = moduleNames(reverted.lsmod);
     for (const m of BRIDGE) assert.ok(after.has(m), `${m} is still loaded: nfdebug did not load it`);
-    for (const m of ["nfnetlink_log", "nfnetlink"])
-      assert.ok(!after.has(m), `${m} is unloaded: nfdebug loaded it`);
+    for (const m of nflogLoads()) assert.ok(!after.has(m), `${m} is unloaded: nfdebug loaded it`);
     assert.deepEqual(
       [...after].filter((m) => !BRIDGE.includes(m)).sort(),
       [...names].sort(),
@@ -181,13 +212,35 @@ test(
   },
 );
 
+// Another user of a module nfdebug loaded with nfnetlink_log. Debian 12: nfnetlink_queue, which uses
+// nfnetlink (loaded by nfdebug as the dependency). Debian 13 loads nfnetlink at boot, so nfdebug
+// owns only nfnetlink_log there: an nftables rule `log group 5` holds it (nft_log takes a reference
+// on the group's logger).
+const HOLDER_TABLE = "nfdhold";
+const HOLDER = {
+  bookworm: {
+    module: "nfnetlink",
+    hold: "modprobe nfnetlink_queue",
+    free: "rmmod nfnetlink_queue",
+    lsmod: /^nfnetlink\s+\d+\s+2 nfnetlink_(log,nfnetlink_queue|queue,nfnetlink_log)$/m,
+  },
+  trixie: {
+    module: "nfnetlink_log",
+    hold: `printf '%s\\n' 'table inet ${HOLDER_TABLE} {' '  chain o { type filter hook output priority 0; meta l4proto 253 log group 5; }' '}' | nft -f -`,
+    // nf_tables and libcrc32c are not loaded at boot; the rule loaded them with nft_log.
+    free: `nft delete table inet ${HOLDER_TABLE} && rmmod nft_log nf_tables libcrc32c`, // as afterEach
+    lsmod: /^nfnetlink_log\s+\d+\s+[1-9]\d*\s*$/m,
+  },
+} as const;
+
 test(
   "a module nfdebug loaded is in use at revert: left loaded, the window kept (left), revert --force unloads it once free",
   { timeout: 12 * 60_000 },
   async (t) => {
+    const holder = HOLDER[release];
     const before = await kernelState();
     const names = moduleNames(before.lsmod);
-    for (const m of ["nfnetlink_log", "nfnetlink", "nfnetlink_queue"])
+    for (const m of [...nflogLoads(), "nfnetlink_queue", "nft_log"])
       assert.ok(!names.has(m), `${m} is not loaded before the drill`);
     const file = profile("inuse-drill", "modules: [nfnetlink_log]\n");
 
@@ -196,26 +249,28 @@ test(
     const opened = await loaded();
     assert.ok(opened.has("nfnetlink_log") && opened.has("nfnetlink"), "nfnetlink_log loaded with nfnetlink");
 
-    // Another user of nfnetlink.
-    await vm.run("modprobe nfnetlink_queue");
-    assert.match(
-      await vm.run("lsmod"),
-      /^nfnetlink\s+\d+\s+2 nfnetlink_(log,nfnetlink_queue|queue,nfnetlink_log)$/m,
-    );
+    await vm.run(holder.hold);
+    assert.match(await vm.run("lsmod"), holder.lsmod);
 
     const revert = await nfdebug(["revert"]);
     t.diagnostic(`revert: exit ${revert.code}: ${JSON.stringify(revert.json?.hosts[0])}`);
     assert.equal(revert.code, 2, `${revert.stdout}\n${revert.stderr}`);
     const error = revert.json!.hosts[0].error!;
     assert.equal(error.kind, "remote");
-    assert.match(error.message, /left loaded, in use: nfnetlink\b/);
+    const inUse = new RegExp(`left loaded, in use: ${holder.module}\\b`);
+    assert.match(error.message, inUse);
     const left = await loaded();
-    assert.ok(!left.has("nfnetlink_log"), "nfnetlink_log unloaded");
-    assert.ok(left.has("nfnetlink"), "nfnetlink left loaded (in use)");
-    assert.ok(left.has("nfnetlink_queue"), "the other user untouched");
+    assert.ok(left.has(holder.module), `${holder.module} left loaded (in use)`);
+    if (release === "bookworm") {
+      assert.ok(!left.has("nfnetlink_log"), "nfnetlink_log unloaded");
+      assert.ok(left.has("nfnetlink_queue"), "the other user untouched");
+    }
     // On the host: the window kept as "left", its journal reduced to the module left behind.
     assert.match(await vm.run("cat /run/nfdebug/window"), /^state=left$/m);
-    assert.equal(await vm.run("cat /run/nfdebug/changes"), "module:modules\tnfnetlink\tabsent\tloaded\n");
+    assert.equal(
+      await vm.run("cat /run/nfdebug/changes"),
+      `module:modules\t${holder.module}\tabsent\tloaded\n`,
+    );
 
     const status = await ok(["status"]);
     const shown = status.host.window as { id: string; state: string } | null;
@@ -231,14 +286,14 @@ test(
     // --force while it is still in use: rmmod (never rmmod -f) still refuses; nothing changes.
     const forcedEarly = await nfdebug(["revert", "--force"]);
     assert.equal(forcedEarly.code, 2, forcedEarly.stdout);
-    assert.match(forcedEarly.json!.hosts[0].error!.message, /left loaded, in use: nfnetlink\b/);
-    assert.ok((await loaded()).has("nfnetlink"), "--force does not force an in-use module out");
+    assert.match(forcedEarly.json!.hosts[0].error!.message, inUse);
+    assert.ok((await loaded()).has(holder.module), "--force does not force an in-use module out");
 
-    await vm.run("rmmod nfnetlink_queue");
+    await vm.run(holder.free);
     const forced = await ok(["revert", "--force"]);
     assert.deepEqual(
       forced.host.changes.map((c) => `${c.knob} ${c.key} ${c.from}>${c.to}`),
-      ["modules nfnetlink loaded>absent"],
+      [`modules ${holder.module} loaded>absent`],
     );
     assert.equal((await vm.ssh("test -e /run/nfdebug/window")).code, 1, "the window is closed");
     assert.deepEqual(await kernelState(), before, "lsmod, nf_log and sysctls exactly as before");
@@ -248,7 +303,29 @@ test(
 );
 
 test(
-  "a profile naming nf_log_common (no alias of nf_log_syslog on 6.1) loads nf_log_syslog; revert restores the kernel",
+  "nf_conntrack loaded by a profile: revert unloads it and every module its modprobe loaded, libcrc32c too",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const deps = ["nf_conntrack", "nf_defrag_ipv4", "nf_defrag_ipv6", "libcrc32c"];
+    for (const m of deps) assert.ok(!moduleNames(before.lsmod).has(m), `${m} is not loaded before the drill`);
+    const { host } = await ok(["apply", profile("ct-module", "modules: [nf_conntrack]\n"), "--for", "10m"]);
+    assert.deepEqual(
+      host.changes.map((c) => `${c.key} ${c.to}`).sort(),
+      deps.map((m) => `${m} loaded`).sort(),
+    );
+    for (const m of deps) assert.ok((await loaded()).has(m), `${m} loaded`);
+    await ok(["revert"]);
+    assert.deepEqual(
+      await kernelState(),
+      before,
+      "lsmod (no libcrc32c), nf_log and sysctls exactly as before",
+    );
+  },
+);
+
+test(
+  "a profile naming nf_log_common (no alias of nf_log_syslog on 6.1 and 6.12) loads nf_log_syslog; revert restores the kernel",
   { timeout: 8 * 60_000 },
   async () => {
     const before = await kernelState();

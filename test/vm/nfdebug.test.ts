@@ -1,5 +1,6 @@
-// nfdebug on the Debian 12 VM (kernel 6.1: loadable modules, dynamic debug, systemd, journald),
-// through the real CLI over real SSH: the VM parts of issues 4 (exact revert of modules, loggers
+// nfdebug on the Debian VM of $NFDEBUG_VM_RELEASE (bookworm: Debian 12, kernel 6.1; trixie: Debian
+// 13, kernel 6.12; loadable modules, dynamic debug, systemd, journald), through the real CLI over
+// real SSH, asserting each kernel's own truth where they differ: the VM parts of issues 4 (exact revert of modules, loggers
 // and printk sites), 6 (collect through journald, printk records) and 5 (systemd timer windows,
 // extend, reboot). Kernel state is read with plain commands over SSH (vm.run), never via nfdebug.
 // One VM for the whole file; every test leaves it as it found it, the reboot test comes last.
@@ -8,7 +9,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootVm, ensureImage, sendPackets, trackConntrack, type DebianVm } from "../fleet/vm/index.js";
+import {
+  bootVm,
+  ensureImage,
+  sendPackets,
+  trackConntrack,
+  type DebianVm,
+  type VmRelease,
+} from "../fleet/vm/index.js";
 import { vmNfdebug, vmOk } from "./cli.js";
 
 const SCTP = "net/netfilter/nf_conntrack_proto_sctp.c";
@@ -17,6 +25,7 @@ const LOG_INVALID = "/proc/sys/net/netfilter/nf_conntrack_log_invalid";
 let vm: DebianVm;
 let dir: string;
 let kernel: string;
+let release: VmRelease;
 /** The first SCTP printk site of this kernel's control file, and a line of that file that has none. */
 let site: { line: number; func: string };
 let missingLine: number;
@@ -24,7 +33,9 @@ let freshBoot: KernelState;
 
 before(
   async () => {
-    vm = await bootVm({ image: await ensureImage() });
+    const image = await ensureImage();
+    release = image.release;
+    vm = await bootVm({ image });
     dir = mkdtempSync(join(tmpdir(), "nfd-vm-cli-"));
     kernel = (await vm.run("uname -r")).trim();
     freshBoot = await kernelState();
@@ -69,6 +80,16 @@ const sctpProfile = () =>
   );
 const tcpProfile = () => profile("tcp-invalid", "log_invalid: tcp\n");
 
+/**
+ * What an SCTP INIT prints through a pr_debug site of each kernel: 6.1's do_basic_checks prints
+ * each chunk; 6.12 has no site there any more (9 SCTP sites instead of 27), and its sctp_new
+ * prints the vtag it sets for the new connection.
+ */
+const SCTP_INIT_PRINTK = {
+  bookworm: { func: "do_basic_checks", line: /^Chunk Num: \d+ +Type: 1$/ },
+  trixie: { func: "sctp_new", line: /^Setting vtag [0-9a-f]+ for new conn$/ },
+} as const;
+
 /** The CLI against the VM (test/vm/cli.ts). */
 const nfdebug = (args: string[], inventory = vm.inventoryFile, extra: string[] = [], json = true) =>
   vmNfdebug(vm, args, inventory, extra, json);
@@ -105,6 +126,9 @@ async function factsSnapshot(): Promise<unknown> {
 async function assertNoWindow(why: string): Promise<void> {
   assert.equal((await vm.ssh("test -e /run/nfdebug/window")).code, 1, `${why}: no window file`);
 }
+
+/** TEXT as a regular expression that matches it literally (Debian 13's kernel release has a "+"). */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -163,7 +187,7 @@ test(
 );
 
 test(
-  "conntrack acct, timestamp and events on 6.1: applied and reverted exactly (read with sysctl in the VM)",
+  "conntrack acct, timestamp and events: applied and reverted exactly (read with sysctl in the VM)",
   { timeout: 5 * 60_000 },
   async () => {
     const CT =
@@ -203,7 +227,7 @@ test(
       [
         badLine,
         new RegExp(
-          `printk selector "file ${SCTP.replaceAll(".", "\\.")} line ${missingLine}" matches no dynamic-debug site on kernel ${kernel.replaceAll(".", "\\.")} \\(its sites on this kernel are at lines ${site.line}, `,
+          `printk selector "file ${literal(SCTP)} line ${missingLine}" matches no dynamic-debug site on kernel ${literal(kernel)} \\(its sites on this kernel are at lines ${site.line}, `,
         ),
       ],
       [
@@ -245,9 +269,10 @@ test(
   { timeout: 8 * 60_000 },
   async () => {
     const before = await kernelState();
+    const sctpInit = SCTP_INIT_PRINTK[release];
     const file = profile(
       "tcp-and-sctp-printk",
-      `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: tcp\nprintk:\n  - file: ${SCTP}\n    func: ${site.func}\n    flags: p\n`,
+      `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: tcp\nprintk:\n  - file: ${SCTP}\n    func: ${sctpInit.func}\n    flags: p\n`,
     );
     const { json } = await ok(["apply", file, "--for", "10m"]);
     const window = json.window;
@@ -261,7 +286,7 @@ test(
         const out = await vm.run(`journalctl -k -o cat --after-cursor='${cursor}'`);
         return (
           (out.match(/^nf_ct_proto_6: invalid tcp flag combination/gm) ?? []).length === 2 &&
-          /^Chunk Num: /m.test(out)
+          out.split("\n").some((l) => sctpInit.line.test(l))
         );
       },
       60_000,
@@ -289,11 +314,11 @@ test(
     assert.ok(printk.length >= 1, "a record of the SCTP printk site");
     for (const r of printk) {
       const origin = r.printk as { file: string; func: string; module: string };
-      assert.deepEqual([origin.file, origin.func, origin.module], [SCTP, site.func, "nf_conntrack"]);
+      assert.deepEqual([origin.file, origin.func, origin.module], [SCTP, sctpInit.func, "nf_conntrack"]);
     }
     assert.ok(
-      printk.some((r) => /^Chunk Num: \d+ +Type: 1$/.test(r.raw as string)),
-      "the INIT chunk (type 1)",
+      printk.some((r) => sctpInit.line.test(r.raw as string)),
+      `the INIT's line ${sctpInit.line} among ${printk.map((r) => r.raw).join(" | ")}`,
     );
 
     const out2 = join(dir, "collect-2");
@@ -301,6 +326,78 @@ test(
     assert.equal(second.host.records, 0, "a second collect returns nothing new");
     assert.equal(readFileSync(join(out2, "records.jsonl"), "utf8"), "");
 
+    await ok(["revert"]);
+    assert.deepEqual(await kernelState(), before);
+  },
+);
+
+test("dynamic debug on this kernel: 27 SCTP sites on 6.1, 9 on 6.12; no class: suffix on any site", async () => {
+  const control = await vm.run("cat /proc/dynamic_debug/control");
+  const sctp = control.split("\n").filter((l) => l.startsWith(`${SCTP}:`));
+  assert.equal(sctp.length, { bookworm: 27, trixie: 9 }[release], sctp.join("\n"));
+  assert.equal(
+    sctp.some((l) => /\]do_basic_checks =/.test(l)),
+    release === "bookworm",
+    "do_basic_checks has sites on 6.1 only",
+  );
+  assert.doesNotMatch(control, / class:\S+$/m);
+});
+
+test(
+  "printk flag s: refused at plan time on 6.1 (it came with 6.6), applied and reverted exactly on 6.12",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const file = profile(
+      "sctp-source-names",
+      `printk:\n  - file: ${SCTP}\n    line: ${site.line}\n    flags: ps\n`,
+    );
+    if (release === "bookworm") {
+      // What the kernel itself says to the flag: the whole write fails.
+      const raw = await vm.ssh(`echo 'file ${SCTP} line ${site.line} +s' > /proc/dynamic_debug/control`);
+      assert.notEqual(raw.code, 0, "6.1 rejects +s");
+      assert.match(raw.stderr, /Invalid argument/);
+      const plan = await nfdebug(["plan", file]);
+      assert.equal(plan.code, 2, plan.stdout);
+      const error = plan.json!.hosts[0].error!;
+      assert.equal(error.kind, "unsupported");
+      assert.match(
+        error.message,
+        new RegExp(`printk flag "s" .* needs kernel 6\\.6 or later; kernel ${literal(kernel)} rejects it`),
+      );
+      const apply = await nfdebug(["apply", file]);
+      assert.equal(apply.code, 2, apply.stdout);
+      await assertNoWindow("a refused apply");
+    } else {
+      const { host } = await ok(["apply", file, "--for", "10m"]);
+      assert.deepEqual(
+        host.changes.map((c) => `${c.knob} ${c.key} ${c.from}>${c.to}`),
+        [`printk ${SCTP}:${site.line} ${site.func} _>ps`],
+      );
+      assert.match(
+        await vm.run(`grep -F ${SCTP}:${site.line} /proc/dynamic_debug/control`),
+        new RegExp(`\\]${site.func} =ps `),
+      );
+      await ok(["revert"]);
+      await assertNoWindow("after revert");
+    }
+    assert.deepEqual(await kernelState(), before, "the SCTP sites exactly as before");
+  },
+);
+
+test(
+  "log_invalid alone loads no logger on 6.1 and 6.12 (6.17+ autoloads nf_log_syslog); revert restores it",
+  { timeout: 5 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    assert.doesNotMatch(before.lsmod, /^nf_log_syslog /m);
+    const { host } = await ok(["apply", tcpProfile(), "--for", "10m"]);
+    assert.deepEqual(
+      host.changes.map((c) => `${c.knob} ${c.key} ${c.from}>${c.to}`),
+      ["log_invalid net.netfilter.nf_conntrack_log_invalid 0>6"],
+    );
+    assert.doesNotMatch(await vm.run("lsmod"), /^nf_log_syslog /m, "no request_module on this kernel");
+    assert.equal(await vm.run("cat /proc/net/netfilter/nf_log"), before.nfLog);
     await ok(["revert"]);
     assert.deepEqual(await kernelState(), before);
   },

@@ -46,10 +46,17 @@ nfd_module_refs() {
   IFS=$ifs
 }
 
+# What MODULE needs loaded first, as modprobe resolves it, as " a b " into $deps (names as
+# /proc/modules spells them): nf_conntrack needs libcrc32c, nf_defrag_ipv4 and nf_defrag_ipv6.
+nfd_module_deps() {
+  deps=" $(modprobe --show-depends "$1" 2>/dev/null | awk '$1 == "insmod" { n = $2; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n); gsub(/-/, "_", n); printf "%s ", n }')"
+}
+
 # Modules that appeared around one action of this run (a modprobe, a log_invalid write that makes
 # the kernel load nf_log_syslog), compared with $NFD_MODS_BEFORE. Only names on a closed list of
-# netfilter logging/conntrack modules are journaled: a br_netfilter, veth or overlay that another
-# program loaded meanwhile is never nfdebug's to unload.
+# netfilter logging/conntrack modules, and the dependencies of the module loaded ($2, from
+# nfd_module_deps: libcrc32c for nf_conntrack), are journaled: a br_netfilter, veth or overlay
+# that another program loaded meanwhile is never nfdebug's to unload.
 nfd_modules_appeared() {
   NFD_SNAP_OK=
   nfd_module_names
@@ -58,7 +65,7 @@ nfd_modules_appeared() {
     case $NFD_MODS_BEFORE in *" $m "*) continue ;; esac
     case $m in
     nf_log_* | nfnetlink | nfnetlink_log | nf_conntrack | nf_conntrack_* | nf_defrag_ipv4 | nf_defrag_ipv6) ;;
-    *) continue ;;
+    *) case ${2:-} in *" $m "*) ;; *) continue ;; esac ;;
     esac
     [ "$m" = "${1:-}" ] && continue
     nfd_journaled module:modules "$m" && continue
@@ -78,13 +85,14 @@ nfd_module() {
   NFD_SNAP_OK=
   nfd_module_names
   NFD_MODS_BEFORE=$names
+  nfd_module_deps "$2"
   if ! err=$(modprobe "$2" 2>&1); then
     NFD_SNAP_OK=
     nfd_fail unsupported "modprobe $2 failed: $err"
     return 0
   fi
   # Its dependencies (nfnetlink for nfnetlink_log…), loaded by this very modprobe.
-  nfd_modules_appeared "$2"
+  nfd_modules_appeared "$2" "$deps"
   nfd_snapshot
   nfd_module_refs "$2"
   if [ -n "$refs" ]; then

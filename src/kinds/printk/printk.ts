@@ -1,5 +1,6 @@
 // Knob `printk`: dynamic-debug sites. Selectors are resolved against the host's own control file,
 // because line numbers and even functions differ between kernel builds.
+import { kernelAtLeast } from "../../facts/kernelVersion.js";
 import type { HostFacts, PrintkSite } from "../../facts/types.js";
 import type { PrintkSelector, Profile } from "../../profile/types.js";
 import { moduleState } from "../module/modules.js";
@@ -22,6 +23,26 @@ export function canonicalFlags(letters: string): string {
   const set = new Set(letters.replace(/[_=]/g, ""));
   const out = [...FLAG_ORDER].filter((c) => set.has(c)).join("");
   return out === "" ? "_" : out;
+}
+
+/**
+ * Flags younger than the rest (p m f l t are much older): an older kernel's control file rejects
+ * the whole write with EINVAL, so plan refuses them from the host's kernel version instead.
+ * `s` (source file name) came with 6.6 (seen: EINVAL on Debian 12's 6.1, accepted on Debian 13's
+ * 6.12); `d` with 6.19 (read from the 6.19 sources; the profile schema does not accept it yet).
+ */
+const FLAG_SINCE: Record<string, [number, number]> = { s: [6, 6], d: [6, 19] };
+
+/** A problem for each flag of the selector the host's kernel does not know. */
+export function unsupportedFlags(sel: PrintkSelector, kernel: string): string[] {
+  return [...new Set(sel.flags)].flatMap((flag) => {
+    const since = FLAG_SINCE[flag];
+    return since && !kernelAtLeast(kernel, ...since)
+      ? [
+          `printk flag "${flag}" of selector "${describeSelector(sel)}" needs kernel ${since.join(".")} or later; kernel ${kernel} rejects it (EINVAL)`,
+        ]
+      : [];
+  });
 }
 
 function wildcard(pattern: string): RegExp {
@@ -104,6 +125,11 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkS
   }
   const planned = new Map<string, { site: PrintkSite; to: string }>();
   for (const sel of selectors) {
+    const tooNew = unsupportedFlags(sel, facts.kernel);
+    if (tooNew.length > 0) {
+      plan.problems.push(...tooNew);
+      continue;
+    }
     const matched = facts.printk.sites.filter((site) => selectorMatches(sel, site));
     if (matched.length === 0) {
       plan.problems.push(

@@ -23,7 +23,7 @@ import {
   removeAbandonedBuilds,
   type Manifest,
 } from "./image-cache.js";
-import { RECIPE } from "./recipe.js";
+import { RECIPES, releaseFromEnv, type Recipe, type VmRelease } from "./recipe.js";
 import { requireHostTools } from "./host-tools.js";
 import { runStreamed, unmountBelow } from "./streamed-command.js";
 import type { EnsureImageOptions, VmImage } from "./types.js";
@@ -32,12 +32,17 @@ export function stderrLog(line: string): void {
   process.stderr.write(`[vm] ${line}\n`);
 }
 
-/** The cached image for the current recipe, built first when missing (2-3 minutes, needs root). */
+/**
+ * The cached image of a release's current recipe (default: $NFDEBUG_VM_RELEASE, else bookworm),
+ * built first when missing (2-3 minutes, needs root).
+ */
 export async function ensureImage(options: EnsureImageOptions = {}): Promise<VmImage> {
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const log = options.log ?? stderrLog;
-  const hash = recipeHash();
-  const cached = readImage(cacheRoot, hash);
+  const release = options.release ?? releaseFromEnv();
+  const recipe = RECIPES[release];
+  const hash = recipeHash(recipe);
+  const cached = readImage(cacheRoot, hash, release);
   if (cached) return cached;
   requireHostTools(["debootstrap", "mkfs.ext4", "ssh-keygen", "setpriv"]);
   if (process.getuid?.() !== 0) throw new Error("building the VM image needs root (debootstrap, chroot)");
@@ -45,10 +50,10 @@ export async function ensureImage(options: EnsureImageOptions = {}): Promise<VmI
   for (const name of removeAbandonedBuilds(cacheRoot)) log(`removed interrupted build ${name}`);
   const work = mkdtempSync(join(cacheRoot, `${BUILD_PREFIX}${process.pid}-`));
   const started = performance.now();
-  log(`building image ${hash} in ${work} (debootstrap ${RECIPE.suite}, about 2-3 minutes)`);
+  log(`building image ${hash} in ${work} (debootstrap ${recipe.suite}, about 2-3 minutes)`);
   try {
-    await buildInto(work, join(cacheRoot, "debs"), hash, log, started);
-    return publish(work, cacheRoot, hash, log);
+    await buildInto(work, join(cacheRoot, "debs"), recipe, hash, log, started);
+    return publish(work, cacheRoot, hash, release, log);
   } finally {
     // Reached with `work` still present only when the build failed or lost a race.
     unmountBelow(work);
@@ -59,6 +64,7 @@ export async function ensureImage(options: EnsureImageOptions = {}): Promise<VmI
 async function buildInto(
   work: string,
   debs: string,
+  recipe: Recipe,
   hash: string,
   log: (line: string) => void,
   started: number,
@@ -96,11 +102,11 @@ async function buildInto(
   await runStreamed(
     [
       "debootstrap",
-      `--variant=${RECIPE.variant}`,
-      `--include=${RECIPE.packages.join(",")}`,
+      `--variant=${recipe.variant}`,
+      `--include=${recipe.packages.join(",")}`,
       // .debs survive across recipes: a changed config file rebuilds without downloading again.
       `--cache-dir=${debs}`,
-      RECIPE.suite,
+      recipe.suite,
       rootfs,
     ],
     (line) => {
@@ -116,7 +122,7 @@ async function buildInto(
   );
   log(`debootstrap done after ${seconds(started)} s; configuring`);
   const script = join(work, "configure.sh");
-  writeFileSync(script, RECIPE.configureScript, { mode: 0o755 });
+  writeFileSync(script, recipe.configureScript, { mode: 0o755 });
   await runStreamed(["sh", script, rootfs, keys], (line) => line.trim() && log(`configure: ${line}`));
 
   const release = kernelRelease(rootfs);
@@ -124,8 +130,8 @@ async function buildInto(
   copyFileSync(join(rootfs, "boot", `vmlinuz-${release}`), paths.kernel);
   copyFileSync(join(rootfs, "boot", `initrd.img-${release}`), paths.initrd);
   const packages = await runChecked(["chroot", rootfs, "dpkg-query", "-W"]);
-  log(`making the ${RECIPE.diskSize} ext4 disk image`);
-  await runChecked(["mkfs.ext4", "-q", "-F", "-L", "debvm", "-d", rootfs, paths.disk, RECIPE.diskSize]);
+  log(`making the ${recipe.diskSize} ext4 disk image`);
+  await runChecked(["mkfs.ext4", "-q", "-F", "-L", "debvm", "-d", rootfs, paths.disk, recipe.diskSize]);
   rmSync(rootfs, { recursive: true, force: true });
   // The host's private key lives only inside the disk image; the user key is needed to log in.
   for (const name of ["id_ed25519", "id_ed25519.pub", "ssh_host_ed25519_key.pub"]) {
@@ -135,6 +141,7 @@ async function buildInto(
   rmSync(script);
   const manifest: Manifest = {
     recipeHash: hash,
+    suite: recipe.suite,
     kernelRelease: release,
     builtAt: new Date().toISOString(),
     buildSeconds: Number(seconds(started)),
@@ -160,7 +167,13 @@ function syncDirectory(dir: string): void {
   }
 }
 
-function publish(work: string, cacheRoot: string, hash: string, log: (line: string) => void): VmImage {
+function publish(
+  work: string,
+  cacheRoot: string,
+  hash: string,
+  release: VmRelease,
+  log: (line: string) => void,
+): VmImage {
   try {
     renameSync(work, join(cacheRoot, hash));
   } catch (error) {
@@ -169,7 +182,7 @@ function publish(work: string, cacheRoot: string, hash: string, log: (line: stri
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     log(`image ${hash} was built by another process meanwhile; using that one`);
   }
-  const image = readImage(cacheRoot, hash);
+  const image = readImage(cacheRoot, hash, release);
   if (!image) throw new Error(`image ${hash} is missing from ${cacheRoot} right after its build`);
   return image;
 }

@@ -140,7 +140,9 @@ export async function recordFixtures(vm: DebianVm, outDir: string): Promise<Reco
   const sctpCursor = await journalCursor(vm);
   await sendPackets(vm, "sctp-init", 1);
   await sendPackets(vm, "sctp-bad-crc", 1);
-  await waitForJournal(vm, sctpCursor, ["SCTP_CID_INIT", "nf_ct_proto_132:"]);
+  // "Setting vtag %x for new conn" is printed for an INIT on 6.1 and 6.12 (6.1 also prints "Chunk
+  // Num:" and "SCTP_CID_INIT" from do_basic_checks and sctp_new_state, sites 6.12 no longer has).
+  await waitForJournal(vm, sctpCursor, ["Setting vtag", "nf_ct_proto_132:"]);
   await record(
     "printk-sctp.journalctl-k-o-json.jsonl",
     `journalctl -k -o json --after-cursor=${shQuote(sctpCursor)}`,
@@ -153,7 +155,7 @@ export async function recordFixtures(vm: DebianVm, outDir: string): Promise<Reco
   );
   await record(
     "printk-sctp.dmesg.txt",
-    "dmesg | grep -E -A 200 -m 1 'Chunk Num:'",
+    "dmesg | grep -E -A 200 -m 1 'Chunk Num:|Setting vtag'",
     "the same lines in dmesg (from the first pr_debug line on)",
   );
 
@@ -185,7 +187,8 @@ export async function recordFixtures(vm: DebianVm, outDir: string): Promise<Reco
   );
   await record("dmesg-tail.txt", "dmesg | tail", "dmesg default format");
 
-  writeFileSync(join(outDir, "README.md"), renderReadme(recorded, (await vm.run("uname -r")).trim()));
+  const osName = /^PRETTY_NAME="?([^"\n]*)/m.exec(await vm.run("cat /etc/os-release"))?.[1] ?? "Debian";
+  writeFileSync(join(outDir, "README.md"), renderReadme(recorded, (await vm.run("uname -r")).trim(), osName));
   return recorded;
 }
 
@@ -206,9 +209,9 @@ async function waitForJournal(vm: DebianVm, cursor: string, markers: string[]): 
   throw new Error(`kernel lines ${markers.join(", ")} did not reach the journal`);
 }
 
-function renderReadme(recorded: Recorded[], release: string): string {
+function renderReadme(recorded: Recorded[], release: string, osName: string): string {
   const rows = recorded.map((r) => `| \`${r.file}\` | \`${r.command.replace(/\|/g, "\\|")}\` | ${r.note} |`);
-  return `# Recorded outputs: Debian 12, kernel ${release} (qemu VM)
+  return `# Recorded outputs: ${osName}, kernel ${release} (qemu VM)
 
 Real outputs of the Debian VM test host (test/fleet/vm), for parsers and their unit tests.
 Recorded by \`node scripts/vm.mjs record-fixtures\` on one fresh boot, in the order below (the

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RECIPE, type Recipe } from "./recipe.js";
+import { RECIPE, type Recipe, type VmRelease } from "./recipe.js";
 import { unmountBelow } from "./streamed-command.js";
 import type { VmImage } from "./types.js";
 
@@ -33,6 +33,8 @@ export function imagePaths(dir: string) {
 
 export interface Manifest {
   recipeHash: string;
+  /** Debian release the image was debootstrapped from (absent in manifests written before it was recorded). */
+  suite?: string;
   kernelRelease: string;
   builtAt: string;
   buildSeconds: number;
@@ -40,14 +42,15 @@ export interface Manifest {
   packages: string;
 }
 
-/** The image for `hash` when its build completed, else undefined. */
-export function readImage(cacheRoot: string, hash: string): VmImage | undefined {
+/** The image for `hash` (a recipe of `release`) when its build completed, else undefined. */
+export function readImage(cacheRoot: string, hash: string, release: VmRelease): VmImage | undefined {
   const dir = join(cacheRoot, hash);
   const paths = imagePaths(dir);
   if (!existsSync(paths.manifest)) return undefined;
   const manifest = JSON.parse(readFileSync(paths.manifest, "utf8")) as Manifest;
   return {
     recipeHash: hash,
+    release,
     dir,
     disk: paths.disk,
     kernel: paths.kernel,
@@ -83,9 +86,9 @@ export function removeAbandonedBuilds(cacheRoot: string): string[] {
 }
 
 /** Complete images in the cache other than `keep` (older recipes), for `scripts/vm.mjs prune`. */
-export function otherImages(cacheRoot: string, keep: string): string[] {
+export function otherImages(cacheRoot: string, keep: readonly string[]): string[] {
   if (!existsSync(cacheRoot)) return [];
   return readdirSync(cacheRoot)
-    .filter((name) => /^[0-9a-f]{16}$/.test(name) && name !== keep)
+    .filter((name) => /^[0-9a-f]{16}$/.test(name) && !keep.includes(name))
     .map((name) => join(cacheRoot, name));
 }

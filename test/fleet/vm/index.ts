@@ -7,7 +7,7 @@
 export { ensureImage } from "./build-image.js";
 export { bootVm, attachVm } from "./vm.js";
 export { recipeHash, defaultCacheRoot, otherImages } from "./image-cache.js";
-export { RECIPE } from "./recipe.js";
+export { RECIPE, RECIPES, VM_RELEASES, releaseFromEnv, type VmRelease } from "./recipe.js";
 export { HOST_TOOL_PACKAGES } from "./host-tools.js";
 export { processesUsing } from "./qemu.js";
 export {

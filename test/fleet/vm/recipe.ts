@@ -1,10 +1,11 @@
-// What goes into the Debian VM image. Any change here changes the recipe hash, and the next
-// ensureImage() builds a new image in a new cache directory (the old one is left for other checkouts).
+// What goes into the Debian VM images, one recipe per Debian release. Any change here changes that
+// release's recipe hash, and the next ensureImage() builds a new image in a new cache directory
+// (the old one is left for other checkouts).
 
 /** Bump when the build steps in build-image.ts change in a way the fields below do not show. */
 const BUILD_STEPS_VERSION = 1;
 
-export const RECIPE = {
+const BOOKWORM = {
   buildStepsVersion: BUILD_STEPS_VERSION,
   suite: "bookworm",
   variant: "minbase",
@@ -89,4 +90,25 @@ rm -rf "$R"/var/cache/apt/archives/*.deb "$R"/var/cache/apt/*.bin "$R"/var/lib/a
 `,
 } as const;
 
-export type Recipe = typeof RECIPE;
+/** The releases the VM suites run on: the same keys, users, packages and configuration, another kernel. */
+export const RECIPES = {
+  bookworm: BOOKWORM, // Debian 12, Linux 6.1
+  trixie: { ...BOOKWORM, suite: "trixie" }, // Debian 13, Linux 6.12
+} as const;
+
+export type VmRelease = keyof typeof RECIPES;
+export type Recipe = (typeof RECIPES)[VmRelease];
+
+export const VM_RELEASES = Object.keys(RECIPES) as VmRelease[];
+export const DEFAULT_RELEASE: VmRelease = "bookworm";
+
+/** The release named by $NFDEBUG_VM_RELEASE (how scripts/run-tests.mjs runs the VM suites per release). */
+export function releaseFromEnv(env: NodeJS.ProcessEnv = process.env): VmRelease {
+  const name = env.NFDEBUG_VM_RELEASE || DEFAULT_RELEASE;
+  if (!(name in RECIPES))
+    throw new Error(`NFDEBUG_VM_RELEASE=${name}: expected one of ${VM_RELEASES.join(", ")}`);
+  return name as VmRelease;
+}
+
+/** Kept for callers that mean the default release. */
+export const RECIPE: Recipe = RECIPES[DEFAULT_RELEASE];

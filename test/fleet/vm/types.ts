@@ -1,10 +1,13 @@
 // The public shape of the Debian VM test host: the cached image and a booted VM.
 import type { HostSpec } from "../../../src/inventory/types.js";
+import type { VmRelease } from "./recipe.js";
 
 /** A built image in the cache. Every file here is read-only for boots (they use an overlay). */
 export interface VmImage {
   /** The recipe hash this image was built from; also the name of its cache directory. */
   recipeHash: string;
+  /** Debian release: "bookworm" (Linux 6.1) or "trixie" (Linux 6.12). */
+  release: VmRelease;
   dir: string;
   /** Raw ext4 disk (sparse), the root file system. */
   disk: string;
@@ -19,6 +22,8 @@ export interface VmImage {
 }
 
 export interface EnsureImageOptions {
+  /** Which release's image; default $NFDEBUG_VM_RELEASE, else "bookworm". */
+  release?: VmRelease;
   /** Cache root; default $NFDEBUG_VM_CACHE or /var/cache/nfdebug-vm. */
   cacheRoot?: string;
   /** Progress lines; default: written to stderr with a "[vm]" prefix. */

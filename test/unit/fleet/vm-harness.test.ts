@@ -18,7 +18,7 @@ import {
 } from "../../fleet/vm/image-cache.js";
 import { sshArgv } from "../../fleet/vm/openssh.js";
 import { isQemuOf, qemuArgv, startQemu } from "../../fleet/vm/qemu.js";
-import { RECIPE } from "../../fleet/vm/recipe.js";
+import { RECIPE, RECIPES, releaseFromEnv } from "../../fleet/vm/recipe.js";
 import { removeStaleRunDirs } from "../../fleet/vm/stale-runs.js";
 import type { VmImage } from "../../fleet/vm/types.js";
 
@@ -42,6 +42,15 @@ test("the recipe hash is stable and changes with any part of the recipe", () => 
   assert.notEqual(recipeHash(), recipeHash({ ...RECIPE, configureScript: `${RECIPE.configureScript}\n` }));
 });
 
+test("each release has its own recipe hash; bookworm's is the one it had before trixie joined", () => {
+  assert.equal(recipeHash(RECIPES.bookworm), "5e102ec8bae07b24");
+  assert.notEqual(recipeHash(RECIPES.trixie), recipeHash(RECIPES.bookworm));
+  assert.deepEqual({ ...RECIPES.trixie, suite: "bookworm" }, RECIPES.bookworm);
+  assert.equal(releaseFromEnv({}), "bookworm");
+  assert.equal(releaseFromEnv({ NFDEBUG_VM_RELEASE: "trixie" }), "trixie");
+  assert.throws(() => releaseFromEnv({ NFDEBUG_VM_RELEASE: "sid" }), /bookworm, trixie/);
+});
+
 test(
   "a cache directory without its manifest is no image; with it, paths and host key are read",
   withTempDir((root) => {
@@ -50,11 +59,12 @@ test(
     mkdirSync(dir);
     const paths = imagePaths(dir);
     writeFileSync(paths.hostPublicKeyFile, `${HOST_KEY} debvm\n`);
-    assert.equal(readImage(root, hash), undefined);
+    assert.equal(readImage(root, hash, "trixie"), undefined);
     writeFileSync(paths.manifest, JSON.stringify({ recipeHash: hash, kernelRelease: "6.1.0-50-amd64" }));
-    const image = readImage(root, hash);
+    const image = readImage(root, hash, "trixie");
     assert.equal(image?.disk, join(dir, "disk.img"));
     assert.equal(image?.kernelRelease, "6.1.0-50-amd64");
+    assert.equal(image?.release, "trixie");
     assert.equal(image?.hostPublicKey, HOST_KEY);
   }),
 );

@@ -132,7 +132,11 @@ test("protocol names and numbers", () => {
 });
 
 test("the line corpus covers every DOMAIN.md §8 reason and both kernel spellings where they differ", () => {
-  const lines = [...corpus("kernel-6.18.txt"), ...corpus("kernel-spellings.txt")];
+  const lines = [
+    ...corpus("kernel-6.18.txt"),
+    ...corpus("kernel-6.12.txt"),
+    ...corpus("kernel-spellings.txt"),
+  ];
   const seen = new Map<string, Set<string>>();
   for (const l of lines) {
     const r = parseLogLine(l.message, { host: "h", time: null });

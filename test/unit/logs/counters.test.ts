@@ -178,3 +178,17 @@ test("a window that began before nf_conntrack was loaded counts its counters fro
   assert.equal(d.deltas.invalid, 24);
   assert.match(d.notes.join("\n"), /not loaded when the window began/);
 });
+
+test("deltas over the window recorded on Debian 13 (6.12): the raw file, conntrack -S and the deltas agree", () => {
+  const stat = parseConntrackStat(readFixture("proc-net-stat-nf_conntrack-6.12.txt"));
+  assert.deepEqual([stat.perCpu.length, stat.totals.invalid, stat.totals.icmp_error], [2, 26, 21]);
+  const before = parseCounters(readFixture("counters-6.12-before.txt"));
+  const after = parseCounters(readFixture("counters-6.12-after.txt"));
+  assert.deepEqual([before.count, after.count, after.max, after.conntrackCount], [0, 2, 8192, 2]);
+  const d = counterDeltas(before, after);
+  assert.deepEqual([d.deltas.invalid, d.deltas.icmp_error, d.deltas.insert_failed], [26, 21, 0]);
+  assert.match(
+    d.notes.join("\n"),
+    /6\.12\.117\+deb13-amd64 \(5\.19\+\) keeps no unconfirmed and dying lists/,
+  );
+});

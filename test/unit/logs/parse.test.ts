@@ -6,6 +6,9 @@ import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";
 import { byCase, corpus, line, type CorpusLine } from "./corpus.js";
 
 const real = corpus("kernel-6.18.txt");
+/** The same cases recorded inside the Debian 13 VM (kernel 6.12.117) and the Debian 12 VM (6.1.0-50). */
+const debian612 = corpus("kernel-6.12.txt");
+const debian61 = corpus("kernel-6.1.txt");
 const synthesized = corpus("kernel-spellings.txt");
 const all = [...real, ...synthesized];
 const ctx = { host: "h1", time: "2026-11-25T12:00:00.000Z", log_pos: "42" };
@@ -40,9 +43,36 @@ test("the corpus is large enough and every line becomes a record with its raw te
   }
 });
 
-test("every recorded 6.18 line gets a catalogued reason id", () => {
-  const unknown = real.filter((l) => parse(l).reason_id === "unknown").map((l) => l.message);
+test("every recorded 6.18, 6.12 and 6.1 line gets a catalogued reason id", () => {
+  const unknown = [...real, ...debian612, ...debian61]
+    .filter((l) => parse(l).reason_id === "unknown")
+    .map((l) => l.message);
   assert.deepEqual(unknown, []);
+});
+
+test("6.12 gives the reasons 6.18 gives for the same packets; 6.1 lacks `invalid new` and the SCTP chunk checks", () => {
+  const ids = (lines: CorpusLine[]) =>
+    [...new Set(lines.map((l) => `${l.case} ${parse(l).reason_id}`))].sort();
+  assert.deepEqual(ids(debian612), ids(real));
+  // Logged from 6.12 on; a pr_debug before (DOMAIN.md §8).
+  const invalidNew = debian612.filter((l) => parse(l).reason_id === "tcp.invalid_new");
+  assert.deepEqual([...new Set(invalidNew.map((l) => l.case))], ["tcp-flags", "tcp-new"]);
+  // Debian 12's 6.1, the same packets: neither `invalid new` (a pr_debug there) nor the SCTP chunk
+  // checks (logged from 6.3 on); every other case gives the same reasons.
+  const only612 = ["sctp-chunks sctp.basic_checks", "tcp-flags tcp.invalid_new", "tcp-new tcp.invalid_new"];
+  assert.deepEqual(
+    ids(debian612).filter((id) => !ids(debian61).includes(id)),
+    only612,
+  );
+  assert.deepEqual(
+    ids(debian61).filter((id) => !ids(debian612).includes(id)),
+    [],
+  );
+  // The window reasons carry the bound, as from 6.1 on.
+  expectLine(debian612, ["nf_ct_proto_6: SEQ is over upper bound", "OUT=va"], {
+    reason_id: "tcp.seq_over_upper_bound",
+    reason: "SEQ is over upper bound 510529174 (over the window of the receiver)",
+  });
 });
 
 test("outer fields agree with a naive key=value reading of the text before any quoted packet", () => {

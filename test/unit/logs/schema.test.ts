@@ -31,7 +31,11 @@ function check(record: unknown, what: string): void {
 }
 
 test("INVALID records of every corpus line validate", () => {
-  const lines = [...corpus("kernel-6.18.txt"), ...corpus("kernel-spellings.txt")];
+  const lines = [
+    ...corpus("kernel-6.18.txt"),
+    ...corpus("kernel-6.12.txt"),
+    ...corpus("kernel-spellings.txt"),
+  ];
   for (const l of lines)
     check(parseLogLine(l.message, { host: "h1", time: "2026-11-25T12:00:00.000Z", log_pos: "7" }), l.message);
   check(parseLogLine("", { host: "h1", time: null }), "empty line");

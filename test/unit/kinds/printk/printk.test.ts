@@ -1,7 +1,12 @@
 // Knob printk: selectors resolved against dynamic-debug sites recorded on real kernels.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalFlags, planPrintk, selectorMatches } from "../../../../src/kinds/printk/printk.js";
+import {
+  canonicalFlags,
+  planPrintk,
+  selectorMatches,
+  unsupportedFlags,
+} from "../../../../src/kinds/printk/printk.js";
 import {
   DEBIAN61_KERNEL,
   SCTP,
@@ -129,4 +134,18 @@ test("planPrintk: a site whose name would need quoting is refused rather than pa
   assert.deepEqual(byLine.problems, [
     `printk site ${SCTP}:164 do_basic_checks$(reboot) has characters nfdebug will not pass to a shell`,
   ]);
+});
+
+test("planPrintk: flag s is refused at plan time on 6.1 (it came with 6.6), before any site is resolved", () => {
+  const f = debian61Facts("ct-in-use");
+  const plan = planPrintk({ name: "p", printk: [{ file: SCTP, line: 164, flags: "ps" }] }, f);
+  assert.deepEqual(plan, {
+    steps: [],
+    problems: [
+      `printk flag "s" of selector "file ${SCTP} line 164" needs kernel 6.6 or later; kernel ${DEBIAN61_KERNEL} rejects it (EINVAL)`,
+    ],
+  });
+  assert.deepEqual(unsupportedFlags({ flags: "pmflt", file: SCTP }, DEBIAN61_KERNEL), []);
+  assert.equal(unsupportedFlags({ flags: "d", file: SCTP }, "6.18.0").length, 1, "d came with 6.19");
+  assert.deepEqual(unsupportedFlags({ flags: "sd", file: SCTP }, "6.19.0"), []);
 });
