@@ -463,12 +463,18 @@ export const UNKNOWN_REASON: ReasonMatch = Object.freeze({ id: "unknown", detail
 
 interface CompiledFormat {
   entry: CatalogueEntry;
+  text: string;
   params: string[];
   pattern: PrintfPattern;
   /** The lower-cased literal text before the first conversion: a cheap test before the regex. */
   prefix: string;
   /** False for formats with %u/%x values (bounds, byte counts, tags): nearly every text differs. */
   memoize: boolean;
+  /**
+   * For formats that are not memoised: no exact text of the protocol fits the format, so matching
+   * it before the memo and the exact texts gives what lookup() gives.
+   */
+  early: boolean;
 }
 
 interface ProtocolTable {
@@ -477,6 +483,13 @@ interface ProtocolTable {
   patterns: CompiledFormat[];
   /** Memo of recent lookups: reasons repeat a lot on a busy host. */
   memo: Map<string, ReasonMatch>;
+  /**
+   * The patterns a text may match, by its first character (ASCII, upper case folded to lower): those
+   * whose literal prefix starts with it or is empty, in catalogue order. Other first characters:
+   * the patterns with an empty prefix.
+   */
+  byFirstChar: CompiledFormat[][];
+  otherFirstChar: CompiledFormat[];
 }
 
 const MEMO_LIMIT = 4096;
@@ -488,17 +501,19 @@ for (const entry of CATALOGUE) {
   const l4 = L4PROTO[entry.protocol];
   let table = tables.get(l4);
   if (!table) {
-    table = { exact: new Map(), patterns: [], memo: new Map() };
+    table = { exact: new Map(), patterns: [], memo: new Map(), byFirstChar: [], otherFirstChar: [] };
     tables.set(l4, table);
   }
   for (const format of entry.formats) {
     if (format.text.includes("%")) {
       table.patterns.push({
         entry,
+        text: format.text,
         params: format.params ?? [],
         pattern: compilePrintf(format.text, { strings: "word", ignoreCase: true }),
         prefix: format.text.slice(0, format.text.indexOf("%")).toLowerCase(),
         memoize: !/%[ux]/.test(format.text),
+        early: false,
       });
     } else {
       const match = Object.freeze({ id: entry.id, details: null });
@@ -506,6 +521,17 @@ for (const entry of CATALOGUE) {
       table.exact.set(format.text.toLowerCase(), match);
     }
   }
+}
+
+for (const table of tables.values()) {
+  for (const compiled of table.patterns) {
+    compiled.early =
+      !compiled.memoize && ![...table.exact.keys()].some((text) => compiled.pattern.regex.test(text));
+  }
+  for (let c = 0; c < 128; c++) {
+    table.byFirstChar.push(table.patterns.filter((f) => f.prefix === "" || f.prefix.charCodeAt(0) === c));
+  }
+  table.otherFirstChar = table.patterns.filter((f) => f.prefix === "");
 }
 
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
@@ -529,6 +555,37 @@ function startsWithIgnoringCase(text: string, prefix: string): boolean {
   return true;
 }
 
+/**
+ * The match of a format that is never memoised (%u/%x values: nearly every text differs), found
+ * without the memo's and the exact texts' hashing of the text; undefined when lookup() is needed.
+ * Tries the patterns in lookup()'s order, only those the text's first character allows.
+ */
+function matchUnmemoised(table: ProtocolTable, text: string): ReasonMatch | undefined {
+  let first = text.charCodeAt(0);
+  if (first >= 65 && first <= 90) first += 32;
+  const candidates = first < 128 ? table.byFirstChar[first] : table.otherFirstChar;
+  for (let i = 0; i < candidates.length; i++) {
+    const compiled = candidates[i];
+    if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
+    if (!compiled.early) return undefined;
+    const m = compiled.pattern.regex.exec(text);
+    if (!m) continue;
+    return { id: compiled.entry.id, details: captured(compiled, m) };
+  }
+  return undefined;
+}
+
+/** The format's parameters, named, from the regex's captures; null when it has none. */
+function captured(compiled: CompiledFormat, m: RegExpExecArray): Record<string, string | number> | null {
+  const { params } = compiled;
+  if (params.length === 0) return null;
+  const details: Record<string, string | number> = {};
+  for (let k = 0; k < params.length; k++) {
+    details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
+  }
+  return details;
+}
+
 // Set by lookup: whether its result may be memoised (module state, not an object per line).
 let lookupMemoizable = true;
 
@@ -542,16 +599,12 @@ function lookup(table: ProtocolTable, text: string): ReasonMatch | undefined {
     if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
     const m = compiled.pattern.regex.exec(text);
     if (!m) continue;
-    const details: Record<string, string | number> = {};
-    const { params } = compiled;
-    for (let k = 0; k < params.length; k++) {
-      details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
-    }
+    const details = captured(compiled, m);
     lookupMemoizable = compiled.memoize;
-    const match = { id: compiled.entry.id, details: params.length > 0 ? details : null };
+    const match = { id: compiled.entry.id, details };
     // Memoised results are handed to every record with this text: frozen, so none can change them.
     if (compiled.memoize) {
-      Object.freeze(details);
+      if (details) Object.freeze(details);
       Object.freeze(match);
     }
     return match;
@@ -575,6 +628,8 @@ export function classifyReason(l4proto: number | null, reason: string): ReasonMa
   }
   const table = tables.get(l4proto);
   if (!table) return UNKNOWN_REASON;
+  const unmemoised = matchUnmemoised(table, text);
+  if (unmemoised !== undefined) return unmemoised;
   const memo = table.memo.get(text);
   if (memo) return memo;
   const match = lookup(table, text) ?? UNKNOWN_REASON;
