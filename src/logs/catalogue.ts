@@ -523,15 +523,25 @@ for (const entry of CATALOGUE) {
   }
 }
 
+/**
+ * Can a text whose first character is `c` (upper case folded to lower; 128 for any non-ASCII one)
+ * match the format? Its literal prefix decides; a format that opens with %d/%i/%u needs a space,
+ * a digit or (signed) a minus first (compilePrintf: " *(-?\\d+)").
+ */
+function mayStartWith(f: CompiledFormat, c: number): boolean {
+  if (f.prefix !== "") return f.prefix.charCodeAt(0) === c;
+  const numeric = /^%[-+ #0]*\d*(?:hh|h|ll|l|z|t|j|L)?([diu])/.exec(f.text);
+  if (!numeric) return true;
+  return c === 32 || (c >= 48 && c <= 57) || (c === 45 && numeric[1] !== "u");
+}
+
 for (const table of tables.values()) {
   for (const compiled of table.patterns) {
     compiled.early =
       !compiled.memoize && ![...table.exact.keys()].some((text) => compiled.pattern.regex.test(text));
   }
-  for (let c = 0; c < 128; c++) {
-    table.byFirstChar.push(table.patterns.filter((f) => f.prefix === "" || f.prefix.charCodeAt(0) === c));
-  }
-  table.otherFirstChar = table.patterns.filter((f) => f.prefix === "");
+  for (let c = 0; c < 128; c++) table.byFirstChar.push(table.patterns.filter((f) => mayStartWith(f, c)));
+  table.otherFirstChar = table.patterns.filter((f) => mayStartWith(f, 128));
 }
 
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
