@@ -463,18 +463,12 @@ export const UNKNOWN_REASON: ReasonMatch = Object.freeze({ id: "unknown", detail
 
 interface CompiledFormat {
   entry: CatalogueEntry;
-  text: string;
   params: string[];
   pattern: PrintfPattern;
   /** The lower-cased literal text before the first conversion: a cheap test before the regex. */
   prefix: string;
   /** False for formats with %u/%x values (bounds, byte counts, tags): nearly every text differs. */
   memoize: boolean;
-  /**
-   * For formats that are not memoised: no exact text of the protocol fits the format, so matching
-   * it before the memo and the exact texts gives what lookup() gives.
-   */
-  early: boolean;
 }
 
 interface ProtocolTable {
@@ -483,13 +477,6 @@ interface ProtocolTable {
   patterns: CompiledFormat[];
   /** Memo of recent lookups: reasons repeat a lot on a busy host. */
   memo: Map<string, ReasonMatch>;
-  /**
-   * The patterns a text may match, by its first character (ASCII, upper case folded to lower): those
-   * whose literal prefix starts with it or is empty, in catalogue order. Other first characters:
-   * the patterns with an empty prefix.
-   */
-  byFirstChar: CompiledFormat[][];
-  otherFirstChar: CompiledFormat[];
 }
 
 const MEMO_LIMIT = 4096;
@@ -501,19 +488,17 @@ for (const entry of CATALOGUE) {
   const l4 = L4PROTO[entry.protocol];
   let table = tables.get(l4);
   if (!table) {
-    table = { exact: new Map(), patterns: [], memo: new Map(), byFirstChar: [], otherFirstChar: [] };
+    table = { exact: new Map(), patterns: [], memo: new Map() };
     tables.set(l4, table);
   }
   for (const format of entry.formats) {
     if (format.text.includes("%")) {
       table.patterns.push({
         entry,
-        text: format.text,
         params: format.params ?? [],
         pattern: compilePrintf(format.text, { strings: "word", ignoreCase: true }),
         prefix: format.text.slice(0, format.text.indexOf("%")).toLowerCase(),
         memoize: !/%[ux]/.test(format.text),
-        early: false,
       });
     } else {
       const match = Object.freeze({ id: entry.id, details: null });
@@ -521,27 +506,6 @@ for (const entry of CATALOGUE) {
       table.exact.set(format.text.toLowerCase(), match);
     }
   }
-}
-
-/**
- * Can a text whose first character is `c` (upper case folded to lower; 128 for any non-ASCII one)
- * match the format? Its literal prefix decides; a format that opens with %d/%i/%u needs a space,
- * a digit or (signed) a minus first (compilePrintf: " *(-?\\d+)").
- */
-function mayStartWith(f: CompiledFormat, c: number): boolean {
-  if (f.prefix !== "") return f.prefix.charCodeAt(0) === c;
-  const numeric = /^%[-+ #0]*\d*(?:hh|h|ll|l|z|t|j|L)?([diu])/.exec(f.text);
-  if (!numeric) return true;
-  return c === 32 || (c >= 48 && c <= 57) || (c === 45 && numeric[1] !== "u");
-}
-
-for (const table of tables.values()) {
-  for (const compiled of table.patterns) {
-    compiled.early =
-      !compiled.memoize && ![...table.exact.keys()].some((text) => compiled.pattern.regex.test(text));
-  }
-  for (let c = 0; c < 128; c++) table.byFirstChar.push(table.patterns.filter((f) => mayStartWith(f, c)));
-  table.otherFirstChar = table.patterns.filter((f) => mayStartWith(f, 128));
 }
 
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
@@ -565,37 +529,6 @@ function startsWithIgnoringCase(text: string, prefix: string): boolean {
   return true;
 }
 
-/**
- * The match of a format that is never memoised (%u/%x values: nearly every text differs), found
- * without the memo's and the exact texts' hashing of the text; undefined when lookup() is needed.
- * Tries the patterns in lookup()'s order, only those the text's first character allows.
- */
-function matchUnmemoised(table: ProtocolTable, text: string): ReasonMatch | undefined {
-  let first = text.charCodeAt(0);
-  if (first >= 65 && first <= 90) first += 32;
-  const candidates = first < 128 ? table.byFirstChar[first] : table.otherFirstChar;
-  for (let i = 0; i < candidates.length; i++) {
-    const compiled = candidates[i];
-    if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
-    if (!compiled.early) return undefined;
-    const m = compiled.pattern.regex.exec(text);
-    if (!m) continue;
-    return { id: compiled.entry.id, details: captured(compiled, m) };
-  }
-  return undefined;
-}
-
-/** The format's parameters, named, from the regex's captures; null when it has none. */
-function captured(compiled: CompiledFormat, m: RegExpExecArray): Record<string, string | number> | null {
-  const { params } = compiled;
-  if (params.length === 0) return null;
-  const details: Record<string, string | number> = {};
-  for (let k = 0; k < params.length; k++) {
-    details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
-  }
-  return details;
-}
-
 // Set by lookup: whether its result may be memoised (module state, not an object per line).
 let lookupMemoizable = true;
 
@@ -609,12 +542,16 @@ function lookup(table: ProtocolTable, text: string): ReasonMatch | undefined {
     if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
     const m = compiled.pattern.regex.exec(text);
     if (!m) continue;
-    const details = captured(compiled, m);
+    const details: Record<string, string | number> = {};
+    const { params } = compiled;
+    for (let k = 0; k < params.length; k++) {
+      details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
+    }
     lookupMemoizable = compiled.memoize;
-    const match = { id: compiled.entry.id, details };
+    const match = { id: compiled.entry.id, details: params.length > 0 ? details : null };
     // Memoised results are handed to every record with this text: frozen, so none can change them.
     if (compiled.memoize) {
-      if (details) Object.freeze(details);
+      Object.freeze(details);
       Object.freeze(match);
     }
     return match;
@@ -638,8 +575,6 @@ export function classifyReason(l4proto: number | null, reason: string): ReasonMa
   }
   const table = tables.get(l4proto);
   if (!table) return UNKNOWN_REASON;
-  const unmemoised = matchUnmemoised(table, text);
-  if (unmemoised !== undefined) return unmemoised;
   const memo = table.memo.get(text);
   if (memo) return memo;
   const match = lookup(table, text) ?? UNKNOWN_REASON;
