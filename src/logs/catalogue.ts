@@ -19,6 +19,11 @@ export interface ReasonFormat {
   kernels: KernelRange;
   /** What the range does not say: other letter cases, unverified bounds. */
   note?: string;
+  /**
+   * Real kernels nfdebug recorded printing this spelling (test/fixtures/logs/kernel-<release>.txt:
+   * Debian 12's 6.1, Debian 13's 6.12, this project's 6.18 machine); `kernels` is what the sources say.
+   */
+  seen?: string[];
 }
 
 export interface CatalogueEntry {
@@ -57,7 +62,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "tcp.truncated",
     protocol: "tcp",
     formats: [
-      { text: "truncated packet", kernels: { from: "4.19" } },
+      { text: "truncated packet", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
       { text: "truncated/malformed packet", kernels: { until: "4.19" } },
     ],
     explanation: "The TCP data offset points outside the packet or below 20 bytes.",
@@ -67,7 +72,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "tcp.bad_checksum",
     protocol: "tcp",
     formats: [
-      { text: "bad checksum", kernels: { from: "4.19" } },
+      { text: "bad checksum", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
       { text: "bad TCP checksum", kernels: { until: "4.19" } },
     ],
     explanation: "The TCP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
@@ -76,7 +81,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "tcp.invalid_flags",
     protocol: "tcp",
-    formats: [{ text: "invalid tcp flag combination", kernels: ALL, note: '"TCP" upper-case before 4.19' }],
+    formats: [
+      {
+        text: "invalid tcp flag combination",
+        seen: ["6.1", "6.12", "6.18"],
+        kernels: ALL,
+        note: '"TCP" upper-case before 4.19',
+      },
+    ],
     explanation: "The TCP flags form a combination no valid segment has (e.g. SYN+RST, SYN+FIN, no flags).",
     hint: "Port scanners (Xmas/NULL scans) or crafted packets; rarely buggy stacks.",
   },
@@ -86,6 +98,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid new",
+        seen: ["6.12", "6.18"],
         kernels: { from: "6.7" },
         note: 'a pr_debug ("nf_ct_tcp: invalid new deleting.") before; absent from 6.6.87, present in 6.7.3',
       },
@@ -97,7 +110,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "tcp.invalid_rst",
     protocol: "tcp",
-    formats: [{ text: "invalid rst", kernels: ALL, note: '"RST" upper-case before 4.19' }],
+    formats: [
+      {
+        text: "invalid rst",
+        seen: ["6.1", "6.12", "6.18"],
+        kernels: ALL,
+        note: '"RST" upper-case before 4.19',
+      },
+    ],
     explanation: "A RST whose sequence number is below what the peer already acknowledged.",
     hint: "Stale or spoofed resets, or resets from a middlebox that lost sync; see nf_conntrack_tcp_ignore_invalid_rst.",
   },
@@ -107,6 +127,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "packet (index %d) in dir %d invalid, state %s",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["index", "dir", "state"],
         kernels: { from: "5.18" },
       },
@@ -122,6 +143,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "packet (index %d) in dir %d ignored, state %s",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["index", "dir", "state"],
         kernels: { from: "5.12" },
       },
@@ -150,6 +172,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "SEQ is over upper bound %u (over the window of the receiver)",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -164,6 +187,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "ACK is over upper bound %u (ACKed data not seen yet)",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -178,6 +202,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "SEQ is under lower bound %u (already ACKed data retransmitted)",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -198,6 +223,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "ignored ACK under lower bound %u (possible overly delayed)",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -227,6 +253,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "%u bytes more than expected",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["bytes"],
         kernels: { from: "6.0", backports: ["5.15.135"] },
         note: "absent from 5.19.0, present in 6.0.8; absent from 5.10.89",
@@ -253,14 +280,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "udp.short",
     protocol: "udp",
-    formats: [{ text: "short packet", kernels: ALL }],
+    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The packet is shorter than a UDP header.",
     hint: "Truncated or crafted packets.",
   },
   {
     id: "udp.truncated",
     protocol: "udp",
-    formats: [{ text: "truncated/malformed packet", kernels: ALL }],
+    formats: [{ text: "truncated/malformed packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The UDP length field is larger than the packet or smaller than the header.",
     hint: "Truncation in transit, broken tunnels/encapsulation, or crafted packets.",
   },
@@ -268,7 +295,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "udp.bad_checksum",
     protocol: "udp",
     formats: [
-      { text: "bad checksum", kernels: { from: "4.19" } },
+      { text: "bad checksum", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
       { text: "bad UDP checksum", kernels: { until: "4.19" } },
     ],
     explanation: "The UDP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
@@ -310,21 +337,35 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmp.short",
     protocol: "icmp",
-    formats: [{ text: "short packet", kernels: ALL }],
+    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The packet is shorter than an ICMP header.",
     hint: "Truncated or crafted packets.",
   },
   {
     id: "icmp.bad_checksum",
     protocol: "icmp",
-    formats: [{ text: "bad hw icmp checksum", kernels: ALL, note: '"bad HW ICMP checksum" before 4.19' }],
+    formats: [
+      {
+        text: "bad hw icmp checksum",
+        seen: ["6.1", "6.12", "6.18"],
+        kernels: ALL,
+        note: '"bad HW ICMP checksum" before 4.19',
+      },
+    ],
     explanation: "The ICMP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
     hint: "Corruption, broken offload, or crafted packets.",
   },
   {
     id: "icmp.invalid_type",
     protocol: "icmp",
-    formats: [{ text: "invalid icmp type", kernels: ALL, note: '"ICMP" upper-case before 4.19' }],
+    formats: [
+      {
+        text: "invalid icmp type",
+        seen: ["6.1", "6.12", "6.18"],
+        kernels: ALL,
+        note: '"ICMP" upper-case before 4.19',
+      },
+    ],
     explanation: "The ICMP type is not one the kernel knows (above 18, or deprecated types on 5.19+).",
     hint: "Scanners or crafted packets.",
   },
@@ -334,6 +375,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "outer daddr %pI4 != inner %pI4",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["outer", "inner"],
         kernels: { from: "5.1" },
         note: "absent from 4.20.1, present in 5.2.1; 5.1 unverified",
@@ -347,28 +389,34 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmpv6.short",
     protocol: "icmpv6",
-    formats: [{ text: "short packet", kernels: ALL }],
+    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The packet is shorter than an ICMPv6 header.",
     hint: "Truncated or crafted packets.",
   },
   {
     id: "icmpv6.bad_checksum",
     protocol: "icmpv6",
-    formats: [{ text: "ICMPv6 checksum failed", kernels: ALL }],
+    formats: [{ text: "ICMPv6 checksum failed", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The ICMPv6 checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
     hint: "Corruption, broken offload, or crafted packets.",
   },
   {
     id: "icmpv6.short_redirect",
     protocol: "icmpv6",
-    formats: [{ text: "short redirect", kernels: ICMPV6_REDIRECT }],
+    formats: [{ text: "short redirect", seen: ["6.1", "6.12", "6.18"], kernels: ICMPV6_REDIRECT }],
     explanation: "A Redirect message is too short to hold its fixed part.",
     hint: "Crafted or truncated Neighbor Discovery traffic.",
   },
   {
     id: "icmpv6.invalid_redirect",
     protocol: "icmpv6",
-    formats: [{ text: "invalid saddr or hoplimit for redirect", kernels: ICMPV6_REDIRECT }],
+    formats: [
+      {
+        text: "invalid saddr or hoplimit for redirect",
+        seen: ["6.1", "6.12", "6.18"],
+        kernels: ICMPV6_REDIRECT,
+      },
+    ],
     explanation:
       "A Redirect does not come from a link-local address with hop limit 255, as RFC 4861 requires.",
     hint: "Spoofed or forwarded Neighbor Discovery messages.",
@@ -376,7 +424,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmpv6.redirect_without_options",
     protocol: "icmpv6",
-    formats: [{ text: "redirect without options", kernels: ICMPV6_REDIRECT }],
+    formats: [{ text: "redirect without options", seen: ["6.1", "6.12", "6.18"], kernels: ICMPV6_REDIRECT }],
     explanation: "A Redirect carries no (or an empty) option after its fixed part.",
     hint: "Crafted or truncated Neighbor Discovery traffic.",
   },
@@ -386,6 +434,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "outer daddr %pI6 != inner %pI6",
+        seen: ["6.1", "6.12", "6.18"],
         params: ["outer", "inner"],
         kernels: { from: "5.1" },
         note: "absent from 4.20.1, present in 5.2.1; 5.1 unverified",
@@ -398,7 +447,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "sctp.short",
     protocol: "sctp",
-    formats: [{ text: "short packet", kernels: ALL }],
+    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The packet is shorter than an SCTP common header.",
     hint: "Truncated or crafted packets.",
   },
@@ -412,7 +461,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "sctp.bad_crc",
     protocol: "sctp",
-    formats: [{ text: "bad CRC", kernels: ALL }],
+    formats: [{ text: "bad CRC", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
     explanation: "The SCTP CRC32c checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
     hint: "Broken CRC offload (common with SCTP over tunnels or virtio), or corruption.",
   },
@@ -422,6 +471,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "%s failed. chunk num %d, type %d, len %d flag %d",
+        seen: ["6.12", "6.18"],
         params: ["check", "chunk", "type", "len", "flag"],
         kernels: { from: "6.3" },
         note: "a pr_debug before; absent from 6.2.1, present in 6.3.8",
