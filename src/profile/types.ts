@@ -11,7 +11,7 @@ export interface PrintkSelector {
   func?: string;
   module?: string;
   format?: string;
-  /** Letters from "pflmts" to set on every matched site. */
+  /** Letters from "pflmtsd" to set on every matched site. */
   flags: string;
 }
 

@@ -16,8 +16,8 @@ export interface PrintkStep {
   to: string;
 }
 
-/** The kernel prints flags in this order (lib/dynamic_debug.c opt_array). */
-const FLAG_ORDER = "pmfslt";
+/** The kernel prints flags in this order (lib/dynamic_debug.c opt_array; d, the stack dump, from 6.19). */
+const FLAG_ORDER = "pmfsltd";
 
 export function canonicalFlags(letters: string): string {
   const set = new Set(letters.replace(/[_=]/g, ""));
@@ -29,7 +29,7 @@ export function canonicalFlags(letters: string): string {
  * Flags younger than the rest (p m f l t are much older): an older kernel's control file rejects
  * the whole write with EINVAL, so plan refuses them from the host's kernel version instead.
  * `s` (source file name) came with 6.6 (seen: EINVAL on Debian 12's 6.1, accepted on Debian 13's
- * 6.12); `d` with 6.19 (read from the 6.19 sources; the profile schema does not accept it yet).
+ * 6.12); `d` (a stack dump with each message) with 6.19 (read from the 6.19 sources).
  */
 const FLAG_SINCE: Record<string, [number, number]> = { s: [6, 6], d: [6, 19] };
 

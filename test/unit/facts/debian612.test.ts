@@ -71,6 +71,16 @@ test("planPrintk: flag s is planned on 6.12 and refused on 6.1 for the same sele
   );
 });
 
+test("planPrintk: flag d (a stack dump, 6.19+) is refused at plan on 6.12", () => {
+  const selector = { name: "p", printk: [{ file: SCTP, func: "sctp_new", flags: "pd" }] };
+  const plan = planPrintk(selector, debian612Facts("ct-in-use"));
+  assert.deepEqual(plan.steps, []);
+  assert.match(
+    plan.problems[0],
+    /printk flag "d" .* needs kernel 6\.19 or later; kernel 6\.12\.\S+ rejects it/,
+  );
+});
+
 test("facts 6.12: nf_log_ipv4 loads nf_log_syslog, which binds the same five families as on 6.1", () => {
   const f = debian612Facts("nf_log_ipv4");
   const g = debian61Facts("nf_log_ipv4");

@@ -215,12 +215,14 @@ const BAD: Array<[string, string, string[]]> = [
   [
     "printk flags not empty",
     `${HEAD}printk:\n  - file: x.c\n    flags: ""\n`,
-    ['p.yaml:6:12: printk[0].flags: "" is not a flag set: use letters from p f l m t s, each at most once'],
+    ['p.yaml:6:12: printk[0].flags: "" is not a flag set: use letters from p f l m t s d, each at most once'],
   ],
   [
     "printk flags with an operator",
     `${HEAD}printk:\n  - file: x.c\n    flags: +p\n`,
-    ['p.yaml:6:12: printk[0].flags: "+p" is not a flag set: use letters from p f l m t s, each at most once'],
+    [
+      'p.yaml:6:12: printk[0].flags: "+p" is not a flag set: use letters from p f l m t s d, each at most once',
+    ],
   ],
   ["printk is a list", `${HEAD}printk: {}\n`, ["p.yaml:4:9: printk: must be a list, not a mapping"]],
   [
@@ -273,7 +275,7 @@ const GOOD: Array<[string, string]> = [
     "globs in printk keys",
     'printk:\n  - file: "net/netfilter/*"\n    func: "nf_ct_?cp*"\n  - module: "nf_conntrack*"',
   ],
-  ["every flag once", "printk:\n  - file: x.c\n    flags: tsmlfp"],
+  ["every flag once", "printk:\n  - file: x.c\n    flags: dtsmlfp"],
   ["a line range", "printk:\n  - file: x.c\n    lines: 1-9999999"],
   ["a format with spaces and punctuation", 'printk:\n  - format: "Chunk Num: %d  Type: %d"'],
   ["compound durations", "window: 1h30m15s500ms"],

@@ -40,7 +40,7 @@ const INERT: Record<string, RegExp> = {
   func: /^[A-Za-z0-9_*?]+$/,
   module: /^[A-Za-z0-9_*?-]+$/,
   format: /^[A-Za-z0-9 _.,:%=()<>/+-]+$/,
-  flags: /^[pflmts]+$/,
+  flags: /^[pflmtsd]+$/,
 };
 
 function accepted(field: string, value: string): boolean {

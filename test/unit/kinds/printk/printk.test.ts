@@ -56,6 +56,8 @@ test("printk: selectors resolve against the host's sites; flags in kernel order"
     /dynamic debug is not available/,
   );
   assert.equal(canonicalFlags("tlfp"), "pflt");
+  // 6.19's opt_array: p m f s l t d
+  assert.equal(canonicalFlags("dtslfmp"), "pmfsltd");
   assert.equal(canonicalFlags("_"), "_");
   assert.ok(selectorMatches({ func: "do_*", flags: "p" }, f.printk.sites[0]));
   assert.ok(!selectorMatches({ line: [1, 100], flags: "p" }, f.printk.sites[0]));
