@@ -18,10 +18,11 @@ export interface ProfileDocument {
     file?: string;
     line?: number;
     lines?: string;
-    func?: string;
+    func?: string | string[];
     module?: string;
     format?: string;
     flags?: string;
+    optional?: boolean;
   }>;
   window?: string;
 }
@@ -59,8 +60,9 @@ function normaliseSelector(raw: NonNullable<ProfileDocument["printk"]>[number]):
     const [first, last] = raw.lines.split("-").map(Number);
     selector.line = [first, last];
   }
-  if (raw.func !== undefined) selector.func = raw.func;
+  if (raw.func !== undefined) selector.func = typeof raw.func === "string" ? [raw.func] : [...raw.func];
   if (raw.module !== undefined) selector.module = raw.module;
   if (raw.format !== undefined) selector.format = raw.format;
+  if (raw.optional) selector.optional = true;
   return selector;
 }

@@ -8,11 +8,17 @@ export interface PrintkSelector {
   file?: string;
   /** A single line, or an inclusive range. */
   line?: number | [number, number];
-  func?: string;
+  /**
+   * Function names; a site matches when its function matches any one of them (kernels move their
+   * pr_debug calls between functions: SCTP's do_basic_checks has sites on 6.1, none on 6.12).
+   */
+  func?: string[];
   module?: string;
   format?: string;
   /** Letters from "pflmtsd" to set on every matched site. */
   flags: string;
+  /** A selector that may match nothing on some kernels: a warning there, not a refusal. */
+  optional?: boolean;
 }
 
 export interface Profile {

@@ -28,7 +28,7 @@ export const SCTP_PROFILE: Profile = {
   logInvalid: 132,
   nfLog: { ipv4: "nf_log_ipv4" },
   modules: ["nf_log_ipv4"],
-  printk: [{ file: SCTP, line: 164, func: "do_basic_checks", flags: "p" }],
+  printk: [{ file: SCTP, line: 164, func: ["do_basic_checks"], flags: "p" }],
 };
 
 /**

@@ -60,7 +60,7 @@ export function selectorMatches(sel: PrintkSelector, site: PrintkSite): boolean 
     const base = site.file.slice(site.file.lastIndexOf("/") + 1);
     if (!re.test(site.file) && !re.test(base)) return false;
   }
-  if (sel.func !== undefined && !wildcard(sel.func).test(site.func)) return false;
+  if (sel.func !== undefined && !sel.func.some((f) => wildcard(f).test(site.func))) return false;
   if (sel.module !== undefined && !wildcard(sel.module).test(site.module)) return false;
   if (sel.format !== undefined && !site.format.includes(sel.format)) return false;
   if (sel.line !== undefined) {
@@ -75,7 +75,7 @@ export function describeSelector(sel: PrintkSelector): string {
   if (sel.file) parts.push(`file ${sel.file}`);
   if (sel.line !== undefined)
     parts.push(`line ${typeof sel.line === "number" ? sel.line : sel.line.join("-")}`);
-  if (sel.func) parts.push(`func ${sel.func}`);
+  if (sel.func) parts.push(`func ${sel.func.join(" or ")}`);
   if (sel.module) parts.push(`module ${sel.module}`);
   if (sel.format) parts.push(`format "${sel.format}"`);
   return parts.join(" ");
@@ -85,7 +85,7 @@ export function describeSelector(sel: PrintkSelector): string {
 export function printkFactFilters(profile: Profile): string[] {
   return (profile.printk ?? []).flatMap((sel) => {
     if (sel.file) return [sel.file.replace(/[*?].*$/, "")].filter((s) => s.length > 0);
-    if (sel.func) return [sel.func.replace(/[*?].*$/, "")].filter((s) => s.length > 0);
+    if (sel.func) return sel.func.map((f) => f.replace(/[*?].*$/, "")).filter((s) => s.length > 0);
     if (sel.module) return [`[${sel.module.replace(/[*?].*$/, "")}`];
     return sel.format ? [sel.format] : [];
   });
@@ -132,9 +132,9 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkS
     }
     const matched = facts.printk.sites.filter((site) => selectorMatches(sel, site));
     if (matched.length === 0) {
-      plan.problems.push(
-        `printk selector "${describeSelector(sel)}" matches no dynamic-debug site on kernel ${facts.kernel}${noMatchHint(sel, facts)}`,
-      );
+      const none = `printk selector "${describeSelector(sel)}" matches no dynamic-debug site on kernel ${facts.kernel}${noMatchHint(sel, facts)}`;
+      if (sel.optional) (plan.warnings ??= []).push(`${none}; it is optional, so the rest goes on`);
+      else plan.problems.push(none);
       continue;
     }
     for (const site of matched) {

@@ -51,7 +51,7 @@ test("facts 6.12: 9 SCTP dynamic-debug sites (27 on 6.1), none in do_basic_check
 });
 
 test("planPrintk: flag s is planned on 6.12 and refused on 6.1 for the same selector", () => {
-  const selector = { name: "p", printk: [{ file: SCTP, func: "sctp_new", flags: "ps" }] };
+  const selector = { name: "p", printk: [{ file: SCTP, func: ["sctp_new"], flags: "ps" }] };
   const on612 = planPrintk(selector, debian612Facts("ct-in-use"));
   assert.deepEqual(on612.problems, []);
   assert.deepEqual(
@@ -72,7 +72,7 @@ test("planPrintk: flag s is planned on 6.12 and refused on 6.1 for the same sele
 });
 
 test("planPrintk: flag d (a stack dump, 6.19+) is refused at plan on 6.12", () => {
-  const selector = { name: "p", printk: [{ file: SCTP, func: "sctp_new", flags: "pd" }] };
+  const selector = { name: "p", printk: [{ file: SCTP, func: ["sctp_new"], flags: "pd" }] };
   const plan = planPrintk(selector, debian612Facts("ct-in-use"));
   assert.deepEqual(plan.steps, []);
   assert.match(
@@ -86,4 +86,51 @@ test("facts 6.12: nf_log_ipv4 loads nf_log_syslog, which binds the same five fam
   const g = debian61Facts("nf_log_ipv4");
   assert.equal(f.modules?.["nf_log_syslog"], 0);
   for (let n = 0; n <= 10; n++) assert.deepEqual(f.loggers[n], g.loggers[n], `family ${n}`);
+});
+
+test("one selector for 6.1 and 6.12: a function list takes whichever functions the kernel has", () => {
+  // The shipped SCTP deep dive's function has sites on 6.1 only; sctp_new has them on both.
+  const profile = { name: "p", printk: [{ file: SCTP, func: ["do_basic_checks", "sctp_new"], flags: "p" }] };
+  const funcs = (f: HostFacts) => {
+    const plan = planPrintk(profile, f);
+    assert.deepEqual(plan.problems, []);
+    return [...new Set(plan.steps.map((s) => s.func))].sort();
+  };
+  const on61 = debian61Facts("ct-in-use");
+  const on612 = debian612Facts("ct-in-use");
+  const has = (f: HostFacts, func: string) => sctpSites(f).some((s) => s.func === func);
+  assert.ok(has(on61, "do_basic_checks") && !has(on612, "do_basic_checks"));
+  assert.deepEqual(funcs(on612), ["sctp_new"]);
+  assert.deepEqual(
+    funcs(on61),
+    has(on61, "sctp_new") ? ["do_basic_checks", "sctp_new"] : ["do_basic_checks"],
+  );
+});
+
+test("an optional selector that matches nothing on 6.12 is a warning there; the other selectors still apply", () => {
+  const profile = {
+    name: "p",
+    printk: [
+      { file: SCTP, func: ["do_basic_checks"], flags: "p", optional: true },
+      { file: SCTP, func: ["sctp_new"], flags: "p" },
+    ],
+  };
+  const on612 = planPrintk(profile, debian612Facts("ct-in-use"));
+  assert.deepEqual(on612.problems, []);
+  assert.ok(on612.steps.length > 0 && on612.steps.every((s) => s.func === "sctp_new"));
+  assert.equal(on612.warnings?.length, 1);
+  assert.match(
+    on612.warnings?.[0] ?? "",
+    /^printk selector "file \S+ func do_basic_checks" matches no dynamic-debug site on kernel 6\.12\.\S+ \(its sites on this kernel are at lines [\d, ]+ of \S+\); it is optional, so the rest goes on$/,
+  );
+  const required = planPrintk(
+    { name: "p", printk: [profile.printk[0]].map((s) => ({ ...s, optional: false })) },
+    debian612Facts("ct-in-use"),
+  );
+  assert.equal(required.problems.length, 1, "without optional: refused");
+  assert.equal(
+    planPrintk(profile, debian61Facts("ct-in-use")).warnings,
+    undefined,
+    "6.1 has the sites: no warning",
+  );
 });

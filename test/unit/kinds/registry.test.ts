@@ -16,7 +16,7 @@ test("plan orders modules before the knobs that need them, and renders quoted sc
       modules: ["nf_log_ipv4"],
       nfLog: { ipv4: "nf_log_ipv4" },
       logInvalid: 132,
-      printk: [{ func: "do_basic_checks", flags: "p" }],
+      printk: [{ func: ["do_basic_checks"], flags: "p" }],
     },
     f,
   );

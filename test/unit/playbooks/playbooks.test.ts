@@ -58,7 +58,7 @@ test("profiles say what the article's procedure sets", async () => {
   assert.equal(sctp.logInvalid, 132);
   assert.deepEqual(sctp.modules, ["nf_conntrack", "nf_log_syslog"]);
   assert.deepEqual(sctp.printk, [
-    { file: "net/netfilter/nf_conntrack_proto_sctp.c", func: "do_basic_checks", flags: "p" },
+    { file: "net/netfilter/nf_conntrack_proto_sctp.c", func: ["do_basic_checks"], flags: "p" },
   ]);
 });
 

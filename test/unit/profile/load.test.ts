@@ -51,7 +51,7 @@ test("the full example profile normalises field by field", async () => {
     printk: [
       { file: "net/netfilter/nf_conntrack_proto_tcp.c", line: 1005, flags: "p" },
       { file: "net/netfilter/nf_conntrack_proto_tcp.c", line: [1000, 1010], flags: "pflmts" },
-      { func: "nf_conntrack_*", module: "nf_conntrack", format: "bad CRC: %d (x=y) <a/b> +-", flags: "mt" },
+      { func: ["nf_conntrack_*"], module: "nf_conntrack", format: "bad CRC: %d (x=y) <a/b> +-", flags: "mt" },
       { module: "nf_conntrack", flags: "p" },
     ],
     windowMs: 5_400_000,

@@ -323,3 +323,15 @@ test("syntax errors stop before the schema (its messages would be noise)", () =>
     "p.yaml:5:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]",
   ]);
 });
+
+test("printk func: a list of names, any one enough; each checked, not empty; optional is a boolean", () => {
+  assert.deepEqual(
+    problems(`${HEAD}printk:\n  - func: [do_basic_checks, sctp_new]\n    optional: true\n`),
+    [],
+  );
+  assert.deepEqual(problems(`${HEAD}printk:\n  - func: [do_basic_checks, "a;b"]\n`), [
+    'p.yaml:5:29: printk[0].func[1]: "a;b" is not a valid function name: use letters, digits, "_", "*" and "?"',
+  ]);
+  assert.equal(problems(`${HEAD}printk:\n  - func: []\n`).length, 1);
+  assert.equal(problems(`${HEAD}printk:\n  - func: x\n    optional: yes\n`).length, 1);
+});

@@ -52,14 +52,14 @@ test("printk: selectors resolve against the host's sites; flags in kernel order"
   );
   assert.match(none.problems[0], /matches no dynamic-debug site on kernel 6.1.0-27-amd64/);
   assert.match(
-    planPrintk({ name: "p", printk: [{ func: "x", flags: "p" }] }, netnsFacts()).problems[0],
+    planPrintk({ name: "p", printk: [{ func: ["x"], flags: "p" }] }, netnsFacts()).problems[0],
     /dynamic debug is not available/,
   );
   assert.equal(canonicalFlags("tlfp"), "pflt");
   // 6.19's opt_array: p m f s l t d
   assert.equal(canonicalFlags("dtslfmp"), "pmfsltd");
   assert.equal(canonicalFlags("_"), "_");
-  assert.ok(selectorMatches({ func: "do_*", flags: "p" }, f.printk.sites[0]));
+  assert.ok(selectorMatches({ func: ["do_*"], flags: "p" }, f.printk.sites[0]));
   assert.ok(!selectorMatches({ line: [1, 100], flags: "p" }, f.printk.sites[0]));
 });
 
@@ -72,7 +72,7 @@ test("planPrintk: selectors resolve against the recorded control file", () => {
     problems: [],
   });
   const byFunc = planPrintk(
-    { name: "p", printk: [{ file: "nf_conntrack_proto_sctp.c", func: "do_basic_checks", flags: "fp" }] },
+    { name: "p", printk: [{ file: "nf_conntrack_proto_sctp.c", func: ["do_basic_checks"], flags: "fp" }] },
     f,
   );
   assert.deepEqual(
@@ -85,12 +85,12 @@ test("planPrintk: selectors resolve against the recorded control file", () => {
   );
   // Debian's 6.1 boots with some sites already enabled: a selector adds flags to what is there.
   const boot = debian61Facts("boot");
-  assert.deepEqual(planPrintk({ name: "p", printk: [{ func: "initcall_blacklist", flags: "p" }] }, boot), {
+  assert.deepEqual(planPrintk({ name: "p", printk: [{ func: ["initcall_blacklist"], flags: "p" }] }, boot), {
     steps: [],
     problems: [],
   });
   assert.deepEqual(
-    planPrintk({ name: "p", printk: [{ func: "initcall_blacklist", flags: "t" }] }, boot).steps,
+    planPrintk({ name: "p", printk: [{ func: ["initcall_blacklist"], flags: "t" }] }, boot).steps,
     [
       {
         kind: "printk",
