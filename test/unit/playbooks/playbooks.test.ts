@@ -5,8 +5,10 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkFile } from "../../../src/cli/actions/validate.js";
 import { loadInventory } from "../../../src/inventory/load.js";
+import { planPrintk } from "../../../src/kinds/printk/printk.js";
 import { loadProfile } from "../../../src/profile/load.js";
 import { loadRunbook } from "../../../src/runbook/load.js";
+import { debian612Facts, debian61Facts } from "../../support/recordedFacts.js";
 import { useRepoRoot } from "../files/repo-root.js";
 
 useRepoRoot();
@@ -58,8 +60,20 @@ test("profiles say what the article's procedure sets", async () => {
   assert.equal(sctp.logInvalid, 132);
   assert.deepEqual(sctp.modules, ["nf_conntrack", "nf_log_syslog"]);
   assert.deepEqual(sctp.printk, [
-    { file: "net/netfilter/nf_conntrack_proto_sctp.c", func: ["do_basic_checks"], flags: "p" },
+    { file: "net/netfilter/nf_conntrack_proto_sctp.c", func: ["do_basic_checks", "sctp_new"], flags: "p" },
   ]);
+});
+
+test("the SCTP deep dive's printk selector plans on both recorded Debian kernels (6.1 and 6.12)", async () => {
+  const sctp = await loadProfile("playbooks/profiles/printk-sctp.yaml");
+  for (const [kernel, facts] of [
+    ["6.1", debian61Facts("ct-in-use")],
+    ["6.12", debian612Facts("ct-in-use")],
+  ] as const) {
+    const plan = planPrintk(sctp, facts);
+    assert.deepEqual(plan.problems, [], kernel);
+    assert.ok(plan.steps.length > 0, `${kernel}: sites to enable`);
+  }
 });
 
 test("every runbook loads with its profile and opens, collects, reverts and reports", async () => {
