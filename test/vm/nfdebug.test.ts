@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   bootVm,
   ensureImage,
@@ -20,6 +21,7 @@ import {
 import { vmNfdebug, vmOk } from "./cli.js";
 
 const SCTP = "net/netfilter/nf_conntrack_proto_sctp.c";
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const LOG_INVALID = "/proc/sys/net/netfilter/nf_conntrack_log_invalid";
 
 let vm: DebianVm;
@@ -399,6 +401,37 @@ test(
     assert.doesNotMatch(await vm.run("lsmod"), /^nf_log_syslog /m, "no request_module on this kernel");
     assert.equal(await vm.run("cat /proc/net/netfilter/nf_log"), before.nfLog);
     await ok(["revert"]);
+    assert.deepEqual(await kernelState(), before);
+  },
+);
+
+test(
+  "issue 21: the shipped printk-deep-dive runbook runs on this kernel: its SCTP printk site, 3 bad CRCs, state restored",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const sctpInit = SCTP_INIT_PRINTK[release];
+    const out = join(dir, "printk-deep-dive");
+    const run = await nfdebug([
+      "run",
+      join(REPO, "playbooks", "runbooks", "printk-deep-dive.yaml"),
+      "--out",
+      out,
+    ]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const records = readFileSync(join(out, "records.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The profile selects do_basic_checks or sctp_new: each kernel enables the one it has.
+    const printk = records.filter((r) => r.kind === "printk");
+    assert.ok(
+      printk.some(
+        (r) => (r.printk as { func: string }).func === sctpInit.func && sctpInit.line.test(r.raw as string),
+      ),
+      `a ${sctpInit.func} line ${sctpInit.line} among ${printk.map((r) => r.raw).join(" | ")}`,
+    );
+    assert.equal(records.filter((r) => r.reason_id === "sctp.bad_crc").length, 3, "one per bad CRC32c INIT");
     assert.deepEqual(await kernelState(), before);
   },
 );
