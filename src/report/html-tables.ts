@@ -103,6 +103,24 @@ export function heatTable(report: Report): string {
 <tbody>${rows.join("\n")}</tbody></table>`)}${notes.map((n) => `<p class="note">${n}</p>`).join("")}`;
 }
 
+/** Reasons down, kernel versions across: which reasons only some kernels log. */
+export function kernelTable(report: Report): string {
+  const groups = report.kernels;
+  const head = groups
+    .map(
+      (g) =>
+        `<th class="num" title="${esc(g.releases.join(", "))}">${esc(g.kernel)}<br><span class="muted small">${formatCount(g.hosts.length)} host${g.hosts.length === 1 ? "" : "s"}</span></th>`,
+    )
+    .join("");
+  const rows = report.reasons.map(
+    (r) =>
+      `<tr><td class="mono">${breakable(r.id)}</td>${groups.map((g) => num(g.byReason[r.id] ?? 0)).join("")}</tr>`,
+  );
+  const total = `<tr><td>All records</td>${groups.map((g) => num(g.records)).join("")}</tr>`;
+  return wrap(`<table><thead><tr><th>Reason</th>${head}</tr></thead>
+<tbody>${rows.join("\n")}\n${total}</tbody></table>`);
+}
+
 /** White → red, on a log scale so one noisy host does not wash out the rest. */
 function heatStyle(n: number, max: number): string {
   if (n === 0) return "color:#afb8c1";

@@ -10,6 +10,7 @@ import {
   failedTable,
   flowsTable,
   heatTable,
+  kernelTable,
   reasonsTable,
   stepsTable,
 } from "./html-tables.js";
@@ -28,6 +29,9 @@ export function renderHtml(report: Report): string {
     failed.length ? section("failed", `Failed hosts (${failed.length})`, failedTable(report)) : "",
     section("timeline", "Records per reason over the window", timeline(report)),
     report.reasons.length ? section("reasons", "Reasons", reasonsTable(report)) : "",
+    report.kernels.length
+      ? section("kernels", "Records per kernel version and reason", kernelTable(report))
+      : "",
     section("hosts", "Records per host and reason", heatTable(report)),
     section("flows", "Top flows", flowsTable(report)),
     section("counters", "Conntrack counters", countersTable(report)),

@@ -111,6 +111,23 @@ export function renderMarkdown(report: Report): string {
       );
   }
 
+  if (report.kernels.length) {
+    out.push("## Per kernel", "");
+    out.push(
+      table(
+        ["Reason", ...report.kernels.map((g) => `${md(g.kernel)} (${countOf(g.hosts.length, "host")})`)],
+        [
+          ...report.reasons.map((r) => [
+            code(r.id),
+            ...report.kernels.map((g) => formatCount(g.byReason[r.id] ?? 0)),
+          ]),
+          ["All records", ...report.kernels.map((g) => formatCount(g.records))],
+        ],
+        report.kernels.map((_, i) => i + 1),
+      ),
+    );
+  }
+
   out.push("## Per host", "");
   const byRecords = [...report.hosts].sort((a, b) => b.records - a.records || a.name.localeCompare(b.name));
   out.push(

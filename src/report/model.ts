@@ -118,6 +118,17 @@ export interface HostRow extends ReportHost {
   sharedLog?: string[];
 }
 
+/** A run's hosts of one kernel version (byKernel.ts). */
+export interface KernelGroup {
+  /** "6.12" from a release such as "6.12.117+deb13-amd64"; "unknown" when a host did not say. */
+  kernel: string;
+  /** The releases of the group's hosts, as they said them. */
+  releases: string[];
+  hosts: string[];
+  records: number;
+  byReason: Record<string, number>;
+}
+
 export interface Report {
   runbook: ReportInput["runbook"];
   profile: ReportInput["profile"];
@@ -141,6 +152,8 @@ export interface Report {
   /** Only the busiest flows were kept (a very large log): rarer flows may be undercounted, and flowCount counts a dropped flow that came back twice. */
   flowsApproximate?: boolean;
   hosts: HostRow[];
+  /** Hosts grouped by kernel version with their records per reason; empty when all run one. */
+  kernels: KernelGroup[];
   timeline: Timeline;
   verdict: string;
 }

@@ -1,6 +1,7 @@
 // Turns a ReportInput into everything the renderers show: per-reason, per-host and per-flow
 // counts, the timeline and the verdict. One pass over the records; pure.
 
+import { kernelGroups } from "./byKernel.js";
 import type { LogRecord } from "../logs/record.js";
 import type { FlowRow, HostRow, ReasonRow, Report, ReportHost, ReportInput } from "./model.js";
 import { detached, detachedOrNull } from "../detached.js";
@@ -198,6 +199,7 @@ export class ReportBuilder {
       flowCount: this.flowsApproximate ? this.distinctFlows : this.flows.size,
       ...(this.flowsApproximate ? { flowsApproximate: true } : {}),
       hosts: [...hosts.values()],
+      kernels: kernelGroups([...hosts.values()]),
       timeline: buildTimeline(
         window,
         this.times,

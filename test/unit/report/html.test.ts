@@ -201,3 +201,34 @@ test("escapeHtml covers the five characters and control characters", () => {
     "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;\ufffd",
   );
 });
+
+test("a run over several kernels has a per-kernel section before the hosts; one kernel has none", () => {
+  const input = sampleFleetInput();
+  const mixed = buildReport({
+    ...input,
+    hosts: input.hosts.map((h) => ({
+      ...h,
+      kernel: h.name === "web-04" ? "6.12.117+deb13-amd64" : "6.1.0-50-amd64",
+    })),
+  });
+  const html = renderHtml(mixed);
+  const ids = sectionIds(html);
+  assert.ok(
+    ids.indexOf("kernels") >= 0 && ids.indexOf("kernels") === ids.indexOf("hosts") - 1,
+    ids.join(","),
+  );
+  const section = /<section id="kernels">([\s\S]*?)<\/section>/.exec(html)![1];
+  assert.match(
+    section,
+    /<th class="num" title="6\.1\.0-50-amd64">6\.1<br><span class="muted small">4 hosts<\/span><\/th>/,
+  );
+  assert.match(
+    section,
+    /<th class="num" title="6\.12\.117\+deb13-amd64">6\.12<br><span class="muted small">1 host<\/span><\/th>/,
+  );
+  assert.match(
+    section,
+    /udp\.<wbr>bad_<wbr>checksum<\/td><td class="num zero">0<\/td><td class="num">45<\/td>/,
+  );
+  assert.ok(!sectionIds(renderHtml(buildReport(sampleFleetInput()))).includes("kernels"));
+});

@@ -107,3 +107,43 @@ test("markdown escaping helpers", () => {
   assert.equal(markdownCode("a`b|c"), "``a`b\\|c``");
   assert.equal(markdownCode("`x"), "`` `x ``");
 });
+
+test("a run over several kernels gets a per-kernel table: which reasons only some kernels log", () => {
+  // web-01..03 on Debian 12's 6.1, web-04 on Debian 13's 6.12, web-05 on 6.18: only 6.12 logs
+  // udp.bad_checksum here, and the ACK bursts are all on 6.1 hosts.
+  const input = sampleFleetInput();
+  const kernelOf: Record<string, string> = {
+    "web-01": "6.1.0-50-amd64",
+    "web-02": "6.1.0-50-amd64",
+    "web-03": "6.1.0-50-amd64",
+    "web-04": "6.12.117+deb13-amd64",
+    "web-05": "6.18.44",
+  };
+  const report = buildReport({
+    ...input,
+    hosts: input.hosts.map((h) => ({ ...h, kernel: kernelOf[h.name] })),
+  });
+  assert.deepEqual(
+    report.kernels.map((g) => [g.kernel, g.hosts.length, g.records, g.releases]),
+    [
+      [
+        "6.1",
+        3,
+        report.hosts.filter((h) => kernelOf[h.name].startsWith("6.1.")).reduce((s, h) => s + h.records, 0),
+        ["6.1.0-50-amd64"],
+      ],
+      ["6.12", 1, report.hosts.find((h) => h.name === "web-04")!.records, ["6.12.117+deb13-amd64"]],
+      ["6.18", 1, report.hosts.find((h) => h.name === "web-05")!.records, ["6.18.44"]],
+    ],
+  );
+  const md = renderMarkdown(report);
+  assert.ok(md.includes("\n## Per kernel\n"), md);
+  assert.match(md, /^\| Reason \| 6\.1 \(3 hosts\) \| 6\.12 \(1 host\) \| 6\.18 \(1 host\) \|$/m);
+  assert.match(md, /^\| `tcp\.ack_over_upper_bound` \| 240 \| 0 \| 0 \|$/m);
+  assert.match(md, /^\| `udp\.bad_checksum` \| 0 \| 45 \| 0 \|$/m);
+  assertTablesAreRectangular(md);
+
+  // One kernel (the sample as it is): no such table.
+  assert.deepEqual(buildReport(sampleFleetInput()).kernels, []);
+  assert.ok(!renderMarkdown(buildReport(sampleFleetInput())).includes("## Per kernel"));
+});
