@@ -41,6 +41,8 @@ export interface FactsOutcome extends Answered<"facts"> {
 export interface PlanOutcome extends Answered<"plan"> {
   /** What the profile, though applied, will not do on this host. */
   warnings?: string[];
+  /** The host's kernel release (`uname -r`), which plans differ by. */
+  kernel?: string;
 }
 
 /** A runbook's exec step; never printed. */

@@ -8,3 +8,16 @@ export function kernelAtLeast(release: string, major: number, minor: number): bo
   const [a, b] = kernelVersion(release);
   return a > major || (a === major && b >= minor);
 }
+
+/** "6.12.117+deb13-amd64" → "6.12", the version hosts are grouped by; "unknown" when not said. */
+export function kernelSeries(release: string | undefined): string {
+  return (release && /^(\d+\.\d+)/.exec(release)?.[1]) || "unknown";
+}
+
+/** Orders kernel series ("6.1" before "6.12"), "unknown" last. */
+export function compareKernelSeries(a: string, b: string): number {
+  if (a === "unknown" || b === "unknown") return a === b ? 0 : a === "unknown" ? 1 : -1;
+  const [am, an] = kernelVersion(a);
+  const [bm, bn] = kernelVersion(b);
+  return am - bm || an - bn;
+}

@@ -1,24 +1,14 @@
 // Records per kernel version and reason, for a run over hosts of several kernels: which reasons only
 // some kernels log ("only the 6.12 hosts see invalid new") shows at a glance.
+import { compareKernelSeries, kernelSeries } from "../facts/kernelVersion.js";
 import type { HostRow, KernelGroup } from "./model.js";
-
-function versionOf(release: string | undefined): string {
-  return (release && /^(\d+\.\d+)/.exec(release)?.[1]) || "unknown";
-}
-
-function compareVersions(a: string, b: string): number {
-  if (a === "unknown" || b === "unknown") return a === b ? 0 : a === "unknown" ? 1 : -1;
-  const [am, an] = a.split(".").map(Number);
-  const [bm, bn] = b.split(".").map(Number);
-  return am - bm || an - bn;
-}
 
 /** The run's hosts grouped by kernel version, oldest first; empty unless they run two or more. */
 export function kernelGroups(hosts: HostRow[]): KernelGroup[] {
   const groups = new Map<string, KernelGroup>();
   for (const h of hosts) {
     if (!h.inInventory) continue;
-    const kernel = versionOf(h.kernel);
+    const kernel = kernelSeries(h.kernel);
     let g = groups.get(kernel);
     if (!g) groups.set(kernel, (g = { kernel, releases: [], hosts: [], records: 0, byReason: {} }));
     if (h.kernel && !g.releases.includes(h.kernel)) g.releases.push(h.kernel);
@@ -32,5 +22,5 @@ export function kernelGroups(hosts: HostRow[]): KernelGroup[] {
     g.hosts.sort();
     g.releases.sort();
   }
-  return [...groups.values()].sort((a, b) => compareVersions(a.kernel, b.kernel));
+  return [...groups.values()].sort((a, b) => compareKernelSeries(a.kernel, b.kernel));
 }

@@ -5,14 +5,20 @@ import { summarise } from "../../engine/result.js";
 import { loadProfileFile } from "../files.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
+import { planByKernel } from "../planByKernel.js";
 import { changeLines } from "../render.js";
 
 export async function plan(profileFile: string, flags: FleetFlags & { timer?: boolean }): Promise<void> {
   const profile = await loadProfileFile(profileFile);
   const fleet = await openFleet(flags);
+  const kernelOf = new Map<string, string>();
   const outcomes = await fleet.run("plan", async (conn) => {
     const facts = await readFacts(conn, profile, fleet.timeoutMs);
-    return planOutcome(conn.host.name, planHost(profile, facts, { noTimer: flags.timer === false }));
+    kernelOf.set(conn.host.name, facts.kernel);
+    return {
+      ...planOutcome(conn.host.name, planHost(profile, facts, { noTimer: flags.timer === false })),
+      kernel: facts.kernel,
+    };
   });
   for (const o of outcomes) {
     if (!o.ok) continue;
@@ -22,5 +28,6 @@ export async function plan(profileFile: string, flags: FleetFlags & { timer?: bo
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
     for (const w of o.warnings ?? []) fleet.output.warn(`${o.host}: warning: ${w}`);
   }
+  for (const l of planByKernel(outcomes, kernelOf)) fleet.output.line(l);
   finishFleet(fleet, summarise("plan", outcomes));
 }
