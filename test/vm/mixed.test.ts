@@ -5,7 +5,7 @@
 // pass of the VM suite (scripts/run-tests.mjs runs test/vm once per release).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,8 @@ const ONCE = releaseFromEnv() === "trixie" ? false : "boots both releases: runs 
 let dir: string;
 let fleet: Fleet | undefined;
 const vms: Record<string, DebianVm> = {};
+let inventory: string;
+let knownHosts: string;
 
 /** What the run may change on a VM and must restore: modules, loggers, log_invalid, SCTP sites. */
 const kernelState = (vm: DebianVm) =>
@@ -36,6 +38,27 @@ before(
       await trackConntrack(vm); // conntrack in use: nf_conntrack loaded, so its SCTP sites exist
     }
     fleet = await startFleet({ count: 2 });
+    const { bookworm, trixie } = vms;
+    const entry = (name: string, port: number, identity: string) =>
+      `  - { name: ${name}, address: 127.0.0.1, port: ${port}, user: root, identity: ${identity} }`;
+    inventory = join(dir, "mixed.yaml");
+    writeFileSync(
+      inventory,
+      [
+        "hosts:",
+        entry("deb12", bookworm.host.port, bookworm.identityFile),
+        entry("deb13", trixie.host.port, trixie.identityFile),
+        ...fleet!.hosts.map((h, i) => entry(`ns${i + 1}`, h.port, fleet!.identityFile)),
+        "",
+      ].join("\n"),
+    );
+    knownHosts = join(dir, "known_hosts");
+    writeFileSync(
+      knownHosts,
+      [bookworm.knownHostsFile, trixie.knownHostsFile, fleet!.knownHostsFile]
+        .map((f) => readFileSync(f, "utf8"))
+        .join(""),
+    );
   },
   { timeout: 15 * 60_000 },
 );
@@ -49,52 +72,37 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** nfdebug run of a shipped runbook over the mixed fleet. */
+function runShipped(runbook: string, out: string) {
+  return runCli(
+    [
+      "run",
+      join(REPO, "playbooks", "runbooks", `${runbook}.yaml`),
+      "--out",
+      out,
+      "-i",
+      inventory,
+      "--known-hosts",
+      knownHosts,
+      "--ssh-config",
+      "/dev/null",
+      "--timeout",
+      "240s",
+      "--connect-timeout",
+      "90s",
+    ],
+    { timeoutMs: 9 * 60_000 },
+  );
+}
+
 test(
   "issue 21: printk-deep-dive over 6.1 and 6.12 VMs and 6.18 namespace hosts: one bundle, records per kernel",
   { skip: ONCE, timeout: 10 * 60_000 },
   async () => {
     const { bookworm, trixie } = vms;
-    const entry = (name: string, port: number, identity: string) =>
-      `  - { name: ${name}, address: 127.0.0.1, port: ${port}, user: root, identity: ${identity} }`;
-    const inventory = join(dir, "mixed.yaml");
-    writeFileSync(
-      inventory,
-      [
-        "hosts:",
-        entry("deb12", bookworm.host.port, bookworm.identityFile),
-        entry("deb13", trixie.host.port, trixie.identityFile),
-        ...fleet!.hosts.map((h, i) => entry(`ns${i + 1}`, h.port, fleet!.identityFile)),
-        "",
-      ].join("\n"),
-    );
-    const knownHosts = join(dir, "known_hosts");
-    writeFileSync(
-      knownHosts,
-      [bookworm.knownHostsFile, trixie.knownHostsFile, fleet!.knownHostsFile]
-        .map((f) => readFileSync(f, "utf8"))
-        .join(""),
-    );
     const before = { deb12: await kernelState(bookworm), deb13: await kernelState(trixie) };
     const out = join(dir, "bundle");
-    const run = await runCli(
-      [
-        "run",
-        join(REPO, "playbooks", "runbooks", "printk-deep-dive.yaml"),
-        "--out",
-        out,
-        "-i",
-        inventory,
-        "--known-hosts",
-        knownHosts,
-        "--ssh-config",
-        "/dev/null",
-        "--timeout",
-        "240s",
-        "--connect-timeout",
-        "90s",
-      ],
-      { timeoutMs: 9 * 60_000 },
-    );
+    const run = await runShipped("printk-deep-dive", out);
     // The namespace hosts are refused (no dynamic debug): the run reports them and exits 2.
     assert.equal(run.code, 2, `${run.stdout}\n${run.stderr}`);
     const hosts = run.json!.hosts;
@@ -112,5 +120,56 @@ test(
     assert.match(readFileSync(join(out, "report.html"), "utf8"), /<section id="kernels">/);
 
     assert.deepEqual({ deb12: await kernelState(bookworm), deb13: await kernelState(trixie) }, before);
+  },
+);
+
+/**
+ * What each shipped runbook does on each kernel of the mixed fleet: "ok", or the start of the
+ * refusal each host of that kernel gets.
+ */
+const SHIPPED: Record<string, Record<string, string>> = {
+  // nf_log_all_netns exists in the initial network namespace only; a namespace host is a container.
+  "container-hosts": {
+    "6.1": "ok",
+    "6.12": "ok",
+    "6.18": "unsupported: nf_log_all_netns is unavailable: this host is not in the initial network namespace",
+  },
+  "printk-deep-dive": {
+    "6.1": "ok",
+    "6.12": "ok",
+    "6.18": "unsupported: dynamic debug is not available on kernel 6.18.",
+  },
+  "tcp-invalid-triage": { "6.1": "ok", "6.12": "ok", "6.18": "ok" },
+  "udp-checksum": { "6.1": "ok", "6.12": "ok", "6.18": "ok" },
+};
+
+test(
+  "issue 21: every shipped runbook works or is refused per host with a clear reason, on 6.1, 6.12 and 6.18",
+  { skip: ONCE, timeout: 20 * 60_000 },
+  async () => {
+    const seen: Record<string, Record<string, string>> = {};
+    for (const runbook of readdirSync(join(REPO, "playbooks", "runbooks"))
+      .map((f) => f.replace(/\.yaml$/, ""))
+      .sort()) {
+      const run = await runShipped(runbook, join(dir, `all-${runbook}`));
+      assert.ok(run.json, `${runbook}: ${run.stdout}\n${run.stderr}`);
+      seen[runbook] = {};
+      for (const h of run.json.hosts) {
+        const kernel = h.host.startsWith("ns") ? "6.18" : h.host === "deb12" ? "6.1" : "6.12";
+        const outcome = h.error ? `${h.error.kind}: ${h.error.message}` : "ok";
+        seen[runbook][kernel] ??= outcome;
+      }
+    }
+    for (const [runbook, byKernel] of Object.entries(SHIPPED))
+      for (const [kernel, expected] of Object.entries(byKernel))
+        assert.ok(
+          seen[runbook][kernel].startsWith(expected),
+          `${runbook} on ${kernel}: ${seen[runbook][kernel]}`,
+        );
+    assert.deepEqual(
+      Object.keys(seen).sort(),
+      Object.keys(SHIPPED).sort(),
+      "every shipped runbook has its expectation",
+    );
   },
 );
