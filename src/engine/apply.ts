@@ -105,6 +105,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
   let facts: HostFacts | undefined;
   let applySent = false;
   let warnings: string[] = [];
+  let notes: string[] = [];
   let turn: KernelTurn | undefined;
   let result;
   try {
@@ -116,6 +117,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
           facts = factsOrError(host, stdout, "", null);
           let plan = decide(conn, req, facts);
           warnings = plan.warnings;
+          notes = plan.notes;
           if (req.kernels) {
             turn = await req.kernels.turn(host, facts, plan);
             plan = turn.plan;
@@ -151,7 +153,11 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
           message: "no changes",
         });
     turn?.done(outcome.changes);
-    return warnings.length > 0 ? { ...outcome, warnings } : outcome;
+    return {
+      ...outcome,
+      ...(warnings.length > 0 ? { warnings } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
   } finally {
     turn?.done([]); // a failed apply rolled back: the next host of this kernel plans without it
   }

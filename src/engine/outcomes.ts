@@ -43,6 +43,8 @@ export interface PlanOutcome extends Answered<"plan"> {
   warnings?: string[];
   /** The host's kernel release (`uname -r`), which plans differ by. */
   kernel?: string;
+  /** What the kinds resolved on this host (the sites each printk selector matched). */
+  notes?: string[];
 }
 
 /** A runbook's exec step; never printed. */
@@ -66,6 +68,8 @@ export type ApplyOutcome = Answered<"apply"> & {
   reverted_on_abort?: boolean;
   /** What the profile, though applied, does not do on this host (as plan warns). */
   warnings?: string[];
+  /** What the kinds resolved on this host (the sites each printk selector matched), as plan says. */
+  notes?: string[];
 } & (
     | { state: "opened"; window: string; expires: string; timer?: string }
     | { state: "joined"; window: string; expires: string; timer?: string; message: string }

@@ -14,6 +14,8 @@ export interface HostPlan {
   problems: string[];
   /** What the profile, though applied, will not do on this host. */
   warnings: string[];
+  /** What the kinds resolved on this host (the sites each printk selector matched). */
+  notes: string[];
 }
 
 export interface PlanOptions {
@@ -47,13 +49,15 @@ export function planHost(profile: Profile, facts: HostFacts, options: PlanOption
   const steps: Step[] = [];
   const problems: string[] = hostProblems(facts, options);
   const warnings: string[] = [];
+  const notes: string[] = [];
   for (const knob of KNOBS) {
     const plan = knob.plan(profile, facts);
     steps.push(...plan.steps);
     problems.push(...plan.problems);
     warnings.push(...(plan.warnings ?? []));
+    notes.push(...(plan.notes ?? []));
   }
-  return { steps, changes: steps.map(stepChange), problems, warnings };
+  return { steps, changes: steps.map(stepChange), problems, warnings, notes };
 }
 
 /** The plan, or the "unsupported" HostError when the host cannot satisfy the profile. */
@@ -73,5 +77,6 @@ export function planOutcome(host: string, plan: HostPlan): PlanOutcome {
     changes: plan.changes,
     error: null,
     ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
+    ...(plan.notes.length > 0 ? { notes: plan.notes } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface KnobPlan<S extends StepBase = StepBase> {
   problems: string[];
   /** What the knob, though applied, will not do on this host (a log_invalid protocol that logs nothing). */
   warnings?: string[];
+  /** What the knob resolved on this host, beyond its steps (the sites a printk selector matched). */
+  notes?: string[];
 }
 
 /** One managed setting of a profile: plans its steps from the facts, and says what it sets. */

@@ -80,20 +80,25 @@ function runShipped(runbook: string, out: string) {
       join(REPO, "playbooks", "runbooks", `${runbook}.yaml`),
       "--out",
       out,
-      "-i",
-      inventory,
-      "--known-hosts",
-      knownHosts,
-      "--ssh-config",
-      "/dev/null",
+      ...fleetFlags(),
       "--timeout",
       "240s",
-      "--connect-timeout",
-      "90s",
     ],
     { timeoutMs: 9 * 60_000 },
   );
 }
+
+/** The mixed fleet's inventory and known hosts, for any fleet command. */
+const fleetFlags = () => [
+  "-i",
+  inventory,
+  "--known-hosts",
+  knownHosts,
+  "--ssh-config",
+  "/dev/null",
+  "--connect-timeout",
+  "90s",
+];
 
 test(
   "issue 21: printk-deep-dive over 6.1 and 6.12 VMs and 6.18 namespace hosts: one bundle, records per kernel",
@@ -101,6 +106,26 @@ test(
   async () => {
     const { bookworm, trixie } = vms;
     const before = { deb12: await kernelState(bookworm), deb13: await kernelState(trixie) };
+    // plan names, per host, the sites the selector matched on that kernel, and sums up per kernel.
+    const profile = join(REPO, "playbooks", "profiles", "printk-sctp.yaml");
+    const plan = await runCli(["plan", profile, ...fleetFlags()], { timeoutMs: 5 * 60_000 });
+    const notes = Object.fromEntries(
+      plan.json!.hosts.map((h) => [h.host, (h.notes as string[] | undefined) ?? []]),
+    );
+    assert.match(
+      notes.deb12.join("\n"),
+      /^printk selector "file \S+ func do_basic_checks or sctp_new" matched \d+ sites: .*:\d+ do_basic_checks/,
+    );
+    assert.match(
+      notes.deb13.join("\n"),
+      /^printk selector "file \S+ func do_basic_checks or sctp_new" matched 4 sites: (\S+:\d+ sctp_new(, )?){4}$/,
+    );
+    const text = await runCli(["plan", profile, ...fleetFlags()], { json: false, timeoutMs: 5 * 60_000 });
+    assert.match(
+      text.stdout,
+      /^by kernel:\n {2}6\.1 \(1 host\): 1 ok, .*\n {2}6\.12 \(1 host\): 1 ok, .*\n {2}6\.18 \(2 hosts\): 2 unsupported, e\.g\. ns\d: dynamic debug is not available/m,
+    );
+
     const out = join(dir, "bundle");
     const run = await runShipped("printk-deep-dive", out);
     // The namespace hosts are refused (no dynamic debug): the run reports them and exits 2.

@@ -118,6 +118,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
     if (!o.ok) continue;
     fleet.output.line(applyLine(o));
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
+    for (const n of o.notes ?? []) fleet.output.line(`  = ${n}`);
     for (const w of o.warnings ?? []) fleet.output.warn(`${o.host}: warning: ${w}`);
   }
   appendHistory(applyHistory(outcomes, { window, profile: profile.name }), { warn: fleet.output.warn });

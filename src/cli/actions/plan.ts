@@ -26,6 +26,7 @@ export async function plan(profileFile: string, flags: FleetFlags & { timer?: bo
       `${o.host}: ${o.changes.length === 0 ? "no changes" : `${o.changes.length} change(s)`}`,
     );
     for (const l of changeLines(o.changes)) fleet.output.line(`  ${l}`);
+    for (const n of o.notes ?? []) fleet.output.line(`  = ${n}`);
     for (const w of o.warnings ?? []) fleet.output.warn(`${o.host}: warning: ${w}`);
   }
   for (const l of planByKernel(outcomes, kernelOf)) fleet.output.line(l);

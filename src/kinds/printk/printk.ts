@@ -113,6 +113,16 @@ function noMatchHint(sel: PrintkSelector, facts: HostFacts): string {
 // the journal's separators.
 const SAFE_SITE = /^[A-Za-z0-9_./:-]+$/;
 
+/** Sites a selector names in a note before the rest are counted. */
+const NOTED_SITES = 8;
+
+/** "printk selector "file F func a or b" matched 4 sites: F:262 sctp_new, ..." */
+function matchedNote(sel: PrintkSelector, matched: PrintkSite[]): string {
+  const named = matched.slice(0, NOTED_SITES).map((s) => `${s.file}:${s.line} ${s.func}`);
+  const more = matched.length > NOTED_SITES ? ` and ${matched.length - NOTED_SITES} more` : "";
+  return `printk selector "${describeSelector(sel)}" matched ${matched.length} site${matched.length === 1 ? "" : "s"}: ${named.join(", ")}${more}`;
+}
+
 export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkStep> {
   const plan: KnobPlan<PrintkStep> = { steps: [], problems: [] };
   const selectors = profile.printk ?? [];
@@ -137,6 +147,7 @@ export function planPrintk(profile: Profile, facts: HostFacts): KnobPlan<PrintkS
       else plan.problems.push(none);
       continue;
     }
+    (plan.notes ??= []).push(matchedNote(sel, matched));
     for (const site of matched) {
       const key = `${site.file}:${site.line} ${site.func}`;
       const prev = planned.get(key)?.to ?? site.flags;

@@ -131,6 +131,7 @@ test("a failing step rolls back the steps already done on that host", async () =
     changes: [],
     problems: [],
     warnings: [],
+    notes: [],
   };
   const result = await h.runScript(renderApply(req(tcp), plan));
   assert.match(result.stdout, /@@fail\tremote\twriting nf_log_nosuch to net\/netfilter\/nf_log\/2 failed/);

@@ -70,7 +70,21 @@ test("planPrintk: selectors resolve against the recorded control file", () => {
       { kind: "printk", knob: "printk", site: `${SCTP}:164`, func: "do_basic_checks", from: "_", to: "p" },
     ],
     problems: [],
+    notes: [
+      `printk selector "file ${SCTP} line 164 func do_basic_checks" matched 1 site: ${SCTP}:164 do_basic_checks`,
+    ],
   });
+  // A site already enabled makes no step, but the note still names it.
+  const enabled = planPrintk({ name: "p", printk: [{ file: SCTP, line: 390, flags: "p" }] }, debianLike());
+  assert.deepEqual(enabled.steps, []);
+  assert.deepEqual(enabled.notes, [
+    `printk selector "file ${SCTP} line 390" matched 1 site: ${SCTP}:390 nf_conntrack_sctp_packet`,
+  ]);
+  const many = planPrintk({ name: "p", printk: [{ file: SCTP, flags: "p" }] }, f);
+  assert.match(
+    many.notes?.[0] ?? "",
+    new RegExp(`^printk selector "file \\S+" matched (\\d+) sites: (\\S+ \\w+, ){7}\\S+ \\w+ and \\d+ more$`),
+  );
   const byFunc = planPrintk(
     { name: "p", printk: [{ file: "nf_conntrack_proto_sctp.c", func: ["do_basic_checks"], flags: "fp" }] },
     f,
@@ -88,6 +102,7 @@ test("planPrintk: selectors resolve against the recorded control file", () => {
   assert.deepEqual(planPrintk({ name: "p", printk: [{ func: ["initcall_blacklist"], flags: "p" }] }, boot), {
     steps: [],
     problems: [],
+    notes: ['printk selector "func initcall_blacklist" matched 1 site: init/main.c:1190 initcall_blacklist'],
   });
   assert.deepEqual(
     planPrintk({ name: "p", printk: [{ func: ["initcall_blacklist"], flags: "t" }] }, boot).steps,
