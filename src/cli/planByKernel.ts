@@ -8,6 +8,8 @@ interface Group {
   ok: number;
   changesByKnob: Map<string, number>;
   failures: Map<string, { count: number; example: string }>;
+  /** Hosts warned (a log_invalid protocol that logs nothing there), with one host's warning. */
+  warned: { count: number; example: string } | null;
 }
 
 /** Lines for the per-version summary; none when the hosts whose kernel is known run one version. */
@@ -19,11 +21,19 @@ export function planByKernel(
   for (const o of outcomes) {
     const series = kernelSeries(kernelOf.get(o.host));
     let g = groups.get(series);
-    if (!g) groups.set(series, (g = { hosts: 0, ok: 0, changesByKnob: new Map(), failures: new Map() }));
+    if (!g)
+      groups.set(
+        series,
+        (g = { hosts: 0, ok: 0, changesByKnob: new Map(), failures: new Map(), warned: null }),
+      );
     g.hosts++;
     if (o.ok) {
       g.ok++;
       for (const c of o.changes) g.changesByKnob.set(c.knob, (g.changesByKnob.get(c.knob) ?? 0) + 1);
+      if (o.warnings?.length) {
+        g.warned ??= { count: 0, example: `${o.host}: ${o.warnings[0]}` };
+        g.warned.count++;
+      }
     } else {
       const f = g.failures.get(o.error.kind) ?? { count: 0, example: `${o.host}: ${o.error.message}` };
       f.count++;
@@ -43,6 +53,7 @@ export function planByKernel(
         `${g.ok} ok, ${total} change${total === 1 ? "" : "s"}${knobs.length ? ` (${knobs.join(", ")})` : ""}`,
       );
     }
+    if (g.warned) parts.push(`${g.warned.count} warned, e.g. ${g.warned.example}`);
     for (const [kind, f] of g.failures) parts.push(`${f.count} ${kind}, e.g. ${f.example}`);
     lines.push(`  ${series} (${g.hosts} host${g.hosts === 1 ? "" : "s"}): ${parts.join("; ")}`);
   }

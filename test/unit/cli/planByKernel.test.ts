@@ -41,3 +41,18 @@ test("a plan over 6.1, 6.12 and 6.18 hosts is summed up per kernel version, olde
   // One kernel: nothing to sum up.
   assert.deepEqual(planByKernel(outcomes.slice(0, 2), kernelOf), []);
 });
+
+test("a warning that depends on the kernel shows in its version's line: DCCP logs nothing on 6.18, still does on 6.1", async () => {
+  const profile = { name: "dccp", logInvalid: 33 };
+  const hosts: Array<[string, HostFacts]> = [
+    ["deb12", debian61Facts("ct-in-use")],
+    ["ns1", netnsFacts()],
+  ];
+  const outcomes = hosts.map(([name, facts]) => planOutcome(name, planHost(profile, facts)));
+  const lines = planByKernel(outcomes, new Map(hosts.map(([name, f]) => [name, f.kernel])));
+  assert.doesNotMatch(lines[1], /warned/);
+  assert.match(
+    lines[2],
+    /^ {2}6\.18 \(1 host\): 1 ok, 1 change \(log_invalid 1\); 1 warned, e\.g\. ns1: log_invalid=33 \(DCCP\) logs nothing on kernel 6\.18/,
+  );
+});
