@@ -42,6 +42,8 @@ const TCP_WINDOW_HINT =
   "Silent when nf_conntrack_tcp_be_liberal=1.";
 
 const ALL: KernelRange = {};
+/** `seen` of a spelling that every recorded kernel printed (6.1, 6.12 and 6.18). */
+const EVERY_RECORDED = ["6.1", "6.12", "6.18"];
 /** DCCP connection tracking was removed in 6.17 (fd72f265bb00). */
 const DCCP: KernelRange = { until: "6.17" };
 /** In 6.2.1; backported to stable series before it: present in 5.4.286, 5.15.135 and 6.1.119, not in 5.10.89. */
@@ -62,7 +64,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "tcp.truncated",
     protocol: "tcp",
     formats: [
-      { text: "truncated packet", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
+      { text: "truncated packet", seen: EVERY_RECORDED, kernels: { from: "4.19" } },
       { text: "truncated/malformed packet", kernels: { until: "4.19" } },
     ],
     explanation: "The TCP data offset points outside the packet or below 20 bytes.",
@@ -72,7 +74,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "tcp.bad_checksum",
     protocol: "tcp",
     formats: [
-      { text: "bad checksum", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
+      { text: "bad checksum", seen: EVERY_RECORDED, kernels: { from: "4.19" } },
       { text: "bad TCP checksum", kernels: { until: "4.19" } },
     ],
     explanation: "The TCP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
@@ -84,7 +86,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid tcp flag combination",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         kernels: ALL,
         note: '"TCP" upper-case before 4.19',
       },
@@ -113,7 +115,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid rst",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         kernels: ALL,
         note: '"RST" upper-case before 4.19',
       },
@@ -127,7 +129,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "packet (index %d) in dir %d invalid, state %s",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["index", "dir", "state"],
         kernels: { from: "5.18" },
       },
@@ -143,7 +145,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "packet (index %d) in dir %d ignored, state %s",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["index", "dir", "state"],
         kernels: { from: "5.12" },
       },
@@ -172,7 +174,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "SEQ is over upper bound %u (over the window of the receiver)",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -187,7 +189,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "ACK is over upper bound %u (ACKed data not seen yet)",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -202,7 +204,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "SEQ is under lower bound %u (already ACKed data retransmitted)",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -223,7 +225,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "ignored ACK under lower bound %u (possible overly delayed)",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["bound"],
         kernels: TCP_WINDOW_NEW,
       },
@@ -253,7 +255,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "%u bytes more than expected",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["bytes"],
         kernels: { from: "6.0", backports: ["5.15.135"] },
         note: "absent from 5.19.0, present in 6.0.8; absent from 5.10.89",
@@ -280,14 +282,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "udp.short",
     protocol: "udp",
-    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "short packet", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The packet is shorter than a UDP header.",
     hint: "Truncated or crafted packets.",
   },
   {
     id: "udp.truncated",
     protocol: "udp",
-    formats: [{ text: "truncated/malformed packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "truncated/malformed packet", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The UDP length field is larger than the packet or smaller than the header.",
     hint: "Truncation in transit, broken tunnels/encapsulation, or crafted packets.",
   },
@@ -295,7 +297,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     id: "udp.bad_checksum",
     protocol: "udp",
     formats: [
-      { text: "bad checksum", seen: ["6.1", "6.12", "6.18"], kernels: { from: "4.19" } },
+      { text: "bad checksum", seen: EVERY_RECORDED, kernels: { from: "4.19" } },
       { text: "bad UDP checksum", kernels: { until: "4.19" } },
     ],
     explanation: "The UDP checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
@@ -337,7 +339,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmp.short",
     protocol: "icmp",
-    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "short packet", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The packet is shorter than an ICMP header.",
     hint: "Truncated or crafted packets.",
   },
@@ -347,7 +349,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "bad hw icmp checksum",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         kernels: ALL,
         note: '"bad HW ICMP checksum" before 4.19',
       },
@@ -361,7 +363,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid icmp type",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         kernels: ALL,
         note: '"ICMP" upper-case before 4.19',
       },
@@ -375,7 +377,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "outer daddr %pI4 != inner %pI4",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["outer", "inner"],
         kernels: { from: "5.1" },
         note: "absent from 4.20.1, present in 5.2.1; 5.1 unverified",
@@ -389,21 +391,21 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmpv6.short",
     protocol: "icmpv6",
-    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "short packet", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The packet is shorter than an ICMPv6 header.",
     hint: "Truncated or crafted packets.",
   },
   {
     id: "icmpv6.bad_checksum",
     protocol: "icmpv6",
-    formats: [{ text: "ICMPv6 checksum failed", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "ICMPv6 checksum failed", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The ICMPv6 checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
     hint: "Corruption, broken offload, or crafted packets.",
   },
   {
     id: "icmpv6.short_redirect",
     protocol: "icmpv6",
-    formats: [{ text: "short redirect", seen: ["6.1", "6.12", "6.18"], kernels: ICMPV6_REDIRECT }],
+    formats: [{ text: "short redirect", seen: EVERY_RECORDED, kernels: ICMPV6_REDIRECT }],
     explanation: "A Redirect message is too short to hold its fixed part.",
     hint: "Crafted or truncated Neighbor Discovery traffic.",
   },
@@ -413,7 +415,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "invalid saddr or hoplimit for redirect",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         kernels: ICMPV6_REDIRECT,
       },
     ],
@@ -424,7 +426,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "icmpv6.redirect_without_options",
     protocol: "icmpv6",
-    formats: [{ text: "redirect without options", seen: ["6.1", "6.12", "6.18"], kernels: ICMPV6_REDIRECT }],
+    formats: [{ text: "redirect without options", seen: EVERY_RECORDED, kernels: ICMPV6_REDIRECT }],
     explanation: "A Redirect carries no (or an empty) option after its fixed part.",
     hint: "Crafted or truncated Neighbor Discovery traffic.",
   },
@@ -434,7 +436,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     formats: [
       {
         text: "outer daddr %pI6 != inner %pI6",
-        seen: ["6.1", "6.12", "6.18"],
+        seen: EVERY_RECORDED,
         params: ["outer", "inner"],
         kernels: { from: "5.1" },
         note: "absent from 4.20.1, present in 5.2.1; 5.1 unverified",
@@ -447,7 +449,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "sctp.short",
     protocol: "sctp",
-    formats: [{ text: "short packet", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "short packet", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The packet is shorter than an SCTP common header.",
     hint: "Truncated or crafted packets.",
   },
@@ -461,7 +463,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "sctp.bad_crc",
     protocol: "sctp",
-    formats: [{ text: "bad CRC", seen: ["6.1", "6.12", "6.18"], kernels: ALL }],
+    formats: [{ text: "bad CRC", seen: EVERY_RECORDED, kernels: ALL }],
     explanation: "The SCTP CRC32c checksum is wrong (checked in PREROUTING when nf_conntrack_checksum=1).",
     hint: "Broken CRC offload (common with SCTP over tunnels or virtio), or corruption.",
   },
