@@ -50,6 +50,7 @@ export const FRAMES: Readonly<Record<string, Shape>> = {
   // Log sources (src/logs/sources/*.sh).
   clock: shape(3), // boot id, epoch seconds, uptime seconds
   R: shape(1), // one raw record (one letter: there is one of these per log line)
+  E: shape(5), // journald: one entry (cursor, realtime µs, priority, facility, message)
   first: shape(1), // kmsg: the oldest sequence number still in the buffer
   pos: shape(1, 3), // the position after the last record (fields depend on the source)
   warn: shape(1, 2), // code [, detail]

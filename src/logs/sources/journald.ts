@@ -1,4 +1,5 @@
-// journald: `journalctl -k -o json` entries of the current boot, resumed from a cursor.
+// journald: `journalctl -k -o export` entries of the current boot, resumed from a cursor, sent as
+// E frames (R frames with the entry's JSON for a message the export format writes as binary).
 // The reader asks for --cursor (inclusive) rather than --after-cursor: if the first entry is the
 // saved one, it is skipped; if it is not, the saved entry is gone (journal rotated or vacuumed, or
 // the host rebooted) and lines may be missing — which --after-cursor would hide.
@@ -57,12 +58,16 @@ export function messageText(message: string | number[] | null | undefined): stri
   return null;
 }
 
+function integerField(value: string | undefined): number | null {
+  if (value === undefined || value === "") return null;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : null;
+}
+
 export class JournaldOutputParser implements SourceOutputParser {
   private clock: HostClock | null = null;
   private cursor: string | null;
-  private bootId: string | null;
-  /** The last _BOOT_ID as journalctl printed it (the same on every entry of a boot). */
-  private rawBootId: string | undefined;
+  private readonly bootId: string | null;
   private skipCursor: string | null = null;
   private ended = false;
   private sawExit = false;
@@ -89,8 +94,18 @@ export class JournaldOutputParser implements SourceOutputParser {
       case "firstcursor":
         this.start(frame.fields[0]);
         return null;
+      case "E": {
+        const [cursor, usec, priority, facility, message] = frame.fields;
+        return this.item(cursor, usec, message, priority, facility);
+      }
       case "R":
-        return this.entry(frame.fields[0]);
+        return this.jsonEntry(frame.fields[0]);
+      case "warn":
+        if (frame.fields[0] === "journal_entry_unread")
+          this.warnings.push(
+            `journalctl did not print the entry at ${frame.fields[1]} again as JSON; skipped`,
+          );
+        return null;
       case "cursor":
         this.advance(frame.fields[0]);
         return null;
@@ -131,7 +146,7 @@ export class JournaldOutputParser implements SourceOutputParser {
     if (this.options.until?.source === "journald" && cursor === this.options.until.cursor) this.ended = true;
   }
 
-  private entry(json: string): SourceItem | null {
+  private jsonEntry(json: string): SourceItem | null {
     let entry = quickJournalFields(json);
     try {
       entry ??= JSON.parse(json) as JournalFields;
@@ -140,26 +155,41 @@ export class JournaldOutputParser implements SourceOutputParser {
       return null;
     }
     const cursor = entry.__CURSOR ?? null;
-    if (this.ended || cursor === null) return null;
-    if (entry._BOOT_ID && entry._BOOT_ID !== this.rawBootId) {
-      this.rawBootId = entry._BOOT_ID;
-      this.bootId = normalizeBootId(entry._BOOT_ID);
-    }
+    if (cursor === null) return null;
+    return this.item(
+      cursor,
+      entry.__REALTIME_TIMESTAMP,
+      messageText(entry.MESSAGE),
+      entry.PRIORITY,
+      entry.SYSLOG_FACILITY,
+    );
+  }
+
+  private item(
+    cursor: string,
+    realtimeUsec: string | undefined,
+    message: string | null,
+    priority: string | undefined,
+    facility: string | undefined,
+  ): SourceItem | null {
+    if (this.ended) return null;
     this.advance(cursor);
     if (this.options.positionOnly || cursor === this.skipCursor) return null;
-    const message = messageText(entry.MESSAGE);
     if (message === null) return null;
-    const usec = Number(entry.__REALTIME_TIMESTAMP);
-    const priority = Number(entry.PRIORITY);
-    const facility = Number(entry.SYSLOG_FACILITY);
+    const usec = realtimeUsec ? Number(realtimeUsec) : NaN;
     this.items++;
     return {
       pos: cursor,
       time: Number.isFinite(usec) ? isoTime(usec / 1000) : null,
       message,
-      priority: entry.PRIORITY !== undefined && Number.isInteger(priority) ? priority : null,
-      facility: entry.SYSLOG_FACILITY !== undefined && Number.isInteger(facility) ? facility : null,
+      priority: integerField(priority),
+      facility: integerField(facility),
     };
+  }
+
+  private lastBoot(): string | null {
+    const boot = this.cursor ? bootOfCursor(this.cursor) : null;
+    return boot ? normalizeBootId(boot) : null;
   }
 
   finish(): ReadOutcome {
@@ -175,7 +205,8 @@ export class JournaldOutputParser implements SourceOutputParser {
     return {
       position: {
         source: "journald",
-        boot_id: this.bootId ?? this.clock?.bootId ?? null,
+        // The boot of the last entry read (its cursor names it), else the saved one's.
+        boot_id: this.lastBoot() ?? this.bootId ?? this.clock?.bootId ?? null,
         cursor: this.cursor,
       },
       lost: this.lost,

@@ -16,6 +16,7 @@ import { createKernelMessageClassifier } from "../../../src/logs/printk.js";
 import { DmesgOutputParser, dmesgReadScript } from "../../../src/logs/sources/dmesg.js";
 import { normalizeBootId } from "../../../src/logs/sources/framing.js";
 import { JournaldOutputParser, journaldReadScript } from "../../../src/logs/sources/journald.js";
+import { FAKE_JOURNALCTL } from "./sources/fakeJournalctl.js";
 import { KmsgOutputParser, kmsgReadScript } from "../../../src/logs/sources/kmsg.js";
 import { parseSyslogLine } from "../../../src/logs/sources/syslog-file.js";
 import type { JournaldPosition, SourceOutputParser } from "../../../src/logs/sources/types.js";
@@ -115,11 +116,7 @@ export function debianRecordingTests(dir: keyof typeof RECORDING): void {
   const journalFile = `${process.env.TMPDIR ?? "/tmp"}/nfdebug-debian-journal-${process.pid}.jsonl`;
   writeFileSync(journalFile, entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
   const fakes = fakeCommands({
-    journalctl: `case "$*" in *--help*) echo "  --output-fields=LIST"; exit 0;; esac
-cursor=; last=
-for a in "$@"; do case $a in --cursor=*) cursor=\${a#--cursor=};; -n) last=1;; esac; done
-awk -v c="$cursor" -v last="$last" '{ l[NR] = $0; if (c != "" && index($0, "\\"__CURSOR\\":\\"" c "\\"") > 0) f = NR }
-END { if (last) { print l[NR]; exit } for (i = (f == "" ? 1 : f); i <= NR; i++) print l[i] }' "$NFD_JOURNAL"`,
+    journalctl: FAKE_JOURNALCTL,
     dd: `case "$*" in *count=0*) exit 0;; esac; cat "$NFD_KMSG"; echo "dd: error reading '/dev/kmsg': Resource temporarily unavailable" >&2; exit 1`,
     dmesg: `cat "$NFD_DMESG"`,
   });

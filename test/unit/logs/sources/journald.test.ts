@@ -1,58 +1,31 @@
-// The journald reader's real snippet (sh + awk) run against a stand-in `journalctl` on PATH that
-// serves test/fixtures/logs/journald-kernel-json.txt — documentation-derived entries, since no
-// journald runs on this machine (the Debian VM suite exercises the real one).
+// The journald reader's real snippet (sh + awk) run against a stand-in `journalctl` on PATH
+// (fakeJournalctl.ts) that serves test/fixtures/logs/journald-kernel-json.txt, documentation-derived
+// entries (the namespace-host integration tests and the Debian VM suite read real journals).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JournaldOutputParser, journaldReadScript } from "../../../../src/logs/sources/journald.js";
 import type { JournaldPosition, ReadOptions } from "../../../../src/logs/sources/types.js";
 import { parseLogLine } from "../../../../src/logs/parse.js";
 import { fixturePath } from "../corpus.js";
-import { feed, positionScript, runSh } from "./run-script.js";
+import { FAKE_JOURNALCTL } from "./fakeJournalctl.js";
+import { fakeCommands, feed, positionScript, runSh } from "./run-script.js";
 
 const entries = readFileSync(fixturePath("journald-kernel-json.txt"), "utf8")
   .split("\n")
   .filter((l) => l.startsWith("{"))
   .map((l) => JSON.parse(l) as { __CURSOR: string; _BOOT_ID: string });
 const journalBoot = "5c1f7d2a-9e3b-4c8d-9f0a-1b2c3d4e5f60";
-let dir = "";
 
-// Serves the fixture like journalctl: --cursor=C starts at C (or, when C is gone, at the start),
-// -n 1 prints the newest entry, --help mentions --output-fields. Records its arguments.
-const FAKE = `#!/bin/sh
-printf '%s\\n' "$*" >> "$NFD_TEST_DIR/args"
-case "$*" in *--help*) echo "  --output-fields=LIST  Select fields to print in verbose/export/json modes"; exit 0;; esac
-cursor=; last=
-for a in "$@"; do
-  case $a in --cursor=*) cursor=\${a#--cursor=};; -n) last=1;; esac
-done
-grep '^{' "$NFD_TEST_FIXTURE" | awk -v c="$cursor" -v last="$last" '
-  { lines[NR] = $0; if (c != "" && index($0, "\\"__CURSOR\\":\\"" c "\\"") > 0) from = NR }
-  END {
-    if (last) { print lines[NR]; exit }
-    start = (from == "") ? 1 : from
-    for (i = start; i <= NR; i++) print lines[i]
-  }'
-exit "\${NFD_TEST_EXIT:-0}"
-`;
-
+let fake: ReturnType<typeof fakeCommands>;
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), "nfdebug-journald-"));
-  writeFileSync(join(dir, "journalctl"), FAKE);
-  chmodSync(join(dir, "journalctl"), 0o755);
+  fake = fakeCommands({ journalctl: FAKE_JOURNALCTL });
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => fake.cleanup());
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: `${dir}:${process.env.PATH}`,
-    NFD_TEST_DIR: dir,
-    NFD_TEST_FIXTURE: fixturePath("journald-kernel-json.txt"),
-    ...extra,
-  };
+  return { ...fake.env, NFD_JOURNAL: fixturePath("journald-kernel-json.txt"), ...extra };
 }
 
 function read(from: JournaldPosition | null, options: ReadOptions = {}, extra: NodeJS.ProcessEnv = {}) {
@@ -67,8 +40,8 @@ test("the start position is the newest entry's cursor", () => {
   assert.deepEqual(r.position, { source: "journald", boot_id: journalBoot, cursor: entries[4].__CURSOR });
   assert.equal(r.list.length, 0);
   assert.match(
-    readFileSync(join(dir, "args"), "utf8"),
-    /-k -o json --all --no-pager --output-fields=MESSAGE,PRIORITY,SYSLOG_FACILITY,_BOOT_ID -n 1/,
+    readFileSync(join(fake.env.NFD_FAKE_DIR ?? "", "args"), "utf8"),
+    /-k -o export --all --no-pager --output-fields=MESSAGE,PRIORITY,SYSLOG_FACILITY -n 1/,
   );
 });
 
@@ -161,4 +134,24 @@ test("cursors are validated and quoted before they reach the shell", () => {
     assert.throws(() => journaldReadScript({ source: "journald", boot_id: null, cursor: bad }), /cursor/);
   }
   assert.throws(() => feed(new JournaldOutputParser(null), "@@clock\tx\t1\t1\n"), /incomplete/);
+});
+
+test("a message the export format writes as binary (a newline, an empty line) is read again as JSON", () => {
+  const [first, second] = entries;
+  const sctp = "nf_ct_proto_132: do_basic_checks failed\n\nIN=eth0 OUT= SRC=192.0.2.1";
+  const journal = join(fake.env.NFD_FAKE_DIR ?? "", "binary.jsonl");
+  writeFileSync(
+    journal,
+    [{ ...first, MESSAGE: sctp }, second].map((e) => JSON.stringify(e)).join("\n") + "\n",
+  );
+  const r = read(null, {}, { NFD_JOURNAL: journal });
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(
+    r.list.map((i) => [i.pos, i.message]),
+    [
+      [first.__CURSOR, sctp],
+      [second.__CURSOR, (second as unknown as { MESSAGE: string }).MESSAGE],
+    ],
+    "the binary entry whole, and the entry after it read as usual",
+  );
 });
