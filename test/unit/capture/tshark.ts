@@ -20,7 +20,8 @@ export function fixture(name: string): string {
 export type TsharkPacket = Record<string, string[]>;
 
 export function tsharkFields(file: string, fields: readonly string[]): TsharkPacket[] {
-  const args = ["-n", "-r", file, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|"];
+  // Fragments as they are, not reassembled: the kernel logs each one on its own.
+  const args = ["-n", "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-r", file, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|"];
   for (const f of fields) args.push("-e", f);
   const run = spawnSync("tshark", args, { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`tshark ${args.join(" ")}: ${run.stderr}`);
