@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { readCapture } from "../../../src/capture/pcap.js";
 import { decodeNflog, NflogFormatError } from "../../../src/capture/nflog.js";
-import { TSHARK_MISSING, fixture, nflogTlvValues, tsharkFields } from "./tshark.js";
+import { TSHARK_MISSING, nflogTlvValues, tsharkFields } from "../../support/tshark.js";
+import { fixture } from "./fixtures.js";
 
 const FIELDS = [
   "nflog.family", "nflog.version", "nflog.res_id", "nflog.protocol", "nflog.hook", "nflog.prefix",

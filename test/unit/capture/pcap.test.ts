@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { CaptureFormatError, CaptureReader, isCapture, readCapture, type CapturedPacket } from "../../../src/capture/pcap.js";
 import { decodeNflog } from "../../../src/capture/nflog.js";
 import { swapPcap, swapPcapng } from "./byteSwap.js";
-import { TSHARK_MISSING, fixture, tsharkFields } from "./tshark.js";
+import { TSHARK_MISSING, tsharkFields } from "../../support/tshark.js";
+import { fixture } from "./fixtures.js";
 
 const FILES = [
   { name: "invalid.pcap", format: "pcap", digits: 6 },
