@@ -19,7 +19,10 @@ export interface CapturedPacket {
 
 /** A capture that is not one, or is damaged beyond a cut-off end. */
 export class CaptureFormatError extends InputError {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = "CaptureFormatError";
   }

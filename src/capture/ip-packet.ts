@@ -21,7 +21,8 @@ export function ipv4Address(b: Uint8Array, at: number): string {
 /** IPv6 as the kernel's %pI6 prints it: eight groups of four lower-case hex digits. */
 export function ipv6Address(b: Uint8Array, at: number): string {
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[at + i] << 8) | b[at + i + 1]).toString(16).padStart(4, "0"));
+  for (let i = 0; i < 16; i += 2)
+    groups.push(((b[at + i] << 8) | b[at + i + 1]).toString(16).padStart(4, "0"));
   return groups.join(":");
 }
 
@@ -103,7 +104,14 @@ function decodeIpv6(b: Uint8Array, p: PacketFields, quoted: boolean): void {
   transport(b, at, next, fragment, p, quoted);
 }
 
-function transport(b: Uint8Array, at: number, protocol: number, fragment: boolean, p: PacketFields, quoted: boolean): void {
+function transport(
+  b: Uint8Array,
+  at: number,
+  protocol: number,
+  fragment: boolean,
+  p: PacketFields,
+  quoted: boolean,
+): void {
   const t = decodeTransport(b.subarray(Math.min(at, b.length)), protocol, p.family === "ipv6", fragment, p);
   // The packet an ICMP error quotes, decoded once (never for a packet that is itself quoted).
   if (t.quoted !== null && !quoted) {

@@ -66,7 +66,8 @@ export class NflogFormatError extends Error {
  * which libpcap writes in the capturing host's order, TLV headers included.
  */
 export function decodeNflog(data: Uint8Array, littleEndian = true): NflogPacket {
-  if (data.length < 4) throw new NflogFormatError(`NFLOG packet of ${data.length} bytes, shorter than its header`);
+  if (data.length < 4)
+    throw new NflogFormatError(`NFLOG packet of ${data.length} bytes, shorter than its header`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const p: NflogPacket = {
     family: data[0],

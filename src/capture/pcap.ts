@@ -7,7 +7,6 @@ import { PcapngState, readPcapngBlocks } from "./pcapng.js";
 
 export { CaptureFormatError, type CapturedPacket } from "./captured.js";
 
-
 export type CaptureFormat = "pcap" | "pcapng";
 
 export interface CaptureRead {
@@ -45,7 +44,6 @@ export function isCapture(head: Uint8Array): boolean {
   return formatOf(head) !== null;
 }
 
-
 interface PcapState {
   littleEndian: boolean;
   nano: boolean;
@@ -75,7 +73,9 @@ export class CaptureReader {
     }
     const packets: CapturedPacket[] = [];
     const used =
-      this.format === "pcap" ? this.readPcap(buf, packets) : readPcapngBlocks(buf, this.pcapng, this.consumed, packets);
+      this.format === "pcap"
+        ? this.readPcap(buf, packets)
+        : readPcapngBlocks(buf, this.pcapng, this.consumed, packets);
     this.consumed += used;
     // A copy, so that the caller's chunk is not kept alive by a view of its tail.
     this.pending = used === buf.length ? new Uint8Array(0) : buf.slice(used);
@@ -96,7 +96,11 @@ export class CaptureReader {
       const littleEndian = magic === PCAP_USEC || magic === PCAP_NSEC;
       const native = littleEndian ? magic : swap32(magic);
       // The upper bits of the link-type field carry FCS information (pcap spec, LinkType and additional information).
-      this.pcap = { littleEndian, nano: native === PCAP_NSEC, linkType: view.getUint32(20, littleEndian) & 0x0fffffff };
+      this.pcap = {
+        littleEndian,
+        nano: native === PCAP_NSEC,
+        linkType: view.getUint32(20, littleEndian) & 0x0fffffff,
+      };
       at = PCAP_HEADER;
     }
     const { littleEndian, nano, linkType } = this.pcap;
@@ -143,6 +147,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function readCapture(buf: Uint8Array): CaptureRead {
   const reader = new CaptureReader();
   const packets = reader.push(buf);
-  if (reader.format === null) throw new CaptureFormatError("not a pcap or pcapng file (shorter than a magic number)", 0);
+  if (reader.format === null)
+    throw new CaptureFormatError("not a pcap or pcapng file (shorter than a magic number)", 0);
   return { format: reader.format, packets, consumed: reader.consumed, truncated: reader.truncated };
 }

@@ -37,7 +37,7 @@ function readInterface(view: DataView, body: number, end: number, le: boolean): 
     digits: 6,
     offsetSeconds: 0,
   };
-  for (let at = body + 8; at + 4 <= end; ) {
+  for (let at = body + 8; at + 4 <= end;) {
     const code = view.getUint16(at, le);
     const length = view.getUint16(at + 2, le);
     if (code === OPT_END || at + 4 + length > end) break;
@@ -87,7 +87,12 @@ function packet(
 }
 
 /** Reads the complete blocks at the start of `buf` into `out`; returns the bytes they take. */
-export function readPcapngBlocks(buf: Uint8Array, state: PcapngState, base: number, out: CapturedPacket[]): number {
+export function readPcapngBlocks(
+  buf: Uint8Array,
+  state: PcapngState,
+  base: number,
+  out: CapturedPacket[],
+): number {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 0;
   while (at + 12 <= buf.length) {
@@ -97,7 +102,11 @@ export function readPcapngBlocks(buf: Uint8Array, state: PcapngState, base: numb
       const magic = view.getUint32(at + 8, true);
       if (magic === BYTE_ORDER_MAGIC) state.littleEndian = true;
       else if (magic === 0x4d3c2b1a) state.littleEndian = false;
-      else throw new CaptureFormatError(`pcapng section header at byte ${base + at} without a byte-order magic`, base + at);
+      else
+        throw new CaptureFormatError(
+          `pcapng section header at byte ${base + at} without a byte-order magic`,
+          base + at,
+        );
     } else if (!state.inSection) {
       throw new CaptureFormatError(`pcapng block before any section header at byte ${base + at}`, base + at);
     }
@@ -107,7 +116,10 @@ export function readPcapngBlocks(buf: Uint8Array, state: PcapngState, base: numb
       throw new CaptureFormatError(`damaged pcapng block at byte ${base + at} (length ${length})`, base + at);
     if (at + length > buf.length) break;
     if (view.getUint32(at + length - 4, le) !== length)
-      throw new CaptureFormatError(`damaged pcapng block at byte ${base + at} (trailing length differs)`, base + at);
+      throw new CaptureFormatError(
+        `damaged pcapng block at byte ${base + at} (trailing length differs)`,
+        base + at,
+      );
     const body = at + 8;
     const end = at + length - 4;
     if (type === SHB) {
@@ -118,15 +130,32 @@ export function readPcapngBlocks(buf: Uint8Array, state: PcapngState, base: numb
       const id = type === EPB ? view.getUint32(body, le) : view.getUint16(body, le);
       const iface = state.interfaces[id];
       if (!iface)
-        throw new CaptureFormatError(`pcapng packet at byte ${base + at} names interface ${id}, not described`, base + at);
+        throw new CaptureFormatError(
+          `pcapng packet at byte ${base + at} names interface ${id}, not described`,
+          base + at,
+        );
       const captured = view.getUint32(body + 12, le);
       if (body + 20 + captured > end)
         throw new CaptureFormatError(`pcapng packet at byte ${base + at} longer than its block`, base + at);
       const data = buf.slice(body + 20, body + 20 + captured);
-      out.push(packet(iface, id, view.getUint32(body + 4, le), view.getUint32(body + 8, le), data, view.getUint32(body + 16, le), le));
+      out.push(
+        packet(
+          iface,
+          id,
+          view.getUint32(body + 4, le),
+          view.getUint32(body + 8, le),
+          data,
+          view.getUint32(body + 16, le),
+          le,
+        ),
+      );
     } else if (type === SPB) {
       const iface = state.interfaces[0];
-      if (!iface) throw new CaptureFormatError(`pcapng simple packet at byte ${base + at} before any interface`, base + at);
+      if (!iface)
+        throw new CaptureFormatError(
+          `pcapng simple packet at byte ${base + at} before any interface`,
+          base + at,
+        );
       const origLen = view.getUint32(body, le);
       // Captured length is not stored: the smaller of the original length, the snaplen and the block.
       const captured = Math.min(origLen, iface.snapLen || origLen, end - body - 4);

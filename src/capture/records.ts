@@ -32,7 +32,10 @@ export interface CaptureRecords {
 const AF_INET = 2;
 const AF_INET6 = 10;
 
-function interfaceName(index: number | null, ifnames: ReadonlyMap<number, string> | undefined): string | null {
+function interfaceName(
+  index: number | null,
+  ifnames: ReadonlyMap<number, string> | undefined,
+): string | null {
   if (index === null) return null;
   return ifnames?.get(index) ?? `ifindex:${index}`;
 }
@@ -58,7 +61,9 @@ export function recordOfPacket(
 ): FullRecord | null {
   if (packet.linkType !== LINKTYPE_NFLOG) return null;
   const time =
-    packet.seconds === null ? null : isoTime(packet.seconds, packet.nanoseconds ?? 0, packet.resolutionDigits);
+    packet.seconds === null
+      ? null
+      : isoTime(packet.seconds, packet.nanoseconds ?? 0, packet.resolutionDigits);
   let nflog: NflogPacket;
   try {
     nflog = decodeNflog(packet.data, packet.littleEndian);
@@ -87,7 +92,8 @@ export function recordOfPacket(
   if (nflog.indev !== null) record.mac = nflog.hwHeader ? hexBytes(nflog.hwHeader) : "";
   if (nflog.payload !== null) decodeIpPacket(nflog.payload, record);
   else record.truncated = true;
-  if (record.family === null) record.family = nflog.family === AF_INET6 ? "ipv6" : nflog.family === AF_INET ? "ipv4" : null;
+  if (record.family === null)
+    record.family = nflog.family === AF_INET6 ? "ipv6" : nflog.family === AF_INET ? "ipv4" : null;
   if (nflog.truncated) record.truncated = true;
   record.uid = nflog.uid;
   record.gid = nflog.gid;
@@ -96,7 +102,12 @@ export function recordOfPacket(
   return record;
 }
 
-function recordsOf(packets: CapturedPacket[], host: string, opts: CaptureRecordOptions, out: CaptureRecords): void {
+function recordsOf(
+  packets: CapturedPacket[],
+  host: string,
+  opts: CaptureRecordOptions,
+  out: CaptureRecords,
+): void {
   for (const packet of packets) {
     const record = recordOfPacket(packet, host, opts);
     if (record === null) out.skipped++;
@@ -105,7 +116,11 @@ function recordsOf(packets: CapturedPacket[], host: string, opts: CaptureRecordO
 }
 
 /** Every NFLOG packet of a capture in one buffer (pcap or pcapng) → records. */
-export function captureRecords(buf: Uint8Array, host: string, opts: CaptureRecordOptions = {}): CaptureRecords {
+export function captureRecords(
+  buf: Uint8Array,
+  host: string,
+  opts: CaptureRecordOptions = {},
+): CaptureRecords {
   const read = readCapture(buf);
   const out: CaptureRecords = { records: [], consumed: read.consumed, truncated: read.truncated, skipped: 0 };
   recordsOf(read.packets, host, opts, out);

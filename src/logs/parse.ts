@@ -168,7 +168,9 @@ function protocolDebugRecord(message: string, l4proto: number, start: number, ct
  * packet dump: an NFLOG prefix ("nf_ct_proto_6: invalid tcp flag combination "). Null when the
  * text does not start with a tag (a prefix some nft rule logged with).
  */
-export function conntrackPrefix(text: string): { l4proto: number; reason: string; match: ReasonMatch } | null {
+export function conntrackPrefix(
+  text: string,
+): { l4proto: number; reason: string; match: ReasonMatch } | null {
   const l4proto = readTag(text);
   if (l4proto === NO_TAG) return null;
   const reason = text.slice(reasonStart).trim();

@@ -22,8 +22,10 @@ export async function readCaptureInput(
       if (next.done) {
         const totals = next.value;
         const notes = [report.note];
-        if (totals.truncated) notes.push(`ends inside a packet after byte ${totals.consumed} (cut, or still being written)`);
-        if (totals.skipped > 0) notes.push(`${totals.skipped} packet(s) of another link type than NFLOG, skipped`);
+        if (totals.truncated)
+          notes.push(`ends inside a packet after byte ${totals.consumed} (cut, or still being written)`);
+        if (totals.skipped > 0)
+          notes.push(`${totals.skipped} packet(s) of another link type than NFLOG, skipped`);
         const note = notes.filter(Boolean).join("; ");
         if (note) report.note = note;
         report.entries += totals.skipped;
@@ -44,7 +46,8 @@ export async function readCaptureInput(
       }
     }
   } catch (err) {
-    if (err instanceof CaptureFormatError) throw new InputError("", [{ file: input.label, line: 1, col: 1, message: err.message }]);
+    if (err instanceof CaptureFormatError)
+      throw new InputError("", [{ file: input.label, line: 1, col: 1, message: err.message }]);
     throw err;
   }
 }

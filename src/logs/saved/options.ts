@@ -33,5 +33,7 @@ export interface SavedInputReport {
 export function outsideWindow(time: string | null, options: ReadSavedOptions): boolean {
   if (time === null) return false;
   const t = new Date(time);
-  return (options.since !== undefined && t < options.since) || (options.until !== undefined && t > options.until);
+  return (
+    (options.since !== undefined && t < options.since) || (options.until !== undefined && t > options.until)
+  );
 }

@@ -46,7 +46,6 @@ function hostOf(input: SavedInput, message: SavedMessage, options: ReadSavedOpti
   return options.host ?? input.host ?? message.host ?? (input.path === null ? "stdin" : input.label);
 }
 
-
 export async function readSavedInput(
   input: SavedInput,
   options: ReadSavedOptions,

@@ -24,11 +24,17 @@ test("a pcap named after its host becomes a bundle of nflog records", async () =
   assert.match(run.stderr, /web1\.pcap: pcap \(detected\), 27 entries, 27 record\(s\)/);
   assert.match(run.stderr, /invalid\.pcapng: pcap \(detected\), 7 entries, 7 record\(s\)/);
   assert.match(run.stdout, /^34 record\(s\) from 2 host\(s\)/);
-  const records = readFileSync(join(out, "records.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = readFileSync(join(out, "records.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(records.length, 34);
   assert.ok(records.every((r) => r.source === "nflog"));
   assert.deepEqual([...new Set(records.map((r) => r.host))].sort(), ["invalid", "web1"]);
-  assert.match(readFileSync(join(out, "report.html"), "utf8"), /tcp\.invalid_flags|invalid tcp flag combination/);
+  assert.match(
+    readFileSync(join(out, "report.html"), "utf8"),
+    /tcp\.invalid_flags|invalid tcp flag combination/,
+  );
 });
 
 test("a gzipped capture on standard input, --json, --host", () => {
@@ -37,7 +43,10 @@ test("a gzipped capture on standard input, --json, --host", () => {
     encoding: "utf8",
   });
   assert.equal(run.status, 0, run.stderr);
-  const records = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = run.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(records.length, 5);
   assert.ok(records.every((r) => r.host === "h9" && /\.\d{9}Z$/.test(String(r.time))));
 });
@@ -47,7 +56,10 @@ test("a capture cut inside a packet: its complete packets, and where it ends", a
   writeFileSync(cut, readFileSync(join(FIXTURES, "invalid.pcap")).subarray(0, 3000));
   const run = await runCli(["parse", cut], { json: false });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /cut\.pcap: pcap \(detected\), 16 entries, 16 record\(s\), ends inside a packet after byte 2964/);
+  assert.match(
+    run.stderr,
+    /cut\.pcap: pcap \(detected\), 16 entries, 16 record\(s\), ends inside a packet after byte 2964/,
+  );
 });
 
 test("--format pcap on a file that is no capture: refused with the file and the cause", async () => {

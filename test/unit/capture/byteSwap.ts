@@ -10,7 +10,7 @@ function swap(b: Uint8Array, at: number, size: 2 | 4 | 8): void {
 
 function swapNflog(b: Uint8Array, from: number, to: number): void {
   const view = new DataView(b.buffer, b.byteOffset);
-  for (let at = from + 4; at + 4 <= to; ) {
+  for (let at = from + 4; at + 4 <= to;) {
     const length = view.getUint16(at, true);
     swap(b, at, 2);
     swap(b, at + 2, 2);
@@ -23,8 +23,17 @@ export function swapPcap(input: Uint8Array): Uint8Array {
   const b = Uint8Array.from(input);
   const view = new DataView(b.buffer);
   const linkType = view.getUint32(20, true);
-  for (const [at, size] of [[0, 4], [4, 2], [6, 2], [8, 4], [12, 4], [16, 4], [20, 4]] as const) swap(b, at, size);
-  for (let at = 24; at + 16 <= b.length; ) {
+  for (const [at, size] of [
+    [0, 4],
+    [4, 2],
+    [6, 2],
+    [8, 4],
+    [12, 4],
+    [16, 4],
+    [20, 4],
+  ] as const)
+    swap(b, at, size);
+  for (let at = 24; at + 16 <= b.length;) {
     const incl = view.getUint32(at + 8, true);
     for (let k = 0; k < 16; k += 4) swap(b, at + k, 4);
     if (linkType === NFLOG) swapNflog(b, at + 16, Math.min(b.length, at + 16 + incl));
@@ -36,7 +45,7 @@ export function swapPcap(input: Uint8Array): Uint8Array {
 /** Options: code and length swapped; the numeric ones this test's files carry, too. */
 function swapOptions(b: Uint8Array, from: number, to: number, numeric: ReadonlyMap<number, 2 | 4 | 8>): void {
   const view = new DataView(b.buffer, b.byteOffset);
-  for (let at = from; at + 4 <= to; ) {
+  for (let at = from; at + 4 <= to;) {
     const code = view.getUint16(at, true);
     const length = view.getUint16(at + 2, true);
     swap(b, at, 2);
@@ -53,7 +62,7 @@ export function swapPcapng(input: Uint8Array): Uint8Array {
   const src = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const parts: Uint8Array[] = [];
   const linkTypes: number[] = [];
-  for (let at = 0; at + 12 <= input.length; ) {
+  for (let at = 0; at + 12 <= input.length;) {
     const type = src.getUint32(at, true);
     const length = src.getUint32(at + 4, true);
     const block = Uint8Array.from(input.subarray(at, at + length));
@@ -74,13 +83,29 @@ export function swapPcapng(input: Uint8Array): Uint8Array {
       swap(block, 8, 2);
       swap(block, 10, 2);
       swap(block, 12, 4);
-      swapOptions(block, 16, length - 4, new Map([[8, 8], [14, 8]]));
+      swapOptions(
+        block,
+        16,
+        length - 4,
+        new Map([
+          [8, 8],
+          [14, 8],
+        ]),
+      );
     } else {
       const id = view.getUint32(8, true);
       const captured = view.getUint32(20, true);
       for (let k = 8; k < 28; k += 4) swap(block, k, 4);
       if (linkTypes[id] === NFLOG) swapNflog(block, 28, 28 + captured);
-      swapOptions(block, 28 + ((captured + 3) & ~3), length - 4, new Map([[2, 4], [4, 8]]));
+      swapOptions(
+        block,
+        28 + ((captured + 3) & ~3),
+        length - 4,
+        new Map([
+          [2, 4],
+          [4, 8],
+        ]),
+      );
     }
     parts.push(block);
   }

@@ -9,9 +9,22 @@ import { TSHARK_MISSING, nflogTlvValues, tsharkFields } from "../../support/tsha
 import { fixture } from "./fixtures.js";
 
 const FIELDS = [
-  "nflog.family", "nflog.version", "nflog.res_id", "nflog.protocol", "nflog.hook", "nflog.prefix",
-  "nflog.ifindex_indev", "nflog.ifindex_outdev", "nflog.ifindex_physindev", "nflog.ifindex_physoutdev",
-  "nflog.uid", "nflog.gid", "nflog.timestamp", "nflog.tlv_type", "nflog.tlv_value", "frame.cap_len",
+  "nflog.family",
+  "nflog.version",
+  "nflog.res_id",
+  "nflog.protocol",
+  "nflog.hook",
+  "nflog.prefix",
+  "nflog.ifindex_indev",
+  "nflog.ifindex_outdev",
+  "nflog.ifindex_physindev",
+  "nflog.ifindex_physoutdev",
+  "nflog.uid",
+  "nflog.gid",
+  "nflog.timestamp",
+  "nflog.tlv_type",
+  "nflog.tlv_value",
+  "frame.cap_len",
 ];
 
 const hex = (b: Uint8Array | null) => (b === null ? undefined : Buffer.from(b).toString("hex"));
@@ -29,25 +42,54 @@ for (const name of ["invalid.pcap", "invalid.pcapng", "fragments.pcap"]) {
       const what = `${name} packet ${i + 1}`;
       assert.deepEqual(
         [n.family, n.version, n.group, n.hwProtocol, n.hook, n.prefix],
-        [num(f["nflog.family"]), num(f["nflog.version"]), num(f["nflog.res_id"]), num(f["nflog.protocol"]), num(f["nflog.hook"]), f["nflog.prefix"][0]],
+        [
+          num(f["nflog.family"]),
+          num(f["nflog.version"]),
+          num(f["nflog.res_id"]),
+          num(f["nflog.protocol"]),
+          num(f["nflog.hook"]),
+          f["nflog.prefix"][0],
+        ],
         what,
       );
       assert.deepEqual(
         [n.indev, n.outdev, n.physindev, n.physoutdev, n.uid, n.gid],
-        [num(f["nflog.ifindex_indev"]), num(f["nflog.ifindex_outdev"]), num(f["nflog.ifindex_physindev"]), num(f["nflog.ifindex_physoutdev"]), num(f["nflog.uid"]), num(f["nflog.gid"])],
+        [
+          num(f["nflog.ifindex_indev"]),
+          num(f["nflog.ifindex_outdev"]),
+          num(f["nflog.ifindex_physindev"]),
+          num(f["nflog.ifindex_physoutdev"]),
+          num(f["nflog.uid"]),
+          num(f["nflog.gid"]),
+        ],
         what,
       );
-      assert.equal(n.mark === null ? undefined : n.mark.toString(16).padStart(8, "0"), tlvs.get(2), `${what} mark`);
+      assert.equal(
+        n.mark === null ? undefined : n.mark.toString(16).padStart(8, "0"),
+        tlvs.get(2),
+        `${what} mark`,
+      );
       assert.equal(hex(n.hwHeader), tlvs.get(16), `${what} hw header`);
-      assert.equal(n.hwType === null ? undefined : n.hwType.toString(16).padStart(4, "0"), tlvs.get(15), `${what} hw type`);
+      assert.equal(
+        n.hwType === null ? undefined : n.hwType.toString(16).padStart(4, "0"),
+        tlvs.get(15),
+        `${what} hw type`,
+      );
       // NFULA_HWADDR: length (2), padding (2), then the address, padded to 8 bytes.
       const hwaddr = tlvs.get(8);
-      assert.equal(hex(n.hwAddr), hwaddr === undefined ? undefined : hwaddr.slice(8, 8 + 2 * Number.parseInt(hwaddr.slice(0, 4), 16)), `${what} hw address`);
+      assert.equal(
+        hex(n.hwAddr),
+        hwaddr === undefined ? undefined : hwaddr.slice(8, 8 + 2 * Number.parseInt(hwaddr.slice(0, 4), 16)),
+        `${what} hw address`,
+      );
       if (f["nflog.timestamp"].length > 0) {
         assert.ok(n.timestamp, `${what}: timestamp`);
         // tshark prints the local form; its epoch value is in the time_epoch-like column only via -t, so
         // compare the microseconds, which every form keeps.
-        assert.ok(f["nflog.timestamp"][0].includes(`.${String(n.timestamp.microseconds).padStart(6, "0")}`), `${what}: ${f["nflog.timestamp"][0]}`);
+        assert.ok(
+          f["nflog.timestamp"][0].includes(`.${String(n.timestamp.microseconds).padStart(6, "0")}`),
+          `${what}: ${f["nflog.timestamp"][0]}`,
+        );
       } else assert.equal(n.timestamp, null, what);
       assert.equal(n.truncated, false, what);
       assert.ok(n.payload && n.payload.length > 0, what);

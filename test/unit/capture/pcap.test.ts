@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CaptureFormatError, CaptureReader, isCapture, readCapture, type CapturedPacket } from "../../../src/capture/pcap.js";
+import {
+  CaptureFormatError,
+  CaptureReader,
+  isCapture,
+  readCapture,
+  type CapturedPacket,
+} from "../../../src/capture/pcap.js";
 import { decodeNflog } from "../../../src/capture/nflog.js";
 import { swapPcap, swapPcapng } from "./byteSwap.js";
 import { TSHARK_MISSING, tsharkFields } from "../../support/tshark.js";
@@ -31,12 +37,25 @@ function epoch(text: string): { seconds: number; nanoseconds: number } {
 }
 
 function checkAgainstTshark(file: string, packets: CapturedPacket[]): void {
-  const frames = tsharkFields(file, ["frame.time_epoch", "frame.len", "frame.cap_len", "frame.interface_id", "nflog.prefix"]);
+  const frames = tsharkFields(file, [
+    "frame.time_epoch",
+    "frame.len",
+    "frame.cap_len",
+    "frame.interface_id",
+    "nflog.prefix",
+  ]);
   assert.equal(packets.length, frames.length, "packet count");
   packets.forEach((p, i) => {
     const f = frames[i];
-    assert.deepEqual({ seconds: p.seconds, nanoseconds: p.nanoseconds }, epoch(f["frame.time_epoch"][0]), `packet ${i + 1} time`);
-    assert.ok(Math.abs((p.time ?? 0) - Number(f["frame.time_epoch"][0]) * 1000) < 0.001, `packet ${i + 1} epoch ms`);
+    assert.deepEqual(
+      { seconds: p.seconds, nanoseconds: p.nanoseconds },
+      epoch(f["frame.time_epoch"][0]),
+      `packet ${i + 1} time`,
+    );
+    assert.ok(
+      Math.abs((p.time ?? 0) - Number(f["frame.time_epoch"][0]) * 1000) < 0.001,
+      `packet ${i + 1} epoch ms`,
+    );
     assert.equal(p.origLen, Number(f["frame.len"][0]), `packet ${i + 1} length`);
     assert.equal(p.data.length, Number(f["frame.cap_len"][0]), `packet ${i + 1} captured length`);
     assert.equal(p.interfaceId, Number(f["frame.interface_id"][0] ?? 0), `packet ${i + 1} interface`);
@@ -119,7 +138,9 @@ test("pcapng with if_tsresol 9 (editcap of the ns pcap): nanosecond times", { sk
   const dir = mkdtempSync(join(tmpdir(), "nfdebug-pcap-"));
   try {
     const path = join(dir, "nano.pcapng");
-    const run = spawnSync("editcap", ["-F", "pcapng", fixture("invalid-nano.pcap"), path], { encoding: "utf8" });
+    const run = spawnSync("editcap", ["-F", "pcapng", fixture("invalid-nano.pcap"), path], {
+      encoding: "utf8",
+    });
     assert.equal(run.status, 0, run.stderr);
     const ng = readCapture(new Uint8Array(readFileSync(path)));
     const pcap = readCapture(bytes("invalid-nano.pcap"));
@@ -152,7 +173,10 @@ test("pieces of any size give the packets of the whole file", () => {
 test("input that is no capture: a clear error, never a crash", () => {
   const text = new TextEncoder().encode("nf_ct_proto_6: invalid tcp flag combination IN= OUT=lo\n");
   assert.equal(isCapture(text), false);
-  assert.throws(() => readCapture(text), (err: unknown) => err instanceof CaptureFormatError && /not a pcap or pcapng file/.test(err.message));
+  assert.throws(
+    () => readCapture(text),
+    (err: unknown) => err instanceof CaptureFormatError && /not a pcap or pcapng file/.test(err.message),
+  );
   assert.throws(() => readCapture(new Uint8Array(0)), CaptureFormatError);
   // A pcap whose first record claims 2^31 bytes: damaged, said with its offset.
   const damaged = Uint8Array.from(bytes("invalid.pcap"));

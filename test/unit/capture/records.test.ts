@@ -21,7 +21,11 @@ function pick(record: FullRecord, keys: readonly string[]): Record<string, unkno
 
 for (const name of FILES) {
   test(`${name}: every field of every record equals tshark's decoding`, { skip: TSHARK_MISSING }, () => {
-    const { records, truncated, skipped } = captureRecords(new Uint8Array(readFileSync(fixture(name))), "h1", { ifnames: LO });
+    const { records, truncated, skipped } = captureRecords(
+      new Uint8Array(readFileSync(fixture(name))),
+      "h1",
+      { ifnames: LO },
+    );
     assert.equal(truncated, false);
     assert.equal(skipped, 0);
     const packets = tsharkFields(fixture(name), RECORD_FIELDS);
@@ -36,25 +40,42 @@ for (const name of FILES) {
   });
 }
 
-test("ICMP errors: the quoted packet and the echo id/seq as tshark reads them", { skip: TSHARK_MISSING }, () => {
-  const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1", { ifnames: LO });
-  const packets = tsharkFields(fixture("invalid.pcap"), RECORD_FIELDS);
-  let errors = 0;
-  records.forEach((r, i) => {
-    const p = packets[i];
-    if (r.icmp_type === 3) {
-      errors++;
-      assert.deepEqual(
-        [r.inner?.src, r.inner?.dst, r.inner?.proto, r.inner?.sport, r.inner?.dport, r.inner?.len],
-        [p["ip.src"][1], p["ip.dst"][1], "UDP", Number(p["udp.srcport"][0]), Number(p["udp.dstport"][0]), Number(p["ip.len"][1])],
-      );
-    }
-    if (r.icmp_type === 8) assert.deepEqual(r.icmp, { id: Number(p["icmp.ident"][0]), seq: Number(p["icmp.seq"][0]) });
-    if (r.icmp_type === 128)
-      assert.deepEqual(r.icmp, { id: Number(p["icmpv6.echo.identifier"][0]), seq: Number(p["icmpv6.echo.sequence_number"][0]) });
-  });
-  assert.equal(errors, 1);
-});
+test(
+  "ICMP errors: the quoted packet and the echo id/seq as tshark reads them",
+  { skip: TSHARK_MISSING },
+  () => {
+    const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1", {
+      ifnames: LO,
+    });
+    const packets = tsharkFields(fixture("invalid.pcap"), RECORD_FIELDS);
+    let errors = 0;
+    records.forEach((r, i) => {
+      const p = packets[i];
+      if (r.icmp_type === 3) {
+        errors++;
+        assert.deepEqual(
+          [r.inner?.src, r.inner?.dst, r.inner?.proto, r.inner?.sport, r.inner?.dport, r.inner?.len],
+          [
+            p["ip.src"][1],
+            p["ip.dst"][1],
+            "UDP",
+            Number(p["udp.srcport"][0]),
+            Number(p["udp.dstport"][0]),
+            Number(p["ip.len"][1]),
+          ],
+        );
+      }
+      if (r.icmp_type === 8)
+        assert.deepEqual(r.icmp, { id: Number(p["icmp.ident"][0]), seq: Number(p["icmp.seq"][0]) });
+      if (r.icmp_type === 128)
+        assert.deepEqual(r.icmp, {
+          id: Number(p["icmpv6.echo.identifier"][0]),
+          seq: Number(p["icmpv6.echo.sequence_number"][0]),
+        });
+    });
+    assert.equal(errors, 1);
+  },
+);
 
 test("NFLOG prefixes → the log parser's reason and reason_id; other prefixes → unknown", () => {
   const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1");
@@ -62,8 +83,17 @@ test("NFLOG prefixes → the log parser's reason and reason_id; other prefixes �
   assert.deepEqual(
     [...byReason.keys()].sort(),
     [
-      "icmp.bad_checksum", "icmp.invalid_type", "icmp.short", "icmpv6.bad_checksum", "sctp.bad_crc",
-      "tcp.ack_over_upper_bound", "tcp.invalid_flags", "tcp.invalid_new", "udp.bad_checksum", "udplite.bad_checksum", "unknown",
+      "icmp.bad_checksum",
+      "icmp.invalid_type",
+      "icmp.short",
+      "icmpv6.bad_checksum",
+      "sctp.bad_crc",
+      "tcp.ack_over_upper_bound",
+      "tcp.invalid_flags",
+      "tcp.invalid_new",
+      "udp.bad_checksum",
+      "udplite.bad_checksum",
+      "unknown",
     ].sort(),
   );
   assert.equal(byReason.get("sctp.bad_crc"), "nf_ct_sctp: bad CRC");
@@ -71,7 +101,12 @@ test("NFLOG prefixes → the log parser's reason and reason_id; other prefixes �
   assert.equal(typeof ack?.details?.bound, "number");
   assert.deepEqual(
     records.filter((r) => r.reason_id === "unknown").map((r) => [r.reason, r.l4proto]),
-    [["nfdebug dccp:", null], ["nfdebug gre:", null], ["nfdebug fragment:", null], ["nfdebug fragment:", null]],
+    [
+      ["nfdebug dccp:", null],
+      ["nfdebug gre:", null],
+      ["nfdebug fragment:", null],
+      ["nfdebug fragment:", null],
+    ],
   );
   // Without ifnames an interface is named by its index.
   assert.equal(records[1].in, "ifindex:1");
@@ -87,32 +122,78 @@ test("every record of every fixture validates against schemas/record.schema.json
   const validate = schemaValidator();
   for (const name of FILES) {
     const { records } = captureRecords(new Uint8Array(readFileSync(fixture(name))), "h1", { ifnames: LO });
-    for (const r of records) assert.ok(validate(JSON.parse(JSON.stringify(r))), `${name}: ${r.raw}: ${JSON.stringify(validate.errors)}`);
+    for (const r of records)
+      assert.ok(
+        validate(JSON.parse(JSON.stringify(r))),
+        `${name}: ${r.raw}: ${JSON.stringify(validate.errors)}`,
+      );
   }
 });
 
 /** The record fields a kernel line prints, which both backends must agree on. */
 const SHARED = [
-  "kind", "l4proto", "reason", "reason_id", "details", "in", "out", "mac", "physin", "physout", "family", "src", "dst",
-  "len", "tos", "ttl", "ip_id", "ip_flags", "frag", "proto", "seq", "ack", "window", "flags", "tcp_opt", "l4_len",
-  "icmp_type", "icmp_code", "icmp", "inner", "uid", "gid", "mark", "incomplete", "truncated",
+  "kind",
+  "l4proto",
+  "reason",
+  "reason_id",
+  "details",
+  "in",
+  "out",
+  "mac",
+  "physin",
+  "physout",
+  "family",
+  "src",
+  "dst",
+  "len",
+  "tos",
+  "ttl",
+  "ip_id",
+  "ip_flags",
+  "frag",
+  "proto",
+  "seq",
+  "ack",
+  "window",
+  "flags",
+  "tcp_opt",
+  "l4_len",
+  "icmp_type",
+  "icmp_code",
+  "icmp",
+  "inner",
+  "uid",
+  "gid",
+  "mark",
+  "incomplete",
+  "truncated",
 ] as const;
 
 test("the record from the pcap equals the record from the kernel line of the same packet", () => {
-  const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1", { ifnames: LO });
+  const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1", {
+    ifnames: LO,
+  });
   const lines = readFileSync(fixture("invalid.kmsg"), "utf8").split("\n").filter(Boolean);
-  const logged = lines.map((l) => parseLogLine(l.slice(l.indexOf(";") + 1).trimEnd(), { host: "h1", time: null }));
+  const logged = lines.map((l) =>
+    parseLogLine(l.slice(l.indexOf(";") + 1).trimEnd(), { host: "h1", time: null }),
+  );
   // The same packets in the same order, except those only the pcap run sent (a real connection's
   // out-of-window segments and the kernel's reply, and what the ruleset logged itself).
   const comparable = records.filter(
-    (r) => r.reason_id !== "unknown" && r.reason_id !== "tcp.ack_over_upper_bound" && r.reason_id !== "tcp.invalid_new",
+    (r) =>
+      r.reason_id !== "unknown" &&
+      r.reason_id !== "tcp.ack_over_upper_bound" &&
+      r.reason_id !== "tcp.invalid_new",
   );
   const fromLog = logged.filter((r) => r.reason_id !== "tcp.invalid_new");
   assert.equal(comparable.length, fromLog.length);
   comparable.forEach((r, i) => {
     const log = fromLog[i];
     // SCTP and DCCP ports: the kernel prints "PROTO=132" only; the capture has the ports.
-    const want = { ...pick(log, SHARED), ...(r.proto === "132" ? {} : { sport: log.sport, dport: log.dport }) };
+    const want = {
+      ...pick(log, SHARED),
+      ...(r.proto === "132" ? {} : { sport: log.sport, dport: log.dport }),
+    };
     const got = { ...pick(r, SHARED), ...(r.proto === "132" ? {} : { sport: r.sport, dport: r.dport }) };
     assert.deepEqual(got, want, `${lines[i]}\n${r.raw}`);
   });
