@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { captureRecords } from "../../../src/capture/records.js";
+import { readCapture } from "../../../src/capture/pcap.js";
+import { captureRecords, recordOfPacket } from "../../../src/capture/records.js";
 import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";
 import { RECORD_FIELDS, TSHARK_MISSING, expectedRecord, tsharkFields } from "../../support/tshark.js";
 import { fixture } from "./fixtures.js";
@@ -198,4 +199,26 @@ test("the record from the pcap equals the record from the kernel line of the sam
     assert.deepEqual(got, want, `${lines[i]}\n${r.raw}`);
   });
   assert.equal(comparable.length, 19);
+});
+
+test("packets too short: cut by a snaplen, or an NFLOG packet that is not one", () => {
+  const [packet] = readCapture(new Uint8Array(readFileSync(fixture("invalid.pcap")))).packets;
+  const whole = recordOfPacket(packet, "h1");
+  // 10 bytes cut from a 20-byte TCP header: the kernel's "INCOMPLETE [10 bytes]", and truncated.
+  const cut = recordOfPacket({ ...packet, data: packet.data.subarray(0, packet.data.length - 10) }, "h1");
+  assert.equal(whole?.truncated, false);
+  assert.deepEqual(
+    [cut?.truncated, cut?.incomplete, cut?.proto, cut?.sport, cut?.src, cut?.reason_id],
+    [true, 10, "TCP", null, "127.0.0.1", "tcp.invalid_flags"],
+  );
+  // Cut inside the IP header: the prefix and interfaces are kept.
+  const inIp = recordOfPacket({ ...packet, data: packet.data.subarray(0, packet.data.length - 30) }, "h1");
+  assert.deepEqual(
+    [inIp?.truncated, inIp?.src, inIp?.reason_id, inIp?.out],
+    [true, null, "tcp.invalid_flags", "ifindex:1"],
+  );
+  const broken = recordOfPacket({ ...packet, data: new Uint8Array([2, 0]) }, "h1");
+  assert.deepEqual([broken?.truncated, broken?.reason_id], [true, "unknown"]);
+  assert.match(broken?.raw ?? "", /NFLOG packet not decodable/);
+  assert.equal(recordOfPacket({ ...packet, linkType: 1 }, "h1"), null, "another link type is not a record");
 });
