@@ -30,7 +30,7 @@ const FIELDS = [
 const hex = (b: Uint8Array | null) => (b === null ? undefined : Buffer.from(b).toString("hex"));
 const num = (v: string[]) => (v.length === 0 ? null : Number(v[0]));
 
-for (const name of ["invalid.pcap", "invalid.pcapng", "fragments.pcap"]) {
+for (const name of ["invalid.pcap", "invalid.pcapng", "fragments.pcap", "icmp-errors.pcap"]) {
   test(`${name}: every NFLOG TLV as tshark reads it`, { skip: TSHARK_MISSING }, () => {
     const packets = readCapture(new Uint8Array(readFileSync(fixture(name)))).packets;
     const frames = tsharkFields(fixture(name), FIELDS);

@@ -13,7 +13,7 @@ import { parseLogLine, type FullRecord } from "../../../src/logs/parse.js";
 import { RECORD_FIELDS, TSHARK_MISSING, expectedRecord, tsharkFields } from "../../support/tshark.js";
 import { fixture } from "./fixtures.js";
 
-const FILES = ["invalid.pcap", "invalid-nano.pcap", "invalid.pcapng", "fragments.pcap"];
+const FILES = ["invalid.pcap", "invalid-nano.pcap", "invalid.pcapng", "fragments.pcap", "icmp-errors.pcap"];
 const LO = new Map([[1, "lo"]]);
 
 function pick(record: FullRecord, keys: readonly string[]): Record<string, unknown> {
@@ -170,35 +170,60 @@ const SHARED = [
   "truncated",
 ] as const;
 
-test("the record from the pcap equals the record from the kernel line of the same packet", () => {
-  const { records } = captureRecords(new Uint8Array(readFileSync(fixture("invalid.pcap"))), "h1", {
-    ifnames: LO,
-  });
-  const lines = readFileSync(fixture("invalid.kmsg"), "utf8").split("\n").filter(Boolean);
-  const logged = lines.map((l) =>
+/** Records of a capture and of the kernel lines the same packets gave (kmsg format), in order. */
+function bothBackends(pcap: string, kmsg: string): { fromPcap: FullRecord[]; fromLog: FullRecord[] } {
+  const { records } = captureRecords(new Uint8Array(readFileSync(fixture(pcap))), "h1", { ifnames: LO });
+  const lines = readFileSync(fixture(kmsg), "utf8").split("\n").filter(Boolean);
+  const fromLog = lines.map((l) =>
     parseLogLine(l.slice(l.indexOf(";") + 1).trimEnd(), { host: "h1", time: null }),
   );
-  // The same packets in the same order, except those only the pcap run sent (a real connection's
-  // out-of-window segments and the kernel's reply, and what the ruleset logged itself).
-  const comparable = records.filter(
-    (r) =>
-      r.reason_id !== "unknown" &&
-      r.reason_id !== "tcp.ack_over_upper_bound" &&
-      r.reason_id !== "tcp.invalid_new",
-  );
-  const fromLog = logged.filter((r) => r.reason_id !== "tcp.invalid_new");
-  assert.equal(comparable.length, fromLog.length);
-  comparable.forEach((r, i) => {
+  return { fromPcap: records, fromLog };
+}
+
+function assertSameRecords(fromPcap: FullRecord[], fromLog: FullRecord[]): void {
+  assert.equal(fromPcap.length, fromLog.length);
+  fromPcap.forEach((r, i) => {
     const log = fromLog[i];
     // SCTP and DCCP ports: the kernel prints "PROTO=132" only; the capture has the ports.
-    const want = {
-      ...pick(log, SHARED),
-      ...(r.proto === "132" ? {} : { sport: log.sport, dport: log.dport }),
-    };
-    const got = { ...pick(r, SHARED), ...(r.proto === "132" ? {} : { sport: r.sport, dport: r.dport }) };
-    assert.deepEqual(got, want, `${lines[i]}\n${r.raw}`);
+    const ports = (x: FullRecord) => (r.proto === "132" ? {} : { sport: x.sport, dport: x.dport });
+    assert.deepEqual(
+      { ...pick(r, SHARED), ...ports(r) },
+      { ...pick(log, SHARED), ...ports(log) },
+      `${log.raw}\n${r.raw}`,
+    );
   });
+}
+
+test("the record from the pcap equals the record from the kernel line of the same packet", () => {
+  const { fromPcap, fromLog } = bothBackends("invalid.pcap", "invalid.kmsg");
+  // The same packets in the same order, except those only the pcap run sent (a real connection's
+  // out-of-window segments and the kernel's reply, and what the ruleset logged itself).
+  const comparable = fromPcap.filter(
+    (r) => !["unknown", "tcp.ack_over_upper_bound", "tcp.invalid_new"].includes(r.reason_id),
+  );
+  assertSameRecords(
+    comparable,
+    fromLog.filter((r) => r.reason_id !== "tcp.invalid_new"),
+  );
   assert.equal(comparable.length, 19);
+});
+
+test("ICMP and ICMPv6 errors (quoted packet, MTU, gateway, parameter, pointer) equal the kernel's lines", () => {
+  const { fromPcap, fromLog } = bothBackends("icmp-errors.pcap", "icmp-errors.kmsg");
+  assertSameRecords(fromPcap, fromLog);
+  assert.deepEqual(
+    fromPcap.map((r) => [r.icmp_type, r.icmp, r.inner?.proto ?? null]),
+    [
+      [3, { mtu: 1280 }, "TCP"],
+      [5, { gateway: "127.0.0.9" }, "TCP"],
+      [12, { parameter: 20 }, null],
+      [11, null, "TCP"],
+      [1, null, "UDP"],
+      [2, { mtu: 1280 }, "UDP"],
+      [4, { pointer: 6 }, "UDP"],
+      [3, null, "UDP"],
+    ],
+  );
 });
 
 test("packets too short: cut by a snaplen, or an NFLOG packet that is not one", () => {
