@@ -12,7 +12,7 @@
 // - raw: the packet as a kernel line would show it (prefix, then IN= OUT= MAC= SRC= ... in the
 //   kernel's order), followed by "(nflog group N)".
 import { blankRecord, conntrackPrefix, type FullRecord } from "../logs/parse.js";
-import { CaptureReader, readCapture, type CapturedPacket } from "./pcap.js";
+import { CaptureFormatError, CaptureReader, readCapture, type CapturedPacket } from "./pcap.js";
 import { decodeIpPacket } from "./ip-packet.js";
 import { decodeNflog, LINKTYPE_NFLOG, NflogFormatError, type NflogPacket } from "./nflog.js";
 import { describeRecord } from "./describe.js";
@@ -141,6 +141,9 @@ export async function* streamCaptureRecords(
     totals.skipped += batch.skipped;
     if (batch.records.length > 0) yield batch.records;
   }
+  // As readCapture: input that ends before a magic number could be read is no capture.
+  if (reader.format === null)
+    throw new CaptureFormatError("not a pcap or pcapng file (shorter than a magic number)", 0);
   totals.consumed = reader.consumed;
   totals.truncated = reader.truncated;
   return totals;

@@ -68,4 +68,9 @@ test("--format pcap on a file that is no capture: refused with the file and the 
   const run = await runCli(["parse", "--format", "pcap", text], { json: false });
   assert.equal(run.code, 1);
   assert.match(run.stderr, /kern\.log:1:1: not a pcap or pcapng file \(unknown magic number\)/);
+  const empty = join(dir, "empty.pcap");
+  writeFileSync(empty, "");
+  const none = await runCli(["parse", "--format", "pcap", empty], { json: false });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /empty\.pcap:1:1: not a pcap or pcapng file \(shorter than a magic number\)/);
 });
