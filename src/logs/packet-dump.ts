@@ -205,7 +205,8 @@ function icmpOf(p: PacketFields): IcmpDetails {
   return p.icmp;
 }
 
-function innerOf(p: PacketFields): InnerPacket {
+/** The fields of a quoted packet, as the record's `inner`. */
+export function innerPacketOf(p: PacketFields): InnerPacket {
   return {
     family: p.family,
     src: p.src,
@@ -254,7 +255,7 @@ export function decodePacketDump(
         const inner = emptyPacketFields();
         decodePacketDump(s, i + 1, close, inner, true);
         if (close >= end) inner.truncated = p.truncated = true;
-        p.inner = innerOf(inner);
+        p.inner = innerPacketOf(inner);
       }
       i = close + 1;
       continue;

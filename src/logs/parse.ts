@@ -4,7 +4,7 @@
 // instead ("nf_ct_tcp: invalid RST IN=…"); both are accepted. A line that does not have this shape
 // is still returned — with reason_id "unknown" and `raw` kept — never dropped and never thrown.
 import { L4PROTO, type Protocol } from "../protocols.js";
-import { classifyReason } from "./catalogue.js";
+import { classifyReason, type ReasonMatch } from "./catalogue.js";
 import { decodePacketDump, type PacketFields } from "./packet-dump.js";
 import type { LogRecord } from "./record.js";
 
@@ -161,6 +161,20 @@ function protocolDebugRecord(message: string, l4proto: number, start: number, ct
   record.reason_id = "printk.nf_conntrack";
   record.printk = { module: "nf_conntrack", func: null, file: null, line: null, tid: null, format: null };
   return record;
+}
+
+/**
+ * The protocol, reason and catalogue match of text that starts with conntrack's tag and has no
+ * packet dump: an NFLOG prefix ("nf_ct_proto_6: invalid tcp flag combination "). Null when the
+ * text does not start with a tag (a prefix some nft rule logged with).
+ */
+export function conntrackPrefix(
+  text: string,
+): { l4proto: number; reason: string; match: ReasonMatch } | null {
+  const l4proto = readTag(text);
+  if (l4proto === NO_TAG) return null;
+  const reason = text.slice(reasonStart).trim();
+  return { l4proto, reason, match: classifyReason(l4proto, reason) };
 }
 
 /**

@@ -65,6 +65,12 @@ export interface LogRecord {
   abridged?: boolean;
   /** For kind "printk": where the message came from, when known. */
   printk?: PrintkOrigin | null;
+  /**
+   * What produced the record: "nflog" for a packet captured from an NFLOG group (src/capture).
+   * Absent on records parsed from kernel log lines (kept out of them so that their fingerprints,
+   * test/fixtures/logs/parse-golden.txt, stay those of every earlier release): absent means "log".
+   */
+  source?: "log" | "nflog";
 }
 
 export interface IcmpDetails {

@@ -55,8 +55,10 @@ function jsonLinesWriter() {
   };
 }
 
-function inputLine(r: SavedInputReport): string {
+function inputLine(r: SavedInputReport, inputNote?: string): string {
   const parts = [`${r.label}: ${r.format} (${r.chosen})`, `${r.entries} entries`, `${r.records} record(s)`];
+  // What reading found (a capture cut inside a packet), beyond the note printed before reading.
+  if (r.note && r.note !== inputNote) parts.push(r.note.replace(`${inputNote ?? ""}; `, ""));
   if (r.userspace > 0) parts.push(`${r.userspace} conntrack-looking line(s) written by userspace, skipped`);
   if (r.outside > 0) parts.push(`${r.outside} outside --since/--until`);
   if (r.undated > 0) parts.push(`${r.undated} without a wall time, kept`);
@@ -97,7 +99,7 @@ export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
       },
     });
     reports.push(report);
-    output.warn(`nfdebug: ${inputLine(report)}`);
+    output.warn(`nfdebug: ${inputLine(report, input.note)}`);
   }
   await json?.flush();
   await files?.close();

@@ -8,7 +8,7 @@ import { unescapeKmsg } from "../sources/framing.js";
 import { MONTHS } from "../sources/syslog-file.js";
 
 export const LINE_FORMATS = ["syslog", "rfc5424", "dmesg", "kmsg", "journal-json", "cat"] as const;
-export const SAVED_FORMATS = [...LINE_FORMATS, "journal-export"] as const;
+export const SAVED_FORMATS = [...LINE_FORMATS, "journal-export", "pcap"] as const;
 export type LineFormat = (typeof LINE_FORMATS)[number];
 export type SavedFormat = (typeof SAVED_FORMATS)[number];
 
@@ -21,6 +21,7 @@ export const FORMAT_DESCRIPTIONS: Record<SavedFormat, string> = {
   "journal-json": "journalctl -o json",
   "journal-export": "journalctl -o export",
   cat: "bare kernel messages: journalctl -o cat, dmesg -t",
+  pcap: "pcap or pcapng capture of an NFLOG group (tcpdump -i nflog:0 -w), detected by its magic number",
 };
 
 export interface SavedMessage {

@@ -4,43 +4,22 @@
 import { InputError } from "../../errors.js";
 import { conntrackShape, parseLogLine, type FullRecord } from "../parse.js";
 import { parseDecoratedPrintk } from "../printk.js";
+import { isCapture } from "../../capture/pcap.js";
+import { readCaptureInput } from "./capture.js";
+import { outsideWindow, type ReadSavedOptions, type SavedInputReport } from "./options.js";
 import { detectFormat } from "./detect.js";
 import { inputBytes, inputLines, type SavedInput } from "./inputs.js";
 import { journalExportEntries } from "./journalExport.js";
 import { journalEntryMessage, lineReader, type SavedFormat, type SavedMessage } from "./lineFormats.js";
 
-export interface ReadSavedOptions {
-  format?: SavedFormat;
-  /** Host name for every record; else the log's own (syslog, journal), else the input's. */
-  host?: string;
-  since?: Date;
-  until?: Date;
-  onRecord: (record: FullRecord) => void | Promise<void>;
-}
-
-export interface SavedInputReport {
-  label: string;
-  format: SavedFormat;
-  /** "detected" from the first lines, or "forced" by --format. */
-  chosen: "detected" | "forced";
-  note?: string;
-  /** Log entries read (lines, or journal entries). */
-  entries: number;
-  records: number;
-  /** Conntrack-looking lines that userspace wrote (logger -t kernel, /dev/kmsg): never records. */
-  userspace: number;
-  /** Records without a wall time, kept although --since/--until could not place them. */
-  undated: number;
-  /** Records outside --since/--until. */
-  outside: number;
-}
+export type { ReadSavedOptions, SavedInputReport } from "./options.js";
 
 const SAMPLE_BYTES = 64 * 1024;
 
 /** The first bytes (for detection) and all the bytes, without reading the input twice. */
 async function sampled(
   bytes: AsyncGenerator<Buffer>,
-): Promise<{ sample: string; all: AsyncIterable<Buffer> }> {
+): Promise<{ sample: string; head: Buffer; all: AsyncIterable<Buffer> }> {
   const head: Buffer[] = [];
   let size = 0;
   let done = false;
@@ -59,7 +38,8 @@ async function sampled(
       if (!done) yield* bytes;
     },
   };
-  return { sample: Buffer.concat(head).toString("utf8"), all };
+  const first = Buffer.concat(head);
+  return { sample: first.toString("utf8"), head: first, all };
 }
 
 function hostOf(input: SavedInput, message: SavedMessage, options: ReadSavedOptions): string {
@@ -70,8 +50,8 @@ export async function readSavedInput(
   input: SavedInput,
   options: ReadSavedOptions,
 ): Promise<SavedInputReport> {
-  const { sample, all } = await sampled(inputBytes(input));
-  const format = options.format ?? detectFormat(sample).format;
+  const { sample, head, all } = await sampled(inputBytes(input));
+  const format = options.format ?? (isCapture(head) ? "pcap" : detectFormat(sample).format);
   const report: SavedInputReport = {
     label: input.label,
     format,
@@ -83,6 +63,7 @@ export async function readSavedInput(
     undated: 0,
     outside: 0,
   };
+  if (format === "pcap") return readCaptureInput(input, all, options, report);
   let pending: SavedMessage | null = null;
   let pendingAt = 0;
   // Records of the current batch of lines, handed to onRecord after it (which may wait for stdout).
@@ -95,9 +76,8 @@ export async function readSavedInput(
   });
   const emit = (m: SavedMessage, at: number, decorated?: FullRecord) => {
     if (bounded) {
-      const time = m.time === null ? null : new Date(m.time);
-      if (time === null) report.undated++;
-      else if ((options.since && time < options.since) || (options.until && time > options.until)) {
+      if (m.time === null) report.undated++;
+      else if (outsideWindow(m.time, options)) {
         report.outside++;
         return;
       }
