@@ -2,8 +2,10 @@
 // fleet, beside two floors started in parallel over OpenSSH in the same run:
 //   cat      `ssh host cat FILE`: the bytes the host's reader sends, already made (the least any
 //            SSH tool can do to move them);
-//   journal  `ssh host journalctl -k -o json …`: the host reading its own journal, which every
-//            tool reading journald pays before a byte moves.
+//   journal  `ssh host journalctl -k -o export …`: the host reading its own journal, which every
+//            tool reading journald pays before a byte moves;
+//   reader   `ssh host sh READER`: nfdebug's own host-side reader (journalctl and its awk), its
+//            output thrown away: what nfdebug's host side costs before the controller reads a byte.
 // Each host's journal (systemd's own writer, see test/fleet/netns/hostJournal.ts) gets LINES
 // INVALID lines after the window opened; a line is 274 bytes of kernel text, ports and IDs vary.
 // Hosts and controller share this machine's cores, so the host side's CPU counts against all three.
@@ -27,6 +29,7 @@ import { spawnAll } from "./measure/spawnAll.js";
 import { ssh2Algorithms } from "./negotiated.js";
 import { OpensshFloor } from "./tools/floor.js";
 import { NfdebugCli } from "./tools/nfdebug.js";
+import { journaldReadScript } from "../src/logs/sources/journald.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -48,7 +51,7 @@ const message = (i: number) =>
 
 // What src/logs/sources/journald.sh asks journalctl for (the fields it reads).
 const JOURNAL_READ =
-  "journalctl -k -o json --all --no-pager --output-fields=MESSAGE,PRIORITY,SYSLOG_FACILITY,_BOOT_ID";
+  "journalctl -k -o export --all --no-pager --output-fields=MESSAGE,PRIORITY,SYSLOG_FACILITY";
 
 interface Figure {
   name: string;
@@ -78,16 +81,23 @@ async function fillJournals(fleet: Fleet, nfdebug: NfdebugCli): Promise<void> {
   log(`journals: ${HOSTS} × ${LINES} entries written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** The host reader's output for one host, as a file every host can cat: the floor's bytes. */
-function floorBytes(floor: OpensshFloor, fleet: Fleet, workDir: string): { file: string; bytes: number } {
-  const [cmd, ...args] = floor.sshArgv(fleet.hosts[0], JOURNAL_READ);
+/**
+ * nfdebug's host-side reader as a script file every host can run, and its output on one host as a
+ * file every host can cat: the floors' commands and bytes.
+ */
+function floorFiles(
+  floor: OpensshFloor,
+  fleet: Fleet,
+  workDir: string,
+): { reader: string; output: string; bytes: number } {
+  const reader = join(workDir, "reader.sh");
+  writeFileSync(reader, journaldReadScript(null));
+  const [cmd, ...args] = floor.sshArgv(fleet.hosts[0], `sh ${reader}`);
   const r = spawnSync(cmd, args, { maxBuffer: 2 ** 31, encoding: "latin1" });
-  if (r.status !== 0) throw new Error(`${JOURNAL_READ} on ${fleet.hosts[0].name}: ${r.stderr}`);
-  // nfd_journald_read prefixes each entry with "@@R\t".
-  const text = r.stdout.replace(/^/gm, "@@R\t");
-  const file = join(workDir, "reader-output.txt");
-  writeFileSync(file, text, "latin1");
-  return { file, bytes: Buffer.byteLength(text, "latin1") };
+  if (r.status !== 0) throw new Error(`the reader on ${fleet.hosts[0].name}: ${r.stderr}`);
+  const output = join(workDir, "reader-output.txt");
+  writeFileSync(output, r.stdout, "latin1");
+  return { reader, output, bytes: Buffer.byteLength(r.stdout, "latin1") };
 }
 
 async function floorRun(name: string, floor: OpensshFloor, fleet: Fleet, command: string, workDir: string) {
@@ -129,15 +139,16 @@ async function main(): Promise<void> {
     const nfdebug = new NfdebugCli(workDir, profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
     await nfdebug.prepare(fleet, HOSTS);
     await fillJournals(fleet, nfdebug);
-    const reader = floorBytes(floor, fleet, workDir);
+    const reader = floorFiles(floor, fleet, workDir);
     log(
       `each host's reader output: ${(reader.bytes / 2 ** 20).toFixed(1)} MiB; all hosts ${((reader.bytes * HOSTS) / 2 ** 30).toFixed(2)} GiB`,
     );
     const figures: Figure[] = [];
-    figures.push(await floorRun("floor: ssh cat", floor, fleet, `cat ${reader.file}`, workDir));
+    figures.push(await floorRun("floor: ssh cat", floor, fleet, `cat ${reader.output}`, workDir));
     figures.push(await floorRun("floor: ssh journalctl", floor, fleet, JOURNAL_READ, workDir));
+    figures.push(await floorRun("floor: ssh reader", floor, fleet, `sh ${reader.reader}`, workDir));
     figures.push(await collectRun(nfdebug));
-    const [cat, journal, collect] = figures;
+    const [cat, journal, , collect] = figures;
     console.log(
       `collect: ${HOSTS} hosts × ${LINES} INVALID lines (${HOSTS * LINES} records), all hosts at once`,
     );
