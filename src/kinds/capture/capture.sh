@@ -45,20 +45,29 @@ nfd_capture() {
     return 0
   fi
   # Bound once tcpdump says it listens (after binding the group); gone means it could not bind.
+  nfd_cap_started=
   nfd_cap_tries=0
-  while :; do
-    if grep -q '^tcpdump: listening on' "$nfd_cap_dir/capture.err" 2>/dev/null; then break; fi
-    if ! nfd_capture_find "$nfd_cap_dir"; then
-      nfd_capture_start_failed "$2"
-      return 0
+  while [ "$nfd_cap_tries" -lt 100 ]; do
+    if grep -q '^tcpdump: listening on' "$nfd_cap_dir/capture.err" 2>/dev/null; then
+      nfd_cap_started=1
+      break
     fi
+    nfd_capture_find "$nfd_cap_dir" || break
     nfd_cap_tries=$((nfd_cap_tries + 1))
-    if [ "$nfd_cap_tries" -ge 100 ]; then
-      nfd_fail remote "tcpdump on nflog:$2 did not report listening within 10 s"
-      return 0
-    fi
     sleep 0.1 2>/dev/null || sleep 1
   done
+  # libpcap binds nfnetlink_log to nf_log.2 itself when it opens nflog: (before it binds the
+  # group, so also when that fails; seen on 6.18 with libpcap 1.10): journaled as a side effect,
+  # so that revert restores the binding the host had.
+  nfd_side_effects
+  if [ -z "$nfd_cap_started" ]; then
+    if nfd_capture_find "$nfd_cap_dir"; then
+      nfd_fail remote "tcpdump on nflog:$2 did not report listening within 10 s"
+    else
+      nfd_capture_start_failed "$2"
+    fi
+    return 0
+  fi
   nfd_emit "change${TAB}$1${TAB}nflog:$2${TAB}none${TAB}running"
 }
 

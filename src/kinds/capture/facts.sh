@@ -4,9 +4,9 @@
 for a in "$@"; do
   [ "$a" = c:capture ] || continue
   nfd_emit "section${TAB}capture_tool"
-  if nfd_cap_tool=$(command -v tcpdump 2>/dev/null); then
-    printf '%s\n' "$nfd_cap_tool"
-    tcpdump --version 2>&1 | head -n 1
+  # One that does not run (a broken install, a stub) is as good as none.
+  if nfd_cap_tool=$(command -v tcpdump 2>/dev/null) && nfd_cap_version=$(tcpdump --version 2>&1); then
+    printf '%s\n%s\n' "$nfd_cap_tool" "${nfd_cap_version%%"$NL"*}"
   fi
   nfd_emit "section${TAB}nflog_groups"
   # A group's listener is the netlink socket (protocol 12, NETLINK_NETFILTER) with its portid; its

@@ -1,0 +1,262 @@
+// Kind capture on real kernel state (6.18, network namespaces, the host scripts run as the SSH
+// transport runs them): tcpdump on nflog:0 for the window, with real INVALID packets. Kernel truth
+// is read inside the namespace (sysctl, its processes, the pcap read by tshark), never through
+// nfdebug: revert and expiry leave nf_log.2, log_invalid and the processes as before.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyHost, interpretApply, renderApply } from "../../../src/engine/apply.js";
+import { diagnose } from "../../../src/engine/doctor.js";
+import { planHost } from "../../../src/engine/plan.js";
+import { readFacts } from "../../../src/engine/readFacts.js";
+import { revertHost } from "../../../src/engine/revert.js";
+import { HostError } from "../../../src/errors.js";
+import type { Profile } from "../../../src/profile/types.js";
+import { conntrackStats, makeInvalid } from "../../fleet/netns/packets.js";
+import type { StoredHost } from "../../fleet/netns/registry.js";
+import { NetnsShell } from "../../support/netnsShell.js";
+
+const shells: NetnsShell[] = [];
+const listeners: ChildProcess[] = [];
+after(() => {
+  for (const l of listeners) killGroup(l);
+  shells.forEach((s) => s.destroy());
+});
+function host(): NetnsShell {
+  const s = NetnsShell.create("nfdcap");
+  shells.push(s);
+  return s;
+}
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(what: string, done: () => boolean, ms: number): Promise<void> {
+  for (const t0 = Date.now(); !done(); await sleep(100))
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
+}
+
+const PROFILE: Profile = {
+  name: "tcp-invalid-pcap",
+  logInvalid: 6,
+  nfLog: { ipv4: "nfnetlink_log" },
+  capture: { nflogGroup: 0, snaplen: 256, maxBytes: 1024 ** 2, maxPackets: 100_000 },
+};
+const KEYS = ["net.netfilter.nf_log.2", "net.netfilter.nf_conntrack_log_invalid"];
+let serial = 0;
+const req = (seconds: number, profile = PROFILE) => ({
+  profile,
+  window: `20261205T130000-${(++serial).toString(16).padStart(4, "0")}`,
+  owner: "capture@ctl",
+  windowSeconds: seconds,
+});
+
+function values(h: NetnsShell): string[] {
+  return h
+    .exec(["sysctl", "-n", ...KEYS])
+    .trim()
+    .split("\n");
+}
+/** Command lines of the processes in the host's namespace. */
+function processes(h: NetnsShell): string[] {
+  return execFileSync("ip", ["netns", "pids", h.netns], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .flatMap((pid) => {
+      try {
+        return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
+      } catch {
+        return [];
+      }
+    });
+}
+const captures = (h: NetnsShell) => processes(h).filter((c) => c.startsWith("tcpdump -n -i nflog:"));
+/** /run/nfdebug holds only what stays by design (the installed scripts, the lock file). */
+const journalLeft = (h: NetnsShell) =>
+  readdirSync(join(h.dir, "run", "nfdebug")).filter((f) => !["s", "lock", "lock.owner"].includes(f));
+const windowDir = (h: NetnsShell, window: string) => join(h.dir, "var-lib", "nfdebug", "windows", window);
+/** The prefix tshark reads from each packet of a pcap. */
+function prefixes(file: string): string[] {
+  const out = execFileSync("tshark", ["-r", file, "-T", "fields", "-e", "nflog.prefix"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return out.split("\n").filter(Boolean);
+}
+const asStored = (h: NetnsShell) => ({ netns: h.netns }) as StoredHost;
+
+test("apply binds nfnetlink_log, then starts tcpdump on nflog:0; the pcap holds every INVALID packet with its reason; revert stops it and restores", async () => {
+  const h = host();
+  const before = values(h);
+  assert.deepEqual(before, ["nf_log_ipv4", "0"]);
+  const r = req(300);
+  const applied = await applyHost(h, r);
+  assert.deepEqual(
+    applied.changes.map((c) => `${c.key} ${c.from}->${c.to}`),
+    [
+      "net.netfilter.nf_log.2 nf_log_ipv4->nfnetlink_log",
+      "net.netfilter.nf_conntrack_log_invalid 0->6",
+      "nflog:0 none->running",
+    ],
+  );
+  assert.deepEqual(values(h), ["nfnetlink_log", "6"]);
+  const pcap = join(windowDir(h, r.window), "capture.pcap");
+  assert.deepEqual(captures(h), [
+    `tcpdump -n -i nflog:0 -w /var/lib/nfdebug/windows/${r.window}/capture.pcap -U -s 256 -c 3854 -Z root`,
+  ]);
+
+  const stats0 = await conntrackStats(asStored(h));
+  await makeInvalid(asStored(h), "tcp-bad-flags", 3);
+  const invalid = (await conntrackStats(asStored(h))).invalid - stats0.invalid;
+  // Measured, not assumed: on loopback each segment is judged leaving and arriving.
+  assert.equal(invalid, 6);
+  await waitUntil("every INVALID packet in the pcap", () => prefixes(pcap).length === invalid, 10_000);
+  assert.deepEqual(new Set(prefixes(pcap)), new Set(["nf_ct_proto_6: invalid tcp flag combination "]));
+
+  const reverted = await revertHost(h, { force: false });
+  assert.deepEqual(
+    reverted.changes.map((c) => `${c.key} ${c.from}->${c.to}`),
+    [
+      "nflog:0 running->none",
+      "net.netfilter.nf_conntrack_log_invalid 6->0",
+      "net.netfilter.nf_log.2 nfnetlink_log->nf_log_ipv4",
+    ],
+  );
+  assert.deepEqual(values(h), before, "kernel values as before");
+  assert.deepEqual(captures(h), [], "no tcpdump left");
+  assert.deepEqual(journalLeft(h), [], "no journal left");
+  // Stopped with SIGINT: the file closed and tcpdump's counters written; kept until collected.
+  assert.match(readFileSync(join(windowDir(h, r.window), "capture.err"), "utf8"), /^6 packets captured$/m);
+  assert.equal(prefixes(pcap).length, 6);
+});
+
+test("a window that expires with no controller: its dead-man's switch stops the capture and restores the kernel", async () => {
+  const h = host();
+  const before = values(h);
+  const r = req(3);
+  await applyHost(h, r);
+  assert.equal(captures(h).length, 1);
+  await waitUntil("expiry", () => !existsSync(join(h.dir, "run", "nfdebug", "window")), 20_000);
+  assert.deepEqual(values(h), before);
+  assert.deepEqual(captures(h), []);
+  assert.deepEqual(
+    processes(h).filter((c) => c.includes("expire.sh")),
+    [],
+    "the switch ended too",
+  );
+  assert.match(readFileSync(join(windowDir(h, r.window), "capture.err"), "utf8"), /packets captured/);
+});
+
+test("tcpdump missing: plan and doctor say what to install; apply changes nothing", async () => {
+  const h = host();
+  h.hidden.add("tcpdump");
+  const before = values(h);
+  const facts = await readFacts(h, PROFILE);
+  assert.equal(facts.capture?.tcpdump, null);
+  assert.match(planHost(PROFILE, facts).problems.join("; "), /tcpdump is not installed.*apt install tcpdump/);
+  const row = diagnose(facts, false).find((c) => c.name === "tcpdump (capture)");
+  assert.equal(row?.ok, false);
+  assert.match(row?.fix ?? "", /apt install tcpdump/);
+  await assert.rejects(applyHost(h, req(60)), (err: HostError) => err.kind === "unsupported");
+  assert.deepEqual(values(h), before);
+  assert.deepEqual(captures(h), []);
+});
+
+test("NFLOG group 0 held by another listener: plan and doctor name it; a listener arriving after the plan fails the apply, rolled back", async () => {
+  const h = host();
+  const freeFacts = await readFacts(h, PROFILE);
+  const other = spawn(
+    "ip",
+    ["netns", "exec", h.netns, "tcpdump", "-i", "nflog:0", "-w", join(h.dir, "other.pcap")],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    },
+  );
+  listeners.push(other);
+  let err = "";
+  other.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  await waitUntil("the other listener binds the group", () => err.includes("listening on"), 10_000);
+  // libpcap binds nfnetlink_log to nf_log.2 itself when it opens nflog: (seen here): read after it.
+  const before = values(h);
+  assert.deepEqual(before, ["nfnetlink_log", "0"]);
+  const facts = await readFacts(h, PROFILE);
+  const problems = planHost(PROFILE, facts).problems.join("; ");
+  assert.match(
+    problems,
+    new RegExp(`NFLOG group 0 is already held by another listener \\(pid ${other.pid} \\(tcpdump\\)`),
+  );
+  assert.match(problems, /read its output there, or stop it to free the group/);
+  const row = diagnose(facts, false).find((c) => c.name === "NFLOG group 0");
+  assert.equal(row?.value, `held by pid ${other.pid} (tcpdump)`);
+  await assert.rejects(applyHost(h, req(60)), (e: HostError) => e.kind === "unsupported");
+
+  // The plan saw the group free; the listener came between plan and apply: the kernel refuses
+  // tcpdump's bind, the apply fails and rolls back.
+  const r = req(60);
+  const script = renderApply(r, planHost(PROFILE, freeFacts));
+  const run = await h.runScript(script);
+  assert.throws(
+    () => interpretApply(h.host.name, run.stdout, run.stderr, run.code),
+    (e: HostError) =>
+      e.kind === "unsupported" &&
+      /NFLOG group 0 is held by another listener \(such as ulogd\).*read that listener's output, or free the group.*rolled back: nothing left changed/.test(
+        e.message,
+      ),
+  );
+  assert.deepEqual(values(h), before);
+  assert.deepEqual(captures(h), []);
+  assert.deepEqual(journalLeft(h), []);
+});
+
+test("revert never stops a process that merely has the recorded pid (start time and command line are checked)", async () => {
+  const h = host();
+  const r = req(300);
+  await applyHost(h, r);
+  const dir = windowDir(h, r.window);
+  const [pid, , boot] = readFileSync(join(dir, "capture.pid"), "utf8").trim().split(" ");
+  // tcpdump gone (as after a crash); another process in its place, recorded under the old start time.
+  process.kill(Number(pid), "SIGKILL");
+  const stranger = spawn("ip", ["netns", "exec", h.netns, "sleep", "300"], {
+    stdio: "ignore",
+    detached: true,
+  });
+  listeners.push(stranger);
+  await waitUntil("the stranger runs", () => processes(h).includes("sleep 300"), 5000);
+  const strangerPid = execFileSync("ip", ["netns", "pids", h.netns], { encoding: "utf8" })
+    .split("\n")
+    .find((p) => p && readFileSync(`/proc/${p}/cmdline`, "utf8").startsWith("sleep\u0000300"))!;
+  const start = readFileSync(`/proc/${strangerPid}/stat`, "utf8").split(") ")[1].split(" ")[19];
+  writeFileSync(join(dir, "capture.pid"), `${strangerPid} ${start} ${boot}\n`);
+  const reverted = await revertHost(h, { force: false });
+  assert.equal(reverted.found, "window");
+  assert.ok(processes(h).includes("sleep 300"), "the unrelated process still runs");
+  assert.deepEqual(values(h), ["nf_log_ipv4", "0"]);
+});
+
+test("tcpdump's own nf_log.2 binding (libpcap binds nfnetlink_log when it opens nflog:) is journaled as a side effect and restored", async () => {
+  const h = host();
+  const v6only: Profile = { ...PROFILE, logInvalid: 58, nfLog: { ipv6: "nfnetlink_log" } };
+  const keys = ["net.netfilter.nf_log.2", "net.netfilter.nf_log.10"];
+  const bindings = () =>
+    h
+      .exec(["sysctl", "-n", ...keys])
+      .trim()
+      .split("\n");
+  assert.deepEqual(bindings(), ["nf_log_ipv4", "nf_log_ipv6"]);
+  const applied = await applyHost(h, req(300, v6only));
+  assert.deepEqual(
+    applied.changes.filter((c) => c.side_effect).map((c) => `${c.key} ${c.from}->${c.to}`),
+    ["net.netfilter.nf_log.2 nf_log_ipv4->nfnetlink_log"],
+  );
+  assert.deepEqual(bindings(), ["nfnetlink_log", "nfnetlink_log"]);
+  await revertHost(h, { force: false });
+  assert.deepEqual(bindings(), ["nf_log_ipv4", "nf_log_ipv6"]);
+  assert.deepEqual(captures(h), []);
+});
