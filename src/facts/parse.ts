@@ -86,5 +86,11 @@ function readHostState(s: FactSections): HostState {
 
 export function parseFacts(output: string): HostFacts {
   const s = FactSections.parse(output);
-  return { ...readHostState(s), ...readSysctlFacts(s), ...readModuleFacts(s), ...readPrintkFacts(s), ...readCaptureFacts(s) };
+  return {
+    ...readHostState(s),
+    ...readSysctlFacts(s),
+    ...readModuleFacts(s),
+    ...readPrintkFacts(s),
+    ...readCaptureFacts(s),
+  };
 }

@@ -38,7 +38,7 @@ nfd_capture() {
   esac
   nfd_boot_id
   nfd_proc_start "$nfd_cap_ack" || nfd_start=
-  if ! printf '%s %s %s\n' "$nfd_cap_ack" "$nfd_start" "$boot" 2>/dev/null > "$nfd_cap_dir/capture.pid"; then
+  if ! printf '%s %s %s %s\n' "$nfd_cap_ack" "$nfd_start" "$boot" "$4" 2>/dev/null > "$nfd_cap_dir/capture.pid"; then
     kill -TERM "$nfd_cap_ack" 2>/dev/null
     nfd_storage_fail "$nfd_cap_dir/capture.pid"
     NFD_FAILED=1

@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyHost, interpretApply, renderApply } from "../../../src/engine/apply.js";
+import { collectHost } from "../../../src/engine/collect.js";
 import { diagnose } from "../../../src/engine/doctor.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
@@ -259,4 +260,52 @@ test("tcpdump's own nf_log.2 binding (libpcap binds nfnetlink_log when it opens 
   await revertHost(h, { force: false });
   assert.deepEqual(bindings(), ["nf_log_ipv4", "nf_log_ipv6"]);
   assert.deepEqual(captures(h), []);
+});
+
+test("collect fetches only the pcap bytes not fetched before, whole records only, into the sink; tcpdump's counters once it stopped", async () => {
+  const h = host();
+  const r = req(300);
+  await applyHost(h, r);
+  const chunks: Buffer[] = [];
+  let header: Buffer | undefined;
+  const sink = {
+    record: () => true,
+    capture(_host: string, head: Uint8Array, records: Uint8Array) {
+      header ??= Buffer.from(head);
+      chunks.push(Buffer.from(records));
+    },
+  };
+  await makeInvalid(asStored(h), "tcp-bad-flags", 2);
+  const pcap = join(windowDir(h, r.window), "capture.pcap");
+  await waitUntil("4 packets in the pcap", () => prefixes(pcap).length === 4, 10_000);
+  const first = await collectHost(h, { sink });
+  assert.equal(first.capture?.running, true);
+  assert.equal(first.capture?.tcpdump, null, "no counters while it runs");
+  assert.equal(first.capture?.collected_bytes, readFileSync(pcap).length);
+  const again = await collectHost(h, { sink });
+  assert.equal(again.capture?.collected_bytes, first.capture?.collected_bytes, "nothing new");
+  await makeInvalid(asStored(h), "tcp-bad-flags", 1);
+  await waitUntil("6 packets in the pcap", () => prefixes(pcap).length === 6, 10_000);
+  await revertHost(h, { force: false });
+  const last = await collectHost(h, { window: r.window, sink });
+  assert.deepEqual(last.capture?.tcpdump, { captured: 6, received: 6, dropped_by_kernel: 0 });
+  assert.equal(last.capture?.cut_by_bounds, false);
+  // What the sink got, header and all, is the host's file byte for byte.
+  const fetched = Buffer.concat([header!, ...chunks]);
+  assert.ok(fetched.equals(readFileSync(pcap)), "the host's pcap, byte for byte");
+});
+
+test("a capture stops at its bound (max_packets); collect says it was cut", async () => {
+  const h = host();
+  const r = req(300, { ...PROFILE, capture: { ...PROFILE.capture!, maxPackets: 3 } });
+  await applyHost(h, r);
+  await makeInvalid(asStored(h), "tcp-bad-flags", 3);
+  await waitUntil("tcpdump ended at its bound", () => captures(h).length === 0, 10_000);
+  const collected = await collectHost(h, { sink: { record: () => true } });
+  assert.equal(collected.capture?.cut_by_bounds, true);
+  assert.equal(collected.capture?.tcpdump?.captured, 3);
+  assert.equal(prefixes(join(windowDir(h, r.window), "capture.pcap")).length, 3);
+  const reverted = await revertHost(h, { force: false });
+  assert.equal(reverted.found, "window");
+  assert.deepEqual(values(h), ["nf_log_ipv4", "0"]);
 });
