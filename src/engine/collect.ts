@@ -31,6 +31,8 @@ export interface CollectRequest {
   sink: CollectSink;
   /** Do not advance the host's collected position (a peek, e.g. `until` polling). */
   peek?: boolean;
+  /** Only the NFLOG capture's new bytes and counters (a runbook's last look, after revert). */
+  captureOnly?: boolean;
 }
 
 interface WindowFiles {
@@ -120,6 +122,13 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
         }),
       }
     : {};
+  if (req.captureOnly)
+    return unchangedOutcome(host, {
+      command: "collect",
+      window: marks.window,
+      records: capture.capture?.records ?? 0,
+      ...capture,
+    });
   if (!kind) {
     return unchangedOutcome(host, {
       command: "collect",

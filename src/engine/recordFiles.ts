@@ -68,6 +68,12 @@ export class RecordFiles {
     files.raw.write(`${raw}\n`);
   }
 
+  /** The host's pcap relative to the directory ("pcap/h001.pcap"), once one was written. */
+  pcapPath(host: string): string | undefined {
+    const path = join("pcap", `${fileName(host)}.pcap`);
+    return existsSync(join(this.dir, path)) ? path : undefined;
+  }
+
   capture(host: string, header: Uint8Array, records: Uint8Array): void {
     const file = join(this.dir, "pcap", `${fileName(host)}.pcap`);
     if (!existsSync(file)) {

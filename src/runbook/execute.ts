@@ -16,7 +16,8 @@ import { LogAggregator } from "../logs/aggregate.js";
 import { reasonInfoOf } from "../report/reasonInfo.js";
 import type { LogRecord } from "../logs/record.js";
 import { readBundle, writeBundle } from "../report/bundle.js";
-import type { ReportCounters, ReportStep } from "../report/model.js";
+import type { ReportCapture, ReportCounters, ReportStep } from "../report/model.js";
+import type { CaptureCollected } from "../engine/collectCapture.js";
 import { writeReports } from "../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
@@ -109,6 +110,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
       aggregator.add(record);
       files.write(record, raw);
     },
+    capture: (host, header, records) => files.capture(host, header, records),
   });
   const ctx: StepContext = {
     session,
@@ -229,6 +231,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         ...(h.counters ? { counters: reportCounters(h) } : {}),
         ...(h.kernel ? { kernel: h.kernel } : {}),
         ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),
+        ...(h.capture ? { capture: reportCapture(h.capture, files.pcapPath(h.name)) } : {}),
       })),
       records: [],
       steps,
@@ -247,6 +250,16 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     records: summary.total,
     interrupted: opts.signal.aborted,
     html,
+  };
+}
+
+function reportCapture(c: CaptureCollected, pcap: string | undefined): ReportCapture {
+  return {
+    backend: c.backend,
+    ...(c.tcpdump ? { captured: c.tcpdump.captured, droppedByKernel: c.tcpdump.dropped_by_kernel } : {}),
+    cutByBounds: c.cut_by_bounds,
+    bytes: c.collected_bytes,
+    ...(pcap ? { pcap } : {}),
   };
 }
 
