@@ -12,7 +12,9 @@ import { collectHost } from "../../../src/engine/collect.js";
 import { diagnose } from "../../../src/engine/doctor.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
-import { revertHost } from "../../../src/engine/revert.js";
+import { extendHost } from "../../../src/engine/extend.js";
+import { cancelScript } from "../../../src/engine/host/scripts.js";
+import { interpretRevert, revertHost } from "../../../src/engine/revert.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { conntrackStats, makeInvalid } from "../../fleet/netns/packets.js";
@@ -308,4 +310,25 @@ test("a capture stops at its bound (max_packets); collect says it was cut", asyn
   const reverted = await revertHost(h, { force: false });
   assert.equal(reverted.found, "window");
   assert.deepEqual(values(h), ["nf_log_ipv4", "0"]);
+});
+
+test("extend keeps the capture running past the old expiry; a cancel (the controller lost an apply) stops it", async () => {
+  const h = host();
+  const before = values(h);
+  const r = req(3);
+  await applyHost(h, r);
+  const pid = readFileSync(join(windowDir(h, r.window), "capture.pid"), "utf8").split(" ")[0];
+  await extendHost(h, r.window, 300);
+  await sleep(5000);
+  assert.equal(captures(h).length, 1);
+  assert.match(
+    readFileSync(`/proc/${pid}/cmdline`, "utf8"),
+    /^tcpdump\0/,
+    "the same tcpdump, past the old expiry",
+  );
+  assert.deepEqual(values(h), ["nfnetlink_log", "6"]);
+  const cancelled = interpretRevert(h.host.name, (await h.runScript(cancelScript(r.window))).stdout, "", 0);
+  assert.equal(cancelled.found, "window");
+  assert.deepEqual(captures(h), []);
+  assert.deepEqual(values(h), before);
 });
