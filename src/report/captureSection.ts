@@ -19,13 +19,14 @@ export function captureHtml(report: Report): string {
     .map((h) => {
       const c = h.capture!;
       const link = c.pcap ? `<a href="${esc(c.pcap)}">${esc(c.pcap)}</a>` : "—";
-      return `<tr><td class="mono nowrap">${esc(h.name)}</td><td class="mono">${esc(c.backend)}</td><td class="num">${count(captured(h))}</td><td class="num">${count(c.droppedByKernel)}</td><td>${c.cutByBounds ? "yes" : "no"}</td><td class="mono">${link}</td></tr>`;
+      return `<tr><td class="mono nowrap">${esc(h.name)}</td><td class="mono">${esc(c.backend)}</td><td class="num">${count(captured(h))}</td><td class="num">${count(c.inFile)}</td><td class="num">${count(c.droppedByKernel)}</td><td>${c.cutByBounds ? "yes" : "no"}</td><td class="mono">${link}</td></tr>`;
     })
     .join("\n");
-  return `<table><thead><tr><th>Host</th><th>Backend</th><th class="num">Packets captured</th><th class="num">Dropped by kernel</th><th>Cut by the bounds</th><th>pcap</th></tr></thead>
+  return `<table><thead><tr><th>Host</th><th>Backend</th><th class="num">Packets captured</th><th class="num">In the pcap</th><th class="num">Dropped by kernel</th><th>Cut by the bounds</th><th>pcap</th></tr></thead>
 <tbody>${body}</tbody></table>
 <p class="note">Packets conntrack sent to NFLOG group 0 (nf_log bound to nfnetlink_log), captured by tcpdump on each host;
-counters as tcpdump printed them when it stopped. Open a pcap in Wireshark: the NFLOG prefix of each packet is the kernel's reason.</p>`;
+counters as tcpdump printed them when it stopped. Fewer packets in the pcap than captured: tcpdump could not write them
+(a full disk on the host). Open a pcap in Wireshark: the NFLOG prefix of each packet is the kernel's reason.</p>`;
 }
 
 export function captureMarkdown(report: Report): string[] {
@@ -34,11 +35,11 @@ export function captureMarkdown(report: Report): string[] {
   return [
     "## NFLOG capture",
     "",
-    "| Host | Backend | Packets captured | Dropped by kernel | Cut by the bounds | pcap |",
-    "| --- | --- | ---: | ---: | --- | --- |",
+    "| Host | Backend | Packets captured | In the pcap | Dropped by kernel | Cut by the bounds | pcap |",
+    "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ...hosts.map((h) => {
       const c = h.capture!;
-      return `| ${code(h.name)} | ${md(c.backend)} | ${count(captured(h))} | ${count(c.droppedByKernel)} | ${c.cutByBounds ? "yes" : "no"} | ${c.pcap ? code(c.pcap) : "—"} |`;
+      return `| ${code(h.name)} | ${md(c.backend)} | ${count(captured(h))} | ${count(c.inFile)} | ${count(c.droppedByKernel)} | ${c.cutByBounds ? "yes" : "no"} | ${c.pcap ? code(c.pcap) : "—"} |`;
     }),
     "",
   ];

@@ -32,8 +32,13 @@ export interface ReportCapture {
   droppedByKernel?: number;
   /** tcpdump stopped at the profile's bound (max_packets / max_bytes): later packets were not captured. */
   cutByBounds: boolean;
-  /** Bytes of the host's pcap in the bundle. */
+  /** Bytes of the host's pcap in the bundle, and the packets it holds. */
   bytes: number;
+  /**
+   * Fewer than `captured` when tcpdump could not write them all (a full disk on the host: tcpdump
+   * goes on, its writes fail).
+   */
+  inFile?: number;
   /** The bundle's file, relative to the bundle ("pcap/h001.pcap"). */
   pcap?: string;
 }

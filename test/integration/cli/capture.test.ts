@@ -109,6 +109,7 @@ test("run: each host's pcap in the bundle holds its INVALID packets with their r
       cutByBounds: false,
       bytes: readFileSync(pcap).length,
       pcap: `pcap/${h.name}.pcap`,
+      inFile: invalid,
     });
   }
   const summary = readFileSync(join(out, "summary.md"), "utf8");

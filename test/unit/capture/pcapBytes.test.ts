@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseIfnames } from "../../../src/capture/ifnames.js";
-import { wholePcapBytes } from "../../../src/capture/pcapBytes.js";
+import { wholePcapBytes, wholePcapRecords } from "../../../src/capture/pcapBytes.js";
 import { parseTcpdumpCounters } from "../../../src/capture/tcpdumpCounters.js";
 
 /** A little-endian pcap (link type 239, NFLOG) with records of the given lengths. */
@@ -33,6 +33,7 @@ test("whole records only: a file cut inside a record header or its data stops be
   assert.equal(wholePcapBytes(file.subarray(0, 24)), 24, "the header alone");
   assert.equal(wholePcapBytes(file.subarray(0, 20)), 0, "not even the header");
   assert.equal(wholePcapBytes(pcap([40, 40], true)), 24 + 2 * 56, "big-endian files too");
+  assert.deepEqual(wholePcapRecords(file.subarray(0, file.length - 1)), { bytes: 24 + 116 + 76, records: 2 });
   assert.equal(wholePcapBytes(Buffer.from("\n\r\r\n".repeat(8))), 0, "pcapng is not what tcpdump -w writes");
 });
 
