@@ -112,7 +112,7 @@ test("apply binds nfnetlink_log, then starts tcpdump on nflog:0; the pcap holds 
   assert.deepEqual(values(h), ["nfnetlink_log", "6"]);
   const pcap = join(windowDir(h, r.window), "capture.pcap");
   assert.deepEqual(captures(h), [
-    `tcpdump -n -i nflog:0 -w /var/lib/nfdebug/windows/${r.window}/capture.pcap -U -s 256 -c 3854 -Z root`,
+    `tcpdump -n -i nflog:0 -w /var/lib/nfdebug/windows/${r.window}/capture.pcap -U -s 256 -c 3854 -B 8192 -Z root`,
   ]);
 
   const stats0 = await conntrackStats(asStored(h));
@@ -347,11 +347,24 @@ test("/var/lib fills up during the capture: tcpdump's writes fail, the window st
   const collected = await collectHost(h, { window: r.window, sink: { record: () => true } });
   const inFile = wholePcapRecords(readFileSync(join(windowDir(h, r.window), "capture.pcap"))).records;
   const counted = collected.capture?.tcpdump;
-  // A burst of 400 overflows the NFLOG socket's buffer now and then (seen: 392 captured, 89 drop
-  // events): tcpdump says so in "dropped by kernel". What it captured, the full disk cut.
+  // What tcpdump captured, the full disk cut.
   assert.ok(counted && counted.captured <= 400 && counted.captured > 0, JSON.stringify(counted));
   assert.ok(
     inFile < counted.captured,
     `the full disk cut the pcap: ${inFile} of ${counted.captured} packets in it`,
   );
+});
+
+test("a burst of 2000 INVALID packets is captured whole (tcpdump's 8 MiB socket buffer; the default lost 887)", async () => {
+  const h = host();
+  const r = req(300);
+  await applyHost(h, r);
+  const stats0 = await conntrackStats(asStored(h));
+  await makeInvalid(asStored(h), "tcp-bad-flags", 1000);
+  const invalid = (await conntrackStats(asStored(h))).invalid - stats0.invalid;
+  assert.equal(invalid, 2000);
+  await revertHost(h, { force: false });
+  const collected = await collectHost(h, { window: r.window, sink: { record: () => true } });
+  assert.deepEqual(collected.capture?.tcpdump, { captured: 2000, received: 2000, dropped_by_kernel: 0 });
+  assert.equal(wholePcapRecords(readFileSync(join(windowDir(h, r.window), "capture.pcap"))).records, 2000);
 });
