@@ -9,6 +9,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli } from "../../support/cli.js";
 import {
@@ -21,6 +23,11 @@ import {
   writeProfile,
   type KnobValues,
 } from "./fleetProbe.js";
+
+const schema = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../../../../schemas/result.schema.json", import.meta.url)), "utf8"),
+);
+const validate = new Ajv2020({ strict: true, allowUnionTypes: true, validateFormats: false }).compile(schema);
 
 let fleet: Fleet;
 let dir: string;
@@ -131,4 +138,41 @@ test("validate refuses nfnetlink_log without a capture, saying the packets would
     run.stderr + run.stdout,
     /nflog-alone\.yaml:5:9: nf_log\.ipv4: .*the packets would be dropped silently/,
   );
+});
+
+test("apply, collect and revert --json with a capture match the result schema; collect names the backend and tcpdump's counters", async () => {
+  const file = writeProfile(
+    dir,
+    "json-capture",
+    "log_invalid: tcp\nnf_log: { ipv4: nfnetlink_log }\ncapture: { max_packets: 50 }\n",
+  );
+  const json = async (...args: string[]) => {
+    const run = await runCli([...args, ...fleetArgs(fleet)]);
+    assert.equal(run.code, 0, `${args[0]}: ${run.stderr}`);
+    assert.ok(validate(run.json), `${args[0]}: ${JSON.stringify(validate.errors, null, 2)}`);
+    return run.json!;
+  };
+  const applied = await json("apply", file, "--for", "5m");
+  assert.deepEqual(
+    applied.hosts[0].changes.find((c) => c.knob === "capture"),
+    { knob: "capture", key: "nflog:0", from: "none", to: "running" },
+  );
+  await fleet.makeInvalid("h001", "tcp-bad-flags", { count: 2 });
+  await json("revert");
+  const collected = await json("collect", "--window", applied.window!);
+  const h001 = collected.hosts.find((h) => h.host === "h001")!;
+  assert.deepEqual(
+    { ...(h001.capture as Record<string, unknown>), bytes: 0, collected_bytes: 0 },
+    {
+      backend: "nfnetlink_log",
+      running: false,
+      bytes: 0,
+      collected_bytes: 0,
+      packet_limit: 50,
+      tcpdump: { captured: 4, received: 4, dropped_by_kernel: 0 },
+      cut_by_bounds: false,
+      records: 0,
+    },
+  );
+  assert.deepEqual(tcpdumps(), []);
 });
