@@ -1,12 +1,12 @@
-// The NFLOG capture through the real CLI over real SSH (namespace hosts, kernel 6.18): a runbook
-// whose profile binds nfnetlink_log with a capture. Real SYN+RST packets; per host the bundle's
+// The NFLOG capture through the real CLI over real SSH (namespace hosts, kernel 6.18): the shipped
+// runbook tcp-invalid-pcap, whose profile binds nfnetlink_log with a capture. Real SYN+RST packets; per host the bundle's
 // pcap holds as many packets as the host's INVALID counter rose (loopback's doubling measured, not
 // assumed), each with its reason as tshark reads it; afterwards the kernel values, the processes
 // and /run/nfdebug of every host are as before (read inside the hosts, not through nfdebug).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,38 +43,6 @@ after(async () => {
   await stopFleet(fleet, dir);
 });
 
-/** The shipped triage runbook's reproduction: 5 SYN+RST segments to 127.0.0.1:8080 on each host. */
-function runbookWithCapture(): string {
-  const shipped = readFileSync("playbooks/runbooks/tcp-invalid-triage.yaml", "utf8");
-  const exec = shipped.slice(shipped.indexOf("  - exec:"), shipped.indexOf("  - until:"));
-  writeProfile(
-    dir,
-    "tcp-invalid-pcap",
-    "log_invalid: tcp\nnf_log: { ipv4: nfnetlink_log }\ncapture: { snaplen: 256, max_bytes: 1MiB }\n",
-  );
-  const file = join(dir, "runbook.yaml");
-  writeFileSync(
-    file,
-    [
-      "apiVersion: nfdebug/v1",
-      "kind: Runbook",
-      "name: tcp-invalid-pcap",
-      "question: Which TCP packets does conntrack mark INVALID, as packets?",
-      "profile: tcp-invalid-pcap.yaml",
-      "window: 5m",
-      "steps:",
-      "  - apply",
-      exec.trimEnd(),
-      "  - wait: 1s",
-      "  - collect",
-      "  - revert",
-      "  - report",
-      "",
-    ].join("\n"),
-  );
-  return file;
-}
-
 const tcpdumps = () =>
   fleet.hosts.flatMap((h) =>
     hostProcesses(h)
@@ -82,8 +50,8 @@ const tcpdumps = () =>
       .map((c) => `${h.name}: ${c}`),
   );
 
-test("run: each host's pcap in the bundle holds its INVALID packets with their reason; every host as before afterwards", async () => {
-  const runbook = runbookWithCapture();
+test("run of the shipped tcp-invalid-pcap runbook: each host's pcap in the bundle holds its INVALID packets with their reason; every host as before afterwards", async () => {
+  const runbook = "playbooks/runbooks/tcp-invalid-pcap.yaml";
   const out = join(dir, "bundle");
   const before = new Map(
     await Promise.all(fleet.hosts.map(async (h) => [h.name, await fleet.conntrackStats(h)] as const)),
