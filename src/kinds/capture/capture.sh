@@ -8,8 +8,10 @@
 nfd_capture() {
   [ -z "$NFD_FAILED" ] || return 0
   nfd_cap_dir=$P/windows/$NFD_ID
-  # An open window joined by the same profile keeps its capture.
+  # An open window joined by the same profile keeps its capture; one that ended (at its bound) is
+  # not started again over its pcap.
   nfd_capture_find "$nfd_cap_dir" && return 0
+  nfd_journaled "$1" "nflog:$2" && return 0
   if ! command -v tcpdump >/dev/null 2>&1; then
     nfd_fail unsupported "tcpdump is not installed (Debian/Ubuntu: apt install tcpdump; RHEL: dnf install tcpdump)"
     return 0

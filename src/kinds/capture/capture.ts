@@ -2,6 +2,7 @@
 // to, for the window. Planned last: the capture starts after nf_log binds nfnetlink_log.
 import type { HostFacts } from "../../facts/types.js";
 import type { Profile } from "../../profile/types.js";
+import { formatSize } from "../../size.js";
 import type { Knob, KnobPlan } from "../types.js";
 import { capturePacketLimit } from "./bounds.js";
 import type { NflogListener } from "./facts.js";
@@ -43,6 +44,8 @@ export function planCapture(profile: Profile, facts: HostFacts): KnobPlan<Captur
     return plan;
   }
   if (facts.capture.running && facts.window?.id === facts.capture.running.window) return plan;
+  // The open window's capture ended (at its bound): joining the window does not start it again.
+  if (facts.journal.some((e) => e.kind === "capture:capture")) return plan;
   if (!facts.capture.tcpdump)
     plan.problems.push(
       `tcpdump is not installed, so nothing would listen on NFLOG group ${group} and the packets nfnetlink_log sends there would be dropped: install it (${TCPDUMP_INSTALL})`,
@@ -73,7 +76,7 @@ export const captureKnob: Knob<CaptureStep> = {
   describe: (profile) =>
     profile.capture
       ? [
-          `capture nflog:${profile.capture.nflogGroup} (snaplen ${profile.capture.snaplen}, at most ${profile.capture.maxPackets} packets, ${profile.capture.maxBytes} bytes)`,
+          `capture nflog:${profile.capture.nflogGroup} (snaplen ${profile.capture.snaplen}, at most ${profile.capture.maxPackets} packets, ${formatSize(profile.capture.maxBytes)})`,
         ]
       : [],
 };

@@ -308,6 +308,11 @@ test("a capture stops at its bound (max_packets); collect says it was cut", asyn
   assert.equal(collected.capture?.cut_by_bounds, true);
   assert.equal(collected.capture?.tcpdump?.captured, 3);
   assert.equal(prefixes(join(windowDir(h, r.window), "capture.pcap")).length, 3);
+  // The same profile again joins the window: its ended capture is not started over its pcap.
+  const joined = await applyHost(h, { ...req(300, r.profile), window: r.window });
+  assert.deepEqual(joined.changes, []);
+  assert.deepEqual(captures(h), []);
+  assert.equal(prefixes(join(windowDir(h, r.window), "capture.pcap")).length, 3);
   const reverted = await revertHost(h, { force: false });
   assert.equal(reverted.found, "window");
   assert.deepEqual(values(h), ["nf_log_ipv4", "0"]);

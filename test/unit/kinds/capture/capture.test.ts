@@ -6,7 +6,7 @@ import { formatProblem } from "../../../../src/errors.js";
 import { FactSections } from "../../../../src/facts/sections.js";
 import { parseYaml } from "../../../../src/files/yaml-source.js";
 import { capturePacketLimit } from "../../../../src/kinds/capture/bounds.js";
-import { planCapture } from "../../../../src/kinds/capture/capture.js";
+import { captureKnob, planCapture } from "../../../../src/kinds/capture/capture.js";
 import { readCaptureFacts } from "../../../../src/kinds/capture/facts.js";
 import { captureKind } from "../../../../src/kinds/capture/kind.js";
 import { profileProblems, parseProfile } from "../../../../src/profile/load.js";
@@ -162,4 +162,22 @@ test("plan: a group held by another listener is unsupported, naming it; the wind
   };
   assert.deepEqual(planCapture(PROFILE, own), { steps: [], problems: [] }, "joined: its capture runs on");
   assert.equal(captureKind.doctor(own)[1].ok, true);
+});
+
+test("plan: joining a window whose capture ended at its bound does not start another over its pcap", () => {
+  const facts = factsWith(FREE);
+  facts.window = {
+    id: "20261205T121912-702f",
+    owner: "o",
+    profile: "p",
+    started: 0,
+    expires: 1,
+    bootId: "b",
+    state: "open",
+  };
+  facts.journal = [{ kind: "capture:capture", key: "nflog:0", from: "none", to: "running" }];
+  assert.deepEqual(planCapture(PROFILE, facts), { steps: [], problems: [] });
+  assert.deepEqual(captureKnob.describe(PROFILE), [
+    "capture nflog:0 (snaplen 256, at most 100000 packets, 1 MiB)",
+  ]);
 });
