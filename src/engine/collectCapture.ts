@@ -32,6 +32,11 @@ export interface CaptureCollected {
   records: number;
 }
 
+/** The host library (shipped), then one call() line of the capture kind's lib.sh. */
+function captureScript(line: string): string {
+  return [hostLibrary(), line].join("\n");
+}
+
 export interface CaptureMark {
   running: boolean;
   size: number;
@@ -76,8 +81,8 @@ export async function collectCapture(
   let records = 0;
   while (offset < req.mark.size) {
     const want = Math.min(FETCH_BYTES, req.mark.size - offset);
-    const script = [hostLibrary(), call("nfd_capture_fetch", windowArg(req.window), offset, want)].join("\n");
-    const result = await conn.runScript(script, { timeoutMs: req.timeoutMs });
+    const fetch = call("nfd_capture_fetch", windowArg(req.window), offset, want);
+    const result = await conn.runScript(captureScript(fetch), { timeoutMs: req.timeoutMs });
     let buf: Uint8Array;
     try {
       buf = decodePcapFrames(result.stdout);
@@ -105,8 +110,8 @@ export async function collectCapture(
     offset += whole;
   }
   if (!req.peek && offset !== req.mark.collected) {
-    const ack = [hostLibrary(), call("nfd_capture_collected", windowArg(req.window), offset)].join("\n");
-    await conn.runScript(ack, { timeoutMs: req.timeoutMs });
+    const ack = call("nfd_capture_collected", windowArg(req.window), offset);
+    await conn.runScript(captureScript(ack), { timeoutMs: req.timeoutMs });
   }
   const tcpdump = parseTcpdumpCounters(req.files.get("capture.err") ?? "");
   return {
