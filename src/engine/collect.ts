@@ -21,6 +21,7 @@ import { hostLibrary, windowArg } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
+import { captureMark, collectCapture, type CaptureMark } from "./collectCapture.js";
 
 export { sharedKernelFilter, sharedKernelNote, type CollectSink } from "./sharedKernel.js";
 
@@ -30,12 +31,15 @@ export interface CollectRequest {
   sink: CollectSink;
   /** Do not advance the host's collected position (a peek, e.g. `until` polling). */
   peek?: boolean;
+  /** Only the NFLOG capture's new bytes and counters (a runbook's last look, after revert). */
+  captureOnly?: boolean;
 }
 
 interface WindowFiles {
   window: string;
   open: boolean;
   files: Map<string, string>;
+  capture: CaptureMark | null;
 }
 
 const COLLECT_SH = new URL("./collect.sh", import.meta.url);
@@ -51,7 +55,12 @@ function parseMarks(stdout: string): WindowFiles | null {
   const marks = frames.find((f) => f.tag === "marks");
   if (!marks || !frames.some((f) => f.tag === "end") || !WINDOW_ID.test(marks.fields[0]))
     throw new MalformedAnswer("incomplete window marks");
-  return { window: marks.fields[0], open: marks.fields[1] === "1", files: framedFiles(frames) };
+  return {
+    window: marks.fields[0],
+    open: marks.fields[1] === "1",
+    files: framedFiles(frames),
+    capture: captureMark(frames),
+  };
 }
 
 function positionFrom(
@@ -100,13 +109,34 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       `window ${marks.window}'s log marks were written by an earlier nfdebug version; collect it with that version`,
     );
   const counters = countersOf(marks.files);
+  // The NFLOG backend's packets (kind capture): read whatever the kernel log holds as well.
+  const capture = marks.capture
+    ? {
+        capture: await collectCapture(conn, {
+          window: marks.window,
+          mark: marks.capture,
+          files: marks.files,
+          sink: req.sink,
+          peek: req.peek,
+          timeoutMs: req.timeoutMs,
+        }),
+      }
+    : {};
+  if (req.captureOnly)
+    return unchangedOutcome(host, {
+      command: "collect",
+      window: marks.window,
+      records: capture.capture?.records ?? 0,
+      ...capture,
+    });
   if (!kind) {
     return unchangedOutcome(host, {
       command: "collect",
       window: marks.window,
-      records: 0,
+      records: capture.capture?.records ?? 0,
       counters,
       warnings: ["no kernel log source was found on this host at apply time"],
+      ...capture,
     });
   }
   const { from, until } = recordedPositions(host, marks, kind as SourceKind, detail);
@@ -155,12 +185,13 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     window: marks.window,
     open: marks.open,
     source: detail ? `${kind}:${detail}` : kind,
-    records: count,
+    records: count + (capture.capture?.records ?? 0),
     lost: outcome.lost,
     warnings,
     // Hosts with the same kernel_log (namespaces or containers of one machine) read one log.
     ...(kernel ? { kernel_log: kernel } : {}),
     counters,
+    ...capture,
   });
 }
 

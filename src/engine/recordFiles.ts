@@ -1,11 +1,12 @@
 // Streams collected records to disk: records.jsonl (all hosts), records/<host>.jsonl and
-// raw/<host>.log, without holding records in memory.
+// raw/<host>.log, without holding records in memory; and each host's NFLOG capture as
+// pcap/<host>.pcap (its file header once, then the records as they come).
 //
 // Records arrive from synchronous line callbacks, faster than asynchronous file streams drain
 // (a write stream queues without limit when write() is not awaited: 100,000 journald lines once
 // cost 140 MiB of queued writes). So each file gets a small buffer flushed with a synchronous
 // write: memory stays bounded, and a slow disk slows the reading down instead.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { LogRecord } from "../logs/record.js";
 
@@ -65,6 +66,21 @@ export class RecordFiles {
     this.merged.write(line);
     files.records.write(line);
     files.raw.write(`${raw}\n`);
+  }
+
+  /** The host's pcap relative to the directory ("pcap/h001.pcap"), once one was written. */
+  pcapPath(host: string): string | undefined {
+    const path = join("pcap", `${fileName(host)}.pcap`);
+    return existsSync(join(this.dir, path)) ? path : undefined;
+  }
+
+  capture(host: string, header: Uint8Array, records: Uint8Array): void {
+    const file = join(this.dir, "pcap", `${fileName(host)}.pcap`);
+    if (!existsSync(file)) {
+      mkdirSync(join(this.dir, "pcap"), { recursive: true });
+      appendFileSync(file, header);
+    }
+    appendFileSync(file, records);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,11 @@ export interface CollectSink {
    * Returns false when the record was dropped (a line another host already delivered).
    */
   record(record: LogRecord, raw: string, kernel?: string): boolean | void;
+  /**
+   * Whole records of a host's NFLOG capture, in order (kind capture): `header` is the pcap file's
+   * header, for a sink that starts the file; `records` follow the bytes given before.
+   */
+  capture?(host: string, header: Uint8Array, records: Uint8Array): void;
 }
 
 export function sharedKernelNote(duplicates: number): string {
@@ -63,6 +68,8 @@ export function sharedKernelFilter(sink: CollectSink): CollectSink & { duplicate
       }
       return sink.record(record, raw, kernel);
     },
+    // A capture is per host (its network namespace's NFLOG group): never shared.
+    capture: sink.capture?.bind(sink),
   };
   return filter;
 }

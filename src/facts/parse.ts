@@ -1,5 +1,6 @@
 // Pure parser for the facts script's output: the host's own sections here (kernel, clock, window,
 // journal, history, log sources), each kind's in its folder (src/kinds/*/facts.ts).
+import { readCaptureFacts } from "../kinds/capture/facts.js";
 import { readModuleFacts } from "../kinds/module/facts.js";
 import { kindOf } from "../kinds/registry.js";
 import { parseChangeType } from "../kinds/types.js";
@@ -85,5 +86,11 @@ function readHostState(s: FactSections): HostState {
 
 export function parseFacts(output: string): HostFacts {
   const s = FactSections.parse(output);
-  return { ...readHostState(s), ...readSysctlFacts(s), ...readModuleFacts(s), ...readPrintkFacts(s) };
+  return {
+    ...readHostState(s),
+    ...readSysctlFacts(s),
+    ...readModuleFacts(s),
+    ...readPrintkFacts(s),
+    ...readCaptureFacts(s),
+  };
 }

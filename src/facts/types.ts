@@ -1,3 +1,4 @@
+import type { CaptureFacts } from "../kinds/capture/facts.js";
 import type { ModuleFacts } from "../kinds/module/facts.js";
 import type { PrintkFacts } from "../kinds/printk/facts.js";
 import type { SysctlFacts } from "../kinds/sysctl/facts.js";
@@ -57,4 +58,4 @@ export interface HostState {
   overdue: { window: string; outcome: string } | null;
 }
 
-export type HostFacts = HostState & SysctlFacts & ModuleFacts & PrintkFacts;
+export type HostFacts = HostState & SysctlFacts & ModuleFacts & PrintkFacts & CaptureFacts;

@@ -1,5 +1,7 @@
 // The resource kinds nfdebug manages, and their knobs in planning order. The engine reaches kinds
 // only through this file: the host scripts are composed from KINDS' shell files, plans from KNOBS.
+import { captureKind } from "./capture/kind.js";
+import { captureKnob, type CaptureStep } from "./capture/capture.js";
 import { moduleKind } from "./module/kind.js";
 import { modulesKnob, type ModuleStep } from "./module/modules.js";
 import { printkKind } from "./printk/kind.js";
@@ -12,13 +14,14 @@ import { logInvalidKnob } from "./sysctl/logInvalid.js";
 import { nfLogKnob } from "./sysctl/nfLog.js";
 import { parseChangeType, type Change, type Kind, type Knob } from "./types.js";
 
-export type Step = SysctlStep | ModuleStep | PrintkStep;
+export type Step = SysctlStep | ModuleStep | PrintkStep | CaptureStep;
 export type KindName = Step["kind"];
 
 /** Each kind's host shell defines its apply function and nfd_revert_<name>. */
-export const KINDS: readonly Kind<Step>[] = [sysctlKind, moduleKind, printkKind] as Kind<Step>[];
+export const KINDS: readonly Kind<Step>[] = [sysctlKind, moduleKind, printkKind, captureKind] as Kind<Step>[];
 
-// Order matters: modules register loggers and create sysctls that later steps need.
+// Order matters: modules register loggers and create sysctls that later steps need; the capture
+// starts once nf_log binds nfnetlink_log (and revert, newest first, stops it before unbinding).
 export const KNOBS: readonly Knob<Step>[] = [
   modulesKnob,
   nfLogKnob,
@@ -26,6 +29,7 @@ export const KNOBS: readonly Knob<Step>[] = [
   conntrackKnob,
   allNetnsKnob,
   printkKnob,
+  captureKnob,
 ];
 
 /**

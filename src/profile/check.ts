@@ -3,6 +3,7 @@
 import type { Problem } from "../errors.js";
 import { durationProblem, isRecord, valueAt } from "../files/value-checks.js";
 import { problemAt, showValue, type Pointer, type SourceMap } from "../files/source-map.js";
+import { captureProblems } from "./captureCheck.js";
 
 /** Problems in the profile found at `base` (the root for a profile file, ["profile"] in a runbook). */
 export function profileMeaningProblems(map: SourceMap, data: unknown, base: Pointer = []): Problem[] {
@@ -11,6 +12,7 @@ export function profileMeaningProblems(map: SourceMap, data: unknown, base: Poin
   const problems: Problem[] = [];
   const window = durationProblem(map, data, [...base, "window"]);
   if (window) problems.push(window);
+  problems.push(...captureProblems(map, profile, base));
   const printk = profile.printk;
   if (Array.isArray(printk)) {
     printk.forEach((selector, index) => {

@@ -1,6 +1,14 @@
 // Validated profile data (as written) → the Profile the engine works with.
 import { parseDuration } from "../duration.js";
-import { FAMILIES, type Family, type PrintkSelector, type Profile } from "./types.js";
+import { parseSize } from "../size.js";
+import {
+  CAPTURE_DEFAULTS,
+  FAMILIES,
+  type CaptureSettings,
+  type Family,
+  type PrintkSelector,
+  type Profile,
+} from "./types.js";
 import { protocolNumber } from "./protocols.js";
 
 /** A profile as written in YAML, after the schema accepted it. */
@@ -11,6 +19,7 @@ export interface ProfileDocument {
   description?: string;
   log_invalid?: string | number;
   nf_log?: Partial<Record<Family, string>>;
+  capture?: { nflog_group?: 0; snaplen?: number; max_bytes?: string | number; max_packets?: number };
   nf_log_all_netns?: boolean;
   conntrack?: Record<string, boolean | number>;
   modules?: string[];
@@ -41,6 +50,7 @@ export function normaliseProfile(doc: ProfileDocument, fallbackName = "inline"):
     }
     profile.nfLog = nfLog;
   }
+  if (doc.capture !== undefined) profile.capture = normaliseCapture(doc.capture);
   if (doc.nf_log_all_netns !== undefined) profile.nfLogAllNetns = doc.nf_log_all_netns;
   if (doc.conntrack !== undefined)
     profile.conntrack = Object.fromEntries(
@@ -65,4 +75,15 @@ function normaliseSelector(raw: NonNullable<ProfileDocument["printk"]>[number]):
   if (raw.format !== undefined) selector.format = raw.format;
   if (raw.optional) selector.optional = true;
   return selector;
+}
+
+/** Bounds left out take their defaults: a capture is always bounded. */
+function normaliseCapture(raw: NonNullable<ProfileDocument["capture"]>): CaptureSettings {
+  const maxBytes = raw.max_bytes === undefined ? undefined : parseSize(String(raw.max_bytes));
+  return {
+    nflogGroup: 0,
+    snaplen: raw.snaplen ?? CAPTURE_DEFAULTS.snaplen,
+    maxBytes: maxBytes ?? CAPTURE_DEFAULTS.maxBytes,
+    maxPackets: raw.max_packets ?? CAPTURE_DEFAULTS.maxPackets,
+  };
 }

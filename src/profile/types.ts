@@ -21,6 +21,21 @@ export interface PrintkSelector {
   optional?: boolean;
 }
 
+/**
+ * A capture of the packets nfnetlink_log sends to NFLOG (kind capture, src/kinds/capture/). The
+ * group is always 0: conntrack logs without log info of its own, so nfnetlink_log uses its default.
+ */
+export interface CaptureSettings {
+  nflogGroup: 0;
+  /** Bytes kept of each NFLOG message. */
+  snaplen: number;
+  /** Most bytes the pcap may take on the host. */
+  maxBytes: number;
+  maxPackets: number;
+}
+
+export const CAPTURE_DEFAULTS = { snaplen: 512, maxBytes: 64 * 1024 ** 2, maxPackets: 100_000 } as const;
+
 export interface Profile {
   name: string;
   description?: string;
@@ -28,6 +43,8 @@ export interface Profile {
   logInvalid?: number;
   /** Backend per family: a logger name or "NONE"; absent family = not managed. */
   nfLog?: Partial<Record<Family, string>>;
+  /** Capture of the NFLOG group nfnetlink_log logs to; required when nfLog binds nfnetlink_log. */
+  capture?: CaptureSettings;
   nfLogAllNetns?: boolean;
   /**
    * Conntrack sysctls by profile field (`conntrack: { acct: true }`), booleans as 0/1. Which

@@ -13,6 +13,7 @@
 //   records.jsonl      one LogRecord (src/logs/record.ts) a line, all hosts merged
 //   raw/<host>.log     raw kernel lines per host                  (not read by the report)
 //   counters.json      BundleCounters: per host, conntrack counter deltas over the window
+//   pcap/<host>.pcap   the host's NFLOG capture (kind capture), what manifest hosts[].capture describes
 //   summary.md         written by writeReports (write-reports.ts; Markdown for a ticket)
 //   report.html        written by writeReports (one self-contained page)
 //
@@ -54,7 +55,7 @@ export interface BundleManifest {
   startedAt: string;
   endedAt: string;
   window?: ReportInput["window"];
-  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog">>;
+  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog" | "capture">>;
   steps: ReportStep[];
   reasonInfo?: Record<string, ReasonInfo>;
 }
@@ -123,13 +124,14 @@ export async function writeBundle(
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     ...(input.window ? { window: input.window } : {}),
-    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog }) => ({
+    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog, capture }) => ({
       name,
       ok,
       error,
       reverted,
       kernel,
       kernelLog,
+      capture,
     })),
     steps: input.steps,
     ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),

@@ -1,5 +1,6 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched).
 
+import { captureHtml } from "./captureSection.js";
 import { formatDuration } from "../duration.js";
 import { escapeHtml as esc } from "./escape.js";
 import { renderChart, renderLegend } from "./html-chart.js";
@@ -35,6 +36,7 @@ export function renderHtml(report: Report): string {
     section("hosts", "Records per host and reason", heatTable(report)),
     section("flows", "Top flows", flowsTable(report)),
     section("counters", "Conntrack counters", countersTable(report)),
+    report.hosts.some((h) => h.capture) ? section("capture", "NFLOG capture", captureHtml(report)) : "",
     section("changes", "What was changed, and how it ended", changesSection(report)),
     section("steps", "Steps", stepsTable(report)),
   ];

@@ -1,5 +1,6 @@
 // summary.md: the report's essentials in GitHub-flavoured Markdown, to paste into a ticket.
 
+import { captureMarkdown } from "./captureSection.js";
 import { formatDuration } from "../duration.js";
 import { KEY_COUNTERS } from "../logs/counters.js";
 import { changeGroups } from "./change-groups.js";
@@ -157,6 +158,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`${formatCount(byRecords.length - HOST_ROWS)} more hosts not shown.`, "");
   for (const note of sharedLogNotes(report.hosts)) out.push(md(note), "");
 
+  out.push(...captureMarkdown(report));
   out.push("## Changes and revert", "");
   for (const g of changeGroups(inventory)) {
     const outcome = revertText(g.reverted, g.changes.length);

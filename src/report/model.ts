@@ -24,6 +24,25 @@ export interface ReportChange {
 /** true: reverted by nfdebug; "expired": by the host's own timer; "failed": revert failed. */
 export type RevertOutcome = boolean | "expired" | "failed";
 
+/** A host's NFLOG capture (kind capture): which backend delivered its packets, and how many. */
+export interface ReportCapture {
+  backend: "nfnetlink_log";
+  /** tcpdump's counters when it stopped; absent when it had not stopped at the last collect. */
+  captured?: number;
+  droppedByKernel?: number;
+  /** tcpdump stopped at the profile's bound (max_packets / max_bytes): later packets were not captured. */
+  cutByBounds: boolean;
+  /** Bytes of the host's pcap in the bundle, and the packets it holds. */
+  bytes: number;
+  /**
+   * Fewer than `captured` when tcpdump could not write them all (a full disk on the host: tcpdump
+   * goes on, its writes fail).
+   */
+  inFile?: number;
+  /** The bundle's file, relative to the bundle ("pcap/h001.pcap"). */
+  pcap?: string;
+}
+
 export interface ReportHost {
   name: string;
   ok: boolean;
@@ -39,6 +58,7 @@ export interface ReportHost {
    * or containers of one machine: every line was counted once, for the first host that read it.
    */
   kernelLog?: string;
+  capture?: ReportCapture;
 }
 
 export interface ReportStep {

@@ -18,8 +18,14 @@ export function writeVerdict(report: Omit<Report, "verdict">): string {
   if (inventory.length > 0 && checked.length === 0) {
     sentences.push(`No host could be checked; ${allFailed(failed.length)}: ${failedList(failed)}.`);
   } else {
+    const captured = checked.reduce((n, h) => n + (h.capture?.captured ?? 0), 0);
+    // Packets the NFLOG backend delivered as a pcap are not "nothing logged", records or not.
     sentences.push(
-      report.totals.invalid === 0 ? nothingLogged(report, checked) : packetsLogged(report, checked),
+      report.totals.invalid > 0
+        ? packetsLogged(report, checked)
+        : captured > 0
+          ? `${countOf(captured, "packet")} ${wasWere(captured)} captured through NFLOG (nfnetlink_log) into the hosts' pcaps; open them in Wireshark for each packet's reason.`
+          : nothingLogged(report, checked),
     );
     if (failed.length > 0) {
       sentences.push(

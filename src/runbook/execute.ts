@@ -3,6 +3,7 @@
 import { unchangedOutcome, type HostOutcome } from "../engine/result.js";
 import { createHash } from "node:crypto";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostSpec } from "../inventory/types.js";
 import type { Transport } from "../transport/types.js";
@@ -16,7 +17,9 @@ import { LogAggregator } from "../logs/aggregate.js";
 import { reasonInfoOf } from "../report/reasonInfo.js";
 import type { LogRecord } from "../logs/record.js";
 import { readBundle, writeBundle } from "../report/bundle.js";
-import type { ReportCounters, ReportStep } from "../report/model.js";
+import type { ReportCapture, ReportCounters, ReportStep } from "../report/model.js";
+import type { CaptureCollected } from "../engine/collectCapture.js";
+import { wholePcapRecords } from "../capture/pcapBytes.js";
 import { writeReports } from "../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
@@ -109,6 +112,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
       aggregator.add(record);
       files.write(record, raw);
     },
+    capture: (host, header, records) => files.capture(host, header, records),
   });
   const ctx: StepContext = {
     session,
@@ -229,6 +233,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         ...(h.counters ? { counters: reportCounters(h) } : {}),
         ...(h.kernel ? { kernel: h.kernel } : {}),
         ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),
+        ...(h.capture ? { capture: reportCapture(h.capture, opts.outDir, files.pcapPath(h.name)) } : {}),
       })),
       records: [],
       steps,
@@ -247,6 +252,16 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     records: summary.total,
     interrupted: opts.signal.aborted,
     html,
+  };
+}
+
+function reportCapture(c: CaptureCollected, outDir: string, pcap: string | undefined): ReportCapture {
+  return {
+    backend: c.backend,
+    ...(c.tcpdump ? { captured: c.tcpdump.captured, droppedByKernel: c.tcpdump.dropped_by_kernel } : {}),
+    cutByBounds: c.cut_by_bounds,
+    bytes: c.collected_bytes,
+    ...(pcap ? { pcap, inFile: wholePcapRecords(readFileSync(join(outDir, pcap))).records } : {}),
   };
 }
 

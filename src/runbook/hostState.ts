@@ -4,6 +4,7 @@ import type { Change } from "../kinds/types.js";
 import type { RevertOutcome } from "../report/model.js";
 import type { HostErrorKind } from "../errors.js";
 import type { ApplyCancel } from "../engine/outcomes.js";
+import type { CaptureCollected } from "../engine/collectCapture.js";
 
 export interface RunHost {
   name: string;
@@ -19,6 +20,8 @@ export interface RunHost {
   applied: boolean;
   reverted: RevertOutcome;
   counters?: CounterDeltas | null;
+  /** Its NFLOG capture as the last collect saw it (kind capture). */
+  capture?: CaptureCollected;
   records: number;
 }
 

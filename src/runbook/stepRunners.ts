@@ -125,6 +125,7 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
     records += o.records ?? 0;
     if (o.counters) h.counters = o.counters;
     if (o.kernel_log) h.kernelLog = o.kernel_log;
+    if (o.capture) h.capture = o.capture;
   }
   const r = tally(outcomes, "collected");
   return { ok: r.ok, message: `${records} record(s) ${r.message}` };
@@ -174,6 +175,7 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
     (conn) => revertHost(conn, { force: false, window: ctx.window, timeoutMs: ctx.timeoutMs }),
     { only: applied, keepOnFailure: true, onHostDone: ctx.onHostDone },
   );
+  await captureTails(ctx);
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (o.ok) {
@@ -186,4 +188,19 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
     }
   }
   return tally(outcomes, "reverted");
+}
+
+/**
+ * After revert, the hosts whose window had a capture: its last packets and tcpdump's counters,
+ * which tcpdump prints only when it stops. Failures here leave the host's earlier capture data.
+ */
+async function captureTails(ctx: StepContext): Promise<void> {
+  const capturing = ctx.session.hosts.filter((h) => ctx.hosts.get(h.name)?.capture);
+  if (capturing.length === 0) return;
+  const outcomes = await ctx.session.each(
+    (conn) =>
+      collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink: ctx.sink, captureOnly: true }),
+    { only: capturing, keepOnFailure: true },
+  );
+  for (const o of outcomes) if (o.ok && o.capture) (ctx.hosts.get(o.host) as RunHost).capture = o.capture;
 }

@@ -192,13 +192,17 @@ export class NetnsShell implements Connection {
       child.on("close", (code) => {
         if (timer) clearTimeout(timer);
         const failed = conversation?.failure();
-        if (failed) reject(failed);
-        else
-          resolve({
-            stdout: Buffer.concat(stdout).toString("utf8"),
-            stderr: Buffer.concat(stderr).toString("utf8"),
-            code,
-          });
+        if (failed) return reject(failed);
+        // Streamed readers (collect) get their lines at the end: enough for a test's small logs.
+        if (options.onStdoutLine) {
+          const lines = Buffer.concat(stdout).toString("utf8").split("\n");
+          lines.slice(0, -1).forEach((line) => options.onStdoutLine!(line));
+        }
+        resolve({
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+          code,
+        });
       });
     });
   }

@@ -164,6 +164,7 @@ const SHIPPED: Record<string, Record<string, string>> = {
     "6.12": "ok",
     "6.18": "unsupported: dynamic debug is not available on kernel 6.18.",
   },
+  "tcp-invalid-pcap": { "6.1": "ok", "6.12": "ok", "6.18": "ok" },
   "tcp-invalid-triage": { "6.1": "ok", "6.12": "ok", "6.18": "ok" },
   "udp-checksum": { "6.1": "ok", "6.12": "ok", "6.18": "ok" },
 };

@@ -25,6 +25,8 @@ const BOOKWORM = {
     "procps",
     "python3",
     "sudo",
+    // The NFLOG capture (kind capture): profiles that bind nfnetlink_log need it.
+    "tcpdump",
   ],
   diskSize: "3G",
   kernelAppend: "root=/dev/vda rw console=ttyS0",

@@ -116,6 +116,7 @@ const APPLY_STUBS = [
   'nfd_sysctl() { nfd_args sysctl "$@"; }',
   'nfd_module() { nfd_args module "$@"; }',
   'nfd_printk() { nfd_args printk "$@"; }',
+  'nfd_capture() { nfd_args capture "$@"; }',
 ].join("\n");
 
 function stepArgs(step: Step): string[] {
@@ -133,6 +134,8 @@ function stepArgs(step: Step): string[] {
       return ["module", changeType(step), step.module];
     case "printk":
       return ["printk", changeType(step), step.site, step.func, step.from, step.to];
+    case "capture":
+      return ["capture", changeType(step), String(step.group), String(step.snaplen), String(step.packets)];
   }
 }
 

@@ -28,6 +28,7 @@ const SCRIPT_SOURCES: Record<string, string> = {
   marksScript: "collect.ts: collectScript of a call()",
   collectScript: "collect.ts: the library, counters.sh and collect.sh (shipped), then one call()",
   readScript: "logs/sources: positions validated, then passed with call()",
+  captureScript: "collectCapture.ts: the library (shipped), then one call()",
   "step.command": "runbook exec step: operator-authored shell, by design",
 };
 
@@ -72,6 +73,11 @@ const COMPOSERS: Record<string, { functions: string[]; safe: Record<string, stri
   "src/kinds/sysctl/kind.ts": { functions: ["render"], safe: {} },
   "src/kinds/module/kind.ts": { functions: ["render"], safe: {} },
   "src/kinds/printk/kind.ts": { functions: ["render"], safe: {} },
+  "src/kinds/capture/kind.ts": { functions: ["render"], safe: {} },
+  "src/engine/collectCapture.ts": {
+    functions: ["captureScript", "collectCapture"],
+    safe: { "result.code": MESSAGE, "(err as Error).message": MESSAGE },
+  },
   "src/engine/windowMarks.ts": {
     functions: ["markEndScript", "windowMarkLines"],
     safe: {

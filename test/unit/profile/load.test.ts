@@ -46,6 +46,7 @@ test("the full example profile normalises field by field", async () => {
       bridge: "NONE",
       ipv6: "nf_log_ipv6",
     },
+    capture: { nflogGroup: 0, snaplen: 256, maxBytes: 16 * 1024 ** 2, maxPackets: 5000 },
     nfLogAllNetns: false,
     modules: ["nf_log_syslog", "nf_conntrack", "nf-conntrack-sctp"],
     printk: [

@@ -82,7 +82,11 @@ test("planNfLog: logger names compare as the kernel matches them (any case; NONE
 test("profile schema: logger names in any letter case, NONE only in capitals (the kernel's strcmp)", () => {
   const problems = (ipv4: string) =>
     profileProblems(
-      parseYaml(`apiVersion: nfdebug/v1\nkind: DebugProfile\nname: p\nnf_log:\n  ipv4: ${ipv4}\n`, "p.yaml"),
+      // A capture: nfnetlink_log without one is refused (captureCheck.ts).
+      parseYaml(
+        `apiVersion: nfdebug/v1\nkind: DebugProfile\nname: p\nnf_log:\n  ipv4: ${ipv4}\n${/netlink/i.test(ipv4) ? "capture: {}\n" : ""}`,
+        "p.yaml",
+      ),
     );
   assert.deepEqual(problems("NF_LOG_IPV4"), []);
   assert.deepEqual(problems("NfNetlink_Log"), []);
