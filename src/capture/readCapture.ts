@@ -1,9 +1,9 @@
-// The one place collect turns a host's pcap bytes into records: the NFLOG reader
-// (src/capture/records.ts, captureRecords, on branch wip-pcap) plugs in here. Until it is merged,
-// the bytes are still fetched, cut at the last whole record and kept as pcap/<host>.pcap, and no
-// records are made from them.
+// The one place collect turns a host's pcap bytes into records: whole records only (a file still
+// being written, or cut by a bound, ends inside one), each NFLOG packet a record of source "nflog"
+// (records.ts). wholePcapBytes and the reader must agree on where the whole records end.
 import type { LogRecord } from "../logs/record.js";
 import { wholePcapBytes } from "./pcapBytes.js";
+import { captureRecords } from "./records.js";
 
 export interface CaptureReading {
   records: LogRecord[];
@@ -16,9 +16,11 @@ export interface CaptureReading {
 /** `buf`: a pcap from its header on. `ifnames`: the host's interface names by index. */
 export function readCapture(
   buf: Uint8Array,
-  _host: string,
-  _opts: { ifnames?: ReadonlyMap<number, string> } = {},
+  host: string,
+  opts: { ifnames?: ReadonlyMap<number, string> } = {},
 ): CaptureReading {
   const consumed = wholePcapBytes(buf);
-  return { records: [], consumed, truncated: consumed < buf.length };
+  const whole = buf.subarray(0, consumed);
+  const { records } = captureRecords(whole, host, opts);
+  return { records, consumed, truncated: consumed < buf.length };
 }

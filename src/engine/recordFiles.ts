@@ -65,7 +65,8 @@ export class RecordFiles {
     const line = `${JSON.stringify(record)}\n`;
     this.merged.write(line);
     files.records.write(line);
-    files.raw.write(`${raw}\n`);
+    // A record from an NFLOG capture has no kernel line: its packet is in pcap/HOST.pcap.
+    if (raw !== "") files.raw.write(`${raw}\n`);
   }
 
   /** The host's pcap relative to the directory ("pcap/h001.pcap"), once one was written. */

@@ -89,7 +89,18 @@ test("run of the shipped tcp-invalid-pcap runbook: each host's pcap in the bundl
   }
   const summary = readFileSync(join(out, "summary.md"), "utf8");
   assert.match(summary, /^## NFLOG capture$/m);
-  assert.match(summary, /20 packets were captured through NFLOG/);
+  // Each captured packet is a record (source "nflog"), so the report counts reasons as the
+  // log-backed runbook does.
+  assert.match(summary, /\*\*Verdict:\*\* 20 TCP packets were INVALID/);
+  const records = readFileSync(join(out, "records.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { host: string; source?: string; reason_id: string });
+  for (const h of fleet.hosts) {
+    const mine = records.filter((r) => r.host === h.name);
+    assert.equal(mine.length, 10, `${h.name}: one record per captured packet`);
+    assert.ok(mine.every((r) => r.source === "nflog" && r.reason_id === "tcp.invalid_flags"));
+  }
   assert.match(readFileSync(join(out, "report.html"), "utf8"), /<a href="pcap\/h001\.pcap">/);
 
   // Kernel truth after the run.
@@ -139,7 +150,7 @@ test("apply, collect and revert --json with a capture match the result schema; c
       packet_limit: 50,
       tcpdump: { captured: 4, received: 4, dropped_by_kernel: 0 },
       cut_by_bounds: false,
-      records: 0,
+      records: 4,
     },
   );
   assert.deepEqual(tcpdumps(), []);
