@@ -3,9 +3,11 @@
 // real SSH, asserting each kernel's own truth where they differ: the VM parts of issues 4 (exact revert of modules, loggers
 // and printk sites), 6 (collect through journald, printk records) and 5 (systemd timer windows,
 // extend, reboot). Kernel state is read with plain commands over SSH (vm.run), never via nfdebug.
-// One VM for the whole file; every test leaves it as it found it, the reboot test comes last.
+// One VM for the whole file; every test leaves it as it found it, the reboot tests come last (issue
+// 15's capture one reboots too, then restores the conntrack ruleset before() loaded).
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +83,12 @@ const sctpProfile = () =>
     `modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: sctp\nprintk:\n  - file: ${SCTP}\n    line: ${site.line}\n    func: ${site.func}\n    flags: p\n`,
   );
 const tcpProfile = () => profile("tcp-invalid", "log_invalid: tcp\n");
+/** The NFLOG backend (issue 15): tcpdump on nflog:0 for the window, the INVALID TCP packets in its pcap. */
+const captureProfile = () =>
+  profile(
+    "tcp-invalid-capture",
+    "log_invalid: tcp\nmodules: [nfnetlink_log]\nnf_log:\n  ipv4: nfnetlink_log\ncapture: {}\n",
+  );
 
 /**
  * What an SCTP INIT prints through a pr_debug site of each kernel: 6.1's do_basic_checks prints
@@ -141,6 +149,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     await sleep(1000);
   }
 }
+
+/** `pgrep -a tcpdump` in the VM: pid and command line of each tcpdump. */
+const tcpdumps = async () => {
+  const run = await vm.ssh("pgrep -a tcpdump");
+  assert.ok(run.code === 0 || run.code === 1, `pgrep: exit ${run.code}: ${run.stderr}`);
+  return run.stdout.split("\n").filter(Boolean);
+};
 
 const nfdebugTimers = async () =>
   (await vm.run("systemctl list-timers --all --no-pager --plain --no-legend"))
@@ -495,6 +510,80 @@ test(
       how: "expired",
       ended: undefined,
     });
+  },
+);
+
+test(
+  "issue 15: a reboot mid-window leaves no capture running; the pcap stays for collect, and a later window captures again",
+  { timeout: 15 * 60_000 },
+  async (t) => {
+    const file = captureProfile();
+    const { json, host } = await ok(["apply", file, "--for", "10m"]);
+    const window = json.window!;
+    assert.ok(
+      host.changes.some((c) => c.knob === "capture" && c.key === "nflog:0" && c.to === "running"),
+      JSON.stringify(host.changes),
+    );
+    const pcap = `/var/lib/nfdebug/windows/${window}/capture.pcap`;
+    const running = await tcpdumps();
+    assert.equal(running.length, 1, running.join("\n"));
+    assert.ok(running[0].includes(`-i nflog:0 -w ${pcap} `), running[0]);
+    // Two TCP packets with bad flags, each judged INVALID leaving and arriving on lo: 4 in the pcap.
+    await sendPackets(vm, "tcp-bad-flags", 2);
+
+    const oldBoot = await vm.bootId();
+    await vm.reboot();
+    assert.notEqual(await vm.bootId(), oldBoot);
+    assert.deepEqual(await tcpdumps(), [], "no tcpdump after the reboot");
+    const now = await kernelState();
+    assert.equal(now.nfLog, freshBoot.nfLog, "nf_log bindings at their boot defaults");
+    const bootDefault = /^net\.netfilter\.nf_log\.2 = (.*)$/m.exec(freshBoot.sysctl);
+    assert.ok(bootDefault, freshBoot.sysctl);
+    assert.equal(
+      (await vm.run("cat /proc/sys/net/netfilter/nf_log/2")).trim(),
+      bootDefault[1],
+      "nf_log.2 at boot default",
+    );
+    assert.equal((await vm.ssh("test -e /run/nfdebug")).code, 1, "/run/nfdebug is gone with the old boot");
+    const status = await ok(["status"]);
+    assert.equal(status.host.window, null);
+    assert.deepEqual(status.host.last, { id: window, ended: "at reboot", how: "reboot" });
+    // The pcap is on /var/lib (kept until collected), with the packets written before the reboot.
+    const size = Number((await vm.run(`stat -c %s ${pcap}`)).trim());
+    assert.ok(size > 24, `${pcap} holds more than its header: ${size} bytes`);
+
+    // Conntrack in use again (the ruleset went with the boot), as the file's before() left it.
+    await trackConntrack(vm);
+    const out = join(dir, "collect-after-reboot");
+    const collected = await ok(["collect", "--window", window, "--out", out]);
+    t.diagnostic(`collect after the reboot: ${JSON.stringify(collected.host.capture)}`);
+    const capture = collected.host.capture as Record<string, unknown>;
+    // The shutdown stopped tcpdump with SIGTERM: it closed the pcap and printed its counters.
+    assert.deepEqual(capture, {
+      backend: "nfnetlink_log",
+      running: false,
+      bytes: size,
+      collected_bytes: size,
+      packet_limit: capture.packet_limit,
+      tcpdump: { captured: 4, received: 4, dropped_by_kernel: 0 },
+      cut_by_bounds: false,
+      records: 4,
+    });
+    const local = readFileSync(join(out, "pcap", `${vm.host.name}.pcap`));
+    const remote = (await vm.run(`sha256sum < ${pcap}`)).split(" ")[0];
+    assert.equal(createHash("sha256").update(local).digest("hex"), remote, "the bundle's pcap is the host's");
+
+    // A later window of the same profile captures again, and its revert restores this boot's state.
+    const before = await kernelState();
+    const again = await ok(["apply", file, "--for", "10m"]);
+    const next = `/var/lib/nfdebug/windows/${again.json.window!}/capture.pcap`;
+    assert.ok(
+      (await tcpdumps()).some((l) => l.includes(`-w ${next} `)),
+      "tcpdump runs for the new window",
+    );
+    await ok(["revert"]);
+    assert.deepEqual(await tcpdumps(), [], "no tcpdump after the revert");
+    assert.deepEqual(await kernelState(), before);
   },
 );
 
