@@ -21,7 +21,15 @@ import { hostLibrary, windowArg } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
-import { captureMark, collectCapture, type CaptureMark } from "./collectCapture.js";
+import {
+  captureMarks,
+  collectCapture,
+  collectFlow,
+  NFLOG_STEM,
+  type CaptureCollected,
+  type CaptureMark,
+  type FlowCollected,
+} from "./collectCapture.js";
 
 export { sharedKernelFilter, sharedKernelNote, type CollectSink } from "./sharedKernel.js";
 
@@ -39,7 +47,7 @@ interface WindowFiles {
   window: string;
   open: boolean;
   files: Map<string, string>;
-  capture: CaptureMark | null;
+  captures: CaptureMark[];
 }
 
 const COLLECT_SH = new URL("./collect.sh", import.meta.url);
@@ -59,7 +67,7 @@ function parseMarks(stdout: string): WindowFiles | null {
     window: marks.fields[0],
     open: marks.fields[1] === "1",
     files: framedFiles(frames),
-    capture: captureMark(frames),
+    captures: captureMarks(frames),
   };
 }
 
@@ -109,19 +117,8 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       `window ${marks.window}'s log marks were written by an earlier nfdebug version; collect it with that version`,
     );
   const counters = countersOf(marks.files);
-  // The NFLOG backend's packets (kind capture): read whatever the kernel log holds as well.
-  const capture = marks.capture
-    ? {
-        capture: await collectCapture(conn, {
-          window: marks.window,
-          mark: marks.capture,
-          files: marks.files,
-          sink: req.sink,
-          peek: req.peek,
-          timeoutMs: req.timeoutMs,
-        }),
-      }
-    : {};
+  // The NFLOG backend's packets and the flows (kind capture): read whatever the kernel log holds as well.
+  const capture = await collectCaptures(conn, marks, req);
   if (req.captureOnly)
     return unchangedOutcome(host, {
       command: "collect",
@@ -193,6 +190,28 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     counters,
     ...capture,
   });
+}
+
+/** The window's captures, one after the other: the NFLOG one (records) and the flows (bytes). */
+async function collectCaptures(
+  conn: Connection,
+  marks: WindowFiles,
+  req: CollectRequest,
+): Promise<{ capture?: CaptureCollected; flows?: FlowCollected[] }> {
+  const out: { capture?: CaptureCollected; flows?: FlowCollected[] } = {};
+  for (const mark of marks.captures) {
+    const capture = {
+      window: marks.window,
+      mark,
+      files: marks.files,
+      sink: req.sink,
+      peek: req.peek,
+      timeoutMs: req.timeoutMs,
+    };
+    if (mark.stem === NFLOG_STEM) out.capture = await collectCapture(conn, capture);
+    else (out.flows ??= []).push(await collectFlow(conn, capture));
+  }
+  return out;
 }
 
 /** Where to read from (the window's start, or the last collect) and up to (its end, once ended). */

@@ -1,7 +1,7 @@
 // What each fleet command reports per host: the fields every command shares, plus one variant per
 // command with its own details, told apart by `command`. A host that failed carries the shared
 // fields only (the fleet runner makes it without knowing the command), so it fits every list.
-import type { CaptureCollected } from "./collectCapture.js";
+import type { CaptureCollected, FlowCollected } from "./collectCapture.js";
 import type { HostError, HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import type { Capability, Change } from "../kinds/types.js";
@@ -109,6 +109,8 @@ export interface CollectOutcome extends Answered<"collect"> {
   kernel_log?: string;
   /** The window's NFLOG capture (kind capture), when it has one. */
   capture?: CaptureCollected;
+  /** The window's flow captures (a runbook's capture steps), when it has any. */
+  flows?: FlowCollected[];
 }
 
 /** A host of `nfdebug run`: how the whole run went for it (it may have failed a step). */

@@ -1,6 +1,7 @@
 // Streams collected records to disk: records.jsonl (all hosts), records/<host>.jsonl and
 // raw/<host>.log, without holding records in memory; and each host's NFLOG capture as
-// pcap/<host>.pcap (its file header once, then the records as they come).
+// pcap/<host>.pcap, its flow captures as pcap/<host>.flow-NAME.pcap (the file header once, then the
+// records as they come).
 //
 // Records arrive from synchronous line callbacks, faster than asynchronous file streams drain
 // (a write stream queues without limit when write() is not awaited: 100,000 journald lines once
@@ -9,6 +10,7 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { LogRecord } from "../logs/record.js";
+import { NFLOG_STEM } from "./collectCapture.js";
 
 /** Host names are validated by the inventory; keep file names safe anyway. */
 const fileName = (host: string) => host.replace(/[^A-Za-z0-9_.-]/g, "_");
@@ -42,6 +44,11 @@ class BufferedFile {
   }
 }
 
+/** Where a host's capture of file stem STEM goes in a bundle. */
+function pcapFile(host: string, stem: string): string {
+  return join("pcap", stem === NFLOG_STEM ? `${fileName(host)}.pcap` : `${fileName(host)}.${stem}.pcap`);
+}
+
 export class RecordFiles {
   private readonly merged: BufferedFile;
   private readonly perHost = new Map<string, { records: BufferedFile; raw: BufferedFile }>();
@@ -69,14 +76,17 @@ export class RecordFiles {
     if (raw !== "") files.raw.write(`${raw}\n`);
   }
 
-  /** The host's pcap relative to the directory ("pcap/h001.pcap"), once one was written. */
-  pcapPath(host: string): string | undefined {
-    const path = join("pcap", `${fileName(host)}.pcap`);
+  /**
+   * A host's pcap relative to the directory, once one was written: its NFLOG capture
+   * ("pcap/h001.pcap"), or a flow's (stem "flow-NAME": "pcap/h001.flow-NAME.pcap").
+   */
+  pcapPath(host: string, stem = NFLOG_STEM): string | undefined {
+    const path = pcapFile(host, stem);
     return existsSync(join(this.dir, path)) ? path : undefined;
   }
 
-  capture(host: string, header: Uint8Array, records: Uint8Array): void {
-    const file = join(this.dir, "pcap", `${fileName(host)}.pcap`);
+  capture(host: string, stem: string, header: Uint8Array, records: Uint8Array): void {
+    const file = join(this.dir, pcapFile(host, stem));
     if (!existsSync(file)) {
       mkdirSync(join(this.dir, "pcap"), { recursive: true });
       appendFileSync(file, header);

@@ -16,10 +16,11 @@ export interface CollectSink {
    */
   record(record: LogRecord, raw: string, kernel?: string): boolean | void;
   /**
-   * Whole records of a host's NFLOG capture, in order (kind capture): `header` is the pcap file's
-   * header, for a sink that starts the file; `records` follow the bytes given before.
+   * Whole records of one of a host's captures (kind capture), in order: `stem` names it ("capture"
+   * for the NFLOG capture, "flow-NAME" for a flow), `header` is the pcap file's header, for a sink
+   * that starts the file; `records` follow the bytes given before.
    */
-  capture?(host: string, header: Uint8Array, records: Uint8Array): void;
+  capture?(host: string, stem: string, header: Uint8Array, records: Uint8Array): void;
 }
 
 export function sharedKernelNote(duplicates: number): string {

@@ -1,7 +1,7 @@
 // The resource kinds nfdebug manages, and their knobs in planning order. The engine reaches kinds
 // only through this file: the host scripts are composed from KINDS' shell files, plans from KNOBS.
 import { captureKind } from "./capture/kind.js";
-import { captureKnob, type CaptureStep } from "./capture/capture.js";
+import { captureKnob, flowKnob, type CaptureStep } from "./capture/capture.js";
 import { moduleKind } from "./module/kind.js";
 import { modulesKnob, type ModuleStep } from "./module/modules.js";
 import { printkKind } from "./printk/kind.js";
@@ -21,7 +21,8 @@ export type KindName = Step["kind"];
 export const KINDS: readonly Kind<Step>[] = [sysctlKind, moduleKind, printkKind, captureKind] as Kind<Step>[];
 
 // Order matters: modules register loggers and create sysctls that later steps need; the capture
-// starts once nf_log binds nfnetlink_log (and revert, newest first, stops it before unbinding).
+// starts once nf_log binds nfnetlink_log (and revert, newest first, stops it before unbinding);
+// flow captures are added to an open window by a runbook's capture step.
 export const KNOBS: readonly Knob<Step>[] = [
   modulesKnob,
   nfLogKnob,
@@ -30,6 +31,7 @@ export const KNOBS: readonly Knob<Step>[] = [
   allNetnsKnob,
   printkKnob,
   captureKnob,
+  flowKnob,
 ];
 
 /**

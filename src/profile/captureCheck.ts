@@ -38,26 +38,36 @@ export function captureProblems(map: SourceMap, profile: Record<string, unknown>
       ),
     );
   }
-  const { max_bytes: maxBytes, snaplen } = capture;
-  if (typeof maxBytes === "string" || typeof maxBytes === "number") {
-    const bytes = parseSize(String(maxBytes));
-    const snap = typeof snaplen === "number" ? snaplen : undefined;
-    const at = [...base, "capture", "max_bytes"];
-    // The schema checks integers' range and strings' shape; "0MiB" has the shape of a size.
-    if (bytes === undefined && typeof maxBytes === "string" && /^\d/.test(maxBytes))
-      problems.push(problemAt(map, at, `${showValue(maxBytes)} must be more than zero`));
-    else if (
-      bytes !== undefined &&
-      snap !== undefined &&
-      bytes < PCAP_HEADER_BYTES + PCAP_RECORD_HEADER_BYTES + snap
-    )
-      problems.push(
-        problemAt(
-          map,
-          at,
-          `${showValue(maxBytes)} holds not even one packet of snaplen ${snap} (${PCAP_HEADER_BYTES + PCAP_RECORD_HEADER_BYTES + snap} bytes)`,
-        ),
-      );
-  }
+  const bounds = captureBoundsProblem(map, capture, [...base, "capture"]);
+  if (bounds) problems.push(bounds);
   return problems;
+}
+
+/**
+ * A capture's max_bytes (at `at`, beside its snaplen) must hold one packet: a profile's capture and
+ * a runbook's flow capture alike. The snaplen a bound left out has (512) is the default's.
+ */
+export function captureBoundsProblem(
+  map: SourceMap,
+  capture: Record<string, unknown>,
+  at: Pointer,
+): Problem | undefined {
+  const { max_bytes: maxBytes, snaplen } = capture;
+  if (typeof maxBytes !== "string" && typeof maxBytes !== "number") return undefined;
+  const bytes = parseSize(String(maxBytes));
+  const snap = typeof snaplen === "number" ? snaplen : undefined;
+  // The schema checks integers' range and strings' shape; "0MiB" has the shape of a size.
+  if (bytes === undefined && typeof maxBytes === "string" && /^\d/.test(maxBytes))
+    return problemAt(map, [...at, "max_bytes"], `${showValue(maxBytes)} must be more than zero`);
+  if (
+    bytes !== undefined &&
+    snap !== undefined &&
+    bytes < PCAP_HEADER_BYTES + PCAP_RECORD_HEADER_BYTES + snap
+  )
+    return problemAt(
+      map,
+      [...at, "max_bytes"],
+      `${showValue(maxBytes)} holds not even one packet of snaplen ${snap} (${PCAP_HEADER_BYTES + PCAP_RECORD_HEADER_BYTES + snap} bytes)`,
+    );
+  return undefined;
 }

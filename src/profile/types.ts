@@ -36,6 +36,23 @@ export interface CaptureSettings {
 
 export const CAPTURE_DEFAULTS = { snaplen: 512, maxBytes: 64 * 1024 ** 2, maxPackets: 100_000 } as const;
 
+/**
+ * A bounded tcpdump of one flow for the rest of the window (kind capture): what a runbook's
+ * `capture` step adds to the open window, so that the INVALID packets of the NFLOG capture can be
+ * read next to the flow they belong to.
+ */
+export interface FlowCapture {
+  /** Names its files: flow-NAME.pcap on the host, pcap/HOST.flow-NAME.pcap in the bundle. */
+  name: string;
+  /** The interface tcpdump listens on (`any` for all). */
+  interface: string;
+  /** A BPF filter expression in tcpdump's syntax, handed to tcpdump as one argument. */
+  filter: string;
+  snaplen: number;
+  maxBytes: number;
+  maxPackets: number;
+}
+
 export interface Profile {
   name: string;
   description?: string;
@@ -45,6 +62,8 @@ export interface Profile {
   nfLog?: Partial<Record<Family, string>>;
   /** Capture of the NFLOG group nfnetlink_log logs to; required when nfLog binds nfnetlink_log. */
   capture?: CaptureSettings;
+  /** Flow captures a runbook's capture steps add to the window (never written in a profile file). */
+  flows?: FlowCapture[];
   nfLogAllNetns?: boolean;
   /**
    * Conntrack sysctls by profile field (`conntrack: { acct: true }`), booleans as 0/1. Which

@@ -14,6 +14,7 @@
 //   raw/<host>.log     raw kernel lines per host                  (not read by the report)
 //   counters.json      BundleCounters: per host, conntrack counter deltas over the window
 //   pcap/<host>.pcap   the host's NFLOG capture (kind capture), what manifest hosts[].capture describes
+//   pcap/<host>.flow-NAME.pcap  a flow capture (a runbook's capture step), manifest hosts[].flows
 //   summary.md         written by writeReports (write-reports.ts; Markdown for a ticket)
 //   report.html        written by writeReports (one self-contained page)
 //
@@ -55,7 +56,9 @@ export interface BundleManifest {
   startedAt: string;
   endedAt: string;
   window?: ReportInput["window"];
-  hosts: Array<Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog" | "capture">>;
+  hosts: Array<
+    Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog" | "capture" | "flows">
+  >;
   steps: ReportStep[];
   reasonInfo?: Record<string, ReasonInfo>;
 }
@@ -124,7 +127,7 @@ export async function writeBundle(
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     ...(input.window ? { window: input.window } : {}),
-    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog, capture }) => ({
+    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog, capture, flows }) => ({
       name,
       ok,
       error,
@@ -132,6 +135,7 @@ export async function writeBundle(
       kernel,
       kernelLog,
       capture,
+      flows,
     })),
     steps: input.steps,
     ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),

@@ -36,7 +36,13 @@ export function renderHtml(report: Report): string {
     section("hosts", "Records per host and reason", heatTable(report)),
     section("flows", "Top flows", flowsTable(report)),
     section("counters", "Conntrack counters", countersTable(report)),
-    report.hosts.some((h) => h.capture) ? section("capture", "NFLOG capture", captureHtml(report)) : "",
+    report.hosts.some((h) => h.capture || h.flows?.length)
+      ? section(
+          "capture",
+          report.hosts.some((h) => h.capture) ? "NFLOG capture" : "Captures",
+          captureHtml(report),
+        )
+      : "",
     section("changes", "What was changed, and how it ended", changesSection(report)),
     section("steps", "Steps", stepsTable(report)),
   ];

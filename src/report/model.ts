@@ -43,6 +43,25 @@ export interface ReportCapture {
   pcap?: string;
 }
 
+/**
+ * A flow capture of the host (a runbook's capture step): tcpdump on an interface with a BPF filter,
+ * beside the NFLOG capture, and what links the two: the connections both name.
+ */
+export interface ReportFlow {
+  name: string;
+  interface: string;
+  filter: string;
+  captured?: number;
+  droppedByKernel?: number;
+  cutByBounds: boolean;
+  /** Packets in the bundle's pcap. */
+  inFile: number;
+  pcap?: string;
+  /** The host's INVALID records with a connection (addresses), and those whose connection the flow holds. */
+  invalid: number;
+  invalidInFlow: number;
+}
+
 export interface ReportHost {
   name: string;
   ok: boolean;
@@ -59,6 +78,7 @@ export interface ReportHost {
    */
   kernelLog?: string;
   capture?: ReportCapture;
+  flows?: ReportFlow[];
 }
 
 export interface ReportStep {

@@ -5,8 +5,9 @@ import { durationProblem, isRecord } from "../files/value-checks.js";
 import { problemAt, showValue, type Pointer, type SourceMap } from "../files/source-map.js";
 import { definitionValidator } from "../files/schema-registry.js";
 import { parseLimit } from "../inventory/limit.js";
+import { captureBoundsProblem } from "../profile/captureCheck.js";
 
-const NEEDS_APPLY = new Set(["until", "collect", "revert", "report"]);
+const NEEDS_APPLY = new Set(["until", "capture", "collect", "revert", "report"]);
 
 export function stepKindOf(step: unknown): string | undefined {
   if (typeof step === "string") return step;
@@ -25,6 +26,8 @@ export function runbookMeaningProblems(map: SourceMap, data: unknown): Problem[]
   push(limitProblem(map, data.hosts, ["hosts"]));
   if (!Array.isArray(data.steps)) return problems;
   let applied: number | undefined;
+  let reverted: number | undefined;
+  const captureNames = new Map<string, number>();
   data.steps.forEach((step, index) => {
     const at = ["steps", String(index)];
     const kind = stepKindOf(step);
@@ -43,6 +46,30 @@ export function runbookMeaningProblems(map: SourceMap, data: unknown): Problem[]
       applied ??= index;
     } else if (NEEDS_APPLY.has(kind) && applied === undefined) {
       push(problemAt(map, at, `${kind} needs an apply step before it (apply opens the debug window)`));
+    }
+    if (kind === "revert") reverted ??= index;
+    if (kind === "capture" && isRecord(body)) {
+      push(limitProblem(map, body.hosts, [...at, "capture", "hosts"]));
+      push(captureBoundsProblem(map, body, [...at, "capture"]));
+      if (reverted !== undefined)
+        push(
+          problemAt(
+            map,
+            at,
+            `the window is closed by then (revert is step ${reverted + 1}): capture a flow between apply and revert`,
+          ),
+        );
+      const name = typeof body.name === "string" ? body.name : "flow";
+      const first = captureNames.get(name);
+      if (first !== undefined)
+        push(
+          problemAt(
+            map,
+            typeof body.name === "string" ? [...at, "capture", "name"] : at,
+            `step ${first + 1} captures a flow named ${showValue(name)} already: give each capture step its own name (it names the pcap)`,
+          ),
+        );
+      else captureNames.set(name, index);
     }
     if (kind === "wait") push(durationProblem(map, data, [...at, "wait"]));
     if (kind === "exec" && isRecord(body)) {

@@ -17,7 +17,10 @@ import { LogAggregator } from "../logs/aggregate.js";
 import { reasonInfoOf } from "../report/reasonInfo.js";
 import type { LogRecord } from "../logs/record.js";
 import { readBundle, writeBundle } from "../report/bundle.js";
-import type { ReportCapture, ReportCounters, ReportStep } from "../report/model.js";
+import type { ReportCapture, ReportCounters, ReportFlow, ReportStep } from "../report/model.js";
+import type { FlowCapture } from "../profile/types.js";
+import { flowConnections, InvalidConnections, type FlowConnections } from "../capture/flowMatch.js";
+import { CaptureFormatError } from "../capture/captured.js";
 import type { CaptureCollected } from "../engine/collectCapture.js";
 import { wholePcapRecords } from "../capture/pcapBytes.js";
 import { writeReports } from "../report/write-reports.js";
@@ -25,6 +28,7 @@ import { NFDEBUG_VERSION } from "../version.js";
 import { newRunHost, type RunHost } from "./hostState.js";
 import {
   applyStep,
+  captureStep,
   collectStep,
   execStep,
   revertStep,
@@ -73,6 +77,8 @@ function stepName(step: RunbookStep): string {
       return `exec: ${commandHeadline(step.command)}`;
     case "wait":
       return `wait ${step.durationMs / 1000}s`;
+    case "capture":
+      return `capture ${step.flow.name}: ${step.flow.interface} ${commandHeadline(step.flow.filter)}`;
     default:
       return step.kind;
   }
@@ -107,12 +113,15 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   const hosts = new Map(opts.hosts.map((h) => [h.name, newRunHost(h.name)]));
   const files = new RecordFiles(opts.outDir);
   const aggregator = new LogAggregator();
+  const flowSteps = runbook.steps.flatMap((s) => (s.kind === "capture" ? [s.flow] : []));
+  const connections = flowSteps.length > 0 ? new InvalidConnections() : undefined;
   const sharedKernel = sharedKernelFilter({
     record(record: LogRecord, raw: string) {
       aggregator.add(record);
       files.write(record, raw);
+      connections?.add(record);
     },
-    capture: (host, header, records) => files.capture(host, header, records),
+    capture: (host, stem, header, records) => files.capture(host, stem, header, records),
   });
   const ctx: StepContext = {
     session,
@@ -172,6 +181,10 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
           break;
         case "until":
           result = await run(name, () => untilStep(ctx, step));
+          break;
+        case "capture":
+          result = await run(name, () => captureStep(ctx, step));
+          failed = !result.ok;
           break;
         case "collect":
           result = await run(name, () => collectStep(ctx));
@@ -234,6 +247,9 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         ...(h.kernel ? { kernel: h.kernel } : {}),
         ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),
         ...(h.capture ? { capture: reportCapture(h.capture, opts.outDir, files.pcapPath(h.name)) } : {}),
+        ...(h.flows
+          ? { flows: reportFlows(h, flowSteps, opts.outDir, files, connections ?? new InvalidConnections()) }
+          : {}),
       })),
       records: [],
       steps,
@@ -263,6 +279,43 @@ function reportCapture(c: CaptureCollected, outDir: string, pcap: string | undef
     bytes: c.collected_bytes,
     ...(pcap ? { pcap, inFile: wholePcapRecords(readFileSync(join(outDir, pcap))).records } : {}),
   };
+}
+
+/** Each flow capture of a host, and which of its INVALID packets belong to the flow's connections. */
+function reportFlows(
+  h: RunHost,
+  flows: FlowCapture[],
+  outDir: string,
+  files: RecordFiles,
+  connections: InvalidConnections,
+): ReportFlow[] {
+  return (h.flows ?? []).map((f) => {
+    const spec = flows.find((s) => s.name === f.name);
+    const pcap = files.pcapPath(h.name, `flow-${f.name}`);
+    const inFlow = pcap ? readFlow(join(outDir, pcap)) : undefined;
+    const matched = connections.matched(h.name, inFlow?.connections);
+    return {
+      name: f.name,
+      interface: spec?.interface ?? "",
+      filter: spec?.filter ?? "",
+      ...(f.tcpdump ? { captured: f.tcpdump.captured, droppedByKernel: f.tcpdump.dropped_by_kernel } : {}),
+      cutByBounds: f.cut_by_bounds,
+      inFile: inFlow?.packets ?? 0,
+      ...(pcap ? { pcap } : {}),
+      invalid: matched.invalid,
+      invalidInFlow: matched.inFlow,
+    };
+  });
+}
+
+/** The flow's connections; undefined when the collected bytes are no capture (then nothing matches). */
+function readFlow(path: string): FlowConnections | undefined {
+  try {
+    return flowConnections(readFileSync(path));
+  } catch (err) {
+    if (err instanceof CaptureFormatError) return undefined;
+    throw err;
+  }
 }
 
 function reportCounters(h: RunHost): ReportCounters {

@@ -4,7 +4,7 @@ import type { Change } from "../kinds/types.js";
 import type { RevertOutcome } from "../report/model.js";
 import type { HostErrorKind } from "../errors.js";
 import type { ApplyCancel } from "../engine/outcomes.js";
-import type { CaptureCollected } from "../engine/collectCapture.js";
+import type { CaptureCollected, FlowCollected } from "../engine/collectCapture.js";
 
 export interface RunHost {
   name: string;
@@ -22,6 +22,8 @@ export interface RunHost {
   counters?: CounterDeltas | null;
   /** Its NFLOG capture as the last collect saw it (kind capture). */
   capture?: CaptureCollected;
+  /** Its flow captures (the runbook's capture steps) as the last collect saw them. */
+  flows?: FlowCollected[];
   records: number;
 }
 

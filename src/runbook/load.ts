@@ -11,7 +11,15 @@ import { profileMeaningProblems } from "../profile/check.js";
 import { profileProblems } from "../profile/load.js";
 import { normaliseProfile, type ProfileDocument } from "../profile/normalise.js";
 import { runbookMeaningProblems, stepKindOf } from "./check.js";
-import { DEFAULT_EXEC_TIMEOUT_MS, DEFAULT_POLL_MS, type Runbook, type RunbookStep } from "./types.js";
+import { CAPTURE_DEFAULTS } from "../profile/types.js";
+import { parseSize } from "../size.js";
+import {
+  DEFAULT_EXEC_TIMEOUT_MS,
+  DEFAULT_FLOW_NAME,
+  DEFAULT_POLL_MS,
+  type Runbook,
+  type RunbookStep,
+} from "./types.js";
 
 interface Checked {
   problems: Problem[];
@@ -143,6 +151,32 @@ function normaliseStep(
       };
       if (until.records !== undefined) out.records = until.records;
       if (until.reason_id !== undefined) out.reasonId = until.reason_id;
+      return out;
+    }
+    case "capture": {
+      const c = body as {
+        name?: string;
+        interface?: string;
+        filter: string;
+        snaplen?: number;
+        max_bytes?: string | number;
+        max_packets?: number;
+        hosts?: string;
+      };
+      const maxBytes = c.max_bytes === undefined ? undefined : parseSize(String(c.max_bytes));
+      const out: RunbookStep = {
+        ...base,
+        kind,
+        flow: {
+          name: c.name ?? DEFAULT_FLOW_NAME,
+          interface: c.interface ?? "any",
+          filter: c.filter,
+          snaplen: c.snaplen ?? CAPTURE_DEFAULTS.snaplen,
+          maxBytes: maxBytes ?? CAPTURE_DEFAULTS.maxBytes,
+          maxPackets: c.max_packets ?? CAPTURE_DEFAULTS.maxPackets,
+        },
+      };
+      if (c.hosts !== undefined) out.hosts = c.hosts;
       return out;
     }
     default:

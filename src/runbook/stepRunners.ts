@@ -69,6 +69,39 @@ export async function applyStep(ctx: StepContext): Promise<StepResult> {
   return tally(outcomes, "window opened");
 }
 
+/**
+ * A flow capture joins the open window on each host that applied: the same apply, with the flow
+ * added to the profile, so it is journaled before tcpdump starts, rolled back if it cannot start,
+ * and stopped by revert, by the host's timer at expiry and at reboot like any change of the window.
+ */
+export async function captureStep(
+  ctx: StepContext,
+  step: Extract<RunbookStep, { kind: "capture" }>,
+): Promise<StepResult> {
+  const applied = ctx.session.alive().filter((h) => ctx.hosts.get(h.name)?.applied);
+  const only = step.hosts ? selectHosts(applied, step.hosts, `step ${step.index + 1} hosts`) : applied;
+  const profile = { ...ctx.profile, flows: [step.flow] };
+  const kernels = new KernelTurns();
+  const outcomes = await ctx.session.each(
+    (conn) =>
+      applyHost(conn, {
+        profile,
+        window: ctx.window,
+        owner: ctx.owner,
+        windowSeconds: ctx.windowSeconds,
+        timeoutMs: ctx.timeoutMs,
+        kernels,
+      }),
+    { only, keepOnFailure: true, onHostDone: ctx.onHostDone },
+  );
+  for (const o of outcomes) {
+    const h = ctx.hosts.get(o.host) as RunHost;
+    if (!o.ok) failHost(h, o.error);
+    else h.changes.push(...o.changes);
+  }
+  return tally(outcomes, `capturing flow ${step.flow.name}`);
+}
+
 export async function execStep(
   ctx: StepContext,
   step: Extract<RunbookStep, { kind: "exec" }>,
@@ -126,6 +159,7 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
     if (o.counters) h.counters = o.counters;
     if (o.kernel_log) h.kernelLog = o.kernel_log;
     if (o.capture) h.capture = o.capture;
+    if (o.flows) h.flows = o.flows;
   }
   const r = tally(outcomes, "collected");
   return { ok: r.ok, message: `${records} record(s) ${r.message}` };
@@ -195,12 +229,19 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
  * which tcpdump prints only when it stops. Failures here leave the host's earlier capture data.
  */
 async function captureTails(ctx: StepContext): Promise<void> {
-  const capturing = ctx.session.hosts.filter((h) => ctx.hosts.get(h.name)?.capture);
+  const capturing = ctx.session.hosts.filter((h) => {
+    const run = ctx.hosts.get(h.name);
+    return run?.capture || run?.flows || run?.changes.some((c) => c.knob === "flow" || c.knob === "capture");
+  });
   if (capturing.length === 0) return;
   const outcomes = await ctx.session.each(
     (conn) =>
       collectHost(conn, { window: ctx.window, timeoutMs: ctx.timeoutMs, sink: ctx.sink, captureOnly: true }),
     { only: capturing, keepOnFailure: true },
   );
-  for (const o of outcomes) if (o.ok && o.capture) (ctx.hosts.get(o.host) as RunHost).capture = o.capture;
+  for (const o of outcomes) {
+    const h = ctx.hosts.get(o.host) as RunHost;
+    if (o.ok && o.capture) h.capture = o.capture;
+    if (o.ok && o.flows) h.flows = o.flows;
+  }
 }

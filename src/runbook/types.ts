@@ -1,8 +1,10 @@
 // A runbook after validation: the profile resolved, durations in ms, steps in order.
-import type { Profile } from "../profile/types.js";
+import type { FlowCapture, Profile } from "../profile/types.js";
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 export const DEFAULT_POLL_MS = 2_000;
+/** A capture step without a name: its pcap is pcap/HOST.flow-flow.pcap. */
+export const DEFAULT_FLOW_NAME = "flow";
 
 interface StepBase {
   /** 0-based position in `steps`. */
@@ -23,6 +25,8 @@ export type RunbookStep = StepBase &
     | { kind: "wait"; durationMs: number }
     /** Done when at least `records` records, and/or a record with `reasonId`, were seen. */
     | { kind: "until"; records?: number; reasonId?: string; timeoutMs: number; pollMs: number }
+    /** A bounded tcpdump of a flow, added to the open window (kind capture, knob flow). */
+    | { kind: "capture"; flow: FlowCapture; hosts?: string }
   );
 
 export interface Runbook {

@@ -45,7 +45,7 @@ export const FRAMES: Readonly<Record<string, Shape>> = {
   nowindow: shape(0),
   marks: shape(2), // window, 1 when open
   file: shape(2), // name, one line of it
-  capture: shape(4), // the window's NFLOG capture: 1 while tcpdump runs, pcap size, bytes collected, packet bound
+  capture: shape(5), // one of the window's captures: file stem (capture, flow-NAME), 1 while tcpdump runs, pcap size, bytes collected, packet bound
   pcap: shape(1), // one base64 line of a capture's bytes
   // Conntrack counters (src/logs/counters.sh).
   counter: shape(2), // name, one line of its value

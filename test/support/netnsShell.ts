@@ -8,6 +8,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -60,6 +61,20 @@ function sweepDeadShells(): void {
       .map((d) => join(tmpdir(), d));
     destroyNamespace(name, dirs);
   }
+}
+
+/** Command lines of the processes in a network namespace (`ip netns pids`), as /proc shows them. */
+export function netnsProcesses(netns: string): string[] {
+  return execFileSync("ip", ["netns", "pids", netns], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .flatMap((pid) => {
+      try {
+        return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
 }
 
 /** Kills what runs in the namespace, deletes it, unmounts and removes its directories. */

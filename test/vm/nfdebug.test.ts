@@ -528,6 +528,12 @@ test(
     const running = await tcpdumps();
     assert.equal(running.length, 1, running.join("\n"));
     assert.ok(running[0].includes(`-i nflog:0 -w ${pcap} `), running[0]);
+    // Its own scope unit, out of the SSH session's (logind's KillUserProcesses ends those at logout).
+    const pid = running[0].split(" ")[0];
+    assert.match(
+      await vm.run(`cat /proc/${pid}/cgroup`),
+      new RegExp(`^0::/system\\.slice/nfdebug-${window}-capture\\.scope$`, "m"),
+    );
     // Two TCP packets with bad flags, each judged INVALID leaving and arriving on lo: 4 in the pcap.
     await sendPackets(vm, "tcp-bad-flags", 2);
 

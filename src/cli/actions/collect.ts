@@ -22,7 +22,7 @@ export async function collect(flags: FleetFlags & { window?: string; out?: strin
       // --json without --out prints the records themselves; bounded by what one run collects.
       if (fleet.output.json && !files) jsonRecords.push(record);
     },
-    capture: files ? (host, header, records) => files.capture(host, header, records) : undefined,
+    capture: files ? (host, stem, header, records) => files.capture(host, stem, header, records) : undefined,
   });
   const outcomes = await fleet.run("collect", (conn) =>
     collectHost(conn, { window, timeoutMs: fleet.timeoutMs, sink }),

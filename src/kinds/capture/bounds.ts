@@ -4,11 +4,13 @@
 // stopping after floor((max_bytes - 24) / (16 + snaplen)) packets keeps the file within max_bytes.
 import type { CaptureSettings } from "../../profile/types.js";
 
+type Bounds = Pick<CaptureSettings, "snaplen" | "maxBytes" | "maxPackets">;
+
 export const PCAP_HEADER_BYTES = 24;
 export const PCAP_RECORD_HEADER_BYTES = 16;
 
 /** Packets after which tcpdump stops: max_packets, or fewer when max_bytes is reached first. */
-export function capturePacketLimit(capture: CaptureSettings): number {
+export function capturePacketLimit(capture: Bounds): number {
   const byBytes = Math.floor(
     (capture.maxBytes - PCAP_HEADER_BYTES) / (PCAP_RECORD_HEADER_BYTES + capture.snaplen),
   );

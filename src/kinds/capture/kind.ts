@@ -1,9 +1,10 @@
-// Kind `capture`: a process bound to an NFLOG group for the window (tcpdump writing a pcap in the
-// window's directory). Started by nfd_capture, stopped by nfd_revert_capture (capture.sh); lib.sh
-// finds it again safely (pid, start time, boot, command line) and gives collect its files.
+// Kind `capture`: tcpdump for the window, writing a pcap in the window's directory: bound to an
+// NFLOG group (knob capture, nfd_capture), or on an interface with a BPF filter (knob flow, a
+// runbook's capture step: nfd_flow). Stopped by nfd_revert_capture (capture.sh); lib.sh finds each
+// again safely (pid, start time, boot, command line) and gives collect its files.
 import { call } from "../../shell/quote.js";
 import { changeType, type Kind } from "../types.js";
-import { describeListener, otherListeners, TCPDUMP_INSTALL, type CaptureStep } from "./capture.js";
+import { describeListener, flowKey, otherListeners, TCPDUMP_INSTALL, type CaptureStep } from "./capture.js";
 
 /** The NFLOG group conntrack's INVALID packets go to (nfnetlink_log's default log info). */
 const CONNTRACK_GROUP = 0;
@@ -14,9 +15,25 @@ export const captureKind: Kind<CaptureStep> = {
   lib: new URL("./lib.sh", import.meta.url),
   facts: { sh: new URL("./facts.sh", import.meta.url) },
   // Without a profile (doctor, status, facts) too: doctor says whether a capture could run.
-  factsArgs: (profile) => (!profile || profile.capture ? ["c:capture"] : []),
-  render: (step) => call("nfd_capture", changeType(step), step.group, step.snaplen, step.packets),
-  change: (step) => ({ knob: step.knob, key: `nflog:${step.group}`, from: "none", to: "running" }),
+  factsArgs: (profile) => (!profile || profile.capture || profile.flows?.length ? ["c:capture"] : []),
+  render: (step) =>
+    step.knob === "capture"
+      ? call("nfd_capture", changeType(step), step.group, step.snaplen, step.packets)
+      : call(
+          "nfd_flow",
+          changeType(step),
+          step.name,
+          step.interface,
+          step.snaplen,
+          step.packets,
+          step.filter,
+        ),
+  change: (step) => ({
+    knob: step.knob,
+    key: step.knob === "capture" ? `nflog:${step.group}` : flowKey(step.name),
+    from: "none",
+    to: "running",
+  }),
   displayKey: (key) => key,
   summary: (facts) =>
     facts.capture

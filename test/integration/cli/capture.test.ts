@@ -103,6 +103,44 @@ test("run of the shipped tcp-invalid-pcap runbook: each host's pcap in the bundl
   }
   assert.match(readFileSync(join(out, "report.html"), "utf8"), /<a href="pcap\/h001\.pcap">/);
 
+  // The capture step: tcpdump of the flow on lo, its pcap beside the NFLOG one, linked by the
+  // connections both name (on lo tcpdump sees each segment once; conntrack judged it twice).
+  for (const h of fleet.hosts) {
+    const pcap = join(out, "pcap", `${h.name}.flow-repro.pcap`);
+    const flags = execFileSync(
+      "tshark",
+      ["-r", pcap, "-T", "fields", "-e", "tcp.flags", "-e", "tcp.dstport"],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    )
+      .split("\n")
+      .filter(Boolean);
+    assert.deepEqual(flags, Array(5).fill("0x0006\t8080"), `${h.name}: the 5 SYN+RST segments of the flow`);
+    const flows = (manifest.hosts.find((m) => m.name === h.name) as { flows?: unknown[] }).flows;
+    assert.deepEqual(flows, [
+      {
+        name: "repro",
+        interface: "lo",
+        filter: "tcp port 8080",
+        captured: 5,
+        droppedByKernel: 0,
+        cutByBounds: false,
+        inFile: 5,
+        pcap: `pcap/${h.name}.flow-repro.pcap`,
+        invalid: 10,
+        invalidInFlow: 10,
+      },
+    ]);
+  }
+  assert.match(summary, /^## Flow captures$/m);
+  assert.match(
+    summary,
+    /^\| `h001` \| repro \| `lo` \| `tcp port 8080` \| 5 \| 5 \| 0 \| no \| 10 of 10 \| `pcap\/h001\.flow-repro\.pcap` \|$/m,
+  );
+  assert.match(readFileSync(join(out, "report.html"), "utf8"), /<a href="pcap\/h001\.flow-repro\.pcap">/);
+
   // Kernel truth after the run.
   assert.deepEqual(await fleetValues(fleet), original, "nf_log.N and log_invalid as before");
   assert.deepEqual(tcpdumps(), [], "no tcpdump left on any host");

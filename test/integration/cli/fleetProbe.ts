@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { Fleet, FleetHost } from "../../fleet/netns.js";
+import { netnsProcesses } from "../../support/netnsShell.js";
 import { runCli } from "../../support/cli.js";
 
 /** The knobs the test profiles touch, read with `sysctl -n` inside the host. */
@@ -173,16 +174,7 @@ export function releaseLock(host: FleetHost): void {
 
 /** Command lines of the processes in the host's network namespace (`ip netns pids`). */
 export function hostProcesses(host: FleetHost): string[] {
-  const pids = execFileSync("ip", ["netns", "pids", host.netns], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
-  return pids.flatMap((pid) => {
-    try {
-      return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
-    } catch {
-      return []; // ended meanwhile
-    }
-  });
+  return netnsProcesses(host.netns);
 }
 
 export function watchdogs(host: FleetHost): string[] {

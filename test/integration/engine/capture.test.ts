@@ -19,7 +19,7 @@ import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { conntrackStats, makeInvalid } from "../../fleet/netns/packets.js";
 import type { StoredHost } from "../../fleet/netns/registry.js";
-import { NetnsShell, type NetnsShellOptions } from "../../support/netnsShell.js";
+import { netnsProcesses, NetnsShell, type NetnsShellOptions } from "../../support/netnsShell.js";
 import { wholePcapRecords } from "../../../src/capture/pcapBytes.js";
 
 const shells: NetnsShell[] = [];
@@ -68,18 +68,7 @@ function values(h: NetnsShell): string[] {
     .split("\n");
 }
 /** Command lines of the processes in the host's namespace. */
-function processes(h: NetnsShell): string[] {
-  return execFileSync("ip", ["netns", "pids", h.netns], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean)
-    .flatMap((pid) => {
-      try {
-        return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
-      } catch {
-        return [];
-      }
-    });
-}
+const processes = (h: NetnsShell) => netnsProcesses(h.netns);
 const captures = (h: NetnsShell) => processes(h).filter((c) => c.startsWith("tcpdump -n -i nflog:"));
 /** /run/nfdebug holds only what stays by design (the installed scripts, the lock file). */
 const journalLeft = (h: NetnsShell) =>
@@ -273,7 +262,7 @@ test("collect fetches only the pcap bytes not fetched before, whole records only
   let header: Buffer | undefined;
   const sink = {
     record: () => true,
-    capture(_host: string, head: Uint8Array, records: Uint8Array) {
+    capture(_host: string, _stem: string, head: Uint8Array, records: Uint8Array) {
       header ??= Buffer.from(head);
       chunks.push(Buffer.from(records));
     },

@@ -117,6 +117,7 @@ const APPLY_STUBS = [
   'nfd_module() { nfd_args module "$@"; }',
   'nfd_printk() { nfd_args printk "$@"; }',
   'nfd_capture() { nfd_args capture "$@"; }',
+  'nfd_flow() { nfd_args flow "$@"; }',
 ].join("\n");
 
 function stepArgs(step: Step): string[] {
@@ -135,7 +136,17 @@ function stepArgs(step: Step): string[] {
     case "printk":
       return ["printk", changeType(step), step.site, step.func, step.from, step.to];
     case "capture":
-      return ["capture", changeType(step), String(step.group), String(step.snaplen), String(step.packets)];
+      return step.knob === "capture"
+        ? ["capture", changeType(step), String(step.group), String(step.snaplen), String(step.packets)]
+        : [
+            "flow",
+            changeType(step),
+            step.name,
+            step.interface,
+            String(step.snaplen),
+            String(step.packets),
+            step.filter,
+          ];
   }
 }
 

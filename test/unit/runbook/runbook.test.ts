@@ -14,7 +14,7 @@ async function problems(text: string, file = "rb.yaml"): Promise<string[]> {
   return (await runbookProblems(parseYaml(text, file))).map(formatProblem);
 }
 
-const STEP_KEYS = "apply, exec, wait, until, collect, revert, report";
+const STEP_KEYS = "apply, exec, wait, until, capture, collect, revert, report";
 const BAD: Array<[string, string, string[]]> = [
   [
     "kind is Runbook",
@@ -147,6 +147,50 @@ const BAD: Array<[string, string, string[]]> = [
       'rb.yaml:6:8: hosts: "!web," is not a host pattern: use comma-separated host or group names and globs (* ? [...]), "!" to exclude, "&" to intersect',
     ],
   ],
+  [
+    "capture needs a filter",
+    `${HEAD}steps:\n  - apply\n  - capture:\n      interface: lo\n`,
+    ['rb.yaml:9:7: steps[1].capture: missing required key "filter"'],
+  ],
+  [
+    "capture filter is one line, not an option",
+    `${HEAD}steps:\n  - apply\n  - capture: { filter: "-w /tmp/x" }\n  - capture: { name: b, filter: "tcp\\nport 80" }\n`,
+    [
+      'rb.yaml:8:24: steps[1].capture.filter: "-w /tmp/x" is not a filter expression: one line, not starting with "-"',
+      'rb.yaml:9:33: steps[2].capture.filter: "tcp\\nport 80" is not a filter expression: one line, not starting with "-"',
+    ],
+  ],
+  [
+    "capture interface is a name, never the NFLOG group",
+    `${HEAD}steps:\n  - apply\n  - capture: { interface: "nflog:0", filter: tcp }\n  - capture: { name: b, interface: "eth0; reboot", filter: tcp }\n`,
+    [
+      'rb.yaml:8:27: steps[1].capture.interface: "nflog:0" is not a network interface name (up to 15 letters, digits, "_", ".", "@" and "-"; the NFLOG group is the profile\'s capture, not a flow\'s)',
+      'rb.yaml:9:36: steps[2].capture.interface: "eth0; reboot" is not a network interface name (up to 15 letters, digits, "_", ".", "@" and "-"; the NFLOG group is the profile\'s capture, not a flow\'s)',
+    ],
+  ],
+  [
+    "capture bounds hold a packet",
+    `${HEAD}steps:\n  - apply\n  - capture: { filter: tcp, snaplen: 1024, max_bytes: 1KiB }\n`,
+    [
+      'rb.yaml:8:55: steps[1].capture.max_bytes: "1KiB" holds not even one packet of snaplen 1024 (1064 bytes)',
+    ],
+  ],
+  [
+    "capture names are unique",
+    `${HEAD}steps:\n  - apply\n  - capture: { filter: tcp }\n  - capture: { filter: udp }\n  - capture: { name: dns, filter: udp port 53 }\n  - capture: { name: dns, filter: tcp port 53 }\n`,
+    [
+      'rb.yaml:9:5: steps[2]: step 2 captures a flow named "flow" already: give each capture step its own name (it names the pcap)',
+      'rb.yaml:11:22: steps[4].capture.name: step 4 captures a flow named "dns" already: give each capture step its own name (it names the pcap)',
+    ],
+  ],
+  [
+    "capture inside the window",
+    `${HEAD}steps:\n  - capture: { filter: tcp }\n  - apply\n  - revert\n  - capture: { name: late, filter: tcp }\n`,
+    [
+      "rb.yaml:7:5: steps[0]: capture needs an apply step before it (apply opens the debug window)",
+      "rb.yaml:10:5: steps[3]: the window is closed by then (revert is step 3): capture a flow between apply and revert",
+    ],
+  ],
 ];
 for (const [name, text, expected] of BAD) {
   test(`runbook rule: ${name}`, async () => assert.deepEqual(await problems(text), expected));
@@ -207,6 +251,47 @@ test("the inline runbook with every step kind normalises completely", async () =
       { index: 7, line: 31, col: 5, kind: "report" },
     ],
   });
+});
+
+test("a capture step takes the capture's defaults for what it leaves out: name flow, interface any, the NFLOG capture's bounds", async () => {
+  const runbook = await parseRunbook(
+    `${HEAD}steps:\n  - apply\n  - capture: { filter: "tcp port 8080 and (tcp[tcpflags] & tcp-rst != 0)" }\n  - capture: { name: dns, interface: eth0, filter: udp port 53, snaplen: 128, max_bytes: 1MiB, max_packets: 10, hosts: "web*" }\n`,
+    "rb.yaml",
+  );
+  assert.deepEqual(
+    runbook.steps.filter((s) => s.kind === "capture"),
+    [
+      {
+        index: 1,
+        line: 8,
+        col: 5,
+        kind: "capture",
+        flow: {
+          name: "flow",
+          interface: "any",
+          filter: "tcp port 8080 and (tcp[tcpflags] & tcp-rst != 0)",
+          snaplen: 512,
+          maxBytes: 64 * 1024 ** 2,
+          maxPackets: 100_000,
+        },
+      },
+      {
+        index: 2,
+        line: 9,
+        col: 5,
+        kind: "capture",
+        flow: {
+          name: "dns",
+          interface: "eth0",
+          filter: "udp port 53",
+          snaplen: 128,
+          maxBytes: 1024 ** 2,
+          maxPackets: 10,
+        },
+        hosts: "web*",
+      },
+    ],
+  );
 });
 
 test("a referenced profile is resolved relative to the runbook; the runbook window wins over it", async () => {

@@ -66,7 +66,7 @@ test("profile: bounds left out take their defaults; sizes as elsewhere (MiB, byt
 
 test("bounds: tcpdump stops after max_packets, or sooner when max_bytes would be passed", () => {
   const limit = (snaplen: number, maxBytes: number, maxPackets: number) =>
-    capturePacketLimit({ nflogGroup: 0, snaplen, maxBytes, maxPackets });
+    capturePacketLimit({ snaplen, maxBytes, maxPackets });
   assert.equal(limit(512, 64 * 1024 ** 2, 100_000), 100_000);
   // 1 MiB of 256-byte records: (1048576 - 24) / (16 + 256) = 3854.97
   assert.equal(limit(256, 1024 ** 2, 100_000), 3854);
