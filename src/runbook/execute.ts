@@ -114,12 +114,14 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   const files = new RecordFiles(opts.outDir);
   const aggregator = new LogAggregator();
   const flowSteps = runbook.steps.flatMap((s) => (s.kind === "capture" ? [s.flow] : []));
-  const connections = flowSteps.length > 0 ? new InvalidConnections() : undefined;
+  // Only a runbook with flow captures keeps the INVALID connections the report matches them against.
+  const flowMatch =
+    flowSteps.length > 0 ? { flows: flowSteps, connections: new InvalidConnections() } : undefined;
   const sharedKernel = sharedKernelFilter({
     record(record: LogRecord, raw: string) {
       aggregator.add(record);
       files.write(record, raw);
-      connections?.add(record);
+      flowMatch?.connections.add(record);
     },
     capture: (host, stem, header, records) => files.capture(host, stem, header, records),
   });
@@ -247,9 +249,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         ...(h.kernel ? { kernel: h.kernel } : {}),
         ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),
         ...(h.capture ? { capture: reportCapture(h.capture, opts.outDir, files.pcapPath(h.name)) } : {}),
-        ...(h.flows
-          ? { flows: reportFlows(h, flowSteps, opts.outDir, files, connections ?? new InvalidConnections()) }
-          : {}),
+        ...(h.flows && flowMatch ? { flows: reportFlows(h, flowMatch, opts.outDir, files) } : {}),
       })),
       records: [],
       steps,
@@ -284,10 +284,9 @@ function reportCapture(c: CaptureCollected, outDir: string, pcap: string | undef
 /** Each flow capture of a host, and which of its INVALID packets belong to the flow's connections. */
 function reportFlows(
   h: RunHost,
-  flows: FlowCapture[],
+  { flows, connections }: { flows: FlowCapture[]; connections: InvalidConnections },
   outDir: string,
   files: RecordFiles,
-  connections: InvalidConnections,
 ): ReportFlow[] {
   return (h.flows ?? []).map((f) => {
     const spec = flows.find((s) => s.name === f.name);

@@ -5,7 +5,7 @@ import { applyHost } from "../engine/apply.js";
 import { KernelTurns } from "../engine/kernelTurns.js";
 import { collectHost, sharedKernelFilter, type CollectSink } from "../engine/collect.js";
 import { revertHost } from "../engine/revert.js";
-import type { FleetSession } from "../engine/session.js";
+import type { FleetSession, PhaseOptions } from "../engine/session.js";
 import type { HostOutcome } from "../engine/result.js";
 import { HostError } from "../errors.js";
 import { selectHosts } from "../inventory/limit.js";
@@ -42,20 +42,29 @@ function tally(outcomes: HostOutcome[], what: string): StepResult {
   };
 }
 
-export async function applyStep(ctx: StepContext): Promise<StepResult> {
+/** Applies `profile` to the run's window on the session's hosts (or `only` these). */
+function applyEach(
+  ctx: StepContext,
+  profile: Profile,
+  options: Pick<PhaseOptions<HostOutcome>, "only" | "keepOnFailure">,
+) {
   const kernels = new KernelTurns();
-  const outcomes = await ctx.session.each(
+  return ctx.session.each(
     (conn) =>
       applyHost(conn, {
-        profile: ctx.profile,
+        profile,
         window: ctx.window,
         owner: ctx.owner,
         windowSeconds: ctx.windowSeconds,
         timeoutMs: ctx.timeoutMs,
         kernels,
       }),
-    { onHostDone: ctx.onHostDone },
+    { ...options, onHostDone: ctx.onHostDone },
   );
+}
+
+export async function applyStep(ctx: StepContext): Promise<StepResult> {
+  const outcomes = await applyEach(ctx, ctx.profile, {});
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (!o.ok) {
@@ -81,19 +90,7 @@ export async function captureStep(
   const applied = ctx.session.alive().filter((h) => ctx.hosts.get(h.name)?.applied);
   const only = step.hosts ? selectHosts(applied, step.hosts, `step ${step.index + 1} hosts`) : applied;
   const profile = { ...ctx.profile, flows: [step.flow] };
-  const kernels = new KernelTurns();
-  const outcomes = await ctx.session.each(
-    (conn) =>
-      applyHost(conn, {
-        profile,
-        window: ctx.window,
-        owner: ctx.owner,
-        windowSeconds: ctx.windowSeconds,
-        timeoutMs: ctx.timeoutMs,
-        kernels,
-      }),
-    { only, keepOnFailure: true, onHostDone: ctx.onHostDone },
-  );
+  const outcomes = await applyEach(ctx, profile, { only, keepOnFailure: true });
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (!o.ok) failHost(h, o.error);

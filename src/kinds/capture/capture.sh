@@ -43,7 +43,7 @@ nfd_flow() {
     *"No such device"* | *"doesn't exist"*)
       nfd_fail unsupported "interface $3 does not exist on this host, so flow $2 cannot be captured: $nfd_cap_err"
       ;;
-    *) nfd_fail remote "tcpdump for flow $2 on $3 ended at once: ${nfd_cap_err:-no message}" ;;
+    *) nfd_fail remote "tcpdump for flow $2 on $3 ended at once: ${nfd_cap_err:-no message, $nfd_cap_gone}" ;;
     esac
     ;;
   esac
@@ -106,7 +106,13 @@ nfd_tcpdump_start() {
   nfd_cap_tries=0
   while [ "$nfd_cap_tries" -lt 100 ]; do
     grep -q '^tcpdump: listening on' "$nfd_cap_dir/$1.err" 2>/dev/null && return 0
-    nfd_capture_find "$nfd_cap_dir" "$1" || return 1
+    if ! nfd_capture_alive "$nfd_cap_dir" "$1"; then
+      # What was seen, for a tcpdump that printed nothing (killed by a signal).
+      if [ ! -e "/proc/$nfd_cap_ack" ]; then nfd_cap_gone="pid $nfd_cap_ack exited"
+      elif [ "$nfd_state" = Z ]; then nfd_cap_gone="pid $nfd_cap_ack exited (a zombie)"
+      else nfd_cap_gone="pid $nfd_cap_ack is another process now"; fi
+      return 1
+    fi
     nfd_cap_tries=$((nfd_cap_tries + 1))
     sleep 0.1 2>/dev/null || sleep 1
   done
@@ -122,7 +128,7 @@ nfd_capture_start_failed() {
   *"group index"* | *"not permitted"* | *busy*)
     nfd_fail unsupported "NFLOG group $1 is held by another listener (such as ulogd), so tcpdump could not bind it ($nfd_cap_err): read that listener's output, or free the group"
     ;;
-  *) nfd_fail remote "tcpdump on nflog:$1 ended at once: ${nfd_cap_err:-no message}" ;;
+  *) nfd_fail remote "tcpdump on nflog:$1 ended at once: ${nfd_cap_err:-no message, $nfd_cap_gone}" ;;
   esac
 }
 

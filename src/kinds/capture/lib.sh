@@ -6,21 +6,30 @@
 
 # nfd_capture_find DIR [STEM]: that tcpdump's pid into NFD_CAPTURE_PID when it still runs, else ""
 # (and fails). A pid alone may have been reused (after a reboot, or a long window): the process
-# must have the recorded start time, this boot's id, and DIR/STEM.pcap on its command line.
+# must be alive (nfd_capture_alive) and have DIR/STEM.pcap on its command line.
 nfd_capture_find() {
   NFD_CAPTURE_PID=
+  nfd_capture_alive "$1" "${2:-capture}" || return 1
+  nfd_cmd=
+  { IFS= read -r nfd_cmd < "/proc/$nfd_cap_pid/cmdline"; } 2>/dev/null
+  case $nfd_cmd in *"$nfd_cap_file.pcap"*) ;; *) return 1 ;; esac
+  NFD_CAPTURE_PID=$nfd_cap_pid
+}
+
+# nfd_capture_alive DIR STEM: the process DIR/STEM.pid names (into nfd_cap_pid) is alive, not a
+# zombie, with the recorded start time and this boot's id. Without its command line: while the
+# starting shell execs tcpdump, /proc/PID/cmdline reads empty (the new image has no arguments yet;
+# seen on 6.18 for most reads right after the pid arrives), so only a capture past its start is
+# checked by nfd_capture_find.
+nfd_capture_alive() {
   nfd_cap_pid= nfd_cap_start= nfd_cap_boot= nfd_cap_limit=
-  nfd_cap_file=$1/${2:-capture}
+  nfd_cap_file=$1/$2
   { read -r nfd_cap_pid nfd_cap_start nfd_cap_boot nfd_cap_limit < "$nfd_cap_file.pid"; } 2>/dev/null || return 1
   case $nfd_cap_pid in '' | *[!0-9]*) return 1 ;; esac
   nfd_boot_id
   [ "$nfd_cap_boot" = "$boot" ] || return 1
   nfd_proc_start "$nfd_cap_pid" || return 1
-  [ "$nfd_start" = "$nfd_cap_start" ] && [ "$nfd_state" != Z ] || return 1
-  nfd_cmd=
-  { IFS= read -r nfd_cmd < "/proc/$nfd_cap_pid/cmdline"; } 2>/dev/null
-  case $nfd_cmd in *"$nfd_cap_file.pcap"*) ;; *) return 1 ;; esac
-  NFD_CAPTURE_PID=$nfd_cap_pid
+  [ "$nfd_start" = "$nfd_cap_start" ] && [ "$nfd_state" != Z ]
 }
 
 # nfd_proc_start PID: its state and start time (fields 3 and 22 of /proc/PID/stat, in clock ticks
