@@ -31,11 +31,16 @@ export interface HistoryEntry {
   expires?: string;
 }
 
-/** $XDG_STATE_HOME/nfdebug/history.jsonl; a relative or empty XDG_STATE_HOME is ignored (XDG spec). */
-export function historyPath(env: NodeJS.ProcessEnv = process.env): string {
+/** $XDG_STATE_HOME/nfdebug; a relative or empty XDG_STATE_HOME is ignored (XDG spec). */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME;
   const base = state && isAbsolute(state) ? state : join(env.HOME || homedir(), ".local", "state");
-  return join(base, "nfdebug", "history.jsonl");
+  return join(base, "nfdebug");
+}
+
+/** $XDG_STATE_HOME/nfdebug/history.jsonl. */
+export function historyPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), "history.jsonl");
 }
 
 /**

@@ -10,6 +10,7 @@ import { HostsFailed } from "./exit.js";
 import { createProgress } from "../report/progress.js";
 import { failureLines } from "./render.js";
 import { loadFleetHosts, createTransport, notRootHints } from "./connect.js";
+import { retryPath, writeRetryFile } from "./retryFile.js";
 
 export interface Fleet {
   /** Selected hosts; a runbook may narrow them further. */
@@ -102,6 +103,14 @@ export function finishFleet(fleet: Fleet, result: FleetResult): void {
     const s = result.summary;
     fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
   }
-  if (result.summary.failed > 0)
-    throw HostsFailed.of(result.hosts.filter((h) => !h.ok).map((h) => h.error?.kind));
+  if (result.summary.failed > 0) {
+    const failed = result.hosts.filter((h) => !h.ok);
+    fleet.output.warn(
+      writeRetryFile(
+        retryPath(result.command),
+        failed.map((h) => h.host),
+      ),
+    );
+    throw HostsFailed.of(failed.map((h) => h.error?.kind));
+  }
 }

@@ -38,7 +38,10 @@ export function defineFleetOptions(cmd: Command): Command {
       "-i, --inventory <file>",
       "inventory: nfdebug YAML, or an Ansible INI/YAML inventory (required: flag, NFDEBUG_INVENTORY or a config file)",
     )
-    .option("-l, --limit <pattern>", "hosts and groups to act on: globs, comma-separated, ! to exclude")
+    .option(
+      "-l, --limit <pattern>",
+      "hosts and groups to act on, as Ansible's patterns: names, globs, ~regex, : or , between terms, &x intersects, !x excludes, web[0:2], @FILE (a retry file)",
+    )
     .option("--forks <n>", "hosts worked on in parallel", "200")
     .option("--timeout <duration>", "per-host command timeout", "60s")
     .option("--connect-timeout <duration>", "per-host SSH connect timeout", "15s")

@@ -1,50 +1,142 @@
-// Limit patterns as in Ansible: "web*,db1,!web3,&eu" — comma-separated globs over host names and
-// group names; plain terms add, "&" terms intersect, "!" terms exclude (in that order, whatever
-// order they are written in); "all" and "*" match every host.
+// Host patterns with Ansible's grammar and semantics (ansible/inventory/manager.py, 2.14), so that
+// a --limit that selects hosts for `ansible` selects the same ones here:
+// - terms are separated by commas, or, when there is no comma, by colons ("web:db"; brackets kept
+//   whole, and a pattern that is one host's name, such as an IPv6 address, stays one term);
+// - plain terms add, "&" terms intersect, "!" terms exclude, applied in that order whatever the
+//   order written; with no plain term, the start is every host;
+// - a term is a host or group name, an fnmatch glob (* ? [abc] [!abc]), or "~" and a regular
+//   expression matched at the start of the name; a glob matching a group takes its hosts, and
+//   also matches host names when it matches no group or has a glob character or a dot;
+// - a subscript picks from what a term matched: web[0], web[-1], web[1:3] (inclusive), web[2:];
+// - "@FILE" reads one term per line (a retry file of failed hosts).
+// One departure: a term that matches nothing is an error here (Ansible warns and ignores it),
+// because a typo must not silently narrow or widen the hosts a debug window changes.
+import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { HostSpec } from "./types.js";
 
-export interface LimitTerm {
-  kind: "include" | "intersect" | "exclude";
-  glob: string;
+export interface Subscript {
+  start: number;
+  /** Inclusive; undefined for a single index, "last" for an open range (web[2:]). */
+  end?: number | "last";
 }
 
-const TERM = /^[A-Za-z0-9_.:*?[\]!-]+$/;
+export interface LimitTerm {
+  kind: "include" | "intersect" | "exclude";
+  /** Without its & or !: a name, a glob, or ~ and a regular expression. */
+  pattern: string;
+  subscript?: Subscript;
+}
+
+const GLOB_TERM = /^[A-Za-z0-9_.:*?[\]!-]+$/;
+const WITH_SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)[:-]([0-9]*))\]$/;
+
+/** Ansible's split: commas, else colons outside brackets; whitespace around terms is dropped. */
+export function splitPattern(pattern: string, isHostName: (s: string) => boolean = () => false): string[] {
+  const parts = pattern.includes(",")
+    ? pattern.split(",")
+    : isHostName(pattern.trim())
+      ? [pattern]
+      : (pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []);
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+export interface LimitOptions {
+  /** Whether a string is a host's name (keeps "fe80::1" one term). */
+  isHostName?: (s: string) => boolean;
+  /** Reads an @FILE; relative paths from the working directory. */
+  readFile?: (path: string) => string;
+}
 
 /**
  * The terms of a pattern, or why it is not one (a phrase that follows "... is not a host
  * pattern: ").
  */
-export function parseLimit(pattern: string): LimitTerm[] | { error: string } {
+export function parseLimit(pattern: string, options: LimitOptions = {}): LimitTerm[] | { error: string } {
   const terms: LimitTerm[] = [];
-  for (const raw of pattern.split(",")) {
-    const kind = raw.startsWith("!") ? "exclude" : raw.startsWith("&") ? "intersect" : "include";
-    const glob = kind === "include" ? raw : raw.slice(1);
-    if (raw === "") return { error: "it has an empty term (two commas, or a comma at an end)" };
-    if (glob === "") return { error: `${JSON.stringify(raw)} needs a name after it` };
-    if (!TERM.test(glob) || glob.startsWith("!")) {
-      return {
-        error: `${JSON.stringify(raw)} may only use letters, digits, _ . : - and the globs * ? [...]`,
-      };
+  const raws = splitPattern(pattern, options.isHostName);
+  // Splitting on colons skips a bracket that is never closed: say so rather than drop it.
+  const brackets = (s: string) => s.replace(/[^[\]]/g, "").length;
+  if (brackets(raws.join("")) !== brackets(pattern))
+    return { error: `${JSON.stringify(pattern.trim())} has an unbalanced [ ]` };
+  for (const raw of raws) {
+    if (raw.startsWith("@")) {
+      const lines = readLimitFile(raw.slice(1), options.readFile);
+      if (typeof lines !== "string") return lines;
+      for (const line of lines.split("\n").map((l) => l.trim()))
+        if (line !== "") {
+          const term = parseTerm(line);
+          if ("error" in term) return { error: `${raw}: ${term.error}` };
+          terms.push(term);
+        }
+      continue;
     }
-    if (!bracketsBalanced(glob)) return { error: `${JSON.stringify(raw)} has an unbalanced [ ]` };
-    terms.push({ kind, glob });
+    const term = parseTerm(raw);
+    if ("error" in term) return term;
+    terms.push(term);
   }
+  if (terms.length === 0) return { error: "it has no term" };
   return terms;
 }
 
+function readLimitFile(path: string, read: (p: string) => string = (p) => readFileSync(p, "utf8")) {
+  if (path === "") return { error: '"@" needs a file name after it' };
+  try {
+    return read(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { error: `cannot read the limit file ${path} (${code ?? (err as Error).message})` };
+  }
+}
+
+function parseTerm(raw: string): LimitTerm | { error: string } {
+  const kind = raw.startsWith("!") ? "exclude" : raw.startsWith("&") ? "intersect" : "include";
+  const body = kind === "include" ? raw : raw.slice(1);
+  if (body === "") return { error: `${JSON.stringify(raw)} needs a name after it` };
+  if (body.startsWith("~")) {
+    const source = body.slice(1);
+    if (source === "" || /[\u0000-\u001f]/.test(source))
+      return { error: `${JSON.stringify(raw)} needs a regular expression after ~` };
+    try {
+      new RegExp(source);
+    } catch (err) {
+      return { error: `${JSON.stringify(raw)} is not a regular expression: ${(err as Error).message}` };
+    }
+    return { kind, pattern: body };
+  }
+  const m = WITH_SUBSCRIPT.exec(body);
+  const glob = m ? m[1] : body;
+  if (!GLOB_TERM.test(glob) || glob.startsWith("!") || glob.startsWith("&"))
+    return {
+      error: `${JSON.stringify(raw)} may only use letters, digits, _ . : - and the globs * ? [...] (or ~ and a regular expression)`,
+    };
+  if (!bracketsBalanced(glob)) return { error: `${JSON.stringify(raw)} has an unbalanced [ ]` };
+  if (!m) return { kind, pattern: glob };
+  const subscript: Subscript =
+    m[2] !== undefined
+      ? { start: Number(m[2]) }
+      : { start: Number(m[3]), end: m[4] === "" ? "last" : Number(m[4]) };
+  return { kind, pattern: glob, subscript };
+}
+
 /** Hosts selected by a pattern, in inventory order. A term that matches nothing is an error. */
-export function selectHosts(hosts: HostSpec[], pattern: string | undefined, what = "--limit"): HostSpec[] {
+export function selectHosts(
+  hosts: HostSpec[],
+  pattern: string | undefined,
+  what = "--limit",
+  readFile?: (path: string) => string,
+): HostSpec[] {
   if (pattern === undefined) return hosts;
-  const terms = parseLimit(pattern);
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const terms = parseLimit(pattern, { isHostName: (s) => byName.has(s), readFile });
   if ("error" in terms)
     throw new InputError(`${what} ${JSON.stringify(pattern)} is not a host pattern: ${terms.error}`);
   const unmatched: string[] = [];
   const matching = (term: LimitTerm): Set<HostSpec> => {
-    const test = globTest(term.glob);
-    const found = new Set(hosts.filter((h) => term.glob === "all" || test(h.name) || h.groups.some(test)));
-    if (found.size === 0) unmatched.push(term.glob);
-    return found;
+    const found = matchTerm(hosts, byName, term);
+    if (typeof found === "string") throw new InputError(`${what} ${JSON.stringify(pattern)}: ${found}`);
+    if (found.length === 0) unmatched.push(term.pattern);
+    return new Set(found);
   };
   const includes = terms.filter((t) => t.kind === "include");
   let selected = new Set<HostSpec>(includes.length === 0 ? hosts : []);
@@ -67,6 +159,26 @@ export function selectHosts(hosts: HostSpec[], pattern: string | undefined, what
   return hosts.filter((h) => selected.has(h));
 }
 
+/** What one term matches, in inventory order; a string says why its subscript is out of range. */
+function matchTerm(hosts: HostSpec[], byName: Map<string, HostSpec>, term: LimitTerm): HostSpec[] | string {
+  // As Ansible: a plain term that is a host's name is that host, even where a group has the name.
+  const exact = term.kind === "include" && !term.subscript ? byName.get(term.pattern) : undefined;
+  if (exact) return [exact];
+  const regex = term.pattern.startsWith("~");
+  const test = regex ? regexTest(term.pattern.slice(1)) : globTest(term.pattern);
+  const groupsOf = (h: HostSpec) => [...h.groups, "all", ...(h.groups.length === 0 ? ["ungrouped"] : [])];
+  const groupMatched = hosts.some((h) => groupsOf(h).some(test));
+  const namesToo = !groupMatched || regex || /[.?*[]/.test(term.pattern);
+  const found = hosts.filter((h) => groupsOf(h).some(test) || (namesToo && test(h.name)));
+  if (!term.subscript || found.length === 0) return found;
+  const { start, end } = term.subscript;
+  const at = start < 0 ? found.length + start : start;
+  const last = end === undefined ? at : end === "last" ? found.length - 1 : end;
+  if (at < 0 || at >= found.length || last < at)
+    return `${term.pattern}[${start}${end === undefined ? "" : `:${end === "last" ? "" : end}`}] is past the ${found.length} host(s) ${term.pattern} matches`;
+  return found.slice(at, last + 1);
+}
+
 function bracketsBalanced(glob: string): boolean {
   let open = false;
   for (const c of glob) {
@@ -79,6 +191,12 @@ function bracketsBalanced(glob: string): boolean {
     }
   }
   return !open;
+}
+
+/** Python's re.match: anchored at the start of the name only. */
+function regexTest(source: string): (name: string) => boolean {
+  const regex = new RegExp(`^(?:${source})`);
+  return (name) => regex.test(name);
 }
 
 /** fnmatch-style: * any run, ? one character, [abc] [a-z] [!abc] one character from a set. */

@@ -15,6 +15,7 @@ import { durationOption, type FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet, type Fleet } from "../fleetContext.js";
 import { changeLines } from "../render.js";
 import { EXIT, HostsFailed, Interrupted } from "../exit.js";
+import { retryPath, writeRetryFile } from "../retryFile.js";
 import { appendHistory } from "../../audit/history.js";
 import { runHistory } from "../../audit/events.js";
 import { checkWindowLength } from "../windowOptions.js";
@@ -152,6 +153,13 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
       fleet.output.line(`report: ${result.html}`);
     }
     // Not process.exitCode: main() returns the exit code of a command that completed.
+    if (failed.length > 0)
+      fleet.output.warn(
+        writeRetryFile(
+          retryPath("run", result.outDir),
+          failed.map((h) => h.name),
+        ),
+      );
     if (result.interrupted) throw new Interrupted();
     else if (failed.length > 0 || result.steps.some((s) => !s.ok))
       throw HostsFailed.of(failed.map((h) => h.error?.kind));

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
-import { startCli } from "../../support/cli.js";
+import { runCli, startCli } from "../../support/cli.js";
 import {
   applyScriptArrived,
   busyProcesses,
@@ -134,4 +134,17 @@ test("a runbook's host whose sshd is killed mid-apply: cancelled there, as it wa
   assert.equal(cancels.length, 1, JSON.stringify(cancels));
   assert.equal(cancels[0][0], bad.name);
   assert.ok(["reverted", "prevented"].includes(cancels[0][1]), cancels[0][1]);
+
+  // The failed host is in the bundle's retry file, and --limit @FILE acts on it alone.
+  const retry = join(out, "failed.retry");
+  assert.equal(readFileSync(retry, "utf8"), `${bad.name}\n`);
+  assert.ok(result.stderr.includes(`retry them with --limit @${retry}`), result.stderr);
+  const again = await runCli(["status", "--limit", `@${retry}`, "--json", ...fleetArgs(fleet)], {
+    env: { XDG_STATE_HOME: state },
+  });
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(
+    (JSON.parse(again.stdout) as RunJson).hosts.map((h) => h.host),
+    [bad.name],
+  );
 });

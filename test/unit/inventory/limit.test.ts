@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InputError } from "../../../src/errors.js";
-import { globTest, parseLimit, selectHosts } from "../../../src/inventory/limit.js";
+import { globTest, parseLimit, selectHosts, splitPattern } from "../../../src/inventory/limit.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
 
 function host(name: string, groups: string[]): HostSpec {
@@ -29,7 +29,7 @@ test("names, groups and globs, comma-separated, in inventory order", () => {
   assert.deepEqual(names("db1"), ["db1"]);
   assert.deepEqual(names("db"), ["db1", "db2"]);
   assert.deepEqual(names("db2,web1"), ["web1", "db2"]);
-  assert.deepEqual(names("web[12]"), ["web1", "web2"]);
+  assert.deepEqual(names("web[a-z1-2]"), ["web1", "web2"]);
   assert.deepEqual(names("web[!12]"), ["web3"]);
   assert.deepEqual(names("?b*"), ["db1", "db2", "lb1.example.com"]);
   assert.deepEqual(names("lb1.example.com"), ["lb1.example.com"]);
@@ -62,16 +62,21 @@ test("a term that matches nothing is an error (a typo must not widen or narrow t
 });
 
 test("syntax errors are InputErrors saying what is wrong", () => {
+  const chars =
+    "may only use letters, digits, _ . : - and the globs * ? [...] (or ~ and a regular expression)";
   const cases: Array<[string, string]> = [
-    ["web,,db", "it has an empty term (two commas, or a comma at an end)"],
-    ["web,", "it has an empty term (two commas, or a comma at an end)"],
+    [",", "it has no term"],
     ["!", '"!" needs a name after it'],
-    ["web;reboot", '"web;reboot" may only use letters, digits, _ . : - and the globs * ? [...]'],
-    ["$(id)", '"$(id)" may only use letters, digits, _ . : - and the globs * ? [...]'],
-    ["web 1", '"web 1" may only use letters, digits, _ . : - and the globs * ? [...]'],
-    ["!!web", '"!!web" may only use letters, digits, _ . : - and the globs * ? [...]'],
-    ["web[1", '"web[1" has an unbalanced [ ]'],
-    ["web]1", '"web]1" has an unbalanced [ ]'],
+    ["web,~", '"~" needs a regular expression after ~'],
+    ["~web(", '"~web(" is not a regular expression: Invalid regular expression: /web(/: Unterminated group'],
+    ["web;reboot", `"web;reboot" ${chars}`],
+    ["$(id)", `"$(id)" ${chars}`],
+    ["web 1,db", `"web 1" ${chars}`],
+    ["!!web", `"!!web" ${chars}`],
+    ["web[1,db", '"web[1" has an unbalanced [ ]'],
+    ["web]1,db", '"web]1" has an unbalanced [ ]'],
+    ["@", '"@" needs a file name after it'],
+    ["@/nonexistent/nfdebug.retry", "cannot read the limit file /nonexistent/nfdebug.retry (ENOENT)"],
   ];
   for (const [pattern, why] of cases) {
     assert.deepEqual(parseLimit(pattern), { error: why }, pattern);
@@ -82,12 +87,49 @@ test("syntax errors are InputErrors saying what is wrong", () => {
   }
 });
 
-test("parseLimit keeps each term's kind", () => {
-  assert.deepEqual(parseLimit("a*,&b,!c"), [
-    { kind: "include", glob: "a*" },
-    { kind: "intersect", glob: "b" },
-    { kind: "exclude", glob: "c" },
+test("parseLimit keeps each term's kind and subscript; empty terms are dropped, as Ansible does", () => {
+  assert.deepEqual(parseLimit("a*,&b,!c,,"), [
+    { kind: "include", pattern: "a*" },
+    { kind: "intersect", pattern: "b" },
+    { kind: "exclude", pattern: "c" },
   ]);
+  assert.deepEqual(parseLimit("web[0]:db[-1]:lb[1:3]:x[2:]:~a[0]"), [
+    { kind: "include", pattern: "web", subscript: { start: 0 } },
+    { kind: "include", pattern: "db", subscript: { start: -1 } },
+    { kind: "include", pattern: "lb", subscript: { start: 1, end: 3 } },
+    { kind: "include", pattern: "x", subscript: { start: 2, end: "last" } },
+    { kind: "include", pattern: "~a[0]" },
+  ]);
+});
+
+test("colons separate terms unless the pattern has commas or is one host's name", () => {
+  assert.deepEqual(splitPattern("web:&eu:!db"), ["web", "&eu", "!db"]);
+  assert.deepEqual(splitPattern("web[1:2]:db"), ["web[1:2]", "db"]);
+  assert.deepEqual(splitPattern("fe80::1,web"), ["fe80::1", "web"]);
+  assert.deepEqual(
+    splitPattern("fe80::1", (s) => s === "fe80::1"),
+    ["fe80::1"],
+  );
+  assert.deepEqual(splitPattern(" web  db "), ["web", "db"]);
+});
+
+test("@FILE reads one term per line: the retry file of a failed run", () => {
+  const files: Record<string, string> = { "failed.retry": "web2\n\ndb1\n", "bad.retry": "web;x\n" };
+  const read = (p: string) => {
+    if (!(p in files)) throw Object.assign(new Error("no"), { code: "ENOENT" });
+    return files[p];
+  };
+  assert.deepEqual(
+    selectHosts(HOSTS, "@failed.retry", "--limit", read).map((h) => h.name),
+    ["web2", "db1"],
+  );
+  assert.deepEqual(
+    selectHosts(HOSTS, "@failed.retry:!db", "--limit", read).map((h) => h.name),
+    ["web2"],
+  );
+  assert.throws(() => selectHosts(HOSTS, "@bad.retry", "--limit", read), {
+    message: /is not a host pattern: @bad\.retry: "web;x" may only use/,
+  });
 });
 
 test("globs are anchored and case-sensitive", () => {

@@ -141,11 +141,9 @@ const BAD: Array<[string, string, string[]]> = [
     ],
   ],
   [
-    "hosts with an exclusion only is fine but an empty term is not",
-    `${HEAD}hosts: "!web,"\nsteps: [apply]\n`,
-    [
-      'rb.yaml:6:8: hosts: "!web," is not a host pattern: use comma-separated host or group names and globs (* ? [...]), "!" to exclude, "&" to intersect',
-    ],
+    "hosts with an exclusion only is fine but a bare ! is not",
+    `${HEAD}hosts: "web:!"\nsteps: [apply]\n`,
+    ['rb.yaml:6:8: hosts: "web:!" is not a host pattern: "!" needs a name after it'],
   ],
   [
     "capture needs a filter",
