@@ -9,6 +9,7 @@ export async function merge(dirs: string[], flags: { out: string }): Promise<voi
     nfdebugVersion: NFDEBUG_VERSION,
   });
   const output = createOutput(false);
+  for (const w of merged.warnings) output.warn(`nfdebug: warning: ${w}`);
   const hosts = merged.input.hosts.length;
   output.line(`merged ${dirs.length} bundle(s), ${hosts} host(s); bundle: ${flags.out}`);
   output.line(`summary: ${summary}`);

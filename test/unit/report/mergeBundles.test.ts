@@ -231,3 +231,32 @@ test("steps are merged by their place in the runbook; a step only one shard ran 
     ],
   );
 });
+
+test("shards on one kernel log in overlapping windows are merged with a warning, also a note of the report", async () => {
+  const dir = await tempDir();
+  const sameLog = (hosts: string[]) => ({
+    hosts: fleetInput()
+      .hosts.filter((h) => hosts.includes(h.name))
+      .map((h) => ({ ...h, kernelLog: "boot-1/kmsg" })),
+  });
+  const a = await shard(join(dir, "a"), ["web-01"], sameLog(["web-01"]));
+  const b = await shard(join(dir, "b"), ["web-02"], sameLog(["web-02"]));
+  const later = await shard(join(dir, "later"), ["web-03"], {
+    ...sameLog(["web-03"]),
+    window: { startedAt: "2026-11-25T13:00:00.000Z", endedAt: "2026-11-25T13:05:00.000Z" },
+  });
+  const sources = await Promise.all([a, b, later].map(readSourceBundle));
+  const merged = mergeBundles(sources, "1");
+  const warning =
+    `${a} and ${b} have hosts reading one kernel log (boot-1/kmsg) in windows that overlap: ` +
+    "lines logged while both were open are counted once in each, twice in the merged records";
+  assert.deepEqual(merged.warnings, [warning], "not the later shard's");
+  assert.deepEqual(merged.input.steps.at(-1), {
+    name: "note",
+    ok: true,
+    startedAt: merged.input.endedAt,
+    endedAt: merged.input.endedAt,
+    message: warning,
+  });
+  assert.deepEqual(mergeBundles([sources[0], sources[2]], "1").warnings, []);
+});
