@@ -28,6 +28,10 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `nfdebug run playbooks/runbooks/tcp-invalid-triage.yaml -i ${INVENTORY} --out runs/`,
   ],
   report: ["nfdebug report nfdebug-runs/tcp-invalid-triage-20261204T120000Z"],
+  merge: [
+    "nfdebug merge runs/shard-1 runs/shard-2 runs/shard-3 --out runs/all",
+    "nfdebug merge nfdebug-runs/tcp-invalid-triage-*Z --out nfdebug-runs/tcp-invalid-triage-merged",
+  ],
   parse: [
     "nfdebug parse playbooks/samples/kern.log",
     "nfdebug parse /var/log/kern.log.2.gz --since 2026-12-04T09:00:00Z --json",

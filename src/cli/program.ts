@@ -13,6 +13,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerRun } from "./commands/run.js";
 import { registerReport } from "./commands/report.js";
+import { registerMerge } from "./commands/merge.js";
 import { registerParse } from "./commands/parse.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerCompletion } from "./commands/completion.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerRun(program);
   registerReport(program);
+  registerMerge(program);
   registerParse(program);
   registerDemo(program);
   registerCompletion(program);

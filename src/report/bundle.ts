@@ -15,10 +15,12 @@
 //   counters.json      BundleCounters: per host, conntrack counter deltas over the window
 //   pcap/<host>.pcap   the host's NFLOG capture (kind capture), what manifest hosts[].capture describes
 //   pcap/<host>.flow-NAME.pcap  a flow capture (a runbook's capture step), manifest hosts[].flows
+//   records/<host>.jsonl  the host's records; exec/stepN-<host>.log  an exec step's output per host
 //   summary.md         written by writeReports (write-reports.ts; Markdown for a ticket)
 //   report.html        written by writeReports (one self-contained page)
 //
-// `nfdebug report DIR` is readBundle(DIR) followed by writeReports(DIR, input).
+// `nfdebug report DIR` is readBundle(DIR) followed by writeReports(DIR, input). `nfdebug merge`
+// makes one bundle of several (mergeBundles.ts); its manifest names them in mergedFrom.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -61,6 +63,23 @@ export interface BundleManifest {
   >;
   steps: ReportStep[];
   reasonInfo?: Record<string, ReasonInfo>;
+  /** The hosts of the inventory the run selected (written by a runbook run). */
+  inventoryHosts?: Array<{ name: string; address?: string; port?: number; user?: string }>;
+  /** Written by `nfdebug merge`: the bundles this one was made of, in the order given. */
+  mergedFrom?: MergedSource[];
+}
+
+/** One bundle a merged bundle was made of, as its manifest said. */
+export interface MergedSource {
+  /** The bundle folder as given to nfdebug merge. */
+  path: string;
+  nfdebug?: string;
+  commandLine?: string[];
+  startedAt: string;
+  endedAt: string;
+  hosts: string[];
+  /** When that bundle was a merge itself. */
+  mergedFrom?: MergedSource[];
 }
 
 export interface BundleChanges {
@@ -73,7 +92,16 @@ export interface BundleCounters {
 
 /** Reads a bundle directory back into a ReportInput. Throws InputError on malformed files. */
 export async function readBundle(dir: string): Promise<ReportInput> {
-  const manifest = await readJsonFile<BundleManifest>(join(dir, BUNDLE_FILES.manifest), checkManifest);
+  return bundleInput(dir, await readManifest(dir));
+}
+
+/** A bundle's manifest.json, checked. Throws InputError naming the file when it is missing or malformed. */
+export function readManifest(dir: string): Promise<BundleManifest> {
+  return readJsonFile<BundleManifest>(join(dir, BUNDLE_FILES.manifest), checkManifest);
+}
+
+/** The ReportInput of a bundle whose manifest was read already. */
+export async function bundleInput(dir: string, manifest: BundleManifest): Promise<ReportInput> {
   const changesFile = manifest.format === 1 ? "plan.json" : BUNDLE_FILES.changes;
   const applied = await readJsonFile<BundleChanges>(join(dir, changesFile), undefined, { hosts: [] });
   const counters = await readJsonFile<BundleCounters>(join(dir, BUNDLE_FILES.counters), undefined, {
@@ -111,17 +139,17 @@ export async function readBundle(dir: string): Promise<ReportInput> {
 export async function writeBundle(
   dir: string,
   input: ReportInput,
-  extra: Pick<BundleManifest, "commandLine"> & {
+  extra: Pick<BundleManifest, "commandLine" | "inventoryHosts" | "mergedFrom"> & {
     /** records.jsonl was streamed there already (collect): do not rewrite it. */
     recordsWritten?: boolean;
   } = {},
 ): Promise<void> {
-  const { recordsWritten, ...manifestExtra } = extra;
+  const { recordsWritten, commandLine, ...details } = extra;
   await mkdir(dir, { recursive: true });
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     ...(input.nfdebugVersion ? { nfdebug: input.nfdebugVersion } : {}),
-    ...manifestExtra,
+    ...(commandLine ? { commandLine } : {}),
     runbook: input.runbook,
     profile: input.profile,
     startedAt: input.startedAt,
@@ -139,6 +167,7 @@ export async function writeBundle(
     })),
     steps: input.steps,
     ...(input.reasonInfo ? { reasonInfo: input.reasonInfo } : {}),
+    ...details,
   };
   const changes: BundleChanges = { hosts: input.hosts.map((h) => ({ host: h.name, changes: h.changes })) };
   const counters: BundleCounters = {
@@ -168,5 +197,8 @@ function checkManifest(m: unknown): string | undefined {
   if (typeof o.startedAt !== "string" || typeof o.endedAt !== "string")
     return "startedAt and endedAt must be ISO 8601 strings";
   if (!Array.isArray(o.hosts)) return "hosts must be an array";
+  const unnamed = o.hosts.findIndex((h) => typeof h?.name !== "string");
+  if (unnamed >= 0) return `hosts[${unnamed}].name must be a string`;
+  if (o.steps !== undefined && !Array.isArray(o.steps)) return "steps must be an array";
   return undefined;
 }
