@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { loadInventory } from "../inventory/load.js";
 import { selectHosts } from "../inventory/limit.js";
+import { parseShard, selectShard } from "../inventory/shard.js";
 import { applySshConfigToHost, defaultSshConfigPath, loadSshConfig } from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
@@ -26,7 +27,11 @@ export async function loadFleetHosts(
     warn,
   });
   const hosts = inventory.hosts.map((h) => applySshConfigToHost(h, sshConfig));
-  return selectHosts(hosts, flags.limit);
+  const selected = selectHosts(hosts, flags.limit);
+  if (flags.shard === undefined) return selected;
+  const shard = selectShard(selected, parseShard(flags.shard));
+  warn(`shard ${flags.shard}: ${shard.length} of ${selected.length} selected host(s)`);
+  return shard;
 }
 
 /**

@@ -6,6 +6,7 @@ export { durationOption, positiveIntOption, sizeOption } from "./optionValues.js
 export interface FleetFlags {
   inventory?: string;
   limit?: string;
+  shard?: string;
   forks: string;
   timeout: string;
   connectTimeout: string;
@@ -41,6 +42,10 @@ export function defineFleetOptions(cmd: Command): Command {
     .option(
       "-l, --limit <pattern>",
       "hosts and groups to act on, as Ansible's patterns: names, globs, ~regex, : or , between terms, &x intersects, !x excludes, web[0:2], @FILE (a retry file)",
+    )
+    .option(
+      "--shard <K/N>",
+      "only shard K of N (counting from 1) of the selected hosts: a stable, even split by host name, for N controllers",
     )
     .option("--forks <n>", "hosts worked on in parallel", "200")
     .option("--timeout <duration>", "per-host command timeout", "60s")

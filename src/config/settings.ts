@@ -2,8 +2,10 @@
 // files, and how each one's text is checked: the same checks as its flag's.
 import { InputError } from "../errors.js";
 import { durationOption, positiveIntOption, sizeOption } from "../cli/optionValues.js";
+import { parseShard } from "../inventory/shard.js";
 
-export type SettingKind = "path" | "paths" | "text" | "count" | "duration" | "size" | "choice" | "switch";
+export type SettingKind =
+  "path" | "paths" | "text" | "count" | "duration" | "size" | "choice" | "switch" | "shard";
 
 export interface Setting {
   /** The long option without dashes, also the key in a config file: "known-hosts". */
@@ -14,7 +16,8 @@ export interface Setting {
   /**
    * Whether a config file may set it. --json is left to the command line and the environment:
    * it changes what stdout is, and a project file that turned it on would break the person (or the
-   * script) reading it without their asking for it.
+   * script) reading it without their asking for it. --shard too: a file that sharded would make
+   * every command quietly skip most of the fleet.
    */
   inFile: boolean;
 }
@@ -29,6 +32,7 @@ const setting = (option: string, kind: SettingKind, inFile = true): Setting => (
 export const SETTINGS: readonly Setting[] = [
   setting("inventory", "path"),
   setting("limit", "text"),
+  setting("shard", "shard", false),
   setting("forks", "count"),
   setting("timeout", "duration"),
   setting("connect-timeout", "duration"),
@@ -64,6 +68,7 @@ export function checkValue(s: Setting, value: unknown): void {
     if (s.kind === "count") positiveIntOption(s.option, text);
     else if (s.kind === "duration") durationOption(s.option, text);
     else if (s.kind === "size") sizeOption(s.option, text);
+    else if (s.kind === "shard") parseShard(text);
     else if (s.kind === "choice" && !(HOST_KEY_POLICIES as readonly string[]).includes(text))
       throw new InputError(`"${text}" is not one of ${HOST_KEY_POLICIES.join(", ")}`);
     else if ((s.kind === "text" || s.kind === "path") && text.trim() === "") throw new InputError("is empty");

@@ -1,5 +1,6 @@
 // The folders of `nfdebug merge`: reads the bundles, checks everything before it writes anything,
-// then writes one bundle — per-host files copied, records.jsonl concatenated, facts joined, the
+// then writes one bundle — per-host files copied, records.jsonl concatenated (a line of a kernel
+// log that several bundles read kept once: mergeSharedLog.ts), facts joined, the
 // manifest of mergeBundles, and the report rendered again by writeReports.
 //
 // Top-level files other than the bundle's own (BUNDLE_FILES, facts, a format 1 plan.json) are not
@@ -12,6 +13,7 @@ import { InputError, errorMessage } from "../errors.js";
 import { BUNDLE_FILES, bundleInput, readBundle, readManifest, writeBundle } from "./bundle.js";
 import { readJsonFile } from "./bundle-json.js";
 import { mergeBundles, type MergedBundle, type SourceBundle } from "./mergeBundles.js";
+import { appendRecordsWithout, planSharedLog, sharedLogNote, type SharedLogPlan } from "./mergeSharedLog.js";
 import { writeReports } from "./write-reports.js";
 
 /** Facts per host (engine-owned, not read by the report): joined host by host. */
@@ -34,13 +36,32 @@ export async function mergeBundleDirs(
   const merged = mergeBundles(sources, options.nfdebugVersion);
   const copies = await perHostFiles(sources);
   const facts = await Promise.all(FACTS_FILES.map((name) => joinedFacts(dirs, name)));
+  const shared = await planSharedLog(sources, BUNDLE_FILES.records);
+  const note = sharedLogNote(shared);
+  if (note) {
+    merged.warnings.push(note);
+    merged.input.steps.push({
+      name: "note",
+      ok: true,
+      startedAt: merged.input.endedAt,
+      endedAt: merged.input.endedAt,
+      message: note,
+    });
+  }
   const created = await claimOutDir(out);
   try {
-    for (const [path, from] of copies) {
-      await mkdir(dirname(join(out, path)), { recursive: true });
-      await copyFile(join(from, path), join(out, path), constants.COPYFILE_EXCL);
+    await copyPerHostFiles(copies, dirs, shared, out);
+    if (shared.droppedCount === 0) await concatenateRecords(dirs, join(out, BUNDLE_FILES.records));
+    else {
+      await writeFile(join(out, BUNDLE_FILES.records), "");
+      for (const [i, dir] of dirs.entries())
+        await appendRecordsWithout(
+          join(dir, BUNDLE_FILES.records),
+          join(out, BUNDLE_FILES.records),
+          shared.dropped[i],
+          shared.kernelOf,
+        );
     }
-    await concatenateRecords(dirs, join(out, BUNDLE_FILES.records));
     for (const [i, name] of FACTS_FILES.entries())
       if (facts[i]) await writeFile(join(out, name), `${JSON.stringify(facts[i], null, 2)}\n`);
     await writeBundle(
@@ -59,6 +80,37 @@ export async function mergeBundleDirs(
     // Half a bundle is worse than none: leave --out as it was found.
     await (created ? rm(out, { recursive: true, force: true }) : emptyDir(out)).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * The per-host files, copied; a host's records/ and raw/ files without the records an earlier
+ * bundle has (mergeSharedLog.ts), when its bundle has any.
+ */
+async function copyPerHostFiles(
+  copies: Map<string, string>,
+  dirs: string[],
+  shared: SharedLogPlan,
+  out: string,
+): Promise<void> {
+  const filtered = new Set<string>();
+  for (const [path, from] of copies) {
+    const dropped = shared.dropped[dirs.indexOf(from)];
+    const host = /^records\/(.+)\.jsonl$/.exec(path);
+    if (!host || dropped.size === 0) continue;
+    const rawPath = join("raw", `${host[1]}.log`);
+    const raw =
+      copies.get(rawPath) === from ? { from: join(from, rawPath), to: join(out, rawPath) } : undefined;
+    for (const p of [path, rawPath]) await mkdir(dirname(join(out, p)), { recursive: true });
+    await writeFile(join(out, path), "", { flag: "wx" });
+    await appendRecordsWithout(join(from, path), join(out, path), dropped, shared.kernelOf, raw);
+    filtered.add(path);
+    if (raw) filtered.add(rawPath);
+  }
+  for (const [path, from] of copies) {
+    if (filtered.has(path)) continue;
+    await mkdir(dirname(join(out, path)), { recursive: true });
+    await copyFile(join(from, path), join(out, path), constants.COPYFILE_EXCL);
   }
 }
 

@@ -24,7 +24,7 @@ export interface MergedBundle {
   input: ReportInput;
   mergedFrom: MergedSource[];
   inventoryHosts?: BundleManifest["inventoryHosts"];
-  /** What the merge cannot fix: also a note step of the merged report. */
+  /** What the reader should know of the merge (mergeBundleFiles adds them): also notes of the report. */
   warnings: string[];
 }
 
@@ -35,15 +35,7 @@ export function mergeBundles(sources: SourceBundle[], nfdebugVersion: string): M
   const inputs = sources.map((s) => s.input);
   const windows = inputs.map((i) => i.window ?? { startedAt: i.startedAt, endedAt: i.endedAt });
   const inventoryHosts = sources.flatMap((s) => s.manifest.inventoryHosts ?? []);
-  const warnings = sharedLogOverlaps(sources);
   const end = latest(inputs.map((i) => i.endedAt));
-  const notes = warnings.map((message) => ({
-    name: "note",
-    ok: true,
-    startedAt: end,
-    endedAt: end,
-    message,
-  }));
   return {
     input: {
       runbook: first.input.runbook,
@@ -56,40 +48,14 @@ export function mergeBundles(sources: SourceBundle[], nfdebugVersion: string): M
       },
       hosts: inputs.flatMap((i) => i.hosts),
       records: concatenated(inputs.map((i) => i.records)),
-      steps: [...mergeSteps(sources), ...notes],
+      steps: mergeSteps(sources),
       reasonInfo: Object.assign({}, ...inputs.map((i) => i.reasonInfo ?? {})),
       nfdebugVersion,
     },
     mergedFrom: sources.map(mergedSource),
     ...(inventoryHosts.length > 0 ? { inventoryHosts } : {}),
-    warnings,
+    warnings: [],
   };
-}
-
-/**
- * Shards whose hosts read one kernel log (namespaces or containers of one machine) in windows that
- * overlap: each shard's hosts read the other's lines too, so the merged records count them twice.
- */
-function sharedLogOverlaps(sources: SourceBundle[]): string[] {
-  const windowOf = (i: ReportInput) => i.window ?? { startedAt: i.startedAt, endedAt: i.endedAt };
-  const logsOf = (s: SourceBundle) =>
-    new Set(s.input.hosts.flatMap((h) => (h.kernelLog ? [h.kernelLog] : [])));
-  const warnings: string[] = [];
-  sources.forEach((a, i) => {
-    for (const b of sources.slice(i + 1)) {
-      const [wa, wb] = [windowOf(a.input), windowOf(b.input)];
-      const overlap =
-        Date.parse(wa.startedAt) < Date.parse(wb.endedAt) &&
-        Date.parse(wb.startedAt) < Date.parse(wa.endedAt);
-      const shared = [...logsOf(a)].filter((log) => logsOf(b).has(log));
-      if (overlap && shared.length > 0)
-        warnings.push(
-          `${a.dir} and ${b.dir} have hosts reading one kernel log (${shared.join(", ")}) in windows that overlap: ` +
-            "lines logged while both were open are counted once in each, twice in the merged records",
-        );
-    }
-  });
-  return warnings;
 }
 
 /**

@@ -17,9 +17,10 @@ import { fileURLToPath } from "node:url";
 import { startFleet, type Fleet } from "../../fleet/netns.js";
 import { runCli, type CliResult } from "../../support/cli.js";
 import type { LogRecord } from "../../../src/logs/record.js";
-import type { BundleCounters, BundleManifest } from "../../../src/report/bundle.js";
+import type { BundleManifest } from "../../../src/report/bundle.js";
 import { fleetArgs, revertOpenWindows, stopFleet } from "./fleetProbe.js";
 import { readJsonLines } from "./collectProbe.js";
+import { bundleShape as shape, json } from "./bundleShape.js";
 
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const RUNBOOK = join(REPO, "playbooks", "runbooks", "tcp-invalid-triage.yaml");
@@ -48,27 +49,6 @@ async function run(out: string, ...extra: string[]): Promise<void> {
 }
 
 const merge = (...args: string[]): Promise<CliResult> => runCli(["merge", ...args], { json: false });
-const json = <T>(file: string): T => JSON.parse(readFileSync(file, "utf8")) as T;
-
-/** What of a bundle must not depend on how the run was split. */
-function shape(out: string) {
-  const manifest = json<BundleManifest>(join(out, "manifest.json"));
-  const records = readJsonLines<LogRecord>(join(out, "records.jsonl"));
-  const perReason: Record<string, number> = {};
-  for (const r of records) perReason[r.reason_id] = (perReason[r.reason_id] ?? 0) + 1;
-  const counters = json<BundleCounters>(join(out, "counters.json"));
-  return {
-    hosts: manifest.hosts.map((h) => [h.name, h.ok, h.reverted]).sort(),
-    steps: manifest.steps.map((s) => [s.name, s.ok]),
-    perReason,
-    // Each namespace's counters: which exist, and its invalid Δ (its own 10 packets).
-    counters: counters.hosts
-      .map((h) => [h.host, Object.keys(h.counters).sort().join(","), h.counters.invalid])
-      .sort(),
-    exec: readdirSync(join(out, "exec")).sort(),
-  };
-}
-
 test("tcp-invalid-triage over 4 hosts, and its two shards merged: the same hosts, steps, counters and records per reason", async () => {
   const whole = join(dir, "whole");
   const [a, b] = [join(dir, "a"), join(dir, "b")];

@@ -232,31 +232,61 @@ test("steps are merged by their place in the runbook; a step only one shard ran 
   );
 });
 
-test("shards on one kernel log in overlapping windows are merged with a warning, also a note of the report", async () => {
+test("shards on one kernel log: a line both bundles read is kept once, in records.jsonl and in the host's files, with a note", async () => {
   const dir = await tempDir();
-  const sameLog = (hosts: string[]) => ({
-    hosts: fleetInput()
-      .hosts.filter((h) => hosts.includes(h.name))
-      .map((h) => ({ ...h, kernelLog: "boot-1/kmsg" })),
-  });
-  const a = await shard(join(dir, "a"), ["web-01"], sameLog(["web-01"]));
-  const b = await shard(join(dir, "b"), ["web-02"], sameLog(["web-02"]));
-  const later = await shard(join(dir, "later"), ["web-03"], {
-    ...sameLog(["web-03"]),
-    window: { startedAt: "2026-11-25T13:00:00.000Z", endedAt: "2026-11-25T13:05:00.000Z" },
-  });
-  const sources = await Promise.all([a, b, later].map(readSourceBundle));
-  const merged = mergeBundles(sources, "1");
-  const warning =
-    `${a} and ${b} have hosts reading one kernel log (boot-1/kmsg) in windows that overlap: ` +
-    "lines logged while both were open are counted once in each, twice in the merged records";
-  assert.deepEqual(merged.warnings, [warning], "not the later shard's");
-  assert.deepEqual(merged.input.steps.at(-1), {
-    name: "note",
-    ok: true,
-    startedAt: merged.input.endedAt,
-    endedAt: merged.input.endedAt,
-    message: warning,
-  });
-  assert.deepEqual(mergeBundles([sources[0], sources[2]], "1").warnings, []);
+  // The kmsg lines of one machine; the window of shard b opened after the first 10 of them.
+  const lines = [...fleetInput().records]
+    .filter((r) => r.host === "web-01" || r.host === "web-02")
+    .map((r, i) => ({ ...r, log_pos: String(1000 + i) }));
+  const onSharedLog = async (name: string, host: string, records: typeof lines) => {
+    const mine = records.map((r) => ({ ...r, host }));
+    const bundle = await shard(join(dir, name), [host], {
+      hosts: fleetInput()
+        .hosts.filter((h) => h.name === host)
+        .map((h) => ({ ...h, kernelLog: "boot-1/kmsg" })),
+      records: mine,
+    });
+    // As a collect writes them: one record and one raw line per kernel line.
+    await mkdir(join(bundle, "records"));
+    await writeFile(
+      join(bundle, "records", `${host}.jsonl`),
+      mine.map((r) => `${JSON.stringify(r)}\n`).join(""),
+    );
+    await writeFile(join(bundle, "raw", `${host}.log`), mine.map((r) => `line ${r.log_pos}\n`).join(""));
+    return bundle;
+  };
+  const a = await onSharedLog("a", "web-01", lines);
+  const b = await onSharedLog("b", "web-02", lines.slice(10));
+  assert.ok(lines.length > 20, `${lines.length} lines`);
+
+  const out = join(dir, "merged");
+  const result = await mergeBundleDirs([a, b], out, { nfdebugVersion: "1" });
+  const note = `${lines.length - 10} line(s) that hosts of more than one bundle read from one kernel log (boot-1/kmsg) are kept once, for the bundle given first`;
+  assert.deepEqual(result.merged.warnings, [note]);
+  const jsonl = async (path: string) =>
+    (await readFile(join(out, path), "utf8"))
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { host: string; log_pos: string });
+  const merged = await jsonl(BUNDLE_FILES.records);
+  assert.deepEqual(
+    merged.map((r) => [r.host, r.log_pos]),
+    lines.map((r) => ["web-01", r.log_pos]),
+  );
+  assert.equal((await jsonl("records/web-01.jsonl")).length, lines.length);
+  assert.deepEqual(await jsonl("records/web-02.jsonl"), []);
+  assert.equal(await readFile(join(out, "raw", "web-02.log"), "utf8"), "");
+  assert.equal(
+    await readFile(join(out, "raw", "web-01.log"), "utf8"),
+    lines.map((r) => `line ${r.log_pos}\n`).join(""),
+  );
+  const report = buildReport(await readBundle(out));
+  assert.equal(report.totals.records, lines.length);
+  assert.ok(
+    (await readFile(join(out, "summary.md"), "utf8")).includes("are kept once, for the bundle given first"),
+  );
+
+  // The pure merge leaves the shared log to the file step: no warning of its own.
+  const sources = await Promise.all([a, b].map(readSourceBundle));
+  assert.deepEqual(mergeBundles(sources, "1").warnings, []);
 });

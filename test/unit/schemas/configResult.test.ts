@@ -21,6 +21,7 @@ const DEFINITION: Record<SettingKind, string> = {
   size: "text",
   choice: "choice",
   switch: "switch",
+  shard: "text",
 };
 
 test("config-result schema: every setting but --json, with its kind's value shape", () => {
