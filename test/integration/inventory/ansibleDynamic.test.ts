@@ -102,6 +102,23 @@ test(
   },
 );
 
+test(
+  "nfdebug validate reads a script, a plugin file and an inventory directory",
+  { skip: ANSIBLE_MISSING },
+  async () => {
+    const ok = await runCli(["validate", join(FIXTURES, "layered"), join(FIXTURES, "script.sh")], {
+      json: false,
+    });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /layered: ok \(inventory\)/);
+    assert.match(ok.stdout, /script\.sh: ok \(inventory\)/);
+    const plugin = join(FIXTURES, "layered", "02-constructed.yml");
+    const empty = await runCli(["validate", plugin], { json: false });
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, new RegExp(`${plugin}:1:1: inventory hosts: must list at least 1 item`));
+  },
+);
+
 test("without ansible-inventory on PATH: an input error naming the inventory and the package", async () => {
   const script = join(FIXTURES, "script.sh");
   const r = await runCli(["facts", "-i", script], { env: { PATH: join(FIXTURES, "no-such-bin") } });
