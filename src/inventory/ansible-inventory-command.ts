@@ -1,7 +1,7 @@
 // Dynamic inventories (scripts, `plugin:` files, inventory directories) are read by running
 // Ansible's own `ansible-inventory -i SOURCE --list` and reading its JSON: nfdebug then sees
 // the hosts and variables that Ansible would, whatever plugin produced them.
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 
 export const ANSIBLE_INVENTORY_TIMEOUT_MS = 120_000;
 const STDERR_LINES = 8;
@@ -21,35 +21,65 @@ export async function ansibleInventoryList(
     ANSIBLE_NOCOLOR: "1",
   };
   return new Promise((done) => {
-    execFile(
-      "ansible-inventory",
-      ["-i", source, "--list"],
-      { env, timeout: timeoutMs, maxBuffer: 1 << 30, encoding: "utf8" },
-      (err, stdout, stderr) => {
-        if (err) return done({ error: failure(err, stderr, timeoutMs) });
-        try {
-          done({ json: JSON.parse(stdout) as unknown });
-        } catch {
-          done({ error: `ansible-inventory --list printed something that is not JSON${quote(stderr)}` });
-        }
-      },
-    );
+    // In its own process group, so that a timeout also ends the script or the cloud client that
+    // ansible-inventory started (they would otherwise hold its output open).
+    const child = spawn("ansible-inventory", ["-i", source, "--list"], {
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stdout: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => stdout.push(d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    // Out of the terminal's process group, it would not see a Ctrl-C that ends nfdebug.
+    const onExit = () => killGroup(child.pid);
+    process.once("exit", onExit);
+    const finished = () => {
+      clearTimeout(timer);
+      process.removeListener("exit", onExit);
+    };
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      finished();
+      done({
+        error: err.code === "ENOENT" ? NOT_INSTALLED : `ansible-inventory could not start: ${err.message}`,
+      });
+    });
+    child.on("close", (code, signal) => {
+      finished();
+      if (timedOut)
+        return done({
+          error: `ansible-inventory --list did not finish within ${timeoutMs / 1000} s${quote(stderr)}`,
+        });
+      if (code !== 0) {
+        const status = code === null ? `was killed by ${signal}` : `exited with status ${code}`;
+        return done({ error: `ansible-inventory --list ${status}${quote(stderr)}` });
+      }
+      try {
+        done({ json: JSON.parse(Buffer.concat(stdout).toString("utf8")) as unknown });
+      } catch {
+        done({ error: `ansible-inventory --list printed something that is not JSON${quote(stderr)}` });
+      }
+    });
   });
 }
 
-function failure(
-  err: Error & { code?: number | string | null; killed?: boolean },
-  stderr: string,
-  timeoutMs: number,
-): string {
-  if (err.code === "ENOENT") {
-    return "this is a dynamic inventory (a script, a plugin file or a directory), which nfdebug reads with ansible-inventory, and ansible-inventory is not installed: install the ansible-core package (Debian, Ubuntu: apt-get install ansible-core) or pip install ansible-core";
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
   }
-  if (err.killed)
-    return `ansible-inventory --list did not finish within ${timeoutMs / 1000} s${quote(stderr)}`;
-  const status = typeof err.code === "number" ? `exited with status ${err.code}` : err.message;
-  return `ansible-inventory --list ${status}${quote(stderr)}`;
 }
+
+const NOT_INSTALLED =
+  "this is a dynamic inventory (a script, a plugin file or a directory), which nfdebug reads with ansible-inventory, and ansible-inventory is not installed: install the ansible-core package (Debian, Ubuntu: apt-get install ansible-core) or pip install ansible-core";
 
 /** The first lines of stderr, indented under the message. */
 function quote(stderr: string): string {

@@ -5,10 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ansibleInventoryList } from "../../../src/inventory/ansible-inventory-command.js";
 import { loadInventory } from "../../../src/inventory/load.js";
 import { runCli } from "../../support/cli.js";
 
@@ -177,3 +178,33 @@ test("nfdebug config shows an inventory from ANSIBLE_INVENTORY, and NFDEBUG_INVE
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test(
+  "a script that hangs: ansible-inventory and what it started are killed at the timeout",
+  { skip: ANSIBLE_MISSING },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nfd-dynamic-"));
+    try {
+      const script = join(dir, "slow.sh");
+      const pidFile = join(dir, "sleep.pid");
+      writeFileSync(script, `#!/bin/sh\nsleep 60 &\necho $! > ${pidFile}\nwait\n`);
+      chmodSync(script, 0o755);
+      const started = Date.now();
+      const listed = await ansibleInventoryList(script, { timeoutMs: 4000 });
+      assert.ok(Date.now() - started < 20_000, "the timeout ended the run");
+      assert.deepEqual(listed, { error: "ansible-inventory --list did not finish within 4 s" });
+      // Killed: gone, or a zombie that this machine's init has not reaped yet.
+      const sleeper = readFileSync(pidFile, "utf8").trim();
+      const state = (() => {
+        try {
+          return /\) (\S)/.exec(readFileSync(`/proc/${sleeper}/stat`, "utf8"))?.[1];
+        } catch {
+          return "gone";
+        }
+      })();
+      assert.ok(state === "gone" || state === "Z", `the script's child is ${state}, not killed`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
