@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 
 export const ANSIBLE_INVENTORY_TIMEOUT_MS = 120_000;
 const STDERR_LINES = 8;
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** The parsed JSON, or why there is none (a sentence about `source`). */
 export async function ansibleInventoryList(
@@ -37,12 +38,20 @@ export async function ansibleInventoryList(
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
-    // Out of the terminal's process group, it would not see a Ctrl-C that ends nfdebug.
+    // Out of the terminal's process group, it would not see a Ctrl-C that ends nfdebug: pass the
+    // signal on, then let it end nfdebug as it would have (when nobody else handles it).
     const onExit = () => killGroup(child.pid);
+    const onSignal = (signal: NodeJS.Signals) => {
+      killGroup(child.pid);
+      finished();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
     process.once("exit", onExit);
+    for (const signal of SIGNALS) process.once(signal, onSignal);
     const finished = () => {
       clearTimeout(timer);
       process.removeListener("exit", onExit);
+      for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     };
     child.on("error", (err: NodeJS.ErrnoException) => {
       finished();

@@ -5,13 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ansibleInventoryList } from "../../../src/inventory/ansible-inventory-command.js";
 import { loadInventory } from "../../../src/inventory/load.js";
-import { runCli } from "../../support/cli.js";
+import { runCli, startCli } from "../../support/cli.js";
 
 const ANSIBLE_MISSING =
   spawnSync("ansible-inventory", ["--version"], { stdio: "ignore" }).status === 0
@@ -179,32 +179,62 @@ test("nfdebug config shows an inventory from ANSIBLE_INVENTORY, and NFDEBUG_INVE
   }
 });
 
+/** A script that starts `sleep 60` (its pid in PIDFILE) and waits for it. */
+function hangingScript(dir: string): { script: string; pidFile: string } {
+  const script = join(dir, "slow.sh");
+  const pidFile = join(dir, "sleep.pid");
+  writeFileSync(script, `#!/bin/sh\nsleep 60 &\necho $! > ${pidFile}\nwait\n`);
+  chmodSync(script, 0o755);
+  return { script, pidFile };
+}
+
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+};
+
+/** Killed within a few seconds: gone, or a zombie that this machine's init has not reaped yet. */
+async function assertKilled(pidFile: string): Promise<void> {
+  const pid = readFileSync(pidFile, "utf8").trim();
+  const state = () => {
+    try {
+      return /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+    } catch {
+      return "gone";
+    }
+  };
+  await until(() => state() === "gone" || state() === "Z");
+  assert.ok(["gone", "Z"].includes(state() ?? ""), `the script's child is ${state()}, not killed`);
+}
+
 test(
   "a script that hangs: ansible-inventory and what it started are killed at the timeout",
   { skip: ANSIBLE_MISSING },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "nfd-dynamic-"));
     try {
-      const script = join(dir, "slow.sh");
-      const pidFile = join(dir, "sleep.pid");
-      writeFileSync(script, `#!/bin/sh\nsleep 60 &\necho $! > ${pidFile}\nwait\n`);
-      chmodSync(script, 0o755);
+      const { script, pidFile } = hangingScript(dir);
       const started = Date.now();
       const listed = await ansibleInventoryList(script, { timeoutMs: 4000 });
       assert.ok(Date.now() - started < 20_000, "the timeout ended the run");
       assert.deepEqual(listed, { error: "ansible-inventory --list did not finish within 4 s" });
-      // Killed: gone, or a zombie that this machine's init has not reaped yet.
-      const sleeper = readFileSync(pidFile, "utf8").trim();
-      const state = (() => {
-        try {
-          return /\) (\S)/.exec(readFileSync(`/proc/${sleeper}/stat`, "utf8"))?.[1];
-        } catch {
-          return "gone";
-        }
-      })();
-      assert.ok(state === "gone" || state === "Z", `the script's child is ${state}, not killed`);
+      await assertKilled(pidFile);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   },
 );
+
+test("Ctrl-C while the inventory loads ends nfdebug and the script", { skip: ANSIBLE_MISSING }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nfd-dynamic-"));
+  try {
+    const { script, pidFile } = hangingScript(dir);
+    const run = startCli(["facts", "-i", script]);
+    await until(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "");
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    assert.equal(r.signal, "SIGINT", r.stderr);
+    await assertKilled(pidFile);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
