@@ -37,7 +37,7 @@ export function defineFleetOptions(cmd: Command): Command {
   return cmd
     .option(
       "-i, --inventory <file>",
-      "inventory: nfdebug YAML, or an Ansible INI/YAML inventory (required: flag, NFDEBUG_INVENTORY or a config file)",
+      "inventory: nfdebug YAML, an Ansible INI/YAML inventory, or a dynamic one (script, plugin file, directory) read with ansible-inventory (required: flag, NFDEBUG_INVENTORY, a config file or ANSIBLE_INVENTORY)",
     )
     .option(
       "-l, --limit <pattern>",

@@ -33,6 +33,6 @@ export async function applyFleetSettings(cmd: Command): Promise<void> {
   }
   if (cmd.opts<{ inventory?: string }>().inventory === undefined)
     throw new InputError(
-      "no inventory: pass -i/--inventory, set NFDEBUG_INVENTORY, or put inventory: in ./nfdebug.yaml",
+      "no inventory: pass -i/--inventory, set NFDEBUG_INVENTORY, put inventory: in ./nfdebug.yaml, or set ANSIBLE_INVENTORY",
     );
 }

@@ -1,6 +1,9 @@
 // Where each fleet option's value comes from: flag > NFDEBUG_<OPTION> > ./nfdebug.yaml > the
-// user's config.yaml > the built-in default. Values from the environment and from files are
+// user's config.yaml > the built-in default; the inventory falls back to ANSIBLE_INVENTORY last
+// (a variable set for Ansible yields to anything set for nfdebug). Values from the environment and from files are
 // checked like flags, and a bad one is named by its variable or its file:line:col.
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { SETTINGS, checkValue, envName, switchValue, type Setting } from "./settings.js";
 import { projectConfigFile, readConfigFile, userConfigFile, type FileValues } from "./files.js";
@@ -59,10 +62,33 @@ export function resolveSettings(inputs: SettingInputs): ResolvedSetting[] {
       const v = file.get(s.option);
       if (v) return { ...at, value: v.value, source: { kind: "file", file: v.file, line: v.line } };
     }
+    const ansible = s.key === "inventory" ? ansibleInventory(inputs.env) : undefined;
+    if (ansible !== undefined)
+      return { ...at, value: ansible, source: { kind: "env", name: ANSIBLE_INVENTORY } };
     const fallback = inputs.defaults.get(s.key);
     if (fallback !== undefined) return { ...at, value: fallback, source: { kind: "default" } };
     return { ...at, value: undefined, source: { kind: "unset" } };
   });
+}
+
+const ANSIBLE_INVENTORY = "ANSIBLE_INVENTORY";
+
+/**
+ * Ansible's list of inventory sources, separated by commas. nfdebug reads one source (a directory
+ * may hold several), so a list of more is refused rather than cut short.
+ */
+function ansibleInventory(env: NodeJS.ProcessEnv): string | undefined {
+  const sources = (env[ANSIBLE_INVENTORY] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (sources.length > 1) {
+    throw new InputError(
+      `${ANSIBLE_INVENTORY} names ${sources.length} inventory sources (${sources.join(", ")}); nfdebug reads one: pass -i with one of them, or a directory holding them all`,
+    );
+  }
+  const [source] = sources;
+  return source?.startsWith("~/") ? join(homedir(), source.slice(2)) : source;
 }
 
 /** Reads the two config files of this process (cwd, XDG_CONFIG_HOME/HOME). */

@@ -24,4 +24,5 @@ export interface InventoryDocument {
   hosts: HostEntry[];
 }
 
-export type InventoryFormat = "nfdebug" | "ansible-yaml" | "ansible-ini";
+/** ansible-dynamic: what `ansible-inventory --list` printed for a script, plugin or directory. */
+export type InventoryFormat = "nfdebug" | "ansible-yaml" | "ansible-ini" | "ansible-dynamic";

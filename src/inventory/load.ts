@@ -7,7 +7,7 @@ import { sortProblems } from "../files/source-map.js";
 import { inventoryMeaningProblems } from "./check.js";
 import type { InventoryDocument } from "./document.js";
 import { hostSpecs, type InventoryOptions } from "./normalise.js";
-import { readInventorySource, type InventorySource } from "./source.js";
+import { readInventorySource, type InventorySource, type ReadOptions } from "./source.js";
 import type { Inventory } from "./types.js";
 
 export type { InventoryOptions } from "./normalise.js";
@@ -22,13 +22,18 @@ export function inventoryProblems(source: InventorySource): Problem[] {
 }
 
 /**
- * Load an nfdebug, Ansible YAML or Ansible INI inventory. Throws InputError with every located
- * problem. Relative key paths are relative to the inventory's folder (nfdebug format) or to the
- * current directory (Ansible formats, as ssh would read them there).
+ * Load an nfdebug, Ansible YAML or Ansible INI inventory, or a dynamic Ansible inventory through
+ * ansible-inventory. Throws InputError with every located problem. Relative key paths are
+ * relative to the inventory's folder (nfdebug format) or to the current directory (Ansible
+ * formats, as ssh would read them there).
  */
-export async function loadInventory(path: string, options: InventoryOptions = {}): Promise<Inventory> {
+export async function loadInventory(
+  path: string,
+  options: InventoryOptions = {},
+  read: ReadOptions = {},
+): Promise<Inventory> {
   checkOptions(options);
-  const source = await readInventorySource(path);
+  const source = await readInventorySource(path, read);
   const problems = inventoryProblems(source);
   if (problems.length > 0) throw new InputError(`${path}: invalid inventory`, problems);
   const baseDir = source.format === "nfdebug" ? dirname(resolve(path)) : process.cwd();

@@ -1,6 +1,6 @@
 // Reading an inventory file in any supported format into the nfdebug inventory shape, with a
 // source map for located problems. Ansible features nfdebug cannot honour are named, not ignored.
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Problem } from "../errors.js";
 import type { SourceMap } from "../files/source-map.js";
@@ -8,6 +8,8 @@ import { isRecord } from "../files/value-checks.js";
 import { parseYaml, readSourceText } from "../files/yaml-source.js";
 import { ansibleDocument } from "./ansible-document.js";
 import { parseAnsibleIni } from "./ansible-ini.js";
+import { ansibleInventoryList } from "./ansible-inventory-command.js";
+import { fromAnsibleJson } from "./ansible-json.js";
 import type { AnsibleInventory } from "./ansible-model.js";
 import { readVarsDirectories } from "./ansible-vars-files.js";
 import { fromAnsibleYaml } from "./ansible-yaml.js";
@@ -33,43 +35,70 @@ interface AnsibleParse {
 
 const YAML_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const INI_EXTENSIONS = new Set([".ini", ".cfg", ".hosts"]);
-const UNSUPPORTED_SCRIPT =
-  "executable inventory scripts (dynamic inventory) are not supported by nfdebug; list the hosts in an INI or YAML inventory";
 const UNSUPPORTED_VAULT =
   "this file is encrypted with Ansible Vault ($ANSIBLE_VAULT), which nfdebug does not support; decrypt it or write a plain inventory";
 
-/** Reads the file, and for Ansible formats the group_vars/ and host_vars/ beside it. */
-export async function readInventorySource(file: string): Promise<InventorySource> {
+export interface ReadOptions {
+  /** The environment ansible-inventory runs in (its PATH finds it). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reads the file, and for Ansible formats the group_vars/ and host_vars/ beside it. Dynamic
+ * inventories (an executable script, a YAML file with `plugin:`, a directory of inventory
+ * sources) are read through `ansible-inventory --list`, which applies their vars files itself.
+ */
+export async function readInventorySource(file: string, options: ReadOptions = {}): Promise<InventorySource> {
   const info = await stat(file).catch(() => undefined);
-  if (info?.isDirectory()) {
-    return unsupported(file, "inventory directories are not supported by nfdebug; pass one inventory file");
+  if (info?.isDirectory() || (info?.isFile() && (info.mode & 0o111) !== 0 && (await isProgram(file)))) {
+    return dynamicSource(file, options);
   }
   const text = await readSourceText(file);
-  const executable = info !== undefined && (info.mode & 0o111) !== 0;
-  const parsed = parseInventory(text, file, { executable });
+  const parsed = parseInventory(text, file);
+  if ("dynamic" in parsed) return dynamicSource(file, options);
   if ("source" in parsed) return parsed.source;
   parsed.problems.push(...(await readVarsDirectories(parsed.inventory)));
   return ansibleSource(parsed);
 }
 
-/** From text alone: group_vars/ and host_vars/ are not read. */
-export function inventorySource(
-  text: string,
-  file: string,
-  options: { executable?: boolean } = {},
-): InventorySource {
-  const parsed = parseInventory(text, file, options);
+/** An executable that the kernel can run: a script with `#!` or an ELF binary. */
+async function isProgram(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    const head = buffer.subarray(0, bytesRead);
+    return head.subarray(0, 2).toString("latin1") === "#!" || head.toString("latin1") === "\x7fELF";
+  } finally {
+    await handle.close();
+  }
+}
+
+async function dynamicSource(file: string, options: ReadOptions): Promise<InventorySource> {
+  const listed = await ansibleInventoryList(file, { env: options.env });
+  return "error" in listed ? unsupported(file, listed.error) : listedSource(listed.json, file);
+}
+
+/** What `ansible-inventory -i FILE --list` printed, as an inventory source. */
+export function listedSource(json: unknown, file: string): InventorySource {
+  const { inventory, problems } = fromAnsibleJson(json, file);
+  return ansibleSource({ file, format: "ansible-dynamic", inventory, problems });
+}
+
+/** From text alone: group_vars/ and host_vars/ are not read, and plugin files are not run. */
+export function inventorySource(text: string, file: string): InventorySource {
+  const parsed = parseInventory(text, file);
+  if ("dynamic" in parsed) {
+    return unsupported(file, "an inventory plugin file is read by running ansible-inventory on the file");
+  }
   return "source" in parsed ? parsed.source : ansibleSource(parsed);
 }
 
 function parseInventory(
   text: string,
   file: string,
-  options: { executable?: boolean },
-): { source: InventorySource } | AnsibleParse {
+): { source: InventorySource } | { dynamic: true } | AnsibleParse {
   const done = (source: InventorySource) => ({ source });
   if (/^\s*\$ANSIBLE_VAULT;/.test(text)) return done(unsupported(file, UNSUPPORTED_VAULT));
-  if (options.executable && text.startsWith("#!")) return done(unsupported(file, UNSUPPORTED_SCRIPT));
   const extension = extname(file).toLowerCase();
   if (INI_EXTENSIONS.has(extension)) return iniParse(text, file);
   const yaml = parseYaml(text, file, { vault: "mark" });
@@ -90,17 +119,7 @@ function parseInventory(
       "an inventory is a mapping: `hosts:` with a list (nfdebug) or `all:` with hosts and children (Ansible)";
     return nfdebug(data, [{ file, ...at, message }]);
   }
-  if (data.plugin !== undefined) {
-    const at = yaml.map.position(["plugin"], "key");
-    const message = `inventory plugins (plugin: ${String(data.plugin)}) are not supported by nfdebug; list the hosts in an INI or YAML inventory`;
-    return done({
-      file,
-      format: "ansible-yaml",
-      data: undefined,
-      map: yaml.map,
-      problems: [{ file, ...at, message }],
-    });
-  }
+  if (data.plugin !== undefined) return { dynamic: true };
   // A top-level `hosts:` is the nfdebug format (an Ansible group called "hosts" is not worth the
   // confusing messages a misread nfdebug file would get).
   if ("hosts" in data || "defaults" in data || "apiVersion" in data || "kind" in data)

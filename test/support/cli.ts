@@ -76,6 +76,8 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   // No config of this machine's user: only the files and NFDEBUG_* variables a test gives.
   delete env.XDG_CONFIG_HOME;
   for (const name of Object.keys(env)) if (name.startsWith("NFDEBUG_")) delete env[name];
+  // An inventory of this machine's Ansible setup would stand in for a missing -i.
+  delete env.ANSIBLE_INVENTORY;
   return { ...env, ...extra };
 }
 

@@ -1,4 +1,5 @@
 // nfdebug validate: find out what each file is and report every problem in it.
+import { stat } from "node:fs/promises";
 import { InputError, formatProblem, type Problem } from "../../errors.js";
 import { isRecord } from "../../files/value-checks.js";
 import { parseYaml, readSourceText, type YamlSource } from "../../files/yaml-source.js";
@@ -42,6 +43,12 @@ function profileWarnings(source: YamlSource): string[] {
 }
 
 export async function checkFile(file: string): Promise<FileCheck> {
+  const inventory = async (): Promise<FileCheck> => {
+    const problems = inventoryProblems(await readInventorySource(file));
+    return { file, kind: "inventory", problems, warnings: [] };
+  };
+  // A directory is an Ansible inventory directory (read through ansible-inventory).
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) return inventory();
   let text: string;
   try {
     text = await readSourceText(file);
@@ -59,7 +66,7 @@ export async function checkFile(file: string): Promise<FileCheck> {
     case "runbook":
       return { file, kind, problems: await runbookProblems(parseYaml(text, file)), warnings: [] };
     case "inventory":
-      return { file, kind, problems: inventoryProblems(await readInventorySource(file)), warnings: [] };
+      return inventory();
   }
 }
 

@@ -3,10 +3,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { readConfigFile, userConfigFile } from "../../../src/config/files.js";
-import { readConfigFiles, resolveSettings, type SettingInputs } from "../../../src/config/resolve.js";
+import {
+  describeSource,
+  readConfigFiles,
+  resolveSettings,
+  type SettingInputs,
+} from "../../../src/config/resolve.js";
 import { InputError } from "../../../src/errors.js";
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
@@ -86,6 +91,41 @@ test("environment variable names: upper case, dashes become underscores; values 
     /^NFDEBUG_HOST_KEY_POLICY: "trust" is not one of strict, accept-new, off$/,
   );
   bad("NFDEBUG_BECOME", "maybe", /^NFDEBUG_BECOME: "maybe" is not a switch/);
+});
+
+test("ANSIBLE_INVENTORY is the inventory only when no flag, NFDEBUG_INVENTORY or config file sets one", () => {
+  const ansible = { ...none, env: { ANSIBLE_INVENTORY: " /etc/ansible/inventory/ , " } };
+  assert.deepEqual(pick(ansible, "inventory"), {
+    option: "inventory",
+    key: "inventory",
+    value: "/etc/ansible/inventory/",
+    source: { kind: "env", name: "ANSIBLE_INVENTORY" },
+  });
+  assert.equal(describeSource(pick(ansible, "inventory").source), "env ANSIBLE_INVENTORY");
+  const user = new Map([["inventory", { value: "/u/hosts", file: "config.yaml", line: 1 }]]);
+  assert.equal(pick({ ...ansible, user }, "inventory").value, "/u/hosts");
+  assert.equal(pick({ ...ansible, project: user }, "inventory").value, "/u/hosts");
+  const both = { ...ansible, env: { ...ansible.env, NFDEBUG_INVENTORY: "/n/hosts" } };
+  assert.deepEqual(pick(both, "inventory").source, { kind: "env", name: "NFDEBUG_INVENTORY" });
+  assert.equal(pick({ ...ansible, flags: new Map([["inventory", "/f"]]) }, "inventory").value, "/f");
+  assert.equal(
+    pick({ ...none, env: { ANSIBLE_INVENTORY: "~/inv" } }, "inventory").value,
+    join(homedir(), "inv"),
+  );
+  assert.deepEqual(pick({ ...none, env: { ANSIBLE_INVENTORY: "" } }, "inventory").source, { kind: "unset" });
+  // Only the inventory falls back to an Ansible variable.
+  assert.deepEqual(pick(ansible, "limit").source, { kind: "unset" });
+});
+
+test("ANSIBLE_INVENTORY with several sources is refused, unless something nfdebug reads wins", () => {
+  const several = { ...none, env: { ANSIBLE_INVENTORY: "hosts,aws_ec2.yml" } };
+  assert.throws(
+    () => resolveSettings(several),
+    new InputError(
+      "ANSIBLE_INVENTORY names 2 inventory sources (hosts, aws_ec2.yml); nfdebug reads one: pass -i with one of them, or a directory holding them all",
+    ),
+  );
+  assert.equal(pick({ ...several, flags: new Map([["inventory", "/f"]]) }, "inventory").value, "/f");
 });
 
 test(
