@@ -1,9 +1,13 @@
 // From fleet flags to selected hosts (inventory + ssh_config + --limit) and an SSH transport.
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { loadInventory } from "../inventory/load.js";
 import { selectHosts } from "../inventory/limit.js";
-import { applySshConfigToHost, defaultSshConfigPath, loadSshConfig } from "../inventory/sshConfig.js";
+import {
+  applySshConfigToHost,
+  defaultSshConfigPath,
+  ignoredDirectivesWarning,
+  loadSshConfig,
+  systemSshConfigPath,
+} from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
 import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
@@ -21,12 +25,17 @@ export async function loadFleetHosts(
     identity: flags.identity,
     become: flags.become === true ? true : undefined,
   });
+  // As ssh -F: a named file replaces both the user's and the system file.
   const sshConfig = loadSshConfig(flags.sshConfig ?? defaultSshConfigPath(), {
     required: flags.sshConfig !== undefined,
     warn,
+    systemFile: flags.sshConfig === undefined ? systemSshConfigPath() : undefined,
   });
-  const hosts = inventory.hosts.map((h) => applySshConfigToHost(h, sshConfig));
-  return selectHosts(hosts, flags.limit);
+  // Only the selected hosts are resolved, so the warning names only lines that apply to them.
+  const hosts = selectHosts(inventory.hosts, flags.limit).map((h) => applySshConfigToHost(h, sshConfig));
+  const ignored = ignoredDirectivesWarning(sshConfig);
+  if (ignored) warn(ignored);
+  return hosts;
 }
 
 /**
@@ -53,12 +62,14 @@ export async function createTransport(
     output: Output;
   },
 ): Promise<Transport> {
-  const policy = flags.hostKeyPolicy as HostKeyPolicy;
+  // An option the user chose wins over ssh_config; one left at its default does not.
+  const chosen = (key: string) => !(flags.defaulted ?? []).includes(key);
+  const policy = chosen("hostKeyPolicy") ? (flags.hostKeyPolicy as HostKeyPolicy) : undefined;
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
   const ssh = new SshTransport({
-    knownHostsFile: flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
+    knownHostsFile: flags.knownHosts,
     hostKeyPolicy: policy,
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,
