@@ -87,7 +87,8 @@ export class SshTransport implements Transport {
       for (const hop of host.jump ?? []) {
         const previous = via;
         const label = `${host.name}: jump host ${hop.user}@${hop.address}:${hop.port}`;
-        chainKey += `>${hop.user}@${hop.address}:${hop.port}|${hop.identityFiles.join(",")}|${hop.identitiesOnly ? 1 : 0}`;
+        // A hop is shared only by hosts that reach and check it the same way.
+        chainKey += `>${hop.user}@${hop.address}:${hop.port}|${hop.identityFiles.join(",")}|${hop.identitiesOnly ? 1 : 0}|${JSON.stringify(hop.hostKeys ?? {})}`;
         const lease = await this.hops.acquire(chainKey, async () => {
           const sock = previous ? await this.tunnel(previous, hop, host.name, label) : undefined;
           return this.open(host.name, label, hop, sock);

@@ -31,7 +31,8 @@ const POLICIES: Record<string, HostKeySettings["policy"]> = {
 
 export function hostKeySettings(lines: HostKeyLines, home: string, tokens: TokenValues): HostKeySettings {
   const settings: HostKeySettings = {};
-  const alias = lines.hostkeyalias?.args[0];
+  // ssh lower-cases the alias (ssh -G prints it so, and %k expands to it).
+  const alias = lines.hostkeyalias?.args[0]?.toLowerCase();
   if (alias !== undefined) settings.alias = alias;
   // %k is the alias when set, else the host name as given (ssh_config(5) TOKENS).
   const withAlias: TokenValues = { ...tokens, k: alias ?? tokens.n };

@@ -2,6 +2,7 @@
 // ssh2 transport ignores (named once per run).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,12 +42,51 @@ test("UserKnownHostsFile and GlobalKnownHostsFile: several files, ~ and %-tokens
     globalKnownHostsFiles: ["/etc/fleet/known_hosts", "/etc/with space"],
   });
   assert.deepEqual(resolveSshConfig(config, "web2").hostKeys, {
-    alias: "Fleet-Web",
+    alias: "fleet-web",
     userKnownHostsFiles: [],
   });
   assert.deepEqual(resolveSshConfig(config, "other").hostKeys, {});
   const withAlias = parseSshConfig("HostKeyAlias pinned\nUserKnownHostsFile ~/kh/%k\n", "cfg", { home });
   assert.deepEqual(resolveSshConfig(withAlias, "x").hostKeys.userKnownHostsFiles, ["/home/u/kh/pinned"]);
+});
+
+test("the same values as ssh -G for UserKnownHostsFile, GlobalKnownHostsFile, HostKeyAlias, StrictHostKeyChecking", () => {
+  const text = [
+    "Host web1",
+    "  HostName 10.1.1.1",
+    "  Port 2200",
+    "  HostKeyAlias Fleet-Web",
+    "  UserKnownHostsFile /kh/%h_%p /kh/by-alias/%n /kh/%k.kh",
+    "  GlobalKnownHostsFile /etc/fleet/known_hosts /etc/fleet/second",
+    "  StrictHostKeyChecking accept-new",
+    "Host *",
+    "  StrictHostKeyChecking no",
+  ].join("\n");
+  const file = join(dir, "ssh-G.cfg");
+  writeFileSync(file, text);
+  const ours = resolveSshConfig(parseSshConfig(text, file, { home }), "web1").hostKeys;
+  // recorded from OpenSSH 9.2 (ssh -G -F FILE web1); checked live when ssh is installed
+  let recorded = [
+    "userknownhostsfile /kh/10.1.1.1_2200 /kh/by-alias/web1 /kh/fleet-web.kh",
+    "globalknownhostsfile /etc/fleet/known_hosts /etc/fleet/second",
+    "stricthostkeychecking accept-new",
+    "hostkeyalias fleet-web",
+  ];
+  try {
+    const live = execFileSync("ssh", ["-G", "-F", file, "web1"], { encoding: "utf8" }).split("\n");
+    recorded = recorded.map((line) => live.find((l) => l.startsWith(line.split(" ")[0]! + " "))!);
+  } catch {
+    // no ssh client: the recording stands
+  }
+  assert.deepEqual(
+    [
+      `userknownhostsfile ${ours.userKnownHostsFiles!.join(" ")}`,
+      `globalknownhostsfile ${ours.globalKnownHostsFiles!.join(" ")}`,
+      `stricthostkeychecking ${ours.policy === "accept-new" ? "accept-new" : "?"}`,
+      `hostkeyalias ${ours.alias}`,
+    ],
+    recorded,
+  );
 });
 
 test("StrictHostKeyChecking maps onto strict / accept-new / off, remembering its line", () => {
