@@ -1,10 +1,14 @@
 // From fleet flags to selected hosts (inventory + ssh_config + --limit) and an SSH transport.
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { loadInventory } from "../inventory/load.js";
 import { selectHosts } from "../inventory/limit.js";
 import { parseShard, selectShard } from "../inventory/shard.js";
-import { applySshConfigToHost, defaultSshConfigPath, loadSshConfig } from "../inventory/sshConfig.js";
+import {
+  applySshConfigToHost,
+  defaultSshConfigPath,
+  ignoredDirectivesWarning,
+  loadSshConfig,
+  systemSshConfigPath,
+} from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
 import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
@@ -22,16 +26,23 @@ export async function loadFleetHosts(
     identity: flags.identity,
     become: flags.become === true ? true : undefined,
   });
+  // As ssh -F: a named file replaces both the user's and the system file.
   const sshConfig = loadSshConfig(flags.sshConfig ?? defaultSshConfigPath(), {
     required: flags.sshConfig !== undefined,
     warn,
+    systemFile: flags.sshConfig === undefined ? systemSshConfigPath() : undefined,
   });
-  const hosts = inventory.hosts.map((h) => applySshConfigToHost(h, sshConfig));
-  const selected = selectHosts(hosts, flags.limit);
-  if (flags.shard === undefined) return selected;
-  const shard = selectShard(selected, parseShard(flags.shard));
-  warn(`shard ${flags.shard}: ${shard.length} of ${selected.length} selected host(s)`);
-  return shard;
+  let selected = selectHosts(inventory.hosts, flags.limit);
+  if (flags.shard !== undefined) {
+    const shard = selectShard(selected, parseShard(flags.shard));
+    warn(`shard ${flags.shard}: ${shard.length} of ${selected.length} selected host(s)`);
+    selected = shard;
+  }
+  // Only the selected hosts are resolved, so the warning names only lines that apply to them.
+  const hosts = selected.map((h) => applySshConfigToHost(h, sshConfig));
+  const ignored = ignoredDirectivesWarning(sshConfig);
+  if (ignored) warn(ignored);
+  return hosts;
 }
 
 /**
@@ -58,12 +69,14 @@ export async function createTransport(
     output: Output;
   },
 ): Promise<Transport> {
-  const policy = flags.hostKeyPolicy as HostKeyPolicy;
+  // An option the user chose wins over ssh_config; one left at its default does not.
+  const chosen = (key: string) => !(flags.defaulted ?? []).includes(key);
+  const policy = chosen("hostKeyPolicy") ? (flags.hostKeyPolicy as HostKeyPolicy) : undefined;
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
   const ssh = new SshTransport({
-    knownHostsFile: flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
+    knownHostsFile: flags.knownHosts,
     hostKeyPolicy: policy,
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,

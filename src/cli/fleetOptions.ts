@@ -20,6 +20,8 @@ export interface FleetFlags {
   become?: boolean;
   /** -v count. */
   verbose?: number;
+  /** Set before the action runs: the options left at their built-in default (not chosen). */
+  defaulted?: string[];
 }
 
 /**
@@ -57,12 +59,18 @@ export function defineFleetOptions(cmd: Command): Command {
     .option("--identity <file...>", "private key file(s) to offer (after the SSH agent)")
     .option(
       "--known-hosts <file>",
-      "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)",
+      "known_hosts file to verify host keys against and record new keys in (default: ssh_config's UserKnownHostsFile, else ~/.ssh/known_hosts)",
     )
     .option("--user <name>", "remote user, overriding the inventory")
-    .option("--ssh-config <file>", "ssh_config to honour (default ~/.ssh/config)")
+    .option(
+      "--ssh-config <file>",
+      "ssh_config to honour instead of ~/.ssh/config and /etc/ssh/ssh_config (like ssh -F)",
+    )
     .addOption(
-      new Option("--host-key-policy <policy>", "unknown host keys: refuse, record, or accept all (loud)")
+      new Option(
+        "--host-key-policy <policy>",
+        "unknown host keys: refuse, record, or accept all (loud); when not chosen, ssh_config's StrictHostKeyChecking applies",
+      )
         .choices(["strict", "accept-new", "off"])
         .default("strict"),
     )

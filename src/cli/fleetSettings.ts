@@ -31,6 +31,9 @@ export async function applyFleetSettings(cmd: Command): Promise<void> {
     if (s.source.kind === "env" || s.source.kind === "file")
       cmd.setOptionValueWithSource(s.key, s.value, s.source.kind === "env" ? "env" : "config");
   }
+  // Options still at their built-in default: ssh_config may override those per host (./connect.ts).
+  const defaulted = SETTINGS.map((s) => s.key).filter((key) => cmd.getOptionValueSource(key) === "default");
+  cmd.setOptionValue("defaulted", defaulted);
   if (cmd.opts<{ inventory?: string }>().inventory === undefined)
     throw new InputError(
       "no inventory: pass -i/--inventory, set NFDEBUG_INVENTORY, put inventory: in ./nfdebug.yaml, or set ANSIBLE_INVENTORY",

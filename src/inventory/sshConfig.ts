@@ -2,6 +2,7 @@
 // runs `Match exec` commands and ignores Include. See sshConfig/ for the parts.
 export {
   defaultSshConfigPath,
+  systemSshConfigPath,
   loadSshConfig,
   parseSshConfig,
   type SshConfig,
@@ -15,3 +16,4 @@ export {
   type MergeSources,
   type SshFields,
 } from "./sshConfig/mergeIntoHost.js";
+export { ignoredDirectivesWarning } from "./sshConfig/ignoredDirectives.js";

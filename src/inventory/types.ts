@@ -1,5 +1,26 @@
 // A host as the engine sees it, after inventory, defaults, ssh_config and CLI options are merged.
 
+/** ssh_config's host-key directives for one host or hop (../transport/hostKeys/ uses them). */
+export interface HostKeySettings {
+  /** UserKnownHostsFile, expanded; the first one records keys under accept-new. */
+  userKnownHostsFiles?: string[];
+  /** GlobalKnownHostsFile, expanded; read only. */
+  globalKnownHostsFiles?: string[];
+  /** StrictHostKeyChecking: yes/ask → strict, accept-new, no/off → off. */
+  policy?: "strict" | "accept-new" | "off";
+  /** FILE:LINE of the StrictHostKeyChecking line, for messages. */
+  policyFrom?: string;
+  /** HostKeyAlias: the name looked up in (and recorded into) known_hosts instead of host/port. */
+  alias?: string;
+}
+
+/** ssh_config's ProxyCommand for a host or hop: the ssh2 transport refuses it (it changes where we connect). */
+export interface ProxyCommandSetting {
+  command: string;
+  /** FILE:LINE */
+  where: string;
+}
+
 export interface JumpHost {
   address: string;
   port: number;
@@ -7,6 +28,9 @@ export interface JumpHost {
   identityFiles: string[];
   /** Offer only identityFiles (also from the agent), like ssh_config IdentitiesOnly. */
   identitiesOnly?: boolean;
+  /** From ssh_config; absent when it sets none of them. */
+  hostKeys?: HostKeySettings;
+  proxyCommand?: ProxyCommandSetting;
 }
 
 export interface HostSpec {
@@ -22,6 +46,9 @@ export interface HostSpec {
   groups: string[];
   /** Run host scripts through `sudo -n` (user is not root). */
   become: boolean;
+  /** From ssh_config; absent when it sets none of them. */
+  hostKeys?: HostKeySettings;
+  proxyCommand?: ProxyCommandSetting;
   /** Bastions, outermost first. */
   jump: JumpHost[];
   /**

@@ -33,7 +33,7 @@ export interface ClientTarget {
 export async function openClient(target: ClientTarget): Promise<ClientType> {
   let knownTypes;
   try {
-    knownTypes = await target.hostKey.store.keyTypesFor(target.address, target.port);
+    knownTypes = await target.hostKey.store.keyTypesFor(target.hostKey.name);
   } catch (err) {
     // An unreadable known_hosts file (permissions): the host key cannot be checked, as below.
     throw new HostError(

@@ -9,7 +9,9 @@ import { planAuth } from "./auth/authPlan.js";
 import { KeyUnlocker } from "./auth/keyUnlocker.js";
 import { promptOnTty, type PassphrasePrompt } from "./auth/passphrasePrompt.js";
 import { forwardThrough } from "./forwardChannel.js";
-import type { HostKeyPolicy } from "./hostKeys/hostKeyPolicy.js";
+import type { HostKeyCheck, HostKeyPolicy } from "./hostKeys/hostKeyPolicy.js";
+import { hostKeySources } from "./hostKeys/hostKeySources.js";
+import { KnownHostsFiles } from "./hostKeys/knownHostsFiles.js";
 import { KnownHostsStore } from "./hostKeys/knownHostsStore.js";
 import { HopPool } from "./hopPool.js";
 import { openClient } from "./openClient.js";
@@ -17,11 +19,18 @@ import { SshConnection } from "./sshConnection.js";
 import type { Connection, Transport } from "./types.js";
 
 export interface SshTransportOptions {
-  /** `--known-hosts`; default ~/.ssh/known_hosts. */
+  /**
+   * `--known-hosts`: wins over a host's ssh_config UserKnownHostsFile; without either,
+   * ~/.ssh/known_hosts. (Precedence: ./hostKeys/hostKeySources.ts.)
+   */
   knownHostsFile?: string;
-  /** Read-only system files; default /etc/ssh/ssh_known_hosts (skipped when missing). */
+  /** Read-only system files; wins over GlobalKnownHostsFile; default /etc/ssh/ssh_known_hosts. */
   globalKnownHostsFiles?: string[];
-  /** Default strict. With "off" the caller prints hostKeyPolicyOffWarning() on every run. */
+  /**
+   * An explicit policy wins over a host's StrictHostKeyChecking; without either, strict. With
+   * "off" the caller prints hostKeyPolicyOffWarning() on every run; a StrictHostKeyChecking=no
+   * is warned about here, once per ssh_config line.
+   */
   hostKeyPolicy?: HostKeyPolicy;
   /** TCP connect + handshake + auth, per hop; default 15 s (time at a passphrase prompt excluded). */
   connectTimeoutMs?: number;
@@ -53,7 +62,10 @@ const DEFAULT_IDENTITIES = ["id_rsa", "id_ecdsa", "id_ed25519"];
 
 export class SshTransport implements Transport {
   private readonly options: SshTransportOptions;
-  private readonly knownHosts: KnownHostsStore;
+  private readonly knownHostsFiles: KnownHostsFiles;
+  /** One store per distinct set of files. */
+  private readonly stores = new Map<string, KnownHostsStore>();
+  private readonly warnedOff = new Set<string>();
   private readonly unlocker: KeyUnlocker;
   private readonly hops = new HopPool();
   private readonly home: string;
@@ -61,11 +73,7 @@ export class SshTransport implements Transport {
   constructor(options: SshTransportOptions = {}) {
     this.options = options;
     this.home = options.homeDir ?? homedir();
-    this.knownHosts = new KnownHostsStore({
-      userFile: options.knownHostsFile ?? join(this.home, ".ssh", "known_hosts"),
-      globalFiles: options.globalKnownHostsFiles ?? ["/etc/ssh/ssh_known_hosts"],
-      warn: options.warn,
-    });
+    this.knownHostsFiles = new KnownHostsFiles(options.warn);
     this.unlocker = new KeyUnlocker(options.passphrasePrompt ?? promptOnTty());
   }
 
@@ -73,12 +81,14 @@ export class SshTransport implements Transport {
     const releases: (() => void)[] = [];
     const releaseAll = (): void => releases.splice(0).forEach((release) => release());
     try {
+      refuseProxyCommand(host);
       let via: Client | undefined;
       let chainKey = "";
       for (const hop of host.jump ?? []) {
         const previous = via;
         const label = `${host.name}: jump host ${hop.user}@${hop.address}:${hop.port}`;
-        chainKey += `>${hop.user}@${hop.address}:${hop.port}|${hop.identityFiles.join(",")}|${hop.identitiesOnly ? 1 : 0}`;
+        // A hop is shared only by hosts that reach and check it the same way.
+        chainKey += `>${hop.user}@${hop.address}:${hop.port}|${hop.identityFiles.join(",")}|${hop.identitiesOnly ? 1 : 0}|${JSON.stringify(hop.hostKeys ?? {})}`;
         const lease = await this.hops.acquire(chainKey, async () => {
           const sock = previous ? await this.tunnel(previous, hop, host.name, label) : undefined;
           return this.open(host.name, label, hop, sock);
@@ -133,20 +143,45 @@ export class SshTransport implements Transport {
       username: target.user,
       sock,
       auth,
-      hostKey: {
-        store: this.knownHosts,
-        policy: this.options.hostKeyPolicy ?? "strict",
-        host,
-        label,
-        address: target.address,
-        port: target.port,
-      },
+      hostKey: this.hostKeyCheck(host, label, target),
       unlocker: this.unlocker,
       connectTimeoutMs: this.connectTimeout(),
       keepaliveIntervalMs: this.keepaliveIntervalMs(),
       keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
       debug: this.options.debug && ((line: string) => this.options.debug!(host, line)),
     });
+  }
+
+  private hostKeyCheck(host: string, label: string, target: JumpHost): HostKeyCheck {
+    const sources = hostKeySources(
+      {
+        knownHostsFile: this.options.knownHostsFile,
+        globalKnownHostsFiles: this.options.globalKnownHostsFiles,
+        policy: this.options.hostKeyPolicy,
+        home: this.home,
+      },
+      target.hostKeys,
+      target.address,
+      target.port,
+    );
+    if (sources.policy === "off" && sources.policyFrom && !this.warnedOff.has(sources.policyFrom)) {
+      this.warnedOff.add(sources.policyFrom);
+      this.options.warn?.(
+        `WARNING: StrictHostKeyChecking at ${sources.policyFrom} turns host-key checks off for ${label} ` +
+          "(and every host it applies to): their keys are NOT verified. Pass --host-key-policy to override it.",
+      );
+    }
+    const key = JSON.stringify([sources.userFiles, sources.globalFiles]);
+    let store = this.stores.get(key);
+    if (!store) {
+      store = new KnownHostsStore({
+        userFiles: sources.userFiles,
+        globalFiles: sources.globalFiles,
+        files: this.knownHostsFiles,
+      });
+      this.stores.set(key, store);
+    }
+    return { store, policy: sources.policy, host, label, name: sources.name };
   }
 
   private keepaliveIntervalMs(): number {
@@ -156,6 +191,23 @@ export class SshTransport implements Transport {
   private connectTimeout(): number {
     return this.options.connectTimeoutMs ?? 15_000;
   }
+}
+
+/**
+ * ProxyCommand (from ssh_config) changes where we connect: connecting directly instead would
+ * reach another machine, or none. The host fails before any connection is made.
+ */
+function refuseProxyCommand(host: HostSpec): void {
+  const hop = [host, ...host.jump].find((h) => h.proxyCommand);
+  if (!hop?.proxyCommand) return;
+  const which = hop === host ? "" : ` for jump host ${hop.address}`;
+  throw new HostError(
+    "unsupported",
+    host.name,
+    `${host.name}: ssh_config sets ProxyCommand${which} (${hop.proxyCommand.where}), which the ssh2 transport ` +
+      "cannot honour; nothing was connected. Use ProxyJump, or the OpenSSH transport " +
+      "(--transport openssh, being added), which will honour it.",
+  );
 }
 
 /** A shared jump hop failed for another host first: report it against this host. */

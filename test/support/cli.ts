@@ -1,5 +1,6 @@
 // Runs the built nfdebug CLI (dist/src/cli/main.js) as a child process, as a user would, with a
-// clean environment: an empty HOME (no ~/.ssh/config, known_hosts or keys of this machine) and no
+// clean environment: an empty HOME (no ~/.ssh/config, known_hosts or keys of this machine), no
+// system ssh_config (NFDEBUG_SYSTEM_SSH_CONFIG=/dev/null instead of /etc/ssh/ssh_config) and no
 // SSH agent, so that every test states the files it uses.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -78,7 +79,7 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   for (const name of Object.keys(env)) if (name.startsWith("NFDEBUG_")) delete env[name];
   // An inventory of this machine's Ansible setup would stand in for a missing -i.
   delete env.ANSIBLE_INVENTORY;
-  return { ...env, ...extra };
+  return { ...env, NFDEBUG_SYSTEM_SSH_CONFIG: "/dev/null", ...extra };
 }
 
 /** Start the CLI; `done` resolves when it exits (whatever its exit code). */

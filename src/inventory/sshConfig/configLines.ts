@@ -6,6 +6,8 @@ import { InputError, type Problem } from "../../errors.js";
 export interface ConfigLine {
   /** Lower-cased keyword. */
   keyword: string;
+  /** The keyword as written, for messages. */
+  name: string;
   args: string[];
   file: string;
   line: number;
@@ -24,7 +26,7 @@ export function splitConfigLines(text: string, file: string): ConfigLine[] {
     if (words === null) {
       return void problems.push({ file, line, col: raw.indexOf(body) + 1, message: "unterminated quote" });
     }
-    out.push({ keyword: keywordMatch[1]!.toLowerCase(), args: words, file, line });
+    out.push({ keyword: keywordMatch[1]!.toLowerCase(), name: keywordMatch[1]!, args: words, file, line });
   });
   if (problems.length > 0) throw new InputError("invalid ssh_config", problems);
   return out;

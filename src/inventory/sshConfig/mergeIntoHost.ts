@@ -8,12 +8,14 @@
 // one (Ansible runs `ssh ANSIBLE_HOST`), else the inventory name. ssh_config is matched against
 // it, and a HostName there translates it, as ssh does; only a CLI address bypasses that. Each jump host is itself resolved through
 // ssh_config, and a jump host's own ProxyJump is followed (outermost first).
+// Host-key directives (UserKnownHostsFile, ..., HostKeyAlias) come from ssh_config only; the
+// transport lets --known-hosts / --host-key-policy win over them (../../transport/hostKeys/).
 import { userInfo } from "node:os";
 import { InputError } from "../../errors.js";
-import type { HostSpec, JumpHost } from "../types.js";
+import type { HostKeySettings, HostSpec, JumpHost, ProxyCommandSetting } from "../types.js";
 import type { SshConfig } from "./configTree.js";
 import { formatJumpSpec, type JumpSpec } from "./proxyJump.js";
-import { resolveSshConfig } from "./resolveHost.js";
+import { resolveSshConfig, type ResolvedSshConfig } from "./resolveHost.js";
 
 export interface SshFields {
   address?: string;
@@ -35,7 +37,7 @@ export interface MergeSources {
 
 export type ConnectionFields = Pick<
   HostSpec,
-  "address" | "port" | "user" | "identityFiles" | "identitiesOnly" | "jump"
+  "address" | "port" | "user" | "identityFiles" | "identitiesOnly" | "jump" | "hostKeys" | "proxyCommand"
 >;
 
 const MAX_JUMP_CHAIN = 10;
@@ -56,7 +58,22 @@ export function mergeSshConfig(sources: MergeSources): ConnectionFields {
     identityFiles: list(cli.identityFiles, inv.identityFiles, config?.identityFiles) ?? [],
     identitiesOnly: cli.identitiesOnly ?? inv.identitiesOnly ?? config?.identitiesOnly ?? false,
     jump: resolveJumps(jumpSpecs, sources.sshConfig, defaultUser, [sources.name]),
+    // A jump host given on the command line or in the inventory wins over ProxyCommand, as -J does.
+    ...fromSshConfig(config, cli.jump === undefined && inv.jump === undefined),
   };
+}
+
+/** The ssh_config-only fields, present only when set (specs stay comparable with deepEqual). */
+function fromSshConfig(
+  config: ResolvedSshConfig | undefined,
+  withProxyCommand: boolean,
+): { hostKeys?: HostKeySettings; proxyCommand?: ProxyCommandSetting } {
+  const out: { hostKeys?: HostKeySettings; proxyCommand?: ProxyCommandSetting } = {};
+  if (config && Object.keys(config.hostKeys).length > 0) out.hostKeys = config.hostKeys;
+  const line = config?.proxyCommand;
+  if (line && withProxyCommand)
+    out.proxyCommand = { command: line.args.join(" "), where: `${line.file}:${line.line}` };
+  return out;
 }
 
 function resolveJumps(
@@ -83,6 +100,7 @@ function resolveJumps(
       user: spec.user ?? config?.user ?? defaultUser,
       identityFiles: spec.identityFiles ?? config?.identityFiles ?? [],
       identitiesOnly: config?.identitiesOnly ?? false,
+      ...fromSshConfig(config, true),
     });
   }
   return hops;

@@ -1,6 +1,8 @@
 // `~` and `%` tokens in ssh_config values (ssh_config(5) "TOKENS"), for the keywords we honour.
 
-export type TokenValues = Partial<Record<"%" | "d" | "u" | "h" | "r" | "p" | "l" | "L" | "n" | "i", string>>;
+export type TokenValues = Partial<
+  Record<"%" | "d" | "u" | "h" | "r" | "p" | "l" | "L" | "n" | "i" | "k", string>
+>;
 
 /** Expand tokens; returns the unknown token letter instead when one is used. */
 export function expandTokens(value: string, tokens: TokenValues): string | { unknown: string } {

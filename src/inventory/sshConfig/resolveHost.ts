@@ -1,13 +1,16 @@
 // Resolve one host alias against an ssh_config tree with OpenSSH's rules: blocks apply when
 // their Host/Match line matches, the first value obtained for a keyword wins (IdentityFile
-// accumulates), and an Include inherits the state of the block it sits in.
+// accumulates), and an Include inherits the state of the block it sits in. The system file
+// (/etc/ssh/ssh_config) is walked after the user's, so the user's values win.
 import { userInfo, hostname } from "node:os";
 import { InputError } from "../../errors.js";
 import type { ConfigLine } from "./configLines.js";
 import type { ConfigNode, SshConfig } from "./configTree.js";
+import { HOST_KEY_KEYWORDS, hostKeySettings, type HostKeyLines } from "./hostKeySettings.js";
 import { hostLineMatches, matchLineMatches } from "./matchCriteria.js";
 import { expandTilde, expandTokens, type TokenValues } from "./percentTokens.js";
 import { parseProxyJump, type JumpSpec } from "./proxyJump.js";
+import type { HostKeySettings } from "../types.js";
 
 export interface ResolvedSshConfig {
   /** HostName with %h expanded; the alias itself when not set. */
@@ -19,9 +22,15 @@ export interface ResolvedSshConfig {
   identitiesOnly?: boolean;
   /** Undefined when not set; [] for `ProxyJump none`. */
   proxyJump?: JumpSpec[];
+  /** Host-key directives; {} when none applies. */
+  hostKeys: HostKeySettings;
+  /** The ProxyCommand line that applies (the ssh2 transport cannot honour it). */
+  proxyCommand?: ConfigLine;
+  /** Lines that applied to this host whose keyword the ssh2 transport does not act on. */
+  ignored: ConfigLine[];
 }
 
-interface Raw {
+interface Raw extends HostKeyLines {
   hostname?: ConfigLine;
   port?: ConfigLine;
   user?: ConfigLine;
@@ -29,12 +38,21 @@ interface Raw {
   proxyjump?: ConfigLine;
   proxycommand?: ConfigLine;
   identityfile: ConfigLine[];
+  ignored: ConfigLine[];
 }
 
-const FIRST_WINS = ["hostname", "port", "user", "identitiesonly", "proxyjump", "proxycommand"] as const;
+const FIRST_WINS = [
+  "hostname",
+  "port",
+  "user",
+  "identitiesonly",
+  "proxyjump",
+  "proxycommand",
+  ...HOST_KEY_KEYWORDS,
+] as const;
 
 export function resolveSshConfig(config: SshConfig, alias: string): ResolvedSshConfig {
-  const raw: Raw = { identityfile: [] };
+  const raw: Raw = { identityfile: [], ignored: [] };
   const localUser = userInfo().username;
   const walk = (nodes: ConfigNode[], startActive: boolean, neverMatch: boolean): void => {
     let active = startActive;
@@ -48,33 +66,32 @@ export function resolveSshConfig(config: SshConfig, alias: string): ResolvedSshC
           matchLineMatches(node.line, { host, originalHost: alias, user, localUser, warn: config.warn });
       } else if (node.kind === "include") {
         for (const file of node.files) walk(file.nodes, active, neverMatch || !active);
-      } else if (active) take(raw, node.line, config);
+      } else if (active) take(raw, node.line);
     }
   };
   walk(config.nodes, true, false);
+  for (const file of config.systemFiles) walk(file.nodes, true, false);
+  for (const line of raw.ignored) config.ignored.set(`${line.file}:${line.line}`, line);
   return finish(raw, alias, config, localUser);
 }
 
-function take(raw: Raw, line: ConfigLine, config: SshConfig): void {
+function take(raw: Raw, line: ConfigLine): void {
   const key = line.keyword;
   if (key === "identityfile") return void raw.identityfile.push(line);
-  if (!(FIRST_WINS as readonly string[]).includes(key)) return;
+  if (!(FIRST_WINS as readonly string[]).includes(key)) return void raw.ignored.push(line);
   const k = key as (typeof FIRST_WINS)[number];
   // ProxyJump and ProxyCommand share one slot in OpenSSH: whichever comes first wins.
   if ((k === "proxyjump" || k === "proxycommand") && (raw.proxyjump || raw.proxycommand)) return;
   if (raw[k] !== undefined) return;
   if (line.args.length === 0) throw problem(line, `${key} needs a value`);
   raw[k] = line;
-  if (k === "proxycommand") {
-    config.warn(
-      `${line.file}:${line.line}: ProxyCommand is not supported by nfdebug (use ProxyJump); ignored`,
-    );
-  }
 }
 
 function finish(raw: Raw, alias: string, config: SshConfig, localUser: string): ResolvedSshConfig {
   const hostName = raw.hostname ? expandHostName(raw.hostname, alias) : alias;
-  const resolved: ResolvedSshConfig = { hostName, identityFiles: [] };
+  const resolved: ResolvedSshConfig = { hostName, identityFiles: [], hostKeys: {}, ignored: raw.ignored };
+  if (raw.proxycommand && raw.proxycommand.args.join(" ").toLowerCase() !== "none")
+    resolved.proxyCommand = raw.proxycommand;
   if (raw.port) {
     const port = Number(raw.port.args[0]);
     if (!/^\d+$/.test(raw.port.args[0]!) || port < 1 || port > 65535)
@@ -110,6 +127,7 @@ function finish(raw: Raw, alias: string, config: SshConfig, localUser: string): 
       throw problem(line, `unknown token ${expanded.unknown} in IdentityFile`);
     if (!resolved.identityFiles.includes(expanded)) resolved.identityFiles.push(expanded);
   }
+  resolved.hostKeys = hostKeySettings(raw, config.home, tokens);
   return resolved;
 }
 

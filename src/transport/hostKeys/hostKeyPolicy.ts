@@ -1,7 +1,6 @@
 // The host-key decision for one connection (or one jump hop): verify, record, or refuse.
 import { HostError } from "../../errors.js";
 import { describeKey } from "./fingerprint.js";
-import { knownHostsName } from "./knownHostsLookup.js";
 import type { KnownHostsStore } from "./knownHostsStore.js";
 
 export type HostKeyPolicy = "strict" | "accept-new" | "off";
@@ -22,18 +21,17 @@ export interface HostKeyCheck {
   host: string;
   /** How messages name the machine checked: the host itself or "jump host X for HOST". */
   label: string;
-  /** Name and port looked up in known_hosts (the address actually connected to). */
-  address: string;
-  port: number;
+  /** The name looked up in known_hosts: knownHostsName(address, port), or a HostKeyAlias. */
+  name: string;
 }
 
 /** Resolves to null when the key is acceptable, else to the HostError that refuses the host. */
 export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promise<HostError | null> {
   if (check.policy === "off") return null;
   const { store, host, label } = check;
-  const name = knownHostsName(check.address, check.port);
+  const name = check.name;
   const presented = describeKey(keyBlob);
-  const found = await store.lookup(check.address, check.port, keyBlob);
+  const found = await store.lookup(name, keyBlob);
   switch (found.status) {
     case "known":
       return null;
@@ -54,7 +52,7 @@ export async function checkHostKey(check: HostKeyCheck, keyBlob: Buffer): Promis
       );
     case "unknown": {
       if (check.policy === "accept-new") {
-        await store.record(check.address, check.port, keyBlob);
+        await store.record(name, keyBlob);
         return null;
       }
       const others =

@@ -59,9 +59,11 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
       continue;
     }
     if (marker === "cert-authority") {
-      // Host certificates are not verified by nfdebug; such a line can never vouch for a host.
+      // ssh2 (1.17) cannot negotiate a host certificate: its host key algorithms have no
+      // *-cert-v01@openssh.com (connect() throws "Unsupported algorithm") and its key exchange
+      // parses only plain keys. Such a line can never vouch for a host here.
       notes.push(
-        `${where}: @cert-authority lines are not supported (host certificates are not checked); line ignored`,
+        `${where}: @cert-authority lines are not supported by the ssh2 transport (it cannot negotiate host certificates); line ignored, so a host trusted only through it counts as unknown`,
       );
       continue;
     }

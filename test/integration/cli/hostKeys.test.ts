@@ -1,6 +1,8 @@
 // Issue 9: host key policies through the real CLI. Unknown keys: refused under strict (SHA256
 // fingerprint in the message, nothing runs), recorded under accept-new. Changed keys: refused
 // under strict and accept-new, accepted only under off, which warns loudly on every run.
+// Issue 18: the system ssh_config's UserKnownHostsFile and StrictHostKeyChecking, and the one
+// warning per run naming the directives the ssh2 transport ignores.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -165,4 +167,53 @@ test("hashed known_hosts entries verify under strict", async () => {
   const run = await cli(["facts"], fleet.hashedKnownHostsFile, "strict");
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.json!.summary, { ok: 2, changed: 0, failed: 0 });
+});
+
+function facts(extra: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return runCli(["facts", "-i", fleet.inventoryFile, "--connect-timeout", "30s", ...extra], {
+    json: true,
+    env,
+  });
+}
+
+test("the system ssh_config (NFDEBUG_SYSTEM_SSH_CONFIG here) is read: hosts pinned only by its UserKnownHostsFile pass; ignored directives are named once per run", async () => {
+  const system = file("system_ssh_config", [
+    "Host *",
+    `  UserKnownHostsFile ${fleet.knownHostsFile}`,
+    "  Compression yes",
+    "  SendEnv LANG LC_*",
+  ]);
+  const run = await facts([], { NFDEBUG_SYSTEM_SSH_CONFIG: system });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(run.json!.summary, { ok: 2, changed: 0, failed: 0 });
+  assert.deepEqual(
+    run.stderr.split("\n").filter((l) => l.includes("ssh_config")),
+    [
+      `nfdebug: ssh_config directives the ssh2 transport ignores: Compression (${system}:3), SendEnv (${system}:4)`,
+    ],
+    "one warning for both hosts",
+  );
+  // --ssh-config FILE replaces the user's and the system file, as ssh -F does
+  const named = await facts(["--ssh-config", file("empty_ssh_config", [])], {
+    NFDEBUG_SYSTEM_SSH_CONFIG: system,
+  });
+  assert.equal(named.code, 2, named.stderr);
+  assert.ok(named.json!.hosts.every((h) => h.error?.kind === "hostkey"));
+});
+
+test("StrictHostKeyChecking accept-new from ssh_config applies unless --host-key-policy is given", async () => {
+  const recordIn = join(dir, "known_hosts.from-ssh-config");
+  const system = file("system_ssh_config.accept-new", [
+    "Host *",
+    `  UserKnownHostsFile ${recordIn}`,
+    "  StrictHostKeyChecking accept-new",
+  ]);
+  const strict = await facts(["--host-key-policy", "strict"], { NFDEBUG_SYSTEM_SSH_CONFIG: system });
+  assert.equal(strict.code, 2, strict.stderr);
+  assert.ok(strict.json!.hosts.every((h) => h.error?.kind === "hostkey"));
+  assert.throws(() => readFileSync(recordIn), /ENOENT/, "the explicit flag won: nothing recorded");
+
+  const fromConfig = await facts([], { NFDEBUG_SYSTEM_SSH_CONFIG: system });
+  assert.equal(fromConfig.code, 0, fromConfig.stderr);
+  assert.deepEqual(readFileSync(recordIn, "utf8").split("\n").filter(Boolean).sort(), [...fleetLines].sort());
 });

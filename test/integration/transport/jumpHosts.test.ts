@@ -188,14 +188,16 @@ test("a dead hop and an unreachable next machine are reported against the right 
   );
 });
 
-test("configured through an ssh_config file: Host aliases, ProxyJump chain, User and IdentityFile", async () => {
-  const configFile = join(dir, "ssh_config");
+/** app behind bastion behind outer, by Host aliases; extra lines for outer's block and for `Host *`. */
+function writeChainConfig(name: string, outerLines: string[], allLines: string[]): string {
+  const configFile = join(dir, name);
   writeFileSync(
     configFile,
     [
       "Host outer",
       `  HostName 127.0.0.1`,
       `  Port ${outer.port}`,
+      ...outerLines,
       "Host bastion",
       `  HostName ${net.bastionAddress}`,
       "  ProxyJump outer",
@@ -205,10 +207,15 @@ test("configured through an ssh_config file: Host aliases, ProxyJump chain, User
       "Host *",
       `  User ${user.name}`,
       `  IdentityFile ${key.privateFile}`,
-      "  IdentitiesOnly yes",
+      ...allLines,
       "",
     ].join("\n"),
   );
+  return configFile;
+}
+
+test("configured through an ssh_config file: Host aliases, ProxyJump chain, User and IdentityFile", async () => {
+  const configFile = writeChainConfig("ssh_config", [], ["  IdentitiesOnly yes"]);
   const sshConfig = loadSshConfig(configFile, { required: true, home: dir });
   const fields = mergeSshConfig({ name: "app", inventory: {}, sshConfig });
   assert.deepEqual(
@@ -221,5 +228,34 @@ test("configured through an ssh_config file: Host aliases, ProxyJump chain, User
     assert.ok(result.stdout.includes(net.targetAddress));
   } finally {
     conn.close();
+  }
+});
+
+test("each hop is checked with its own ssh_config host-key settings: the outer hop pinned by HostKeyAlias in its own UserKnownHostsFile", async () => {
+  const aliasFile = join(dir, "kh-outer-alias");
+  const byAddress = join(dir, "kh-outer-by-address");
+  writeFileSync(aliasFile, `the-outer ${outer.hostKey.type} ${outer.hostKey.blob.toString("base64")}\n`);
+  writeFileSync(byAddress, `${knownHostsLine(outer)}\n`);
+  const fieldsWith = (outerFile: string) => {
+    const configFile = writeChainConfig(
+      `ssh_config.hostkeys.${outerFile === aliasFile ? "alias" : "address"}`,
+      ["  HostKeyAlias the-outer", `  UserKnownHostsFile ${outerFile}`],
+      [`  UserKnownHostsFile ${knownHosts}`],
+    );
+    const sshConfig = loadSshConfig(configFile, { required: true, home: dir });
+    return mergeSshConfig({ name: "app", inventory: {}, sshConfig });
+  };
+  // no --known-hosts: each hop's UserKnownHostsFile applies (the default file, dir/.ssh, is empty)
+  const t = () => new SshTransport({ globalKnownHostsFiles: [], agentSocket: null, homeDir: dir });
+  const conn = await t().connect({ name: "app", groups: [], become: false, ...fieldsWith(aliasFile) });
+  conn.close();
+  // the outer hop's key recorded under its address only: the alias is what is looked up
+  try {
+    (await t().connect({ name: "app", groups: [], become: false, ...fieldsWith(byAddress) })).close();
+    assert.fail("the jump host should have been refused");
+  } catch (err) {
+    assert.ok(err instanceof HostError, String(err));
+    assert.equal(err.kind, "hostkey");
+    assert.match(err.message, /^app: jump host .*127\.0\.0\.1.*unknown host the-outer;/);
   }
 });

@@ -27,7 +27,7 @@ test("parses entries, markers and notes with their line numbers", () => {
     ],
   );
   assert.deepEqual(plain.notes, [
-    "known_hosts.plain:8: @cert-authority lines are not supported (host certificates are not checked); line ignored",
+    "known_hosts.plain:8: @cert-authority lines are not supported by the ssh2 transport (it cannot negotiate host certificates); line ignored, so a host trusted only through it counts as unknown",
     "known_hosts.plain:10: key type line does not match the key data; line ignored",
   ]);
   assert.equal(hashed.entries.length, 3);
