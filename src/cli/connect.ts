@@ -6,6 +6,13 @@ import { selectHosts } from "../inventory/limit.js";
 import { applySshConfigToHost, defaultSshConfigPath, loadSshConfig } from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
+import { OpensshTransport } from "../transport/openssh/opensshTransport.js";
+import {
+  chooseTransports,
+  describeChoices,
+  TransportByHost,
+  type TransportSetting,
+} from "../transport/transportChoice.js";
 import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
 import type { Transport } from "../transport/types.js";
 import { verboseTransport } from "../transport/verbose.js";
@@ -46,6 +53,7 @@ export function notRootHints(hosts: HostSpec[]): string[] {
 
 export async function createTransport(
   flags: FleetFlags,
+  hosts: HostSpec[],
   settings: {
     connectTimeoutMs: number;
     commandTimeoutMs: number;
@@ -57,8 +65,16 @@ export async function createTransport(
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
+  const knownHostsFile = flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts");
+  const choices = await chooseTransports(
+    hosts,
+    (flags.transport ?? "auto") as TransportSetting,
+    flags.sshConfig,
+  );
+  const note = flags.transport === "auto" || flags.transport === undefined ? describeChoices(choices) : null;
+  if (note && !settings.output.json) say(note);
   const ssh = new SshTransport({
-    knownHostsFile: flags.knownHosts ?? join(homedir(), ".ssh", "known_hosts"),
+    knownHostsFile,
     hostKeyPolicy: policy,
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,
@@ -66,5 +82,14 @@ export async function createTransport(
     warn: (m) => settings.output.warn(`nfdebug: ${m}`),
     debug: verbose >= 3 ? (host, line) => say(`${host}: ssh: ${line}`) : undefined,
   });
-  return verboseTransport(ssh, verbose, say);
+  const openssh = new OpensshTransport({
+    configFile: flags.sshConfig,
+    // ssh's own known_hosts (ssh_config's UserKnownHostsFile) unless --known-hosts was given
+    knownHostsFile: flags.knownHosts,
+    hostKeyPolicy: policy,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    maxOutputBytes: settings.maxOutputBytes,
+  });
+  return verboseTransport(new TransportByHost(choices, { ssh2: ssh, openssh }), verbose, say);
 }
