@@ -72,7 +72,7 @@ export async function createTransport(
     flags.sshConfig,
   );
   const note = flags.transport === "auto" || flags.transport === undefined ? describeChoices(choices) : null;
-  if (note && !settings.output.json) say(note);
+  if (note) say(note); // stderr, never in the --json document
   const ssh = new SshTransport({
     knownHostsFile,
     hostKeyPolicy: policy,

@@ -67,7 +67,7 @@ function take(raw: Raw, line: ConfigLine, config: SshConfig): void {
   raw[k] = line;
   if (k === "proxycommand") {
     config.warn(
-      `${line.file}:${line.line}: ProxyCommand is not supported by nfdebug (use ProxyJump); ignored`,
+      `${line.file}:${line.line}: ProxyCommand is run by the system ssh (--transport openssh, or auto, which picks it for such hosts); --transport ssh2 ignores it`,
     );
   }
 }
