@@ -62,12 +62,13 @@ export async function chooseTransports(
   configFile: string | undefined,
 ): Promise<Map<string, TransportChoice>> {
   const choices = new Map<string, TransportChoice>();
-  if (setting !== "auto") {
-    for (const h of hosts) choices.set(h.name, { transport: setting });
-    return choices;
+  for (const h of hosts) {
+    if (h.transport) choices.set(h.name, { transport: h.transport, why: "the inventory says so" });
+    else if (setting !== "auto") choices.set(h.name, { transport: setting });
   }
+  if (setting !== "auto") return choices;
   const ticket = hasKerberosTicket();
-  const queue = [...hosts];
+  const queue = hosts.filter((h) => !h.transport);
   const worker = async (): Promise<void> => {
     for (let h = queue.shift(); h; h = queue.shift()) {
       const config = await sshConfigOf(h, configFile);
@@ -98,7 +99,9 @@ export function describeChoices(choices: Map<string, TransportChoice>): string |
   const parts = [...byWhy].map(([why, names]) => {
     const which =
       names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
-    return `openssh for ${names.length} host(s) whose ssh_config sets ${why} (${which})`;
+    const because =
+      why === "the inventory says so" ? "as the inventory says (transport)" : `whose ssh_config sets ${why}`;
+    return `openssh for ${names.length} host(s) ${because} (${which})`;
   });
   return `--transport auto: ${parts.join("; ")}; ssh2 for the other ${ssh2}`;
 }

@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import type { HostSpec } from "../../../../src/inventory/types.js";
 import { sshArguments, type SshArgumentSettings } from "../../../../src/transport/openssh/sshArguments.js";
 import { sshFailureKind } from "../../../../src/transport/openssh/sshFailure.js";
-import { describeChoices, opensshOnlySettings } from "../../../../src/transport/transportChoice.js";
+import {
+  chooseTransports,
+  describeChoices,
+  opensshOnlySettings,
+} from "../../../../src/transport/transportChoice.js";
 
 const settings: SshArgumentSettings = {
   hostKeyPolicy: "strict",
@@ -99,4 +103,14 @@ test("auto: ssh -G settings only the system ssh honours, and the note naming the
     "--transport auto: openssh for 1 host(s) whose ssh_config sets ProxyCommand (a); ssh2 for the other 1",
   );
   assert.equal(describeChoices(new Map([["b", { transport: "ssh2" }]])), null);
+});
+
+test("a host's own transport (inventory) wins over --transport", async () => {
+  const choices = await chooseTransports(
+    [host({ name: "a", transport: "openssh" }), host({ name: "b" })],
+    "ssh2",
+    undefined,
+  );
+  assert.deepEqual(choices.get("a"), { transport: "openssh", why: "the inventory says so" });
+  assert.deepEqual(choices.get("b"), { transport: "ssh2" });
 });
