@@ -7,7 +7,7 @@ import { ChannelSlots } from "../channelSlots.js";
 import { outputCapFor } from "../outputCap.js";
 import { runScriptOnChannel } from "../scriptChannel.js";
 import type { Connection, ExecOptions, ExecResult } from "../types.js";
-import { sshFailure, sshFailureKind } from "./sshFailure.js";
+import { sshFailure, sshFailureKind, withoutMuxNoise } from "./sshFailure.js";
 import { sshProcessExec } from "./sshProcess.js";
 
 export interface OpensshConnectionSettings {
@@ -44,6 +44,7 @@ export class OpensshConnection implements Connection {
         maxOutputBytes: outputCapFor(options.onStdoutLine !== undefined, this.settings.maxOutputBytes),
         connectionLost: () => this.closed,
       });
+      result.stderr = withoutMuxNoise(result.stderr);
       // 255 is ssh's own failure (the script's too, but ours never exit so): when its stderr
       // says which, the host fails with that kind. A script killed by a signal also shows as 255.
       if (result.code === 255 && sshFailureKind(result.stderr))

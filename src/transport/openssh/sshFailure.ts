@@ -35,3 +35,15 @@ function lastLines(stderr: string): string {
     .slice(-3)
     .join("; ");
 }
+
+/**
+ * ssh's own lines about the master, not the script's: a session the server refused (a MaxSessions
+ * below ours) makes ssh say so and fall back to a connection of its own, and the script still runs.
+ */
+const MUX_NOISE =
+  /^(?:mux_client_[a-z_]+: .*|ControlSocket .* already exists, disabling multiplexing)\r?\n/gm;
+
+/** A script's stderr without ssh's lines about the master. */
+export function withoutMuxNoise(stderr: string): string {
+  return stderr.includes("mux") || stderr.includes("ControlSocket") ? stderr.replace(MUX_NOISE, "") : stderr;
+}

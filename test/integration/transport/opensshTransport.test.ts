@@ -115,6 +115,31 @@ test("25 concurrent scripts all succeed over one master", async () => {
   );
 });
 
+test("a server with a lower MaxSessions: every script succeeds, without ssh's words about it in stderr", async () => {
+  const small = await startSshd({
+    dir,
+    authorizedKeys: [userKey.publicLine],
+    extraConfig: ["MaxSessions 3"],
+  });
+  const smallKnownHosts = join(dir, "known_hosts_small");
+  writeFileSync(smallKnownHosts, knownHostsLine(small) + "\n");
+  const conn = await openssh({ knownHostsFile: smallKnownHosts }).connect(
+    hostSpec({ name: "small", port: small.port }),
+  );
+  try {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => conn.runScript("sleep 0.3; echo ok >&2\n")),
+    );
+    assert.deepEqual(
+      results.map((r) => [r.code, r.stderr]),
+      results.map(() => [0, "ok\n"]),
+    );
+  } finally {
+    conn.close();
+    small.stop();
+  }
+});
+
 test("streams 100,000 lines to onStdoutLine, in order", async () => {
   let count = 0;
   let inOrder = true;
