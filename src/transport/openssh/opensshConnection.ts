@@ -1,5 +1,6 @@
 // One host's ControlMaster, reused for every phase: each script is an `ssh` session on it, never
 // more at once than the server's session limit.
+import { execFile } from "node:child_process";
 import { HostError } from "../../errors.js";
 import type { HostSpec } from "../../inventory/types.js";
 import { becomeFailure, SH_COMMAND, SUDO_SH_COMMAND } from "../becomeFailure.js";
@@ -49,6 +50,13 @@ export class OpensshConnection implements Connection {
       // says which, the host fails with that kind. A script killed by a signal also shows as 255.
       if (result.code === 255 && sshFailureKind(result.stderr))
         throw sshFailure(this.host.name, result.stderr, "the connection failed");
+      // A session on a master that died ends with 255 and no word (LogLevel ERROR): ask the master.
+      if (result.code === 255 && !(await this.masterAlive()))
+        throw new HostError(
+          "unreachable",
+          this.host.name,
+          `${this.host.name}: connection lost (the ssh master exited)`,
+        );
       if (this.host.become) {
         const failure = becomeFailure(this.host, result);
         if (failure) throw failure;
@@ -57,6 +65,12 @@ export class OpensshConnection implements Connection {
     } finally {
       release();
     }
+  }
+
+  private masterAlive(): Promise<boolean> {
+    return new Promise((resolve) => {
+      execFile("ssh", ["-O", "check", ...this.args], { timeout: 5_000 }, (err) => resolve(!err));
+    });
   }
 
   close(): void {
