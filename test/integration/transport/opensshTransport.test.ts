@@ -15,6 +15,7 @@ import type { HostSpec } from "../../../src/inventory/types.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { HostError } from "../../../src/errors.js";
 import { onCleanup, runCleanups } from "./harness/cleanup.js";
+import { scriptCases } from "./harness/scriptCases.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
 import { freePort, knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
 import { createTestUser, type TestUser } from "./harness/testUsers.js";
@@ -93,18 +94,10 @@ after(() => {
   runCleanups();
 });
 
-test("runs a script through sh -s and returns stdout, stderr and the exit code", async () => {
-  const result = await connection.runScript("echo out; echo err >&2; id -un; exit 3\n");
-  assert.equal(result.stdout, `out\n${user.name}\n`);
-  assert.equal(result.stderr, "err\n");
-  assert.equal(result.code, 3);
-});
-
-test("the script arrives byte for byte on stdin (quotes, dollars, backslashes, UTF-8)", async () => {
-  const text = `it's "q" $HOME \\n \`x\` ünïcødé`;
-  const result = await connection.runScript(`cat <<'EOF'\n${text}\nEOF\n`);
-  assert.equal(result.stdout, text + "\n");
-});
+scriptCases(
+  () => connection,
+  () => user.name,
+);
 
 test("25 concurrent scripts all succeed over one master", async () => {
   const results = await Promise.all(
@@ -139,85 +132,6 @@ test("a server with a lower MaxSessions: every script succeeds, without ssh's wo
     conn.close();
     small.stop();
   }
-});
-
-test("streams 100,000 lines to onStdoutLine, in order", async () => {
-  let count = 0;
-  let inOrder = true;
-  const result = await connection.runScript(
-    'i=1; while [ $i -le 100000 ]; do echo "line $i"; i=$((i+1)); done\n',
-    {
-      timeoutMs: 60_000,
-      onStdoutLine: (line) => {
-        count++;
-        if (line !== `line ${count}`) inOrder = false;
-      },
-    },
-  );
-  assert.equal(result.code, 0);
-  assert.equal(result.stdout, "");
-  assert.equal(count, 100_000);
-  assert.ok(inOrder);
-});
-
-test("a command that runs too long fails with kind timeout, and the connection stays usable", async () => {
-  const started = Date.now();
-  await rejectsWithKind(
-    connection.runScript("sleep 30\n", { timeoutMs: 500 }),
-    "timeout",
-    /t1: the script did not finish within 500 ms/,
-  );
-  assert.ok(Date.now() - started < 5_000);
-  const next = await connection.runScript("echo still here\n");
-  assert.equal(next.stdout, "still here\n");
-});
-
-test("a streamed read that falls silent fails with kind timeout", async () => {
-  await rejectsWithKind(
-    connection.runScript("echo first; sleep 30\n", { timeoutMs: 600, onStdoutLine: () => undefined }),
-    "timeout",
-    /sent no output for 600 ms/,
-  );
-});
-
-test("followUp: the second script runs in the same shell, chosen from the first one's output", async () => {
-  let seen = "";
-  const result = await connection.runScript("FIRST=$$; echo pid=$$; echo @@marker\n", {
-    followUp: {
-      afterLine: "@@marker",
-      next: (stdout) => {
-        seen = stdout;
-        return 'echo "same shell: $([ "$FIRST" = $$ ] && echo yes)"; exit 4';
-      },
-    },
-  });
-  assert.match(seen, /^pid=\d+\n@@marker\n$/);
-  assert.match(result.stdout, /^pid=\d+\n@@marker\nsame shell: yes\n$/);
-  assert.equal(result.code, 4);
-});
-
-test("followUp: the first script cannot read the second from stdin; null ends it; a throw rejects", async () => {
-  const result = await connection.runScript("echo read:$(cat | wc -c); echo @@marker\n", {
-    timeoutMs: 10_000,
-    followUp: { afterLine: "@@marker", next: () => "echo second ran" },
-  });
-  assert.equal(result.stdout, "read:0\n@@marker\nsecond ran\n");
-  const none = await connection.runScript("echo @@marker; echo after\n", {
-    followUp: { afterLine: "@@marker", next: () => null },
-  });
-  assert.equal(none.stdout, "@@marker\nafter\n");
-  const refusal = new HostError("unsupported", "t1", "planned nothing");
-  await assert.rejects(
-    connection.runScript("echo @@marker\n", {
-      followUp: {
-        afterLine: "@@marker",
-        next: () => {
-          throw refusal;
-        },
-      },
-    }),
-    (err) => err === refusal,
-  );
 });
 
 test("a host that sends more than the output cap fails with kind protocol", async () => {
