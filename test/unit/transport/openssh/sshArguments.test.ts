@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { HostSpec } from "../../../../src/inventory/types.js";
 import { sshArguments, type SshArgumentSettings } from "../../../../src/transport/openssh/sshArguments.js";
-import { sshFailureKind } from "../../../../src/transport/openssh/sshFailure.js";
+import { sshFailureKind, withoutMuxNoise } from "../../../../src/transport/openssh/sshFailure.js";
 import {
   chooseTransports,
   describeChoices,
@@ -113,4 +113,12 @@ test("a host's own transport (inventory) wins over --transport", async () => {
   );
   assert.deepEqual(choices.get("a"), { transport: "openssh", why: "the inventory says so" });
   assert.deepEqual(choices.get("b"), { transport: "ssh2" });
+});
+
+test("ssh's lines about a refused mux session are not the script's stderr", () => {
+  const noise =
+    "mux_client_request_session: session request failed: Session open refused by peer\r\n" +
+    "ControlSocket /tmp/nfdebug-ssh-x/1 already exists, disabling multiplexing\r\n";
+  assert.equal(withoutMuxNoise(`${noise}the script's own\n`), "the script's own\n");
+  assert.equal(withoutMuxNoise("a mux of words\n"), "a mux of words\n");
 });
