@@ -11,6 +11,13 @@ import {
 } from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
 import { SshTransport } from "../transport/sshTransport.js";
+import { OpensshTransport } from "../transport/openssh/opensshTransport.js";
+import {
+  chooseTransports,
+  describeChoices,
+  TransportByHost,
+  type TransportSetting,
+} from "../transport/transportChoice.js";
 import { hostKeyPolicyOffWarning, type HostKeyPolicy } from "../transport/hostKeys/hostKeyPolicy.js";
 import type { Transport } from "../transport/types.js";
 import { verboseTransport } from "../transport/verbose.js";
@@ -62,6 +69,7 @@ export function notRootHints(hosts: HostSpec[]): string[] {
 
 export async function createTransport(
   flags: FleetFlags,
+  hosts: HostSpec[],
   settings: {
     connectTimeoutMs: number;
     commandTimeoutMs: number;
@@ -75,6 +83,13 @@ export async function createTransport(
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
+  const choices = await chooseTransports(
+    hosts,
+    (flags.transport ?? "auto") as TransportSetting,
+    flags.sshConfig,
+  );
+  const note = flags.transport === "auto" || flags.transport === undefined ? describeChoices(choices) : null;
+  if (note) say(note); // stderr, never in the --json document
   const ssh = new SshTransport({
     knownHostsFile: flags.knownHosts,
     hostKeyPolicy: policy,
@@ -84,5 +99,14 @@ export async function createTransport(
     warn: (m) => settings.output.warn(`nfdebug: ${m}`),
     debug: verbose >= 3 ? (host, line) => say(`${host}: ssh: ${line}`) : undefined,
   });
-  return verboseTransport(ssh, verbose, say);
+  const openssh = new OpensshTransport({
+    configFile: flags.sshConfig,
+    // ssh's own known_hosts (ssh_config's UserKnownHostsFile) unless --known-hosts was given
+    knownHostsFile: flags.knownHosts,
+    hostKeyPolicy: policy,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    commandTimeoutMs: settings.commandTimeoutMs,
+    maxOutputBytes: settings.maxOutputBytes,
+  });
+  return verboseTransport(new TransportByHost(choices, { ssh2: ssh, openssh }), verbose, say);
 }

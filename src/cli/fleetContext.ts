@@ -43,7 +43,7 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
   for (const hint of notRootHints(hosts)) output.warn(`nfdebug: ${hint}`);
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => output.warn(`nfdebug: ${line}`);
-  const transport = await createTransport(flags, {
+  const transport = await createTransport(flags, hosts, {
     connectTimeoutMs,
     commandTimeoutMs: timeoutMs,
     maxOutputBytes,

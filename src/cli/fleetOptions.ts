@@ -17,6 +17,8 @@ export interface FleetFlags {
   json?: boolean;
   sshConfig?: string;
   hostKeyPolicy: string;
+  /** auto, openssh or ssh2 (src/transport/transportChoice.ts). */
+  transport?: string;
   become?: boolean;
   /** -v count. */
   verbose?: number;
@@ -73,6 +75,14 @@ export function defineFleetOptions(cmd: Command): Command {
       )
         .choices(["strict", "accept-new", "off"])
         .default("strict"),
+    )
+    .addOption(
+      new Option(
+        "--transport <transport>",
+        "how to reach hosts: openssh (the system ssh, as Ansible), ssh2 (built in), or auto: openssh for hosts whose ssh_config needs it (ProxyCommand, CertificateFile, PKCS11Provider, GSSAPI, Control*), ssh2 for the rest",
+      )
+        .choices(["auto", "openssh", "ssh2"])
+        .default("auto"),
     )
     .option("--become", "run host scripts through sudo -n (non-root users)")
     .option("--json", "machine-readable output on stdout")

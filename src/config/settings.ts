@@ -20,14 +20,22 @@ export interface Setting {
    * every command quietly skip most of the fleet.
    */
   inFile: boolean;
+  /** The values a "choice" accepts. */
+  choices?: readonly string[];
 }
 
-const setting = (option: string, kind: SettingKind, inFile = true): Setting => ({
+const setting = (option: string, kind: SettingKind, inFile = true, choices?: readonly string[]): Setting => ({
   option,
   key: option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
   kind,
   inFile,
+  ...(choices ? { choices } : {}),
 });
+
+export const HOST_KEY_POLICIES = ["strict", "accept-new", "off"] as const;
+
+/** --transport: the system ssh, the ssh2 library, or per host (src/transport/transportChoice.ts). */
+export const TRANSPORTS = ["auto", "openssh", "ssh2"] as const;
 
 export const SETTINGS: readonly Setting[] = [
   setting("inventory", "path"),
@@ -41,12 +49,11 @@ export const SETTINGS: readonly Setting[] = [
   setting("known-hosts", "path"),
   setting("user", "text"),
   setting("ssh-config", "path"),
-  setting("host-key-policy", "choice"),
+  setting("host-key-policy", "choice", true, HOST_KEY_POLICIES),
+  setting("transport", "choice", true, TRANSPORTS),
   setting("become", "switch"),
   setting("json", "switch", false),
 ];
-
-export const HOST_KEY_POLICIES = ["strict", "accept-new", "off"] as const;
 
 /** NFDEBUG_KNOWN_HOSTS for known-hosts. */
 export function envName(s: Setting): string {
@@ -69,8 +76,8 @@ export function checkValue(s: Setting, value: unknown): void {
     else if (s.kind === "duration") durationOption(s.option, text);
     else if (s.kind === "size") sizeOption(s.option, text);
     else if (s.kind === "shard") parseShard(text);
-    else if (s.kind === "choice" && !(HOST_KEY_POLICIES as readonly string[]).includes(text))
-      throw new InputError(`"${text}" is not one of ${HOST_KEY_POLICIES.join(", ")}`);
+    else if (s.kind === "choice" && !(s.choices ?? []).includes(text))
+      throw new InputError(`"${text}" is not one of ${(s.choices ?? []).join(", ")}`);
     else if ((s.kind === "text" || s.kind === "path") && text.trim() === "") throw new InputError("is empty");
   } catch (err) {
     if (err instanceof InputError) throw new InputError(err.message.replace(/^--[a-z-]+: /, ""));

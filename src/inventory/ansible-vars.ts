@@ -11,6 +11,7 @@ const FIELD_VARS = {
   user: ["ansible_user", "ansible_ssh_user"],
   identity: ["ansible_ssh_private_key_file", "ansible_private_key_file"],
   become: ["ansible_become"],
+  transport: ["nfdebug_transport"],
 } as const;
 export type AnsibleField = keyof typeof FIELD_VARS | "jump";
 

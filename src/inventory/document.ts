@@ -9,6 +9,8 @@ export interface ConnectionFields {
   identity?: IdentityField;
   become?: boolean;
   jump?: string;
+  /** openssh or ssh2 for this host, whatever --transport says (as ansible_connection beats -c). */
+  transport?: "openssh" | "ssh2";
 }
 
 export interface HostEntry extends ConnectionFields {

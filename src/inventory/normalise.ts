@@ -78,6 +78,8 @@ function hostSpec(
     explicit,
   };
   if (jump !== undefined) spec.jump = parseJump(jump, spec);
+  const transport = entry.transport ?? defaults.transport;
+  if (transport !== undefined) spec.transport = transport;
   return spec;
 }
 

@@ -51,6 +51,8 @@ export interface HostSpec {
   proxyCommand?: ProxyCommandSetting;
   /** Bastions, outermost first. */
   jump: JumpHost[];
+  /** The inventory's transport for this host (nfdebug_transport); unset: --transport decides. */
+  transport?: "openssh" | "ssh2";
   /**
    * Connection fields that the inventory or a CLI option set; the others hold defaults (address =
    * name, port 22, the local user name, no key files, no jump) that ssh_config may override.

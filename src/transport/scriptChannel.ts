@@ -1,6 +1,5 @@
 // Run one script over one exec channel: the script goes to the remote `sh -s` on stdin, so no
 // user data is ever part of a remote command line.
-import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors.js";
 import { FollowUpConversation } from "./followUp.js";
 import { LineSplitter, LineTooLong } from "./lineSplitter.js";
@@ -26,8 +25,29 @@ export class ChannelOpenError extends Error {
   }
 }
 
+/**
+ * What a script runs on: an ssh2 session channel, or a local `ssh` process (openssh transport),
+ * which behaves as one: stdout as 'data', stderr, 'exit' with a code or a signal, then 'close'.
+ */
+export interface ScriptStream {
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  on(event: "exit", listener: (code: number | null, signal?: string) => void): unknown;
+  on(event: "error" | "close", listener: () => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  stderr: { on(event: "data", listener: (chunk: Buffer) => void): unknown };
+  write(text: string): unknown;
+  end(text?: string): unknown;
+  signal(name: "KILL"): unknown;
+  close(): unknown;
+}
+
+/** Opens a stream running `command` (ssh2's Client.exec has this shape). */
+export interface ScriptExec {
+  exec(command: string, callback: (err: Error | undefined, stream: ScriptStream) => void): unknown;
+}
+
 export interface ScriptRun {
-  client: Client;
+  client: ScriptExec;
   hostName: string;
   command: string;
   script: string;
@@ -45,7 +65,7 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
   if (options.followUp && options.onStdoutLine)
     return Promise.reject(new Error("followUp and onStdoutLine cannot be combined"));
   return new Promise((resolve, reject) => {
-    let opened: ClientChannel | undefined;
+    let opened: ScriptStream | undefined;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const settle = (outcome: () => void): void => {
@@ -103,7 +123,7 @@ export function runScriptOnChannel(run: ScriptRun): Promise<ExecResult> {
 function converse(
   run: ScriptRun,
   followUp: FollowUp,
-  channel: ClientChannel,
+  channel: ScriptStream,
   settle: (outcome: () => void) => void,
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,
@@ -128,7 +148,7 @@ function converse(
  */
 function collect(
   run: ScriptRun,
-  channel: ClientChannel,
+  channel: ScriptStream,
   settle: (outcome: () => void) => void,
   resolve: (r: ExecResult) => void,
   reject: (e: Error) => void,

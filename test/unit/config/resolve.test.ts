@@ -155,7 +155,7 @@ test(
     await problem("become: yes please\n", `${file}:1:9: become: must be true or false`);
     await problem(
       "timeout: 30s\njson: true\n",
-      `${file}:2:1: unknown key "json" (expected one of: inventory, limit, forks, timeout, connect-timeout, max-output, identity, known-hosts, user, ssh-config, host-key-policy, become)`,
+      `${file}:2:1: unknown key "json" (expected one of: inventory, limit, forks, timeout, connect-timeout, max-output, identity, known-hosts, user, ssh-config, host-key-policy, transport, become)`,
     );
     await problem(
       "timeout: soon\n",

@@ -219,3 +219,29 @@ test("problems in group_vars/ files are located in those files", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("nfdebug_transport picks a host's transport per host or group; other values are located", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nfd-inv-transport-"));
+  try {
+    const file = join(dir, "inv.ini");
+    writeFileSync(
+      file,
+      "[proxied]\np1\np2 nfdebug_transport=ssh2\n[proxied:vars]\nnfdebug_transport=openssh\n[plain]\nq1\n",
+    );
+    const hosts = (await loadInventory(file)).hosts;
+    assert.deepEqual(
+      hosts.map((h) => [h.name, h.transport]),
+      [
+        ["p1", "openssh"],
+        ["p2", "ssh2"],
+        ["q1", undefined],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const bad = inventorySource("[web]\nweb1 nfdebug_transport=paramiko\n", "inv.ini");
+  assert.deepEqual(inventoryProblems(bad).map(formatProblem), [
+    'inv.ini:2:24: host web1, nfdebug_transport: "paramiko" is not a transport: use openssh or ssh2',
+  ]);
+});
