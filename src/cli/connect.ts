@@ -5,11 +5,12 @@ import { parseShard, selectShard } from "../inventory/shard.js";
 import {
   applySshConfigToHost,
   defaultSshConfigPath,
-  ignoredDirectivesWarning,
+  ignoredLinesWarning,
   loadSshConfig,
   systemSshConfigPath,
 } from "../inventory/sshConfig.js";
 import type { HostSpec } from "../inventory/types.js";
+import type { ConfigLine } from "../inventory/sshConfig.js";
 import { SshTransport } from "../transport/sshTransport.js";
 import { OpensshTransport } from "../transport/openssh/opensshTransport.js";
 import {
@@ -45,12 +46,17 @@ export async function loadFleetHosts(
     warn(`shard ${flags.shard}: ${shard.length} of ${selected.length} selected host(s)`);
     selected = shard;
   }
-  // Only the selected hosts are resolved, so the warning names only lines that apply to them.
-  const hosts = selected.map((h) => applySshConfigToHost(h, sshConfig));
-  const ignored = ignoredDirectivesWarning(sshConfig);
-  if (ignored) warn(ignored);
-  return hosts;
+  // Only the selected hosts are resolved, each one's ignored lines kept: createTransport names
+  // those of the hosts that go through ssh2 (the system ssh honours them).
+  return selected.map((h) => {
+    sshConfig.ignored.clear();
+    const host = applySshConfigToHost(h, sshConfig);
+    ignoredBySsh2.set(host, [...sshConfig.ignored.values()]);
+    return host;
+  });
 }
+
+const ignoredBySsh2 = new WeakMap<HostSpec, ConfigLine[]>();
 
 /**
  * A hint before anything runs, when hosts log in as a user that is not root without become: the
@@ -90,6 +96,12 @@ export async function createTransport(
   );
   const note = flags.transport === "auto" || flags.transport === undefined ? describeChoices(choices) : null;
   if (note) say(note); // stderr, never in the --json document
+  const ignored = ignoredLinesWarning(
+    hosts
+      .filter((h) => choices.get(h.name)?.transport !== "openssh")
+      .flatMap((h) => ignoredBySsh2.get(h) ?? []),
+  );
+  if (ignored) say(ignored);
   const ssh = new SshTransport({
     knownHostsFile: flags.knownHosts,
     hostKeyPolicy: policy,

@@ -16,4 +16,5 @@ export {
   type MergeSources,
   type SshFields,
 } from "./sshConfig/mergeIntoHost.js";
-export { ignoredDirectivesWarning } from "./sshConfig/ignoredDirectives.js";
+export { ignoredDirectivesWarning, ignoredLinesWarning } from "./sshConfig/ignoredDirectives.js";
+export type { ConfigLine } from "./sshConfig/configLines.js";
