@@ -12,7 +12,7 @@ export interface BenchSettings {
   cpuProfDir?: string;
 }
 
-export const TOOLS = ["floor", "nfdebug", "ansible"];
+export const TOOLS = ["floor", "nfdebug", "nfdebug-openssh", "ansible"];
 
 export function numberList(text: string, what: string): number[] {
   const values = text.split(",").map((s) => Number(s.trim()));
@@ -22,7 +22,7 @@ export function numberList(text: string, what: string): number[] {
   return values;
 }
 
-const HELP = `usage: npm run bench -- [--sizes 20,50,100,200] [--runs 3] [--tools floor,nfdebug,ansible]
+const HELP = `usage: npm run bench -- [--sizes 20,50,100,200] [--runs 3] [--tools floor,nfdebug,nfdebug-openssh,ansible]
                        [--no-warmup] [--out results.json] [--cpu-prof DIR]
 env: BENCH_SIZES, BENCH_RUNS, BENCH_TOOLS (the same values)`;
 

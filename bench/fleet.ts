@@ -1,4 +1,5 @@
-// npm run bench: nfdebug against the OpenSSH floor and Ansible on namespace test hosts.
+// npm run bench: nfdebug (over ssh2 and over the system ssh) against the OpenSSH floor and Ansible
+// on namespace test hosts.
 // See BENCHMARKS.md for what is measured and how.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +44,7 @@ function contenders(settings: BenchSettings, workDir: string, algorithms: Algori
   const all: Contender[] = [
     new OpensshFloor(algorithms, workDir),
     new NfdebugCli(workDir, nodeArgs),
+    new NfdebugCli(workDir, nodeArgs, "openssh"),
     new AnsiblePlaybook(algorithms, workDir),
   ];
   return all.filter((c) => settings.tools.includes(c.name));
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     const options = { runs: settings.runs, warmup: settings.warmup, log };
     results.push(await measureSize(hosts, contenders(settings, workDir, algorithms), options));
   }
-  const tools = ["floor", "nfdebug", "ansible"].filter((t) => settings.tools.includes(t));
+  const tools = ["floor", "nfdebug", "nfdebug-openssh", "ansible"].filter((t) => settings.tools.includes(t));
   console.log(
     [
       machineLine(machine),

@@ -58,12 +58,13 @@ export function loadLine(sizes: SizeResult[]): string {
 
 export function ratioTable(sizes: SizeResult[]): string {
   const header =
-    "| hosts | nfdebug/floor wall (≤ 1.3) | ansible/nfdebug wall (≥ 7 @20, ≥ 8 @200) | nfdebug/floor CPU (≤ 1) | nfdebug peak MB (< 150 @200) |";
-  const rule = "|---:|---:|---:|---:|---:|";
+    "| hosts | nfdebug/floor wall (≤ 1.3) | ansible/nfdebug wall (≥ 7 @20, ≥ 8 @200) | nfdebug/floor CPU (≤ 1) | nfdebug peak MB (< 150 @200) | nfdebug-openssh/floor wall | nfdebug-openssh/nfdebug CPU |";
+  const rule = "|---:|---:|---:|---:|---:|---:|---:|";
   const rows = sizes.map((size) => {
     const nfd = summarise(size, "nfdebug");
     const floor = summarise(size, "floor");
     const ans = summarise(size, "ansible");
+    const viaOpenssh = summarise(size, "nfdebug-openssh");
     const vsFloor = nfd && floor ? ratio(nfd.wallS, floor.wallS) : undefined;
     const vsAnsible = nfd && ans ? ratio(ans.wallS, nfd.wallS) : undefined;
     const cpu = nfd && floor ? ratio(nfd.cpuS, floor.cpuS) : undefined;
@@ -72,7 +73,9 @@ export function ratioTable(sizes: SizeResult[]): string {
       `| ${size.hosts} | ${f2(vsFloor)}${mark(vsFloor === undefined ? undefined : vsFloor <= 1.3)}` +
       ` | ${f1(vsAnsible)}${mark(vsAnsible === undefined || ansibleTarget === undefined ? undefined : vsAnsible >= ansibleTarget)}` +
       ` | ${f2(cpu)}${mark(cpu === undefined ? undefined : cpu <= 1)}` +
-      ` | ${f1(nfd?.peakMB)}${mark(nfd === undefined || size.hosts !== 200 ? undefined : nfd.peakMB < 150)} |`
+      ` | ${f1(nfd?.peakMB)}${mark(nfd === undefined || size.hosts !== 200 ? undefined : nfd.peakMB < 150)}` +
+      ` | ${f2(viaOpenssh && floor ? ratio(viaOpenssh.wallS, floor.wallS) : undefined)}` +
+      ` | ${f2(viaOpenssh && nfd ? ratio(viaOpenssh.cpuS, nfd.cpuS) : undefined)} |`
     );
   });
   return [header, rule, ...rows].join("\n");

@@ -48,8 +48,9 @@ export function describeFailures(stdout: string): string {
   return `${failed.length} failed: ${byKind}; first: ${failed[0]?.error?.message ?? "-"}`;
 }
 
+/** nfdebug over one transport: its own ssh2 client ("nfdebug"), or the system ssh ("nfdebug-openssh"). */
 export class NfdebugCli implements Contender {
-  readonly name = "nfdebug";
+  readonly name: "nfdebug" | "nfdebug-openssh";
   private fleet: Fleet | undefined;
   private forks = 1;
   readonly profileFile: string;
@@ -57,7 +58,9 @@ export class NfdebugCli implements Contender {
   constructor(
     private readonly workDir: string,
     private readonly nodeArgs: string[] = [],
+    private readonly transport: "ssh2" | "openssh" = "ssh2",
   ) {
+    this.name = transport === "ssh2" ? "nfdebug" : "nfdebug-openssh";
     this.profileFile = join(workDir, "bench-two-knobs.yaml");
   }
 
@@ -86,6 +89,8 @@ export class NfdebugCli implements Contender {
       // out under load); the floor's ssh has no such limit and Ansible's covers only TCP + banner.
       "--connect-timeout",
       "2m",
+      "--transport",
+      this.transport,
       ...(json ? ["--json"] : []),
     ];
   }
@@ -126,7 +131,7 @@ export class NfdebugCli implements Contender {
     return runTimed([process.execPath, ...this.nodeArgs, CLI, ...args], {
       env,
       cwd: this.workDir,
-      usageFile: join(this.workDir, `nfdebug-${phase}.time`),
+      usageFile: join(this.workDir, `${this.name}-${phase}.time`),
     });
   }
 }
