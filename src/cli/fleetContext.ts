@@ -97,20 +97,19 @@ export async function openFleet(flags: FleetFlags): Promise<Fleet> {
 /** Prints the JSON result or the failure table; raises HostsFailed for exit code 2 (3 for a bug). */
 export function finishFleet(fleet: Fleet, result: FleetResult): void {
   fleet.output.result(result);
-  const failures = failureLines(result.hosts);
-  if (!fleet.output.json) {
-    for (const line of failures) fleet.output.warn(line);
-    const s = result.summary;
-    fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
-  }
-  if (result.summary.failed > 0) {
-    const failed = result.hosts.filter((h) => !h.ok);
+  const failed = result.hosts.filter((h) => !h.ok);
+  // Before the table, which a reader (and a script) expects last.
+  if (failed.length > 0)
     fleet.output.warn(
       writeRetryFile(
         retryPath(result.command),
         failed.map((h) => h.host),
       ),
     );
-    throw HostsFailed.of(failed.map((h) => h.error?.kind));
+  if (!fleet.output.json) {
+    for (const line of failureLines(result.hosts)) fleet.output.warn(line);
+    const s = result.summary;
+    fleet.output.line(`${result.command}: ${s.ok} ok, ${s.changed} changed, ${s.failed} failed`);
   }
+  if (result.summary.failed > 0) throw HostsFailed.of(failed.map((h) => h.error?.kind));
 }

@@ -65,17 +65,19 @@ test("4 shards of 40 hosts run at once and merged: the single run's hosts, steps
       new RegExp(`^nfdebug: shard ${i + 1}/${SHARDS}: 10 of ${COUNT} selected host\\(s\\)$`, "m"),
     ),
   );
-  // Windows that overlapped: every shard read more lines than its own hosts caused.
-  for (const out of shards)
-    assert.ok(readJsonLines<LogRecord>(join(out, "records.jsonl")).length > 100, `${out}: others' lines too`);
+  // Each shard read at least its own hosts' 100 lines; where windows overlapped (how much depends
+  // on scheduling), also other shards' lines, which the merge keeps once.
+  const read = shards.map((out) => readJsonLines<LogRecord>(join(out, "records.jsonl")).length);
+  for (const [i, n] of read.entries()) assert.ok(n >= 100, `shard ${i + 1}: ${n} records`);
+  const twice = read.reduce((x, y) => x + y) - COUNT * 10;
 
   const out = join(dir, "merged");
   const cli = await runCli(["merge", ...shards, "--out", out], { json: false });
   assert.equal(cli.code, 0, cli.stderr);
-  assert.match(
-    cli.stderr,
-    /line\(s\) that hosts of more than one bundle read from one kernel log \(.+\/kmsg\) are kept once/,
-  );
+  const note =
+    /(\d+) line\(s\) that hosts of more than one bundle read from one kernel log \(.+\/kmsg\) are kept once/;
+  if (twice > 0) assert.equal(note.exec(cli.stderr)?.[1], String(twice), cli.stderr);
+  else assert.doesNotMatch(cli.stderr, note);
   assert.deepEqual(bundleShape(out), expected);
   const positions = readJsonLines<LogRecord>(join(out, "records.jsonl")).map((r) => r.log_pos);
   assert.equal(new Set(positions).size, positions.length, "each kernel line once");
