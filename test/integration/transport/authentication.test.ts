@@ -10,8 +10,9 @@ import { SshTransport, type SshTransportOptions } from "../../../src/transport/s
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { HostError } from "../../../src/errors.js";
 import { onCleanup, runCleanups, killTree } from "./harness/cleanup.js";
+import { pinnedKnownHosts, sshdHost } from "./harness/hostSpec.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
-import { knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
+import { startSshd, type TestSshd } from "./harness/testSshd.js";
 import { createTestUser, type TestUser } from "./harness/testUsers.js";
 import { startAgent, type TestAgent } from "./harness/sshAgent.js";
 
@@ -34,27 +35,15 @@ before(async () => {
   unrelatedKey = makeKey(dir, "unrelated_ed25519");
   user = createTestUser(dir);
   sshd = await startSshd({ dir, authorizedKeys: [agentKey.publicLine, encryptedKey.publicLine] });
-  knownHosts = join(dir, "known_hosts");
-  writeFileSync(knownHosts, knownHostsLine(sshd) + "\n");
+  knownHosts = pinnedKnownHosts(dir, sshd);
   agent = await startAgent(dir);
   agent.add(agentKey.privateFile);
 });
 
 after(runCleanups);
 
-function host(identityFiles: string[], extra: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name: "a1",
-    address: "127.0.0.1",
-    port: sshd.port,
-    user: user.name,
-    identityFiles,
-    groups: [],
-    become: false,
-    jump: [],
-    ...extra,
-  };
-}
+const host = (identityFiles: string[], extra: Partial<HostSpec> = {}): HostSpec =>
+  sshdHost(sshd, user, agentKey, { name: "a1", address: "127.0.0.1", identityFiles, ...extra });
 
 function options(extra: SshTransportOptions = {}): SshTransportOptions {
   return { knownHostsFile: knownHosts, globalKnownHostsFiles: [], homeDir: dir, ...extra };

@@ -1,14 +1,13 @@
 // become: scripts run through `sudo -n sh -s`; a sudo that wants a password fails cleanly.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { SshTransport } from "../../../src/transport/sshTransport.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { HostError } from "../../../src/errors.js";
 import { runCleanups } from "./harness/cleanup.js";
+import { pinnedKnownHosts, sshdHost } from "./harness/hostSpec.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
-import { knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
+import { startSshd, type TestSshd } from "./harness/testSshd.js";
 import { createTestUser, type TestUser } from "./harness/testUsers.js";
 
 let dir: string;
@@ -26,25 +25,14 @@ before(async () => {
   needsPassword = createTestUser(dir, "password");
   plainUser = createTestUser(dir, "none");
   sshd = await startSshd({ dir, authorizedKeys: [key.publicLine] });
-  const knownHosts = join(dir, "known_hosts");
-  writeFileSync(knownHosts, knownHostsLine(sshd) + "\n");
+  const knownHosts = pinnedKnownHosts(dir, sshd);
   transport = new SshTransport({ knownHostsFile: knownHosts, globalKnownHostsFiles: [], agentSocket: null });
 });
 
 after(runCleanups);
 
-function host(user: TestUser, become: boolean): HostSpec {
-  return {
-    name: "b1",
-    address: "127.0.0.1",
-    port: sshd.port,
-    user: user.name,
-    identityFiles: [key.privateFile],
-    groups: [],
-    become,
-    jump: [],
-  };
-}
+const host = (user: TestUser, become: boolean): HostSpec =>
+  sshdHost(sshd, user, key, { name: "b1", address: "127.0.0.1", become });
 
 test("a NOPASSWD sudoer with become runs the script as root, reading it from stdin", async () => {
   const conn = await transport.connect(host(sudoer, true));

@@ -8,6 +8,7 @@ import { SshTransport } from "../../../src/transport/sshTransport.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { HostError, type HostErrorKind } from "../../../src/errors.js";
 import { killTree, onCleanup, runCleanups } from "./harness/cleanup.js";
+import { pinnedKnownHosts, sshdHost } from "./harness/hostSpec.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
 import { freePort, knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
 import { createTestUser, type TestUser } from "./harness/testUsers.js";
@@ -25,25 +26,13 @@ before(async () => {
   wrongKey = makeKey(dir, "wrong_ed25519");
   user = createTestUser(dir);
   sshd = await startSshd({ dir, authorizedKeys: [userKey.publicLine] });
-  knownHosts = join(dir, "known_hosts");
-  writeFileSync(knownHosts, knownHostsLine(sshd) + "\n");
+  knownHosts = pinnedKnownHosts(dir, sshd);
 });
 
 after(runCleanups);
 
-function host(overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name: "f1",
-    address: "127.0.0.1",
-    port: sshd.port,
-    user: user.name,
-    identityFiles: [userKey.privateFile],
-    groups: [],
-    become: false,
-    jump: [],
-    ...overrides,
-  };
-}
+const host = (overrides: Partial<HostSpec> = {}): HostSpec =>
+  sshdHost(sshd, user, userKey, { name: "f1", address: "127.0.0.1", ...overrides });
 
 async function failure(spec: HostSpec, kind: HostErrorKind, connectTimeoutMs = 5_000): Promise<HostError> {
   const transport = new SshTransport({

@@ -10,6 +10,7 @@ import { sha256Fingerprint } from "../../../src/transport/hostKeys/fingerprint.j
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { HostError } from "../../../src/errors.js";
 import { runCleanups } from "./harness/cleanup.js";
+import { sshdHost } from "./harness/hostSpec.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
 import { knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
 import { createTestUser, type TestUser } from "./harness/testUsers.js";
@@ -30,18 +31,7 @@ before(async () => {
 
 after(runCleanups);
 
-function host(name = "hk1"): HostSpec {
-  return {
-    name,
-    address: sshd.address,
-    port: sshd.port,
-    user: user.name,
-    identityFiles: [userKey.privateFile],
-    groups: [],
-    become: false,
-    jump: [],
-  };
-}
+const host = (name = "hk1"): HostSpec => sshdHost(sshd, user, userKey, { name });
 
 function transport(knownHostsFile: string, options: SshTransportOptions = {}): SshTransport {
   return new SshTransport({ knownHostsFile, globalKnownHostsFiles: [], agentSocket: null, ...options });

@@ -15,6 +15,7 @@ import type { HostSpec } from "../../../src/inventory/types.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { HostError } from "../../../src/errors.js";
 import { onCleanup, runCleanups } from "./harness/cleanup.js";
+import { pinnedKnownHosts, sshdHost } from "./harness/hostSpec.js";
 import { scriptCases } from "./harness/scriptCases.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
 import { freePort, knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
@@ -30,19 +31,7 @@ let emptyConfig: string;
 let transport: OpensshTransport;
 let connection: Connection;
 
-function hostSpec(overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name: "t1",
-    address: sshd.address,
-    port: sshd.port,
-    user: user.name,
-    identityFiles: [userKey.privateFile],
-    groups: [],
-    become: false,
-    jump: [],
-    ...overrides,
-  };
-}
+const hostSpec = (overrides: Partial<HostSpec> = {}): HostSpec => sshdHost(sshd, user, userKey, overrides);
 
 function openssh(options: OpensshTransportOptions = {}): OpensshTransport {
   return new OpensshTransport({ configFile: emptyConfig, knownHostsFile: knownHosts, ...options });
@@ -75,8 +64,7 @@ before(async () => {
   user = createTestUser(dir);
   sudoer = createTestUser(dir, "nopasswd");
   sshd = await startSshd({ dir, authorizedKeys: [userKey.publicLine] });
-  knownHosts = join(dir, "known_hosts");
-  writeFileSync(knownHosts, knownHostsLine(sshd) + "\n");
+  knownHosts = pinnedKnownHosts(dir, sshd);
   emptyConfig = join(dir, "ssh_config");
   writeFileSync(emptyConfig, "");
   // Kill every master this file may leave behind, even when a test fails.

@@ -2,11 +2,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { SshTransport } from "../../../src/transport/sshTransport.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import type { Connection } from "../../../src/transport/types.js";
 import { runCleanups } from "./harness/cleanup.js";
+import { pinnedKnownHosts, sshdHost } from "./harness/hostSpec.js";
 import { scriptCases } from "./harness/scriptCases.js";
 import { makeKey, tempDir, type KeyPair } from "./harness/keys.js";
 import { knownHostsLine, startSshd, type TestSshd } from "./harness/testSshd.js";
@@ -19,27 +19,14 @@ let sshd: TestSshd;
 let knownHosts: string;
 let connection: Connection;
 
-function hostSpec(overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name: "t1",
-    address: sshd.address,
-    port: sshd.port,
-    user: user.name,
-    identityFiles: [userKey.privateFile],
-    groups: [],
-    become: false,
-    jump: [],
-    ...overrides,
-  };
-}
+const hostSpec = (overrides: Partial<HostSpec> = {}): HostSpec => sshdHost(sshd, user, userKey, overrides);
 
 before(async () => {
   dir = tempDir();
   userKey = makeKey(dir, "user_ed25519");
   user = createTestUser(dir);
   sshd = await startSshd({ dir, authorizedKeys: [userKey.publicLine] });
-  knownHosts = join(dir, "known_hosts");
-  writeFileSync(knownHosts, knownHostsLine(sshd) + "\n");
+  knownHosts = pinnedKnownHosts(dir, sshd);
   const transport = new SshTransport({
     knownHostsFile: knownHosts,
     globalKnownHostsFiles: [],
