@@ -89,11 +89,10 @@ export async function createTransport(
   if (policy === "off") settings.output.warn(hostKeyPolicyOffWarning());
   const verbose = flags.verbose ?? 0;
   const say = (line: string) => settings.output.warn(`nfdebug: ${line}`);
-  const choices = await chooseTransports(
-    hosts,
-    (flags.transport ?? "auto") as TransportSetting,
-    flags.sshConfig,
-  );
+  const choices = await chooseTransports(hosts, (flags.transport ?? "auto") as TransportSetting, {
+    configFile: flags.sshConfig,
+    knownHostsFile: flags.knownHosts,
+  });
   const note = flags.transport === "auto" || flags.transport === undefined ? describeChoices(choices) : null;
   if (note) say(note); // stderr, never in the --json document
   const ignored = ignoredLinesWarning(
@@ -102,6 +101,7 @@ export async function createTransport(
       .flatMap((h) => ignoredBySsh2.get(h) ?? []),
   );
   if (ignored) say(ignored);
+  const debug = verbose >= 3 ? (host: string, line: string) => say(`${host}: ssh: ${line}`) : undefined;
   const ssh = new SshTransport({
     knownHostsFile: flags.knownHosts,
     hostKeyPolicy: policy,
@@ -109,7 +109,7 @@ export async function createTransport(
     commandTimeoutMs: settings.commandTimeoutMs,
     maxOutputBytes: settings.maxOutputBytes,
     warn: (m) => settings.output.warn(`nfdebug: ${m}`),
-    debug: verbose >= 3 ? (host, line) => say(`${host}: ssh: ${line}`) : undefined,
+    debug,
   });
   const openssh = new OpensshTransport({
     configFile: flags.sshConfig,
@@ -119,6 +119,7 @@ export async function createTransport(
     connectTimeoutMs: settings.connectTimeoutMs,
     commandTimeoutMs: settings.commandTimeoutMs,
     maxOutputBytes: settings.maxOutputBytes,
+    debug,
   });
   return verboseTransport(new TransportByHost(choices, { ssh2: ssh, openssh }), verbose, say);
 }

@@ -79,7 +79,7 @@ export function defineFleetOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--transport <transport>",
-        "how to reach hosts: openssh (the system ssh, as Ansible), ssh2 (built in), or auto: openssh for hosts whose ssh_config needs it (ProxyCommand, CertificateFile, PKCS11Provider, GSSAPI, Control*), ssh2 for the rest",
+        "how to reach hosts: openssh (the system ssh, as Ansible), ssh2 (built in), or auto: openssh for hosts that need it (ssh_config ProxyCommand, CertificateFile, PKCS11Provider, GSSAPI or Control*; an inventory proxy_command; known_hosts trusting them only through @cert-authority), ssh2 for the rest",
       )
         .choices(["auto", "openssh", "ssh2"])
         .default("auto"),

@@ -2,6 +2,7 @@
 // connection variables nfdebug understands into inventory fields.
 import type { Problem } from "../errors.js";
 import { VaultedValue } from "../files/vaulted-value.js";
+import { shellWords } from "../shell/words.js";
 import type { AnsibleInventory, Located } from "./ansible-model.js";
 
 /** Connection variables read by nfdebug, per inventory field; the first one set wins. */
@@ -13,7 +14,7 @@ const FIELD_VARS = {
   become: ["ansible_become"],
   transport: ["nfdebug_transport"],
 } as const;
-export type AnsibleField = keyof typeof FIELD_VARS | "jump";
+export type AnsibleField = keyof typeof FIELD_VARS | "jump" | "proxy_command";
 
 export interface ResolvedHost {
   name: string;
@@ -135,9 +136,10 @@ function connectionFields(
   for (const key of ["ansible_ssh_common_args", "ansible_ssh_extra_args"]) {
     const args = vars.get(key);
     if (!args || !usable(args, problem)) continue;
-    const jump = proxyJumpOf(String(args.value));
-    if (jump === "ProxyCommand") problem(args, "ProxyCommand is not supported; use ProxyJump (-J) instead");
-    else if (jump !== undefined) resolved.fields.jump = { ...args, value: jump };
+    const proxy = proxyOf(String(args.value));
+    if (proxy === null) problem(args, "cannot split into words: a quote is left open");
+    else if (proxy?.jump !== undefined) resolved.fields.jump = { ...args, value: proxy.jump };
+    else if (proxy?.command !== undefined) resolved.fields.proxy_command = { ...args, value: proxy.command };
   }
   return resolved;
 }
@@ -171,20 +173,25 @@ function coerce(field: AnsibleField, v: Located): Located {
   return v;
 }
 
-/** The ProxyJump value in ssh arguments (-J x, -o ProxyJump=x, -oProxyJump=x), if any. */
-export function proxyJumpOf(args: string): string | undefined {
-  const words = args.match(/'[^']*'|"[^"]*"|\S+/g)?.map((w) => w.replace(/^(['"])(.*)\1$/, "$2")) ?? [];
+/**
+ * The proxy that ssh arguments set (-J x, -o ProxyJump=x, -oProxyJump=x, -o ProxyCommand=...),
+ * the first one given winning as in ssh; undefined when none does, null when the text does not
+ * split into words. Ansible splits these variables with shlex, as shellWords does.
+ */
+export function proxyOf(args: string): { jump?: string; command?: string } | undefined | null {
+  const words = shellWords(args);
+  if (words === null) return null;
   for (let i = 0; i < words.length; i++) {
-    const word = words[i];
+    const word = words[i]!;
     let option: string | undefined;
-    if (word === "-J") return words[i + 1];
-    if (word.startsWith("-J")) return word.slice(2);
+    if (word === "-J") return { jump: words[i + 1] };
+    if (word.startsWith("-J")) return { jump: word.slice(2) };
     if (word === "-o") option = words[i + 1];
     else if (word.startsWith("-o")) option = word.slice(2);
     if (option === undefined) continue;
-    const match = /^(\w+)\s*[= ]\s*(.*)$/.exec(option);
-    if (match && match[1].toLowerCase() === "proxyjump") return match[2];
-    if (match && match[1].toLowerCase() === "proxycommand") return "ProxyCommand";
+    const match = /^(\w+)\s*[= ]\s*(.*)$/s.exec(option);
+    if (match && match[1]!.toLowerCase() === "proxyjump") return { jump: match[2] };
+    if (match && match[1]!.toLowerCase() === "proxycommand") return { command: match[2] };
   }
   return undefined;
 }

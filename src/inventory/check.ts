@@ -9,9 +9,16 @@ export function inventoryMeaningProblems(map: SourceMap, data: unknown): Problem
   if (!isRecord(data) || !Array.isArray(data.hosts)) return [];
   const problems: Problem[] = [];
   const firstSeen = new Map<string, number>();
+  // ssh takes one way to reach a host: a ProxyJump or a ProxyCommand, not both.
+  const bothProxies = (fields: unknown, at: string[]) => {
+    if (isRecord(fields) && fields.jump !== undefined && fields.proxy_command !== undefined)
+      problems.push(problemAt(map, [...at, "proxy_command"], "set jump or proxy_command, not both"));
+  };
+  bothProxies(data.defaults, ["defaults"]);
   data.hosts.forEach((host, index) => {
     if (!isRecord(host) || typeof host.name !== "string") return;
     const at = ["hosts", String(index)];
+    bothProxies(host, at);
     const first = firstSeen.get(host.name);
     if (first !== undefined) {
       const { line } = map.position(["hosts", String(first), "name"], "value");

@@ -9,6 +9,8 @@ export interface ConnectionFields {
   identity?: IdentityField;
   become?: boolean;
   jump?: string;
+  /** ssh_config's ProxyCommand: only the openssh transport honours it. */
+  proxy_command?: string;
   /** openssh or ssh2 for this host, whatever --transport says (as ansible_connection beats -c). */
   transport?: "openssh" | "ssh2";
 }

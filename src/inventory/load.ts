@@ -37,7 +37,18 @@ export async function loadInventory(
   const problems = inventoryProblems(source);
   if (problems.length > 0) throw new InputError(`${path}: invalid inventory`, problems);
   const baseDir = source.format === "nfdebug" ? dirname(resolve(path)) : process.cwd();
-  return { file: path, hosts: hostSpecs(source.data as InventoryDocument, baseDir, options) };
+  const doc = source.data as InventoryDocument;
+  const hosts = hostSpecs(doc, baseDir, options);
+  hosts.forEach((host, index) => {
+    if (host.proxyCommand?.source !== "inventory") return;
+    const own = doc.hosts[index]!.proxy_command !== undefined;
+    const { line, file = source.map.file } = source.map.position(
+      own ? ["hosts", String(index), "proxy_command"] : ["defaults", "proxy_command"],
+      "value",
+    );
+    host.proxyCommand.where = `${file}:${line}`;
+  });
+  return { file: path, hosts };
 }
 
 function checkOptions(options: InventoryOptions): void {

@@ -54,7 +54,10 @@ function hostSpec(
   if (entry.address !== undefined) explicit.push("address");
   const port = pick("port");
   const user = pick("user");
-  const jump = pick("jump");
+  // The host's own jump or proxy_command replaces the defaults' (either of them).
+  const proxies = entry.jump !== undefined || entry.proxy_command !== undefined ? entry : defaults;
+  const jump = proxies.jump;
+  const proxyCommand = proxies.proxy_command;
   if (port !== undefined) explicit.push("port");
   if (user !== undefined) explicit.push("user");
   let identityFiles: string[] = [];
@@ -65,7 +68,8 @@ function hostSpec(
     if (written !== undefined) identityFiles = identityPaths(written, baseDir);
   }
   if (identityFiles.length > 0) explicit.push("identityFiles");
-  if (jump !== undefined) explicit.push("jump");
+  // A ProxyCommand from the inventory replaces ssh_config's ProxyJump and ProxyCommand, as -o does.
+  if (jump !== undefined || proxyCommand !== undefined) explicit.push("jump");
   const spec: HostSpec = {
     name: entry.name,
     address: entry.address ?? entry.name,
@@ -78,6 +82,8 @@ function hostSpec(
     explicit,
   };
   if (jump !== undefined) spec.jump = parseJump(jump, spec);
+  if (proxyCommand !== undefined)
+    spec.proxyCommand = { command: proxyCommand, where: "the inventory", source: "inventory" };
   const transport = entry.transport ?? defaults.transport;
   if (transport !== undefined) spec.transport = transport;
   return spec;

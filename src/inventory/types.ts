@@ -14,11 +14,16 @@ export interface HostKeySettings {
   alias?: string;
 }
 
-/** ssh_config's ProxyCommand for a host or hop: the ssh2 transport refuses it (it changes where we connect). */
+/**
+ * A ProxyCommand for a host or hop, from ssh_config or the inventory: only the openssh transport
+ * honours it; the ssh2 transport refuses it (it changes where we connect).
+ */
 export interface ProxyCommandSetting {
   command: string;
-  /** FILE:LINE */
+  /** FILE:LINE of the line that set it. */
   where: string;
+  /** ssh reads ssh_config's itself; the inventory's is passed to it as an option. */
+  source: "ssh_config" | "inventory";
 }
 
 export interface JumpHost {

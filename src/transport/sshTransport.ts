@@ -9,53 +9,26 @@ import { planAuth } from "./auth/authPlan.js";
 import { KeyUnlocker } from "./auth/keyUnlocker.js";
 import { promptOnTty, type PassphrasePrompt } from "./auth/passphrasePrompt.js";
 import { forwardThrough } from "./forwardChannel.js";
-import type { HostKeyCheck, HostKeyPolicy } from "./hostKeys/hostKeyPolicy.js";
+import type { HostKeyCheck } from "./hostKeys/hostKeyPolicy.js";
 import { hostKeySources } from "./hostKeys/hostKeySources.js";
 import { KnownHostsFiles } from "./hostKeys/knownHostsFiles.js";
 import { KnownHostsStore } from "./hostKeys/knownHostsStore.js";
 import { HopPool } from "./hopPool.js";
 import { openClient } from "./openClient.js";
 import { SshConnection } from "./sshConnection.js";
-import type { Connection, Transport } from "./types.js";
+import type { CommonTransportOptions, Connection, Transport } from "./types.js";
 
-export interface SshTransportOptions {
-  /**
-   * `--known-hosts`: wins over a host's ssh_config UserKnownHostsFile; without either,
-   * ~/.ssh/known_hosts. (Precedence: ./hostKeys/hostKeySources.ts.)
-   */
-  knownHostsFile?: string;
+export interface SshTransportOptions extends CommonTransportOptions {
   /** Read-only system files; wins over GlobalKnownHostsFile; default /etc/ssh/ssh_known_hosts. */
   globalKnownHostsFiles?: string[];
-  /**
-   * An explicit policy wins over a host's StrictHostKeyChecking; without either, strict. With
-   * "off" the caller prints hostKeyPolicyOffWarning() on every run; a StrictHostKeyChecking=no
-   * is warned about here, once per ssh_config line.
-   */
-  hostKeyPolicy?: HostKeyPolicy;
-  /** TCP connect + handshake + auth, per hop; default 15 s (time at a passphrase prompt excluded). */
-  connectTimeoutMs?: number;
-  /** Default for runScript without timeoutMs; default 120 s, 0 for none. */
-  commandTimeoutMs?: number;
-  /** Default 15 s; the connection is dropped after keepaliveCountMax (3) unanswered. */
-  keepaliveIntervalMs?: number;
-  keepaliveCountMax?: number;
-  /**
-   * Most bytes (stdout and stderr) a host may send for one script; past it the host fails with
-   * kind protocol. Default 16 MiB, and 64 MiB for streamed kernel log reads (outputCap.ts).
-   */
-  maxOutputBytes?: number;
-  /** Concurrent session channels per connection; default 10 (OpenSSH MaxSessions). */
-  maxSessions?: number;
   /** Default process.env.SSH_AUTH_SOCK; null disables the agent. */
   agentSocket?: string | null;
   /** Default: ask on /dev/tty without echo; with no terminal, encrypted keys are skipped. */
   passphrasePrompt?: PassphrasePrompt;
   /** Where default identity files (~/.ssh/id_*) are looked for; default the user's home. */
   homeDir?: string;
-  /** Non-fatal notes (ignored known_hosts lines); never contains secrets. */
+  /** Non-fatal notes (ignored known_hosts lines, StrictHostKeyChecking=no); never contains secrets. */
   warn?: (message: string) => void;
-  /** The SSH protocol's debug lines, per host (-vvv). */
-  debug?: (host: string, line: string) => void;
 }
 
 const DEFAULT_IDENTITIES = ["id_rsa", "id_ecdsa", "id_ed25519"];
@@ -194,19 +167,20 @@ export class SshTransport implements Transport {
 }
 
 /**
- * ProxyCommand (from ssh_config) changes where we connect: connecting directly instead would
- * reach another machine, or none. The host fails before any connection is made.
+ * ProxyCommand (from ssh_config or the inventory) changes where we connect: connecting directly
+ * instead would reach another machine, or none. The host fails before any connection is made.
  */
 function refuseProxyCommand(host: HostSpec): void {
   const hop = [host, ...host.jump].find((h) => h.proxyCommand);
   if (!hop?.proxyCommand) return;
   const which = hop === host ? "" : ` for jump host ${hop.address}`;
+  const who = hop.proxyCommand.source === "inventory" ? "the inventory" : "ssh_config";
   throw new HostError(
     "unsupported",
     host.name,
-    `${host.name}: ssh_config sets ProxyCommand${which} (${hop.proxyCommand.where}), which the ssh2 transport ` +
-      "cannot honour; nothing was connected. Use ProxyJump, or the OpenSSH transport " +
-      "(--transport openssh, being added), which will honour it.",
+    `${host.name}: ${who} sets ProxyCommand${which} (${hop.proxyCommand.where}), which the ssh2 transport ` +
+      "cannot honour; nothing was connected. Use --transport openssh or auto (the system ssh honours it), " +
+      "or ProxyJump.",
   );
 }
 

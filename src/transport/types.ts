@@ -1,5 +1,36 @@
 // One transport interface: run a script on a host. The SSH implementation lives beside it.
 import type { HostSpec } from "../inventory/types.js";
+import type { HostKeyPolicy } from "./hostKeys/hostKeyPolicy.js";
+
+/** What every transport is told, each in its own terms (ssh2's options, ssh's -o options). */
+export interface CommonTransportOptions {
+  /**
+   * `--known-hosts`: wins over a host's ssh_config UserKnownHostsFile; without either,
+   * ~/.ssh/known_hosts. (Precedence: ./hostKeys/hostKeySources.ts.)
+   */
+  knownHostsFile?: string;
+  /**
+   * An explicit policy wins over a host's StrictHostKeyChecking; without either, strict. With
+   * "off" the caller prints hostKeyPolicyOffWarning() on every run.
+   */
+  hostKeyPolicy?: HostKeyPolicy;
+  /** TCP connect + handshake + auth, per hop; default 15 s. */
+  connectTimeoutMs?: number;
+  /** Default for runScript without timeoutMs; default 120 s, 0 for none. */
+  commandTimeoutMs?: number;
+  /** Default 15 s; the connection is dropped after keepaliveCountMax (3) unanswered. */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /**
+   * Most bytes (stdout and stderr) a host may send for one script; past it the host fails with
+   * kind protocol. Default 16 MiB, and 64 MiB for streamed kernel log reads (outputCap.ts).
+   */
+  maxOutputBytes?: number;
+  /** Concurrent sessions per connection; default 10 (OpenSSH MaxSessions). */
+  maxSessions?: number;
+  /** SSH's own debug lines of connecting, per host (-vvv). */
+  debug?: (host: string, line: string) => void;
+}
 
 export interface ExecOptions {
   /**

@@ -72,7 +72,11 @@ function fromSshConfig(
   if (config && Object.keys(config.hostKeys).length > 0) out.hostKeys = config.hostKeys;
   const line = config?.proxyCommand;
   if (line && withProxyCommand)
-    out.proxyCommand = { command: line.args.join(" "), where: `${line.file}:${line.line}` };
+    out.proxyCommand = {
+      command: line.args.join(" "),
+      where: `${line.file}:${line.line}`,
+      source: "ssh_config",
+    };
   return out;
 }
 

@@ -20,6 +20,11 @@ export interface ParsedKnownHosts {
   entries: KnownHostsEntry[];
   /** Lines skipped and why (unparsable lines, unsupported markers); worth one warning each. */
   notes: string[];
+  /**
+   * The `@cert-authority` lines, kept apart from `entries`: ssh2 cannot use them, but they tell
+   * `--transport auto` which hosts need the system ssh.
+   */
+  certificateAuthorities: KnownHostsEntry[];
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -27,6 +32,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
   const entries: KnownHostsEntry[] = [];
   const notes: string[] = [];
+  const certificateAuthorities: KnownHostsEntry[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i]!.trim();
@@ -65,11 +71,12 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
       notes.push(
         `${where}: @cert-authority lines are not supported by the ssh2 transport (it cannot negotiate host certificates); line ignored, so a host trusted only through it counts as unknown`,
       );
+      certificateAuthorities.push({ file, line: i + 1, marker, hosts, keyType, keyBlob });
       continue;
     }
     entries.push({ file, line: i + 1, marker, hosts, keyType, keyBlob });
   }
-  return { entries, notes };
+  return { entries, notes, certificateAuthorities };
 }
 
 function parseHostField(text: string): HostField | null {

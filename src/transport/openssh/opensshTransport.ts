@@ -3,32 +3,20 @@
 import { spawn } from "node:child_process";
 import { HostError } from "../../errors.js";
 import type { HostSpec } from "../../inventory/types.js";
-import type { HostKeyPolicy } from "../hostKeys/hostKeyPolicy.js";
-import type { Connection, Transport } from "../types.js";
+import { LineSplitter } from "../lineSplitter.js";
+import type { CommonTransportOptions, Connection, Transport } from "../types.js";
 import { ControlDirectory } from "./controlDirectory.js";
 import { OpensshConnection } from "./opensshConnection.js";
 import { sshArguments, type SshArgumentSettings } from "./sshArguments.js";
 import { sshFailure } from "./sshFailure.js";
 
-export interface OpensshTransportOptions {
+const DEBUG_LINE = /^debug\d: /;
+
+/** The common options as ssh options; --known-hosts unset: ssh's own UserKnownHostsFile. */
+export interface OpensshTransportOptions extends CommonTransportOptions {
   /** --ssh-config; unset: ssh reads the user's and the system's ssh_config itself. */
   configFile?: string;
-  /** --known-hosts; unset: ssh's own (UserKnownHostsFile from ssh_config, or ~/.ssh/known_hosts). */
-  knownHostsFile?: string;
-  /** Default strict. */
-  hostKeyPolicy?: HostKeyPolicy;
-  /** ConnectTimeout, rounded up to seconds; default 15 s. */
-  connectTimeoutMs?: number;
-  /** Default for runScript without timeoutMs; default 120 s, 0 for none. */
-  commandTimeoutMs?: number;
-  /** ServerAliveInterval; default 15 s, 0 for none. */
-  keepaliveIntervalMs?: number;
-  keepaliveCountMax?: number;
-  /** As in SshTransportOptions. */
-  maxOutputBytes?: number;
-  /** Concurrent sessions per master; default 10 (OpenSSH MaxSessions). */
-  maxSessions?: number;
-  /** Default 60 s. */
+  /** How long an idle master lingers after its last session; default 60 s. */
   controlPersistSeconds?: number;
 }
 
@@ -62,7 +50,7 @@ export class OpensshTransport implements Transport {
     };
     this.control.opened(socket, ["-O", "exit", ...args]);
     try {
-      await startMaster(host, args, this.settings.connectTimeoutMs);
+      await startMaster(host, args, this.settings.connectTimeoutMs, this.options.debug);
     } catch (err) {
       stop();
       throw err;
@@ -84,13 +72,25 @@ export class OpensshTransport implements Transport {
  * `ssh -N -f`: connects, authenticates, and leaves the master in the background (it lingers
  * ControlPersist after its last session). Its exit status and stderr say whether that worked.
  */
-function startMaster(host: HostSpec, args: string[], connectTimeoutMs: number): Promise<void> {
+function startMaster(
+  host: HostSpec,
+  args: string[],
+  connectTimeoutMs: number,
+  debug?: (host: string, line: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ssh", ["-N", "-f", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (stderr.length < 64 * 1024) stderr += chunk.toString();
+    // -v before the options: ssh keeps the first LogLevel it is given, so it beats LogLevel=ERROR.
+    const child = spawn("ssh", [...(debug ? ["-v"] : []), "-N", "-f", ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
     });
+    let stderr = "";
+    const lines = new LineSplitter((line) => {
+      // Debug lines go to -vvv only: the failure message and its kind come from the others.
+      if (DEBUG_LINE.test(line)) debug?.(host.name, line.replace(/\r$/, ""));
+      else if (stderr.length < 64 * 1024) stderr += `${line}\n`;
+    });
+    child.stderr.on("data", (chunk: Buffer) => lines.push(chunk));
+    child.stderr.on("end", () => lines.end());
     // ConnectTimeout covers TCP only; a server that stalls after it is cut off here.
     const limit = connectTimeoutMs * 2 + 5_000;
     const timer = setTimeout(() => child.kill("SIGKILL"), limit);

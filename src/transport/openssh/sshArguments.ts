@@ -57,6 +57,8 @@ export function sshArguments(host: HostSpec, controlPath: string, settings: SshA
     option("IdentitiesOnly", "yes"); // the keys asked for, not every key the agent holds
   }
   if (explicit.has("jump") && host.jump.length > 0) args.push("-J", host.jump.map(jumpSpec).join(","));
+  // ssh_config's own ProxyCommand is ssh's to read; the inventory's is passed as Ansible passes it.
+  if (host.proxyCommand?.source === "inventory") option("ProxyCommand", host.proxyCommand.command);
   args.push("--", explicit.has("address") ? host.address : host.name);
   return args;
 }

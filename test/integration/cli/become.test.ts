@@ -135,3 +135,30 @@ test("doctor: root logs in as root, the sudo host is root via sudo, the password
   // sshd's PATH for a non-root login has no sbin directories: the host scripts add them.
   assert.match(text.stdout, /ok +conntrack tool +yes/);
 });
+
+test("over the system ssh (--transport openssh): plan, apply and revert through sudo -n; the password host fails with kind become", async () => {
+  const [root, sudo, password] = [fleet.host("h001"), fleet.host("hsudo"), fleet.host("hsudopw")];
+  const args = [...fleetArgs(fleet), "--transport", "openssh"];
+  const plan = await runCli(["plan", profile, ...args]);
+  assert.equal(plan.code, 2, plan.stderr);
+  const planned = new Map(plan.json!.hosts.map((h) => [h.host, h]));
+  assert.equal(planned.get("hsudo")!.ok, true, "sudo host read its facts as root");
+  assert.deepEqual(planned.get("hsudopw")!.error, { kind: "become", message: PASSWORD_MESSAGE });
+
+  const applied = await runCli(["apply", profile, ...args]);
+  assert.equal(applied.code, 2, applied.stderr);
+  assert.deepEqual(applied.json!.summary, { ok: 2, changed: 2, failed: 1 });
+  assert.deepEqual(applied.json!.hosts.find((h) => h.host === "hsudopw")!.error, {
+    kind: "become",
+    message: PASSWORD_MESSAGE,
+  });
+  await assertValues(fleet, [root, sudo], { ...original, ...APPLIED }, "applied over openssh");
+  await assertValues(fleet, [password], original, "the password host is untouched");
+  assert.equal(statSync(join(journalDir(sudo), "window")).uid, 0, "journal written by root via sudo");
+
+  const reverted = await runCli(["revert", ...args]);
+  assert.equal(reverted.code, 2, reverted.stderr);
+  assert.equal(reverted.json!.summary.changed, 2, reverted.stderr);
+  await assertValues(fleet, fleet.hosts, original, "reverted over openssh");
+  for (const h of fleet.hosts) assert.equal(windowHeader(h), null);
+});

@@ -4,7 +4,8 @@
 //   CertificateFile sends the host the openssh way; ssh2 alone cannot and fails with kind auth.
 // - h002 presents a host certificate (HostCertificate): with the openssh transport a known_hosts
 //   with only an `@cert-authority` line for the CA trusts it; without that line it is refused
-//   (kind hostkey). ssh2 cannot negotiate certificate host keys and refuses it either way.
+//   (kind hostkey). auto sends it to the system ssh for that reason; ssh2 cannot negotiate
+//   certificate host keys and refuses it either way.
 // sshd runs per connection (inetd mode), so lines appended to a host's sshd_config apply at once.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -148,6 +149,15 @@ test("a host certificate is trusted through @cert-authority by the openssh trans
   assert.equal(refused.code, 2, refused.stderr);
   assert.equal(outcome(refused, "h002")?.error?.kind, "hostkey");
   assert.equal(readFileSync(empty, "utf8"), "", "nothing recorded");
+
+  // auto sees that known_hosts vouches for the host only through the CA, and lets ssh check it.
+  const viaAuto = await facts(args(trusting, "auto"));
+  assert.equal(viaAuto.code, 0, viaAuto.stderr);
+  assert.equal(outcome(viaAuto, "h002")?.ok, true);
+  assert.match(
+    viaAuto.stderr,
+    /^nfdebug: --transport auto: openssh for 1 host\(s\) known only through @cert-authority in known_hosts \(host certificates\) \(h002\)/m,
+  );
 
   // ssh2 cannot negotiate certificate host keys: the CA line is ignored with a warning, and the
   // host, known by no plain key, is refused.

@@ -171,3 +171,41 @@ test("a host reachable only through ProxyCommand: auto picks openssh for it and 
   assert.equal(viaSsh2.json!.hosts[0]!.error?.kind, "unsupported", viaSsh2.json!.hosts[0]!.error?.message);
   assert.match(viaSsh2.json!.hosts[0]!.error!.message, /--transport openssh/);
 });
+
+test("an Ansible inventory whose ansible_ssh_common_args set a ProxyCommand: auto sends the host to the system ssh, which runs it", async () => {
+  // No ssh_config at all: the bastion's address, user and key come from the inventory's own
+  // ProxyCommand, as an Ansible user writes it.
+  const emptyConfig = join(dir, "empty_ssh_config.ansible");
+  writeFileSync(emptyConfig, "");
+  const proxy = `ssh -F ${emptyConfig} -i ${fleet.identityFile} -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes -W %h:%p root@${bastion.net.bastionAddress}`;
+  const inventory = join(dir, "ansible-hosts");
+  writeFileSync(
+    inventory,
+    [
+      "[gated]",
+      `behind1 ansible_host=${bastion.net.targetAddress} ansible_user=root ansible_ssh_private_key_file=${fleet.identityFile}`,
+      "",
+      "[gated:vars]",
+      `ansible_ssh_common_args='-o ProxyCommand="${proxy}"'`,
+      "",
+      "[plain]",
+      `direct1 ansible_host=127.0.0.1 ansible_port=${direct[0]!.port} ansible_user=root ansible_ssh_private_key_file=${fleet.identityFile}`,
+      "",
+    ].join("\n"),
+  );
+  const facts = await applyAndRevert([behind, direct[0]!], ...flags(inventory, "--ssh-config", emptyConfig));
+  assert.match(
+    facts.stderr,
+    /--transport auto: openssh for 1 host\(s\) whose inventory entry sets ProxyCommand \(behind1\); ssh2 for the other 1/,
+  );
+  assertNothingLeft();
+
+  const viaSsh2 = await runCli([
+    "facts",
+    ...flags(inventory, "--ssh-config", emptyConfig, "--transport", "ssh2", "--limit", "behind1"),
+  ]);
+  assert.equal(viaSsh2.code, 2, viaSsh2.stderr);
+  const refused = viaSsh2.json!.hosts[0]!.error!;
+  assert.equal(refused.kind, "unsupported", refused.message);
+  assert.match(refused.message, new RegExp(`the inventory sets ProxyCommand \\(${inventory}:5\\)`));
+});

@@ -40,3 +40,15 @@ test("each -v adds detail on stderr, and --json output is the same JSON at every
 
   assert.match(vvv, new RegExp(`nfdebug: ${host}: ssh: .*(Handshake|KEX|Outbound)`), "ssh2's debug lines");
 });
+
+test("-vvv over the system ssh shows ssh's own debug lines of connecting, and the run still succeeds", async () => {
+  const host = fleet!.hosts[0].name;
+  const [plain, vvv] = [await facts("--transport", "openssh"), await facts("--transport", "openssh", "-vvv")];
+  for (const r of [plain, vvv]) assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    vvv.json!.hosts.map((h) => [h.host, h.ok]),
+    [[host, true]],
+  );
+  assert.match(vvv.stderr, new RegExp(`nfdebug: ${host}: ssh: debug1: Authenticat`), "ssh -v's lines");
+  assert.doesNotMatch(plain.stderr, /debug1/);
+});

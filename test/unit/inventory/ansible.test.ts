@@ -9,7 +9,7 @@ import { formatProblem } from "../../../src/errors.js";
 import { loadInventory, inventoryProblems } from "../../../src/inventory/load.js";
 import { inventorySource, readInventorySource } from "../../../src/inventory/source.js";
 import type { HostSpec } from "../../../src/inventory/types.js";
-import { proxyJumpOf } from "../../../src/inventory/ansible-vars.js";
+import { proxyOf } from "../../../src/inventory/ansible-vars.js";
 import { useRepoRoot } from "../files/repo-root.js";
 
 useRepoRoot();
@@ -163,15 +163,39 @@ test("an inventory without hosts is an error", () => {
   ]);
 });
 
-test("ProxyJump is read from ssh arguments in every spelling; ProxyCommand is flagged", () => {
-  assert.equal(proxyJumpOf("-J a@b:1"), "a@b:1");
-  assert.equal(proxyJumpOf("-Ja@b"), "a@b");
-  assert.equal(proxyJumpOf("-o ProxyJump=x,y"), "x,y");
-  assert.equal(proxyJumpOf("-oProxyJump=x"), "x");
-  assert.equal(proxyJumpOf("-o 'ProxyJump x'"), "x");
-  assert.equal(proxyJumpOf("-o proxyjump=x"), "x");
-  assert.equal(proxyJumpOf("-o StrictHostKeyChecking=no"), undefined);
-  assert.equal(proxyJumpOf('-o ProxyCommand="ssh -W %h:%p b"'), "ProxyCommand");
+test("ProxyJump and ProxyCommand are read from ssh arguments in every spelling, split as shlex splits them", () => {
+  assert.deepEqual(proxyOf("-J a@b:1"), { jump: "a@b:1" });
+  assert.deepEqual(proxyOf("-Ja@b"), { jump: "a@b" });
+  assert.deepEqual(proxyOf("-o ProxyJump=x,y"), { jump: "x,y" });
+  assert.deepEqual(proxyOf("-oProxyJump=x"), { jump: "x" });
+  assert.deepEqual(proxyOf("-o 'ProxyJump x'"), { jump: "x" });
+  assert.deepEqual(proxyOf("-o proxyjump=x"), { jump: "x" });
+  assert.equal(proxyOf("-o StrictHostKeyChecking=no"), undefined);
+  assert.deepEqual(proxyOf('-o ProxyCommand="ssh -W %h:%p b"'), { command: "ssh -W %h:%p b" });
+  assert.deepEqual(proxyOf("-o 'ProxyCommand=ssh -W %h:%p -q b' -J x"), { command: "ssh -W %h:%p -q b" });
+  assert.deepEqual(proxyOf('-C -o "ProxyCommand aws ssm start-session --target %h"'), {
+    command: "aws ssm start-session --target %h",
+  });
+  assert.equal(proxyOf("-o 'ProxyCommand=ssh"), null, "an open quote");
+});
+
+test("an Ansible host's ProxyCommand becomes its proxy_command, located where ansible_ssh_common_args was written", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nfd-ansible-proxy-"));
+  try {
+    const file = join(dir, "hosts");
+    writeFileSync(
+      file,
+      "[gw]\nweb1 ansible_host=10.0.0.5\n\n[gw:vars]\nansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q bastion\"'\n",
+    );
+    const [web1] = (await loadInventory(file)).hosts;
+    assert.deepEqual(web1!.proxyCommand, {
+      command: "ssh -W %h:%p -q bastion",
+      where: `${file}:5`,
+      source: "inventory",
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("Ansible Vault files are named as unsupported (dynamic inventories: ansible-dynamic.test.ts)", () => {

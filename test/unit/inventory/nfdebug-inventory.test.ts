@@ -1,8 +1,9 @@
 // The nfdebug inventory format: schema rules, duplicate names, defaults, CLI overrides, paths.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { homedir, userInfo } from "node:os";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir, userInfo } from "node:os";
+import { join, resolve } from "node:path";
 import { formatProblem, InputError } from "../../../src/errors.js";
 import { inventoryProblems, loadInventory } from "../../../src/inventory/load.js";
 import { parseJump } from "../../../src/inventory/normalise.js";
@@ -33,7 +34,7 @@ const BAD: Array<[string, string, string[]]> = [
     "unknown defaults key",
     `defaults:\n  password: x\n${HOST}`,
     [
-      'inv.yaml:2:3: defaults: unknown key "password" (expected one of: user, port, identity, become, jump, transport)',
+      'inv.yaml:2:3: defaults: unknown key "password" (expected one of: user, port, identity, become, jump, proxy_command, transport)',
     ],
   ],
   ["kind is Inventory", `kind: Hosts\n${HOST}`, ['inv.yaml:1:7: kind: "Hosts" must be "Inventory"']],
@@ -228,6 +229,35 @@ test("loadInventory throws every located problem at once", async () => {
     ]);
     return true;
   });
+});
+
+test("proxy_command: the host's own replaces the defaults' jump; both on one entry is refused where written", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nfd-inv-proxy-"));
+  try {
+    const file = join(dir, "inv.yaml");
+    writeFileSync(
+      file,
+      "defaults:\n  jump: bastion\nhosts:\n  - name: web1\n    proxy_command: gw-connect %h %p\n  - name: web2\n",
+    );
+    const [web1, web2] = (await loadInventory(file)).hosts;
+    assert.deepEqual(web1!.proxyCommand, {
+      command: "gw-connect %h %p",
+      where: `${file}:5`,
+      source: "inventory",
+    });
+    assert.deepEqual(web1!.jump, []);
+    assert.ok(web1!.explicit?.includes("jump"), "ssh_config's ProxyJump/ProxyCommand do not apply");
+    assert.equal(web2!.proxyCommand, undefined);
+    assert.equal(web2!.jump[0]?.address, "bastion");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(problems(`${HOST}    jump: b\n    proxy_command: x %h\n`), [
+    "inv.yaml:4:20: hosts[0].proxy_command: set jump or proxy_command, not both",
+  ]);
+  assert.deepEqual(problems(`${HOST}    proxy_command: "a\\nb"\n`), [
+    'inv.yaml:3:20: hosts[0].proxy_command: "a\\nb" is not a ProxyCommand: one line of text',
+  ]);
 });
 
 test("parseJump reads ProxyJump syntax, outermost hop first", () => {

@@ -172,7 +172,7 @@ test("ProxyCommand is carried to the host (the ssh2 transport refuses it); a jum
     { home },
   );
   const merged = mergeSshConfig({ name: "bastioned", inventory: {}, sshConfig: config, defaultUser: "u" });
-  assert.deepEqual(merged.proxyCommand, { command: "ssh -W %h:%p gw", where: "cfg:2" });
+  assert.deepEqual(merged.proxyCommand, { command: "ssh -W %h:%p gw", where: "cfg:2", source: "ssh_config" });
   const inventoryJump = mergeSshConfig({
     name: "bastioned",
     inventory: { jump: [{ host: "gw" }] },

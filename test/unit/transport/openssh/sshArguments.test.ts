@@ -4,10 +4,14 @@ import assert from "node:assert/strict";
 import type { HostSpec } from "../../../../src/inventory/types.js";
 import { sshArguments, type SshArgumentSettings } from "../../../../src/transport/openssh/sshArguments.js";
 import { sshFailureKind, withoutMuxNoise } from "../../../../src/transport/openssh/sshFailure.js";
+import { parseKnownHosts } from "../../../../src/transport/hostKeys/knownHostsFile.js";
 import {
   chooseTransports,
   describeChoices,
+  knownHostsOfSshG,
   opensshOnlySettings,
+  sshGValues,
+  trustedOnlyThroughCertificateAuthority,
 } from "../../../../src/transport/transportChoice.js";
 
 const settings: SshArgumentSettings = {
@@ -109,7 +113,6 @@ test("a host's own transport (inventory) wins over --transport", async () => {
   const choices = await chooseTransports(
     [host({ name: "a", transport: "openssh" }), host({ name: "b" })],
     "ssh2",
-    undefined,
   );
   assert.deepEqual(choices.get("a"), { transport: "openssh", why: "the inventory says so" });
   assert.deepEqual(choices.get("b"), { transport: "ssh2" });
@@ -121,4 +124,47 @@ test("ssh's lines about a refused mux session are not the script's stderr", () =
     "ControlSocket /tmp/nfdebug-ssh-x/1 already exists, disabling multiplexing\r\n";
   assert.equal(withoutMuxNoise(`${noise}the script's own\n`), "the script's own\n");
   assert.equal(withoutMuxNoise("a mux of words\n"), "a mux of words\n");
+});
+
+test("the inventory's ProxyCommand is passed to ssh and sends the host the openssh way; ssh_config's is left to ssh", async () => {
+  const fromInventory = host({
+    proxyCommand: { command: "gw %h %p", where: "inv:3", source: "inventory" },
+    jump: [],
+  });
+  const args = sshArguments(fromInventory, "/tmp/d/1", settings);
+  assert.equal(args[args.indexOf("ProxyCommand=gw %h %p") - 1], "-o");
+  const fromConfig = host({ proxyCommand: { command: "gw %h %p", where: "cfg:2", source: "ssh_config" } });
+  assert.ok(!sshArguments(fromConfig, "/tmp/d/1", settings).some((a) => a.startsWith("ProxyCommand")));
+
+  const choices = await chooseTransports([fromInventory], "auto");
+  assert.deepEqual(choices.get("web1"), { transport: "openssh", why: "ProxyCommand (in the inventory)" });
+  assert.equal(
+    describeChoices(choices),
+    "--transport auto: openssh for 1 host(s) whose inventory entry sets ProxyCommand (web1); ssh2 for the other 0",
+  );
+});
+
+test("ssh -G names the known_hosts files and name; a host vouched for only by @cert-authority needs ssh", () => {
+  const sshG =
+    "hostname Web1.Example\nport 2222\nuserknownhostsfile /u/kh /u/kh2\nglobalknownhostsfile /etc/ssh/ssh_known_hosts\n";
+  assert.deepEqual(knownHostsOfSshG(sshGValues(sshG), undefined), {
+    files: ["/u/kh", "/u/kh2", "/etc/ssh/ssh_known_hosts"],
+    name: "[web1.example]:2222",
+  });
+  assert.deepEqual(knownHostsOfSshG(sshGValues(`${sshG}hostkeyalias Gate\n`), "/mine"), {
+    files: ["/mine", "/etc/ssh/ssh_known_hosts"],
+    name: "gate",
+  });
+  const key = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+  const files = [
+    parseKnownHosts(`@cert-authority [*.example]:* ssh-ed25519 ${key}\n`, "global"),
+    parseKnownHosts(`[db.example]:2222 ssh-ed25519 ${key}\n`, "user"),
+  ];
+  assert.equal(trustedOnlyThroughCertificateAuthority(files, "[web1.example]:2222"), true);
+  assert.equal(trustedOnlyThroughCertificateAuthority(files, "[db.example]:2222"), false, "a plain key too");
+  assert.equal(trustedOnlyThroughCertificateAuthority(files, "web1.example"), false, "not on port 22");
+  assert.equal(
+    describeChoices(new Map([["w", { transport: "openssh", why: "@cert-authority" }]])),
+    "--transport auto: openssh for 1 host(s) known only through @cert-authority in known_hosts (host certificates) (w); ssh2 for the other 0",
+  );
 });
