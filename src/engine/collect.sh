@@ -1,6 +1,6 @@
 # nfdebug collect (after src/shell/frame.sh, lib.sh and src/logs/counters.sh).
 # nfd_collect_marks WINDOW: what collect needs to know before it reads the log, of WINDOW ('' : the
-# open window, else the newest). Prints nowindow, or "marks ID OPEN" (OPEN 1: still open), the
+# open window, else the newest). Prints nowindow, or "marks ID OPEN PROFILE" (OPEN 1: still open), the
 # window's recorded files as "file NAME LINE" frames (see windowMarks.ts), counters-now.out (the
 # counters now, while the window is open), printk-control (the control file's lines of the
 # dynamic-debug sites it enabled), then end.
@@ -15,7 +15,14 @@ nfd_collect_marks() {
   D=$P/windows/$want
   open=0
   [ "$(nfd_window_get id)" = "$want" ] && open=1
-  nfd_emit "marks${TAB}$want${TAB}$open"
+  # The window's profile (for its records): the header while it is open, else the history's
+  # "opened" line; empty once the history lost it.
+  if [ "$open" = 1 ]; then
+    profile=$(nfd_window_get profile)
+  else
+    profile=$(awk -F '\t' -v id="$want" '$1 == "opened" && $2 == id { p = $6 } END { print p }' "$P/windows.log" 2>/dev/null)
+  fi
+  nfd_emit "marks${TAB}$want${TAB}$open${TAB}$profile"
   for f in source start.out end.out counters-start.out counters-end.out collected.json; do
     if [ -f "$D/$f" ]; then nfd_frame file "$f" < "$D/$f"; fi
   done

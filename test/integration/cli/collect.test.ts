@@ -134,6 +134,13 @@ test("a tcp window: records of bad-flag and out-of-window packets, with reason i
   for (const flow of outside.flows)
     assert.deepEqual(recordsOfFlow(merged, flow), [], `${flowKey(flow)}: h004 logs nothing`);
   assertRecordsValid(merged, "records.jsonl");
+  // Record schema 2: each record names its debug window and profile (for grouping in a log system).
+  assert.deepEqual(
+    [...new Set(merged.map((r) => `${r.window_id} ${r.profile}`))],
+    [`${tcpWindow} collect-tcp`],
+    "window_id and profile",
+  );
+  assert.equal((run.json as unknown as { record_schema: number }).record_schema, 2);
 
   // The per-host files split the same records; raw/<host>.log has each record's kernel line.
   assert.deepEqual([...perHost.values()].flat().sort(byPos), [...merged].sort(byPos));
@@ -222,6 +229,11 @@ test("after revert, collect --window returns the window's lines up to its end an
   assert.deepEqual(recordsOfFlow(merged, afterEnd.flows[0]), [], "nothing after the window's end");
   assert.deepEqual(foreign(merged, [late]), []);
   for (const h of run.json!.hosts) assert.equal(h.open, false, `${h.host}: the window is closed`);
+  // Closed, the window's profile comes from the host's history.
+  assert.ok(
+    merged.every((r) => r.window_id === tcpWindow && r.profile === "collect-tcp"),
+    "window_id and profile after revert",
+  );
 
   const again = await cli("collect", "--window", tcpWindow, "-l", TCP_HOSTS);
   assert.deepEqual(printedRecords(again), [], "and then nothing new");
