@@ -112,6 +112,7 @@ nfd_begin() {
   if nfd_window_read; then
     if [ "$W_boot_id" != "$boot" ]; then
       nfd_history "closed${TAB}$W_id${TAB}$now${TAB}reboot"
+      nfd_announce reboot
       rm -f "$J/window" "$J/changes" "$J/logpos"
       nfd_window_read
     elif nfd_overdue "$now" "$boot"; then
@@ -223,5 +224,6 @@ nfd_commit() {
   fi
   [ ! -d "$P/windows/$NFD_ID" ] || nfd_kind_hooks window_opened "$P/windows/$NFD_ID"
   nfd_history "opened${TAB}$NFD_ID${TAB}$W_started${TAB}$W_boot_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"
+  nfd_announce open
   nfd_emit "done${TAB}opened${TAB}$NFD_ID${TAB}$W_expires"
 }
