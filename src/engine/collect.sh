@@ -31,7 +31,21 @@ nfd_collect_marks() {
   nfd_emit "end"
 }
 
-# nfd_collected WINDOW POSITION: keeps the position the collect reached (JSON) for the next one.
+# nfd_collected WINDOW POSITION [LINES]: keeps the position the collect reached (JSON) for the next
+# one, and adds the INVALID lines it read to the window's count (lines) that node_exporter's
+# textfile shows while the window is open (textfile.sh).
 nfd_collected() {
-  mkdir -p "$P/windows/$1" && printf '%s\n' "$2" > "$P/windows/$1/collected.json"
+  mkdir -p "$P/windows/$1" && printf '%s\n' "$2" > "$P/windows/$1/collected.json" || return
+  case ${3:-0} in 0 | *[!0-9]*) return 0 ;; esac
+  n=0
+  { IFS= read -r n < "$P/windows/$1/lines"; } 2>/dev/null
+  case $n in '' | *[!0-9]*) n=0 ;; esac
+  printf '%s\n' "$((n + $3))" > "$P/windows/$1/lines"
+  # Under the lock: a revert between reading the header and writing would leave a file that
+  # says a closed window is open. Busy (an apply, a revert): the next collect updates it.
+  [ -f "$J/window" ] || return 0
+  NFD_LOCK_WHAT="collect of window $1"
+  nfd_lock 5 >/dev/null || return 0
+  if nfd_window_read && [ "$W_id" = "$1" ]; then nfd_textfile_write; fi
+  nfd_unlock
 }

@@ -170,10 +170,13 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
   // Records this host delivered (a line of a shared kernel log counts for the first host only).
   let count = 0;
+  // INVALID lines in this host's log (shared kernel logs: all of them), for the host's own count.
+  let invalid = 0;
   const lines = collectLines(readParser(from, { until }), {
     host,
     classify: createKernelMessageClassifier(sites),
     onRecord: (record, item) => {
+      if (record.kind === "invalid") invalid++;
       if (req.sink.record(record, item.message, kernel) !== false) count++;
     },
   });
@@ -194,7 +197,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     );
   }
   if (!req.peek) {
-    const ack = call("nfd_collected", windowArg(marks.window), JSON.stringify(outcome.position));
+    const ack = call("nfd_collected", windowArg(marks.window), JSON.stringify(outcome.position), invalid);
     await conn.runScript(collectScript(ack), { timeoutMs: req.timeoutMs });
   }
   const warnings = [...outcome.warnings];

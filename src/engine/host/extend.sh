@@ -48,5 +48,6 @@ nfd_extend() {
   fi
   nfd_history "extended${TAB}$id${TAB}$now${TAB}$new"
   nfd_announce extend
+  nfd_textfile_write
   nfd_emit "extend${TAB}done${TAB}$id${TAB}$new${TAB}$now"
 }

@@ -124,5 +124,8 @@ fi
 [ "$how" = expired ] || nfd_disarm
 rm -f "$J/changes" "$J/window" "$J/logpos"
 nfd_announce "$how" "$rev"
+# A tripped window's file stays, saying so, until the next window replaces it: monitoring that
+# scrapes less often than windows trip still sees it. Any other end removes it.
+if [ "$how" = tripped ]; then nfd_textfile_write 0 1; else nfd_textfile_remove; fi
 nfd_emit "revert${TAB}done${TAB}$id"
 exit 0
