@@ -47,7 +47,7 @@ export function describeRecord(prefix: string, r: FullRecord): string {
   field(parts, "DPT", r.dport);
   field(parts, "SEQ", r.seq);
   field(parts, "ACK", r.ack);
-  field(parts, "WINDOW", r.window);
+  field(parts, "WINDOW", r.tcp_window);
   field(parts, "LEN", r.l4_len);
   parts.push(...r.flags);
   if (r.tcp_opt !== null) parts.push(`OPT (${r.tcp_opt})`);

@@ -134,7 +134,7 @@ function tcp(b: Uint8Array, p: PacketFields): Transport {
   p.dport = u16(b, 2);
   p.seq = u32(b, 4);
   p.ack = u32(b, 8);
-  p.window = u16(b, 14);
+  p.tcp_window = u16(b, 14);
   const word = u16(b, 12);
   for (const [name, bit] of TCP_FLAG_BITS) if (word & bit) p.flags.push(name);
   const optionBytes = (b[12] >> 4) * 4 - 20;

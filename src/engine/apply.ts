@@ -2,7 +2,7 @@
 // dead-man's switch. All or nothing per host.
 import { unchangedOutcome } from "./result.js";
 import type { ApplyOutcome } from "./outcomes.js";
-import { HostError, type HostErrorKind } from "../errors.js";
+import { HostError, InputError, type HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { hostKey, hostReportedChange, renderStep } from "../kinds/registry.js";
 import type { Change } from "../kinds/types.js";
@@ -27,6 +27,19 @@ import { windowMarkLines } from "./windowMarks.js";
 import type { DetectedSource } from "../logs/sources/detect.js";
 import type { KernelTurn, KernelTurns } from "./kernelTurns.js";
 
+/** Debian's prometheus-node-exporter reads its textfiles there (its --collector.textfile.directory). */
+export const DEFAULT_TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
+
+/** A textfile directory as --textfile-dir gives it: an absolute path of plain characters, or "none". */
+export function textfileDirOption(text: string): string | null {
+  if (text === "none") return null;
+  if (!/^\/[A-Za-z0-9._/@+-]{0,200}$/.test(text) || text.split("/").includes(".."))
+    throw new InputError(
+      `--textfile-dir: "${text}" is not an absolute directory path of plain characters (or none)`,
+    );
+  return text;
+}
+
 export interface ApplyRequest {
   profile: Profile;
   window: string;
@@ -37,6 +50,11 @@ export interface ApplyRequest {
   noTimer?: boolean;
   /** Shared by the hosts of one run: who sets the kernel-global settings of a shared kernel. */
   kernels?: KernelTurns;
+  /**
+   * node_exporter's textfile collector directory, where the host writes nfdebug.prom while the
+   * window is open (if the directory exists there); default DEFAULT_TEXTFILE_DIR, null: none.
+   */
+  textfileDir?: string | null;
 }
 
 export function renderApply(
@@ -48,6 +66,10 @@ export function renderApply(
   return applyScript(
     req.window,
     [
+      call(
+        "nfd_textfile_dir",
+        req.textfileDir === undefined ? DEFAULT_TEXTFILE_DIR : (req.textfileDir ?? ""),
+      ),
       call(
         "nfd_begin",
         windowArg(req.window),
@@ -153,9 +175,10 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
           message: "no changes",
         });
     turn?.done(outcome.changes);
+    const allWarnings = [...warnings, ...(outcome.warnings ?? [])];
     return {
       ...outcome,
-      ...(warnings.length > 0 ? { warnings } : {}),
+      ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}),
       ...(notes.length > 0 ? { notes } : {}),
     };
   } finally {
@@ -225,6 +248,10 @@ export function interpretApply(
     );
   }
   const [state, window, expires] = done.fields;
+  // The textfile could not be written: the window is open all the same.
+  const textfile = lines
+    .filter((l) => l.tag === "warn" && l.fields[0] === "textfile")
+    .map((l) => l.fields[1]);
   const answered = {
     command: "apply",
     host,
@@ -237,7 +264,13 @@ export function interpretApply(
   requireFields(done.fields, 3);
   const timer = lines.find((l) => l.tag === "timer");
   const opened = { window, expires: epochIso(Number(expires)), ...(timer ? { timer: timer.fields[0] } : {}) };
-  if (state !== "same") return { ...answered, state: "opened", ...opened };
+  if (state !== "same")
+    return {
+      ...answered,
+      state: "opened",
+      ...opened,
+      ...(textfile.length > 0 ? { warnings: textfile } : {}),
+    };
   return {
     ...answered,
     state: "joined",

@@ -12,6 +12,7 @@ import { collectLines } from "../logs/collect-lines.js";
 import { createKernelMessageClassifier } from "../logs/printk.js";
 import { parseStoredPosition, readParser, readScript, startPositionParser } from "../logs/sources/reader.js";
 import type { LogPosition } from "../logs/sources/types.js";
+import type { LogRecord } from "../logs/record.js";
 import type { SourceKind } from "../logs/sources/types.js";
 import { framedFiles, parseFrames } from "../shell/frame.js";
 import { call } from "../shell/quote.js";
@@ -46,11 +47,33 @@ export interface CollectRequest {
 interface WindowFiles {
   window: string;
   open: boolean;
+  /** The window's profile name; null when the host no longer knows it. */
+  profile: string | null;
   files: Map<string, string>;
   captures: CaptureMark[];
 }
 
 const COLLECT_SH = new URL("./collect.sh", import.meta.url);
+/** What a profile's name may be (schemas/profile.schema.json): anything else is not passed on. */
+const PROFILE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/**
+ * The sink with the window's id and profile set on each record (record schema 2), so that a log
+ * system can group records by window; the record's own fields come first, as the parser made them.
+ */
+function windowSink(sink: CollectSink, marks: WindowFiles): CollectSink {
+  const stamp = (record: LogRecord) => {
+    record.window_id = marks.window;
+    if (marks.profile) record.profile = marks.profile;
+  };
+  return {
+    record: (record, raw, kernel) => {
+      stamp(record);
+      return sink.record(record, raw, kernel);
+    },
+    ...(sink.capture ? { capture: sink.capture.bind(sink) } : {}),
+  };
+}
 
 /** The library, the counters, collect.sh, then one call (its functions say what they print). */
 function collectScript(line: string): string {
@@ -66,6 +89,7 @@ function parseMarks(stdout: string): WindowFiles | null {
   return {
     window: marks.fields[0],
     open: marks.fields[1] === "1",
+    profile: PROFILE_NAME.test(marks.fields[2] ?? "") ? marks.fields[2] : null,
     files: framedFiles(frames),
     captures: captureMarks(frames),
   };
@@ -107,6 +131,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
       message: req.window ? `no window ${req.window} on this host` : "no window on this host",
     });
   }
+  req = { ...req, sink: windowSink(req.sink, marks) };
   const sourceFile = marks.files.get("source");
   const [kind, detail = ""] = parseFrames(sourceFile ?? "").find((f) => f.tag === "source")?.fields ?? [];
   // "kind<TAB>detail" without a frame: the marks of a version before the host protocol.
@@ -145,10 +170,13 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     from.source === "file" ? undefined : from.boot_id ? `${from.boot_id}/${from.source}` : undefined;
   // Records this host delivered (a line of a shared kernel log counts for the first host only).
   let count = 0;
+  // INVALID lines in this host's log (shared kernel logs: all of them), for the host's own count.
+  let invalid = 0;
   const lines = collectLines(readParser(from, { until }), {
     host,
     classify: createKernelMessageClassifier(sites),
     onRecord: (record, item) => {
+      if (record.kind === "invalid") invalid++;
       if (req.sink.record(record, item.message, kernel) !== false) count++;
     },
   });
@@ -169,7 +197,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     );
   }
   if (!req.peek) {
-    const ack = call("nfd_collected", windowArg(marks.window), JSON.stringify(outcome.position));
+    const ack = call("nfd_collected", windowArg(marks.window), JSON.stringify(outcome.position), invalid);
     await conn.runScript(collectScript(ack), { timeoutMs: req.timeoutMs });
   }
   const warnings = [...outcome.warnings];

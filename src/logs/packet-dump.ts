@@ -22,7 +22,7 @@ export type PacketFields = Pick<
   | "ttl"
   | "seq"
   | "ack"
-  | "window"
+  | "tcp_window"
   | "mark"
   | "icmp_type"
   | "icmp_code"
@@ -184,7 +184,7 @@ export function emptyPacketFields(): PacketFields {
     dport: null,
     seq: null,
     ack: null,
-    window: null,
+    tcp_window: null,
     flags: [],
     tcp_opt: null,
     l4_len: null,
@@ -334,7 +334,7 @@ export function decodePacketDump(
           p.ack = decimal(s, v, j);
           break;
         case K_WINDOW:
-          p.window = decimal(s, v, j);
+          p.tcp_window = decimal(s, v, j);
           break;
         case K_URGP:
           if (l4 === L4_TCP) complete = true;

@@ -56,7 +56,7 @@ export function blankRecord(kind: LogRecord["kind"], message: string, ctx: Parse
     dport: null,
     seq: null,
     ack: null,
-    window: null,
+    tcp_window: null,
     flags: [],
     tcp_opt: null,
     l4_len: null,

@@ -1,5 +1,11 @@
 // One parsed kernel log line. Stable: written as JSON Lines, described by schemas/record.schema.json.
 
+/**
+ * The record schema's version (its $id, the manifest's `record_schema`, collect --json's). 2: the
+ * TCP window is `tcp_window` (1 called it `window`), and `window_id`/`profile` name the debug window.
+ */
+export const RECORD_SCHEMA = 2;
+
 export interface LogRecord {
   kind: "invalid" | "printk";
   host: string;
@@ -27,7 +33,8 @@ export interface LogRecord {
   /** TCP sequence number. */
   seq: number | null;
   ack: number | null;
-  window: number | null;
+  /** TCP window (WINDOW=); `window` in record schema 1. */
+  tcp_window: number | null;
   mark: string | null;
   icmp_type: number | null;
   icmp_code: number | null;
@@ -71,6 +78,13 @@ export interface LogRecord {
    * test/fixtures/logs/parse-golden.txt, stay those of every earlier release): absent means "log".
    */
   source?: "log" | "nflog";
+  /**
+   * The debug window the record was collected in, and its profile's name (collect, runbooks).
+   * Absent on records of saved logs (`nfdebug parse`): they belong to no window. The profile is
+   * absent too when the host no longer knows it.
+   */
+  window_id?: string;
+  profile?: string;
 }
 
 export interface IcmpDetails {

@@ -24,7 +24,7 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { LogRecord } from "../logs/record.js";
+import { RECORD_SCHEMA, type LogRecord } from "../logs/record.js";
 import { jsonLinesOf, readJsonFile } from "./bundle-json.js";
 import type {
   ReasonInfo,
@@ -35,8 +35,12 @@ import type {
   ReportStep,
 } from "./model.js";
 
-/** 2: the applied changes are in changes.json (format 1: plan.json). */
-export const BUNDLE_FORMAT = 2;
+/**
+ * 2: the applied changes are in changes.json (format 1: plan.json). 3: records.jsonl holds records
+ * of schema 2 (RECORD_SCHEMA: `tcp_window`, `window_id`, `profile`); older bundles' records are
+ * read as schema 2.
+ */
+export const BUNDLE_FORMAT = 3;
 
 export const BUNDLE_FILES = {
   manifest: "manifest.json",
@@ -51,6 +55,8 @@ export const BUNDLE_FILES = {
 
 export interface BundleManifest {
   format: number;
+  /** The version of schemas/record.schema.json that records.jsonl follows (absent before format 3: 1). */
+  recordSchema?: number;
   nfdebug?: string;
   commandLine?: string[];
   runbook: ReportInput["runbook"] & { path?: string; sha256?: string };
@@ -109,7 +115,8 @@ export async function bundleInput(dir: string, manifest: BundleManifest): Promis
   });
   // Read as the report iterates them: a bundle of a large log does not fit in memory (or in one
   // string). A malformed line is an InputError then, naming records.jsonl:LINE.
-  const records = jsonLinesOf<LogRecord>(join(dir, BUNDLE_FILES.records));
+  const lines = jsonLinesOf<LogRecord>(join(dir, BUNDLE_FILES.records));
+  const records = (manifest.recordSchema ?? 1) < 2 ? recordsOfSchema1(lines) : lines;
   const changesOf = new Map((applied.hosts ?? []).map((h) => [h.host, h.changes ?? []]));
   const countersOf = new Map((counters.hosts ?? []).map((h) => [h.host, h]));
   const hosts: ReportHost[] = manifest.hosts.map((h) => {
@@ -148,6 +155,7 @@ export async function writeBundle(
   await mkdir(dir, { recursive: true });
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
+    recordSchema: RECORD_SCHEMA,
     ...(input.nfdebugVersion ? { nfdebug: input.nfdebugVersion } : {}),
     ...(commandLine ? { commandLine } : {}),
     runbook: input.runbook,
@@ -182,6 +190,22 @@ export async function writeBundle(
     let lines = "";
     for (const r of input.records) lines += JSON.stringify(r) + "\n";
     await writeFile(join(dir, BUNDLE_FILES.records), lines);
+  }
+}
+
+/**
+ * Records of schema 1 (bundles before format 3) as schema 2: `window` (the TCP window) becomes
+ * `tcp_window`, in its place, so that a merge writes one schema.
+ */
+function* recordsOfSchema1(records: Iterable<LogRecord>): Generator<LogRecord> {
+  for (const r of records) {
+    if (!("window" in r) || "tcp_window" in r) {
+      yield r;
+      continue;
+    }
+    yield Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k === "window" ? "tcp_window" : k, v]),
+    ) as unknown as LogRecord;
   }
 }
 

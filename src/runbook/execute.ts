@@ -46,6 +46,8 @@ export interface RunOptions {
   forks: number;
   timeoutMs: number;
   windowMs: number;
+  /** ApplyRequest.textfileDir. */
+  textfileDir?: string | null;
   outDir: string;
   commandLine: string[];
   signal: AbortSignal;
@@ -133,6 +135,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     owner: windowOwner(),
     windowSeconds: Math.max(1, Math.round(opts.windowMs / 1000)),
     timeoutMs: opts.timeoutMs,
+    textfileDir: opts.textfileDir,
     outDir: opts.outDir,
     signal: opts.signal,
     onHostDone: opts.onHostDone,

@@ -22,6 +22,7 @@ export interface StepContext {
   owner: string;
   windowSeconds: number;
   timeoutMs: number;
+  textfileDir?: string | null;
   outDir: string;
   sink: CollectSink;
   signal: AbortSignal;
@@ -58,6 +59,7 @@ function applyEach(
         windowSeconds: ctx.windowSeconds,
         timeoutMs: ctx.timeoutMs,
         kernels,
+        textfileDir: ctx.textfileDir,
       }),
     { ...options, onHostDone: ctx.onHostDone },
   );

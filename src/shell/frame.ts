@@ -43,7 +43,7 @@ export const FRAMES: Readonly<Record<string, Shape>> = {
   refused: shape(4), // window, owner, profile, expires
   // collect's window marks (src/engine/collect.sh).
   nowindow: shape(0),
-  marks: shape(2), // window, 1 when open
+  marks: shape(2, 3), // window, 1 when open [, its profile (empty when unknown)]
   file: shape(2), // name, one line of it
   capture: shape(5), // one of the window's captures: file stem (capture, flow-NAME), 1 while tcpdump runs, pcap size, bytes collected, packet bound
   pcap: shape(1), // one base64 line of a capture's bytes

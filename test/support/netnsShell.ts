@@ -118,6 +118,8 @@ export class NetnsShell implements Connection {
    * says "not found" and exits 127, as a host without them would.
    */
   readonly hidden = new Set<string>();
+  /** Files bind-mounted over others (target → source) in the scripts run from now on. */
+  readonly binds = new Map<string, string>();
 
   /** Steps the host's wall clock (`date`, also for what already runs there) to now + `seconds`. */
   stepClock(seconds: number): void {
@@ -179,7 +181,8 @@ export class NetnsShell implements Connection {
     const hide = [...this.hidden]
       .map((tool) => ` && mount --bind ${this.dir}/missing /usr/bin/${tool}`)
       .join("");
-    const setup = `mount --bind ${this.dir}/run /run && mount --bind ${this.dir}/var-lib /var/lib && mount --bind ${this.dir}/date /usr/bin/date${hide} && exec sh -s`;
+    const binds = [...this.binds].map(([target, source]) => ` && mount --bind ${source} ${target}`).join("");
+    const setup = `mount --bind ${this.dir}/run /run && mount --bind ${this.dir}/var-lib /var/lib && mount --bind ${this.dir}/date /usr/bin/date${hide}${binds} && exec sh -s`;
     const child = spawn("ip", ["netns", "exec", this.netns, "unshare", "--mount", "sh", "-c", setup], {
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -220,7 +220,7 @@ export function expectedRecord(p: TsharkPacket, digits: number): Partial<FullRec
     dport,
     seq: tcp ? num(first(p, "tcp.seq_raw")) : null,
     ack: tcp ? num(first(p, "tcp.ack_raw")) : null,
-    window: tcp ? num(first(p, "tcp.window_size_value")) : null,
+    tcp_window: tcp ? num(first(p, "tcp.window_size_value")) : null,
     flags: tcp && flagsWord !== null ? TCP_FLAGS.filter(([, bit]) => flagsWord & bit).map(([n]) => n) : [],
     tcp_opt: tcp ? (first(p, "tcp.options")?.toUpperCase() ?? null) : null,
     // UDP-Lite's length field is its checksum coverage: tshark's udp.length is computed.

@@ -1,6 +1,6 @@
 // nfdebug apply: open a debug window on every host.
 import { InputError } from "../../errors.js";
-import { applyHost } from "../../engine/apply.js";
+import { applyHost, textfileDirOption } from "../../engine/apply.js";
 import { KernelTurns } from "../../engine/kernelTurns.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
 import type { ApplyOutcome, FailedOutcome } from "../../engine/outcomes.js";
@@ -27,6 +27,7 @@ export interface ApplyFlags {
   keepOnAbort?: boolean;
   /** false with --no-timer. */
   timer?: boolean;
+  textfileDir?: string;
 }
 
 function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; maxFail?: string } {
@@ -80,6 +81,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
     ? checkWindowLength(durationOption("for", flags.for), "--for", flags.windowLimit)
     : checkWindowLength(profile.windowMs ?? DEFAULT_WINDOW_MS, "the profile's window", flags.windowLimit);
   const rollout = rolloutFlags(flags);
+  const textfileDir = flags.textfileDir === undefined ? undefined : textfileDirOption(flags.textfileDir);
   const window = newWindowId();
   const fleet = await openFleet(flags);
   const total = fleet.hosts.length;
@@ -106,6 +108,7 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
         timeoutMs: fleet.timeoutMs,
         noTimer: flags.timer === false,
         kernels,
+        textfileDir,
       }),
   );
   tracker.finish();

@@ -3,7 +3,7 @@ import { collectHost, sharedKernelFilter, sharedKernelNote } from "../../engine/
 import { RecordFiles } from "../../engine/recordFiles.js";
 import { summarise } from "../../engine/result.js";
 import { LogAggregator } from "../../logs/aggregate.js";
-import type { LogRecord } from "../../logs/record.js";
+import { RECORD_SCHEMA, type LogRecord } from "../../logs/record.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 import { renderCollectSummary } from "../collectSummary.js";
@@ -35,6 +35,7 @@ export async function collect(flags: FleetFlags & { window?: string; out?: strin
     ...summarise("collect", outcomes, window),
     records_summary: summary,
     shared_kernel_duplicates: sink.duplicates,
+    record_schema: RECORD_SCHEMA,
     ...(files ? { out: flags.out } : { records: jsonRecords }),
   };
   finishFleet(fleet, result);

@@ -9,6 +9,7 @@ import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadRunbook } from "../../runbook/load.js";
+import { textfileDirOption } from "../../engine/apply.js";
 import { runRunbook } from "../../runbook/execute.js";
 import { commandHeadline, type Runbook } from "../../runbook/types.js";
 import { durationOption, type FleetFlags } from "../fleetOptions.js";
@@ -26,6 +27,7 @@ export interface RunFlags {
   /** false with --no-limit. */
   windowLimit?: boolean;
   dryRun?: boolean;
+  textfileDir?: string;
 }
 
 function describeStep(step: Runbook["steps"][number]): string {
@@ -99,6 +101,7 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
         "the runbook's window",
         flags.windowLimit,
       );
+  const textfileDir = flags.textfileDir === undefined ? undefined : textfileDirOption(flags.textfileDir);
   const fleet = await openFleet(flags);
   if (runbook.hosts) fleet.hosts = selectHosts(fleet.hosts, runbook.hosts, `${runbookFile}: hosts`);
   if (flags.dryRun) return dryRun(fleet, runbook);
@@ -127,6 +130,7 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
       forks: fleet.forks,
       timeoutMs: fleet.timeoutMs,
       windowMs,
+      textfileDir,
       outDir: flags.out ?? defaultOutDir(runbook),
       commandLine: process.argv.slice(1),
       signal: controller.signal,

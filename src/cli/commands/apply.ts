@@ -24,6 +24,10 @@ export function registerApply(program: Command) {
         "when the rollout stops, leave changed hosts as they are (their timers still revert them)",
       )
       .option(
+        "--textfile-dir <dir>",
+        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off)",
+      )
+      .option(
         "--no-timer",
         "open the window without a dead-man's switch on hosts that cannot arm one (no systemd-run, no setsid): only a revert ends it",
       )

@@ -17,6 +17,10 @@ export function registerRun(program: Command) {
         "window length (default: the runbook's window, else the profile's, else 15m)",
       )
       .addOption(noWindowLimitOption())
+      .option(
+        "--textfile-dir <dir>",
+        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off)",
+      )
       .option("--dry-run", "show the plan and the steps without changing anything"),
   ).action(async (runbookFile: string, flags: FleetFlags & RunFlags) => {
     const { run } = await import("../actions/run.js");

@@ -112,6 +112,8 @@ nfd_begin() {
   if nfd_window_read; then
     if [ "$W_boot_id" != "$boot" ]; then
       nfd_history "closed${TAB}$W_id${TAB}$now${TAB}reboot"
+      nfd_announce reboot
+      nfd_textfile_remove
       rm -f "$J/window" "$J/changes" "$J/logpos"
       nfd_window_read
     elif nfd_overdue "$now" "$boot"; then
@@ -154,7 +156,7 @@ nfd_begin() {
     fi
   else
     W_id=$1 W_owner=$2 W_profile=$3 W_started=$now W_expires=$((now + $4)) W_boot_id=$boot
-    W_state=opening W_timer_unit= W_watchdog_pid= W_scripts=$NFD_SCRIPTS
+    W_state=opening W_timer_unit= W_watchdog_pid= W_scripts=$NFD_SCRIPTS W_textfile=${NFD_TEXTFILE:-}
     if ! nfd_window_write; then
       nfd_storage_fail "$J/window"
       exit 3
@@ -223,5 +225,7 @@ nfd_commit() {
   fi
   [ ! -d "$P/windows/$NFD_ID" ] || nfd_kind_hooks window_opened "$P/windows/$NFD_ID"
   nfd_history "opened${TAB}$NFD_ID${TAB}$W_started${TAB}$W_boot_id${TAB}$W_owner${TAB}$W_profile${TAB}$W_expires"
+  nfd_announce open
+  nfd_textfile_write
   nfd_emit "done${TAB}opened${TAB}$NFD_ID${TAB}$W_expires"
 }

@@ -47,5 +47,7 @@ nfd_extend() {
     return 0
   fi
   nfd_history "extended${TAB}$id${TAB}$now${TAB}$new"
+  nfd_announce extend
+  nfd_textfile_write
   nfd_emit "extend${TAB}done${TAB}$id${TAB}$new${TAB}$now"
 }

@@ -65,9 +65,11 @@ nfd_storage_fail() {
 nfd_window_get() { sed -n "s/^$1=//p" "$J/window" 2>/dev/null | head -n 1; }
 
 # The window header into W_id, W_owner, W_profile, W_started, W_expires, W_boot_id, W_state,
-# W_timer_unit, W_watchdog_pid, W_scripts (the first line of each key, as nfd_window_get). Fails without a window.
+# W_timer_unit, W_watchdog_pid, W_scripts, W_textfile (the first line of each key, as nfd_window_get).
+# Fails without a window.
 nfd_window_read() {
   W_id= W_owner= W_profile= W_started= W_expires= W_boot_id= W_state= W_timer_unit= W_watchdog_pid= W_scripts=
+  W_textfile=
   [ -f "$J/window" ] || return 1
   while IFS= read -r l || [ -n "$l" ]; do
     v=${l#*=}
@@ -82,6 +84,7 @@ nfd_window_read() {
     timer_unit=*) [ -n "$W_timer_unit" ] || W_timer_unit=$v ;;
     watchdog_pid=*) [ -n "$W_watchdog_pid" ] || W_watchdog_pid=$v ;;
     scripts=*) [ -n "$W_scripts" ] || W_scripts=$v ;;
+    textfile=*) [ -n "$W_textfile" ] || W_textfile=$v ;;
     esac
   done < "$J/window"
   return 0
@@ -95,7 +98,8 @@ nfd_window_write() {
       "$W_id" "$W_owner" "$W_profile" "$W_started" "$W_expires" "$W_boot_id" "$W_state" &&
       { [ -z "$W_scripts" ] || printf 'scripts=%s\n' "$W_scripts"; } &&
       { [ -z "$W_timer_unit" ] || printf 'timer_unit=%s\n' "$W_timer_unit"; } &&
-      { [ -z "$W_watchdog_pid" ] || printf 'watchdog_pid=%s\n' "$W_watchdog_pid"; }
+      { [ -z "$W_watchdog_pid" ] || printf 'watchdog_pid=%s\n' "$W_watchdog_pid"; } &&
+      { [ -z "$W_textfile" ] || printf 'textfile=%s\n' "$W_textfile"; }
   } 2>/dev/null > "$J/window.new" && mv -f "$J/window.new" "$J/window"; then
     return 0
   fi

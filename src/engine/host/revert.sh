@@ -87,9 +87,11 @@ if [ "$keep" -gt 0 ]; then
   # A rollback inside an already open window: it keeps its own earlier changes.
   printf '%s' "$kept$left" 2>/dev/null > "$J/changes.keep" && mv -f "$J/changes.keep" "$J/changes"
   if [ -n "$left" ]; then
+    nfd_announce "$how-left" "$rev"
     nfd_emit "revert${TAB}left${TAB}$id"
     exit 4
   fi
+  nfd_announce "$how" "$rev"
   nfd_emit "revert${TAB}partial${TAB}$id"
   exit 0
 fi
@@ -109,6 +111,7 @@ NFD_LEFT
   W_state=$outcome
   nfd_window_write
   nfd_history "closed${TAB}$id${TAB}$now${TAB}$how-$outcome"
+  nfd_announce "$how-$outcome" "$rev"
   nfd_emit "revert${TAB}$outcome${TAB}$id"
   exit 4
 fi
@@ -120,5 +123,9 @@ fi
 # Disarm the dead-man's switch (at expiry it is the process running this very script).
 [ "$how" = expired ] || nfd_disarm
 rm -f "$J/changes" "$J/window" "$J/logpos"
+nfd_announce "$how" "$rev"
+# A tripped window's file stays, saying so, until the next window replaces it: monitoring that
+# scrapes less often than windows trip still sees it. Any other end removes it.
+if [ "$how" = tripped ]; then nfd_textfile_write 0 1; else nfd_textfile_remove; fi
 nfd_emit "revert${TAB}done${TAB}$id"
 exit 0

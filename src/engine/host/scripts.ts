@@ -12,7 +12,7 @@ function hostFile(name: string): string {
   return shippedFile(new URL(`./${name}`, import.meta.url));
 }
 /**
- * The protocol's shell side, then the library, NFD_KINDS naming the kinds in registry order
+ * The protocol's shell side, then the library (with announce.sh and textfile.sh: the window in the host's log and in node_exporter), NFD_KINDS naming the kinds in registry order
  * (revert.sh and nfd_kind_hooks dispatch by it) and the kinds' own libraries: the top of every
  * script the engine sends.
  */
@@ -20,6 +20,8 @@ function library(): string {
   return [
     shippedFile(FRAME_SH),
     hostFile("lib.sh"),
+    hostFile("announce.sh"),
+    hostFile("textfile.sh"),
     `NFD_KINDS=${shQuote(KINDS.map((k) => k.name).join(" "))}`,
     ...KINDS.flatMap((k) => (k.lib ? [shippedFile(k.lib)] : [])),
   ].join("\n");

@@ -9,7 +9,7 @@
 // Fleet-wide totals assume no other test makes INVALID lines on this machine at the same time.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -134,6 +134,13 @@ test("a tcp window: records of bad-flag and out-of-window packets, with reason i
   for (const flow of outside.flows)
     assert.deepEqual(recordsOfFlow(merged, flow), [], `${flowKey(flow)}: h004 logs nothing`);
   assertRecordsValid(merged, "records.jsonl");
+  // Record schema 2: each record names its debug window and profile (for grouping in a log system).
+  assert.deepEqual(
+    [...new Set(merged.map((r) => `${r.window_id} ${r.profile}`))],
+    [`${tcpWindow} collect-tcp`],
+    "window_id and profile",
+  );
+  assert.equal((run.json as unknown as { record_schema: number }).record_schema, 2);
 
   // The per-host files split the same records; raw/<host>.log has each record's kernel line.
   assert.deepEqual([...perHost.values()].flat().sort(byPos), [...merged].sort(byPos));
@@ -222,6 +229,11 @@ test("after revert, collect --window returns the window's lines up to its end an
   assert.deepEqual(recordsOfFlow(merged, afterEnd.flows[0]), [], "nothing after the window's end");
   assert.deepEqual(foreign(merged, [late]), []);
   for (const h of run.json!.hosts) assert.equal(h.open, false, `${h.host}: the window is closed`);
+  // Closed, the window's profile comes from the host's history.
+  assert.ok(
+    merged.every((r) => r.window_id === tcpWindow && r.profile === "collect-tcp"),
+    "window_id and profile after revert",
+  );
 
   const again = await cli("collect", "--window", tcpWindow, "-l", TCP_HOSTS);
   assert.deepEqual(printedRecords(again), [], "and then nothing new");
@@ -268,6 +280,48 @@ test("a udp window: bad checksums are recorded; tcp is not logged, forged kernel
   const old = await cli("collect", "--window", tcpWindow, "-l", TCP_HOSTS);
   assert.deepEqual(printedRecords(old), [], "the udp lines came after the tcp window's end");
   await cli("revert", "-l", "h002,h004");
+});
+
+test("node_exporter's textfile through the CLI: the window while open, the lines a collect read, gone after revert; an unwritable directory warns", async () => {
+  const textfiles = join(fleet.host("h005").dir, "var-lib", "prometheus", "node-exporter");
+  mkdirSync(textfiles, { recursive: true });
+  const prom = join(textfiles, "nfdebug.prom");
+  const sample = (name: string) => {
+    const m = new RegExp(
+      `^${name}\\{window="([^"]+)",profile="collect-tcp",owner="[^"]+"\\} (\\d+)$`,
+      "m",
+    ).exec(readFileSync(prom, "utf8"));
+    assert.ok(m, `${name} in nfdebug.prom`);
+    return { window: m[1], value: Number(m[2]) };
+  };
+  const window = await apply(tcpProfile, "h005");
+  assert.deepEqual(sample("nfdebug_window_open"), { window, value: 1 });
+  assert.equal(sample("nfdebug_invalid_lines_total").value, 0);
+  await fleet.makeInvalid("h005", "tcp-bad-flags", { count: 3 });
+  // One host collects: every INVALID line it read is one of its records.
+  const collected = await cli("collect", "-l", "h005");
+  const records = hostJson(collected, "h005").records as number;
+  assert.ok(records >= 6, `3 SYN+RST segments, each logged twice: ${records}`);
+  assert.equal(sample("nfdebug_invalid_lines_total").value, records);
+  await cli("revert", "-l", "h005");
+  assert.deepEqual(readdirSync(textfiles), [], "removed at revert");
+
+  const unwritable = await cli("apply", tcpProfile, "-l", "h005", "--textfile-dir", "/proc");
+  const warning = "cannot write /proc/nfdebug.prom: node_exporter does not show this window";
+  assert.ok((hostJson(unwritable, "h005").warnings as string[]).includes(warning));
+  assert.equal(hostJson(unwritable, "h005").state, "opened");
+  await cli("revert", "-l", "h005");
+  const refused = await runCli([
+    "apply",
+    tcpProfile,
+    "-l",
+    "h005",
+    "--textfile-dir",
+    "relative",
+    ...fleetArgs(fleet),
+  ]);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /--textfile-dir: "relative" is not an absolute directory path/);
 });
 
 test("on kmsg the window is bounded by its marker lines: lines before apply and after revert are not collected", async () => {

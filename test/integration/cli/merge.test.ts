@@ -81,6 +81,18 @@ test("tcp-invalid-triage over 4 hosts, and its two shards merged: the same hosts
       .slice(0, -1),
   );
   assert.equal(raw.length, merged.length);
+  // Each record keeps the window it was collected in: the shards ran two windows (the hosts share
+  // one kernel log, so which of a shard's hosts delivered a line is the first one's business).
+  const windowsOf = (records: LogRecord[]) =>
+    records.reduce((m, r) => m.set(r.window_id!, (m.get(r.window_id!) ?? 0) + 1), new Map<string, number>());
+  const shards = [a, b].map((s) => windowsOf(readJsonLines<LogRecord>(join(s, "records.jsonl"))));
+  assert.deepEqual(
+    shards.map((m) => m.size),
+    [1, 1],
+    "one window per shard",
+  );
+  assert.notDeepEqual([...shards[0].keys()], [...shards[1].keys()]);
+  assert.deepEqual(windowsOf(merged), new Map([...shards[0], ...shards[1]]));
   for (const h of HOSTS)
     assert.match(readFileSync(join(out, "exec", `step2-${h}.log`), "utf8"), /^sent 5 SYN\+RST segments/m, h);
 
@@ -93,6 +105,7 @@ test("tcp-invalid-triage over 4 hosts, and its two shards merged: the same hosts
     ],
   );
   assert.deepEqual(manifest.commandLine?.slice(1), ["merge", a, b, "--out", out]);
+  assert.deepEqual([manifest.format, manifest.recordSchema], [3, 2]);
   assert.deepEqual(
     manifest.inventoryHosts?.map((h) => h.name),
     HOSTS,

@@ -174,6 +174,15 @@ async function assertBundleAgrees(
       r.raw,
     );
   }
+  // Record schema 2: every record names the run's window and its profile.
+  const manifest = json<{ profile: { name: string } }>(join(out, "manifest.json"));
+  const runWindow = (cli.json as unknown as { window?: string }).window;
+  assert.match(runWindow ?? "", /^\d{8}T\d{6}-[0-9a-f]{4}$/, "the run's window in --json");
+  assert.deepEqual(
+    [...new Set(merged.map((r) => `${r.window_id} ${r.profile}`))],
+    [`${runWindow} ${manifest.profile.name}`],
+    "window_id and profile of every record",
+  );
   // Each port: one packet from every host, each seen linesPerPacket times.
   for (const sport of sent.sports) {
     assert.equal(

@@ -11,6 +11,7 @@ import { extendHost } from "../../../src/engine/extend.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
+import { refusedStepPlan } from "../../support/refusedStepPlan.js";
 import { hostScriptsVersion, installedHostScript } from "../../../src/engine/host/scripts.js";
 import { shQuote } from "../../../src/shell/quote.js";
 import type { Connection } from "../../../src/transport/types.js";
@@ -110,29 +111,7 @@ test("drift: a value changed by someone else is left alone and reported; --force
 
 test("a failing step rolls back the steps already done on that host", async () => {
   const h = host();
-  const plan = {
-    steps: [
-      {
-        kind: "sysctl" as const,
-        knob: "log_invalid" as const,
-        path: "net/netfilter/nf_conntrack_log_invalid",
-        from: "0",
-        to: "6",
-      },
-      // No such logger: the kernel refuses the write (ENOENT).
-      {
-        kind: "sysctl" as const,
-        knob: "nf_log" as const,
-        path: "net/netfilter/nf_log/2",
-        from: "?",
-        to: "nf_log_nosuch",
-      },
-    ],
-    changes: [],
-    problems: [],
-    warnings: [],
-    notes: [],
-  };
+  const plan = refusedStepPlan();
   const result = await h.runScript(renderApply(req(tcp), plan));
   assert.match(result.stdout, /@@fail\tremote\twriting nf_log_nosuch to net\/netfilter\/nf_log\/2 failed/);
   assert.match(

@@ -3,12 +3,12 @@
 // The same scripts against live kernel state: test/integration/engine/hostScripts.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyHost, type ApplyRequest } from "../../../src/engine/apply.js";
+import { applyHost, textfileDirOption, type ApplyRequest } from "../../../src/engine/apply.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
 import { revertHost } from "../../../src/engine/revert.js";
 import { runRollout } from "../../../src/engine/rollout.js";
-import { HostError } from "../../../src/errors.js";
+import { HostError, InputError } from "../../../src/errors.js";
 import { type Profile } from "../../../src/profile/types.js";
 import {
   readRecording,
@@ -46,6 +46,7 @@ test("apply: one round trip, the facts then the apply script; the host's changes
   const applyScript = sent()[2].script;
   assert.ok(applyScript.includes(`nfd_begin_lock ${recording.window}`));
   assert.ok(applyScript.includes(`nfd_begin ${recording.window} tester@ctl tcp-invalid 600 timer`));
+  assert.ok(applyScript.includes("nfd_textfile_dir /var/lib/prometheus/node-exporter\nnfd_begin "));
   assert.equal(outcome.ok, true);
   assert.equal(outcome.changed, true);
   assert.equal(outcome.window, recording.window);
@@ -118,4 +119,14 @@ test("a host sent a script it was not expecting fails the task, naming both", as
   const expected = `expected one containing ${JSON.stringify(SCRIPT_MARKERS.revert)}`;
   assert.ok(message.startsWith(`UnexpectedScript: h1: unexpected script #1 (${expected}):`), message);
   assert.ok(message.includes("# nfdebug host protocol"), "the start of the script sent");
+});
+
+test("--textfile-dir: an absolute path of plain characters, or none; anything else is an input error", () => {
+  assert.equal(
+    textfileDirOption("/var/lib/node_exporter/textfile_collector"),
+    "/var/lib/node_exporter/textfile_collector",
+  );
+  assert.equal(textfileDirOption("none"), null);
+  for (const bad of ["relative/dir", "/a b", "/a/../etc", "/a;rm", "/a$(x)", "", "/a\nb"])
+    assert.throws(() => textfileDirOption(bad), InputError, JSON.stringify(bad));
 });

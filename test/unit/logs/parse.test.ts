@@ -117,7 +117,7 @@ test("TCP flag combinations, v4 and v6, both directions, with PHYSIN, MAC, UID/G
     dport: 8080,
     seq: 1,
     ack: 0,
-    window: 8192,
+    tcp_window: 8192,
     flags: ["RST", "SYN"],
     uid: 0,
     gid: 0,
@@ -237,7 +237,7 @@ test("TCP state and window reasons carry their parameters in details", () => {
   expectLine(real, ["SEQ is under lower bound 105060773", "OUT=va"], {
     ip_flags: ["DF"],
     ip_id: 21038,
-    window: 63,
+    tcp_window: 63,
     flags: ["ACK", "FIN"],
     tcp_opt: "0101080A79EBF03A6CBD354F",
   });

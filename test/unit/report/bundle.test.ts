@@ -32,7 +32,7 @@ test("a bundle written and read back renders the same report", async () => {
   ]);
 
   const manifest = JSON.parse(await readFile(join(dir, BUNDLE_FILES.manifest), "utf8"));
-  assert.equal(manifest.format, 2);
+  assert.deepEqual([manifest.format, manifest.recordSchema], [3, 2]);
   assert.deepEqual(manifest.commandLine, ["nfdebug", "run", "tcp.yaml"]);
   assert.equal((await readFile(join(dir, BUNDLE_FILES.records), "utf8")).trimEnd().split("\n").length, 306);
 
@@ -83,6 +83,22 @@ test("a format 1 bundle's changes are read from plan.json, its name then", async
     back.hosts.map((h) => h.changes),
     input.hosts.map((h) => h.changes),
   );
+});
+
+test("a format 2 bundle's records (record schema 1) are read with window renamed tcp_window, in place", async () => {
+  const dir = await tempDir();
+  const input = sampleFleetInput();
+  await writeBundle(dir, input);
+  const manifestPath = join(dir, BUNDLE_FILES.manifest);
+  const { recordSchema, ...manifest } = JSON.parse(await readFile(manifestPath, "utf8"));
+  assert.equal(recordSchema, 2);
+  await writeFile(manifestPath, JSON.stringify({ ...manifest, format: 2 }));
+  const recordsPath = join(dir, BUNDLE_FILES.records);
+  const schema2 = await readFile(recordsPath, "utf8");
+  assert.ok(schema2.includes('"tcp_window":8192'));
+  await writeFile(recordsPath, schema2.replaceAll('"tcp_window":', '"window":'));
+  const back = [...(await readBundle(dir)).records];
+  assert.equal(back.map((r) => JSON.stringify(r) + "\n").join(""), schema2);
 });
 
 test("a missing manifest is an input error naming the file", async () => {
