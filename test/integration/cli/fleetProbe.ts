@@ -67,8 +67,13 @@ export function journalDir(host: FleetHost): string {
 
 /** The open window's header (key=value lines), or null. */
 export function windowHeader(host: FleetHost): Record<string, string> | null {
+  return journalKeyValues(host, "window");
+}
+
+/** A key=value file of the host's journal directory (window, budget), or null when there is none. */
+export function journalKeyValues(host: FleetHost, name: string): Record<string, string> | null {
   try {
-    const text = readFileSync(join(journalDir(host), "window"), "utf8");
+    const text = readFileSync(join(journalDir(host), name), "utf8");
     return Object.fromEntries(
       text
         .split("\n")
@@ -181,9 +186,11 @@ export function watchdogs(host: FleetHost): string[] {
   return hostProcesses(host).filter((c) => c.includes("expire.sh"));
 }
 
-/** Processes other than an open window's watchdog (its loop and its `sleep`): sshd, scripts. */
+/** Processes other than an open window's watchdog (its loop, its `sleep`, its log budget's kernel log reader): sshd, scripts. */
 export function busyProcesses(host: FleetHost): string[] {
-  return hostProcesses(host).filter((c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c));
+  return hostProcesses(host).filter(
+    (c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c) && c !== "cat /dev/kmsg",
+  );
 }
 
 // ---- files the CLI reads ----
