@@ -72,13 +72,13 @@ export interface LogBudget {
  * can flood the log (one line per packet, no rate limit in the kernel). 2000 lines/s of ~250 bytes
  * is ~0.5 MB/s, far more than an investigation reads; 5,000,000 lines (~1.2 GB) is under a third of
  * journald's default 4 GB cap, so one window cannot rotate away most of the journal. A sample every
- * 5 s costs the host well under 0.1% of a core (BENCHMARKS.md).
+ * 10 s costs the host about 0.05% of a core, most of it the sleep between samples (BENCHMARKS.md).
  */
 export const DEFAULT_BUDGET: LogBudget = {
   max: 2000,
   perSeconds: 1,
   maxLines: 5_000_000,
-  intervalSeconds: 5,
+  intervalSeconds: 10,
 };
 
 export interface Profile {
