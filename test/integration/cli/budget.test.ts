@@ -12,6 +12,8 @@ import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
 import { runCli, startCli } from "../../support/cli.js";
 import {
   assertValues,
+  budgetCounting,
+  LOW_BUDGET,
   fleetArgs,
   hostProcesses,
   journalKeyValues,
@@ -53,17 +55,10 @@ const samplerProcesses = (): string[] =>
   hostProcesses(h).filter((c) => c.includes("expire.sh") || c === "cat /dev/kmsg");
 
 test("a flood over the budget: the host reverts the window by itself, controller killed, and records the trip", async () => {
-  const profile = writeProfile(
-    dir,
-    "budget-low",
-    "log_invalid: tcp\nbudget:\n  max_rate: 50/s\n  max_lines: 1000000\n  interval: 2s\n",
-  );
+  const profile = writeProfile(dir, "budget-low", LOW_BUDGET);
   const run = startCli(["apply", profile, "--for", "10m", ...fleetArgs(fleet)]);
   // The sampler is counting once it wrote its count file for this window.
-  await waitFor("window open and its sampler counting", () => {
-    const w = windowHeader(h);
-    return w?.state === "open" && budgetFile()?.id === w.id;
-  });
+  await waitFor("window open and its sampler counting", () => budgetCounting(h));
   const window = windowHeader(h)!.id;
   assert.equal(windowHeader(h)!.budget, "50 1 1000000 2");
   // The controller vanishes: nothing but the host can end the window before its 10 minutes.

@@ -85,6 +85,16 @@ export function journalKeyValues(host: FleetHost, name: string): Record<string, 
   }
 }
 
+/** A profile body whose log budget a few thousand INVALID lines exceed: 50 lines/s, sampled every 2 s. */
+export const LOW_BUDGET =
+  "log_invalid: tcp\nbudget:\n  max_rate: 50/s\n  max_lines: 1000000\n  interval: 2s\n";
+
+/** The host's window is open and its log budget's sampler counts for it ($J/budget names it). */
+export function budgetCounting(host: FleetHost): boolean {
+  const w = windowHeader(host);
+  return w?.state === "open" && journalKeyValues(host, "budget")?.id === w.id;
+}
+
 /** The host's window history (/var/lib/nfdebug/windows.log), one array of fields per line. */
 export function windowHistory(host: FleetHost): string[][] {
   try {
