@@ -2,6 +2,7 @@
 import { HostError, InputError, errorMessage } from "../errors.js";
 
 export const EXIT = {
+  /** Also when a window tripped its log budget: the host reverted it as designed, nothing failed. */
   ok: 0,
   /** Invalid input (file, option, value); nothing was touched. */
   input: 1,

@@ -46,7 +46,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
-  ok: "success",
+  ok: "success (also when a window tripped its log budget: the host reverted it as designed)",
   input: "invalid input (a file, an option, a value); nothing was touched",
   hostsFailed: "one or more hosts failed; the others completed",
   internal: "an internal error in nfdebug (also a host that failed by one)",

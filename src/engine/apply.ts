@@ -7,12 +7,13 @@ import type { HostFacts } from "../facts/types.js";
 import { hostKey, hostReportedChange, renderStep } from "../kinds/registry.js";
 import type { Change } from "../kinds/types.js";
 import { MalformedAnswer } from "../errors.js";
-import type { Profile } from "../profile/types.js";
+import { windowBudget, type Profile } from "../profile/types.js";
 import { followUpOutput } from "../transport/followUp.js";
 import type { Connection } from "../transport/types.js";
 import {
   call,
   applyScript,
+  budgetArg,
   ownerArg,
   secondsArg,
   windowArg,
@@ -77,6 +78,7 @@ export function renderApply(
         req.profile.name,
         secondsArg(req.windowSeconds),
         req.noTimer ? "none" : "timer",
+        budgetArg(windowBudget(req.profile)),
       ),
       ...windowMarkLines(logSource),
       ...plan.steps.map(renderStep),

@@ -24,7 +24,8 @@ export interface RolloutOptions<O extends HostOutcome> {
   canary?: number;
   /** Failures tolerated; one more stops the rollout. */
   maxFail?: number;
-  confirm?: (canaryOutcomes: RunOutcome<O>[]) => Promise<boolean>;
+  /** true: go on; false, or why not (a sentence), stops the rollout. */
+  confirm?: (canaryOutcomes: RunOutcome<O>[]) => Promise<boolean | string>;
   onHostStart?: (host: HostSpec) => void;
   onHostDone?: (outcome: RunOutcome<O>) => void;
   /** Default: a new connection per host, closed after its task. */
@@ -97,7 +98,7 @@ export async function runRollout<O extends HostOutcome>(
     await Promise.all(indexes.slice(0, canaryCount).map(runAt));
     if (!aborted && hosts.length > canaryCount && options.confirm) {
       const go = await options.confirm(outcomes.slice(0, canaryCount));
-      if (!go) aborted = "stopped after the canary hosts";
+      if (go !== true) aborted = typeof go === "string" ? go : "stopped after the canary hosts";
     }
   }
   await Promise.all(indexes.slice(canaryCount).map(runAt));

@@ -16,8 +16,38 @@ export interface WindowStatus {
     /** A window whose revert could not finish (state left, drift or failed): what it still holds. */
     left?: string[];
   } | null;
-  /** The most recent window that ended, and how: reverted, expired, reboot, rollback, *-drift. */
-  last: { id: string; ended: string; how: string } | null;
+  /** The most recent window that ended, and how: reverted, expired, tripped, reboot, rollback, *-drift. */
+  last: { id: string; ended: string; how: string; trip?: BudgetTrip } | null;
+}
+
+/**
+ * How a window went over its log budget, as the host's sampler measured it (budget.sh):
+ * `rate`: lines per second or minute over the last sample, `limit` "2000/s" or "500/min";
+ * `lines`: the window's total, `limit` the most lines allowed.
+ */
+export interface BudgetTrip {
+  at: string;
+  kind: "rate" | "lines";
+  measured: number;
+  limit: string;
+}
+
+/** The trip recorded in a "closed … tripped AT KIND MEASURED LIMIT" history line. */
+function tripOf(fields: string[]): BudgetTrip | undefined {
+  const [how, at, kind, measured, limit] = fields;
+  if (how !== "tripped" || (kind !== "rate" && kind !== "lines") || !/^\d+$/.test(measured ?? ""))
+    return undefined;
+  return { at: epochIso(Number(at)), kind, measured: Number(measured), limit: limit ?? "" };
+}
+
+/** "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s" (the time in UTC). */
+export function describeTrip(host: string, trip: BudgetTrip): string {
+  const n = (v: number): string => v.toLocaleString("en-US");
+  const time = trip.at.slice(11, 19);
+  if (trip.kind === "lines")
+    return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines > ${n(Number(trip.limit))}`;
+  const [max, unit] = trip.limit.split("/");
+  return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines/${unit} > ${n(Number(max))}/${unit}`;
 }
 
 export function windowStatus(facts: HostFacts): WindowStatus {
@@ -43,7 +73,8 @@ export function windowStatus(facts: HostFacts): WindowStatus {
   for (const event of facts.history) {
     if (event.event === "closed") {
       closed.add(event.window);
-      last = { id: event.window, ended: epochIso(event.at), how: event.detail };
+      const trip = tripOf(event.fields);
+      last = { id: event.window, ended: epochIso(event.at), how: event.detail, ...(trip ? { trip } : {}) };
     } else if (event.event === "opened" && event.detail !== facts.bootId && !closed.has(event.window)) {
       // Opened in an earlier boot and never closed: the reboot reset every knob to its boot default.
       last = { id: event.window, ended: "at reboot", how: "reboot" };

@@ -3,7 +3,9 @@ import { parseDuration } from "../duration.js";
 import { parseSize } from "../size.js";
 import {
   CAPTURE_DEFAULTS,
+  DEFAULT_BUDGET,
   FAMILIES,
+  type LogBudget,
   type CaptureSettings,
   type Family,
   type PrintkSelector,
@@ -34,6 +36,7 @@ export interface ProfileDocument {
     optional?: boolean;
   }>;
   window?: string;
+  budget?: "off" | { max_rate?: string; max_lines?: number; interval?: string };
 }
 
 /** `fallbackName` names an inline runbook profile that has no name of its own. */
@@ -59,6 +62,7 @@ export function normaliseProfile(doc: ProfileDocument, fallbackName = "inline"):
   if (doc.modules !== undefined) profile.modules = [...doc.modules];
   if (doc.printk !== undefined) profile.printk = doc.printk.map(normaliseSelector);
   if (doc.window !== undefined) profile.windowMs = parseDuration(doc.window);
+  if (doc.budget !== undefined) profile.budget = doc.budget === "off" ? "off" : normaliseBudget(doc.budget);
   return profile;
 }
 
@@ -86,4 +90,17 @@ function normaliseCapture(raw: NonNullable<ProfileDocument["capture"]>): Capture
     maxBytes: maxBytes ?? CAPTURE_DEFAULTS.maxBytes,
     maxPackets: raw.max_packets ?? CAPTURE_DEFAULTS.maxPackets,
   };
+}
+
+/** "2000/s" → 2000 per 1 s; fields left out take the default budget's. */
+function normaliseBudget(raw: Exclude<NonNullable<ProfileDocument["budget"]>, "off">): LogBudget {
+  const budget = { ...DEFAULT_BUDGET };
+  if (raw.max_rate !== undefined) {
+    const [count, unit] = raw.max_rate.split("/");
+    budget.max = Number(count);
+    budget.perSeconds = unit === "min" ? 60 : 1;
+  }
+  if (raw.max_lines !== undefined) budget.maxLines = raw.max_lines;
+  if (raw.interval !== undefined) budget.intervalSeconds = Number(raw.interval.replace(/s$/, ""));
+  return budget;
 }

@@ -53,6 +53,34 @@ export interface FlowCapture {
   maxPackets: number;
 }
 
+/**
+ * The log budget the host enforces by itself (src/engine/host/budget.sh): more than `max` lines
+ * per `perSeconds` (averaged over one sample) or more than `maxLines` in the window reverts the
+ * window early, recorded as tripped.
+ */
+export interface LogBudget {
+  max: number;
+  /** 1 (N/s) or 60 (N/min). */
+  perSeconds: 1 | 60;
+  maxLines: number;
+  /** Seconds between two samples. */
+  intervalSeconds: number;
+}
+
+/**
+ * The budget of a profile that names none but turns log_invalid on: INVALID logging is the knob that
+ * can flood the log (one line per packet, no rate limit in the kernel). 2000 lines/s of ~250 bytes
+ * is ~0.5 MB/s, far more than an investigation reads; 5,000,000 lines (~1.2 GB) is under a third of
+ * journald's default 4 GB cap, so one window cannot rotate away most of the journal. A sample every
+ * 10 s costs the host about 0.05% of a core, most of it the sleep between samples (BENCHMARKS.md).
+ */
+export const DEFAULT_BUDGET: LogBudget = {
+  max: 2000,
+  perSeconds: 1,
+  maxLines: 5_000_000,
+  intervalSeconds: 10,
+};
+
 export interface Profile {
   name: string;
   description?: string;
@@ -75,4 +103,18 @@ export interface Profile {
   printk?: PrintkSelector[];
   /** Default window length in ms. */
   windowMs?: number;
+  /** The log budget as written: "off", or a budget (fields left out take DEFAULT_BUDGET's). */
+  budget?: LogBudget | "off";
+}
+
+/** The budget a window of this profile runs under, or null for none. */
+export function windowBudget(profile: Profile): LogBudget | null {
+  if (profile.budget === "off") return null;
+  if (profile.budget) return profile.budget;
+  return profile.logInvalid ? DEFAULT_BUDGET : null;
+}
+
+/** "2,000/s", "500/min": a budget's rate as people read it. */
+export function budgetRate(budget: LogBudget): string {
+  return `${budget.max.toLocaleString("en-US")}/${budget.perSeconds === 60 ? "min" : "s"}`;
 }

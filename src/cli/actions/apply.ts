@@ -15,6 +15,10 @@ import { applyLine, changeLines } from "../render.js";
 import { appendHistory } from "../../audit/history.js";
 import { applyHistory } from "../../audit/events.js";
 import { checkWindowLength } from "../windowOptions.js";
+import { formatDuration } from "../../duration.js";
+import { readFacts } from "../../engine/readFacts.js";
+import { unchangedOutcome } from "../../engine/result.js";
+import { describeTrip, windowStatus } from "../../engine/status.js";
 
 export interface ApplyFlags {
   for?: string;
@@ -22,6 +26,8 @@ export interface ApplyFlags {
   windowLimit?: boolean;
   serial?: string;
   canary?: string;
+  /** --canary-settle: how long the canaries' windows must run without tripping their log budget. */
+  canarySettle?: string;
   yes?: boolean;
   maxFail?: string;
   keepOnAbort?: boolean;
@@ -30,7 +36,12 @@ export interface ApplyFlags {
   textfileDir?: string;
 }
 
-function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; maxFail?: string } {
+function rolloutFlags(flags: ApplyFlags): {
+  serial?: string;
+  canary?: number;
+  settleMs?: number;
+  maxFail?: string;
+} {
   const countOrPercent = /^(\d{1,6})%?$/;
   if (flags.serial !== undefined && (!countOrPercent.test(flags.serial) || /^0+%?$/.test(flags.serial)))
     throw new InputError(`--serial: "${flags.serial}" is not a host count or percentage (examples: 10, 25%)`);
@@ -41,13 +52,48 @@ function rolloutFlags(flags: ApplyFlags): { serial?: string; canary?: number; ma
   const canary = flags.canary === undefined ? undefined : positiveIntOption("canary", flags.canary);
   if (canary !== undefined && !flags.yes && !canAsk())
     throw new InputError("--canary asks for confirmation on a terminal; add --yes to go on without asking");
-  return { serial: flags.serial, canary, maxFail: flags.maxFail };
+  if (flags.canarySettle !== undefined && canary === undefined)
+    throw new InputError("--canary-settle needs --canary: it is how long the canary hosts run first");
+  const settleMs =
+    flags.canarySettle === undefined ? undefined : durationOption("canary-settle", flags.canarySettle);
+  return { serial: flags.serial, canary, settleMs, maxFail: flags.maxFail };
 }
 
 async function confirmAfterCanary(canaries: HostOutcome[], total: number): Promise<boolean> {
   const failed = canaries.filter((o) => !o.ok).length;
   process.stderr.write(`canary: ${canaries.length - failed} ok, ${failed} failed\n`);
   return askYesNo(`Apply to the remaining ${total - canaries.length} host(s)?`);
+}
+
+/**
+ * The health gate after the canaries: their windows run for `settleMs`, their facts read every few
+ * seconds; a canary whose host reverted this window for going over its log budget stops the
+ * rollout. Returns why, or null when every canary settled.
+ */
+async function canaryGate(
+  fleet: Fleet,
+  canaries: Array<ApplyOutcome | FailedOutcome>,
+  window: string,
+  settleMs: number,
+): Promise<string | null> {
+  const opened = new Set(canaries.filter((o) => o.ok && o.window === window).map((o) => o.host));
+  const hosts = fleet.hosts.filter((h) => opened.has(h.name));
+  const deadline = Date.now() + settleMs;
+  process.stderr.write(`canary: ${hosts.length} window(s) settling for ${formatDuration(settleMs)}\n`);
+  for (;;) {
+    const { outcomes } = await runRollout(hosts, fleet.transport, { forks: fleet.forks }, async (conn) => {
+      const last = windowStatus(await readFacts(conn, undefined, fleet.timeoutMs)).last;
+      return unchangedOutcome(conn.host.name, { command: "status", window: null, last });
+    });
+    for (const o of outcomes) {
+      if (!o.ok || o.last?.id !== window || o.last.how !== "tripped") continue;
+      const what = o.last.trip ? describeTrip(o.host, o.last.trip) : `window tripped its budget on ${o.host}`;
+      return `canary ${o.host} tripped its log budget (${what})`;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return null;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5000)));
+  }
 }
 
 /** After an aborted rollout, revert this window on every host this run changed. */
@@ -95,7 +141,16 @@ export async function apply(profileFile: string, flags: FleetFlags & ApplyFlags)
       serial: resolveCount(rollout.serial, total),
       canary: rollout.canary,
       maxFail: resolveCount(rollout.maxFail, total),
-      confirm: rollout.canary && !flags.yes ? (canaries) => confirmAfterCanary(canaries, total) : undefined,
+      confirm:
+        rollout.canary && (!flags.yes || rollout.settleMs !== undefined)
+          ? async (canaries) => {
+              if (rollout.settleMs !== undefined) {
+                const why = await canaryGate(fleet, canaries, window, rollout.settleMs);
+                if (why) return why;
+              }
+              return flags.yes ? true : confirmAfterCanary(canaries, total);
+            }
+          : undefined,
       onHostStart: tracker.onHostStart,
       onHostDone: tracker.onHostDone,
     },

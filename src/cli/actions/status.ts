@@ -2,11 +2,11 @@
 import { formatDuration } from "../../duration.js";
 import { readFacts } from "../../engine/readFacts.js";
 import { summarise, unchangedOutcome } from "../../engine/result.js";
-import { windowStatus, type WindowStatus } from "../../engine/status.js";
+import { describeTrip, windowStatus, type WindowStatus } from "../../engine/status.js";
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 
-export function describeStatus(s: WindowStatus): string {
+export function describeStatus(s: WindowStatus, host = "this host"): string {
   if (s.open) {
     const left = s.open.expires_in_s;
     const when =
@@ -19,9 +19,11 @@ export function describeStatus(s: WindowStatus): string {
     return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}${held}`;
   }
   if (!s.last) return "no window";
+  if (s.last.trip) return `no open window; last ${s.last.id}: ${describeTrip(host, s.last.trip)}; reverted`;
   const how: Record<string, string> = {
     reverted: "reverted",
     expired: "expired and reverted",
+    tripped: "tripped its log budget and was reverted",
     cancelled: "reverted by its controller after the apply's connection dropped",
     reboot: "ended by reboot (knobs back to boot defaults; nothing written)",
   };
@@ -36,6 +38,6 @@ export async function status(flags: FleetFlags): Promise<void> {
     return unchangedOutcome(conn.host.name, { command: "status", window: status.open, last: status.last });
   });
   for (const o of outcomes)
-    if (o.ok) fleet.output.line(`${o.host}: ${describeStatus({ open: o.window, last: o.last })}`);
+    if (o.ok) fleet.output.line(`${o.host}: ${describeStatus({ open: o.window, last: o.last }, o.host)}`);
   finishFleet(fleet, summarise("status", outcomes));
 }

@@ -17,6 +17,10 @@ export function registerApply(program: Command) {
       .addOption(noWindowLimitOption())
       .option("--serial <n|n%>", "at most this many hosts in flight; the next starts as soon as one finishes")
       .option("--canary <n>", "apply to the first N hosts, then ask before going on")
+      .option(
+        "--canary-settle <duration>",
+        "with --canary: go on only if no canary trips its log budget within this time (else stop and revert)",
+      )
       .option("--yes", "do not ask for confirmation after the canary hosts")
       .option("--max-fail <n|n%>", "stop when more hosts than this fail, and revert the hosts changed so far")
       .option(

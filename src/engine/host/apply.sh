@@ -100,7 +100,8 @@ nfd_revert_open() {
   nfd_window_read
 }
 
-# nfd_begin ID OWNER PROFILE SECONDS TIMER   (TIMER: "timer", or "none" for --no-timer)
+# nfd_begin ID OWNER PROFILE SECONDS TIMER [BUDGET]   (TIMER: "timer", or "none" for --no-timer;
+# BUDGET: the log budget, "MAX PER LINES EVERY" as budget.sh reads it, empty for none)
 nfd_begin() {
   NFD_ID=$1
   NFD_SECONDS=$4
@@ -156,7 +157,7 @@ nfd_begin() {
     fi
   else
     W_id=$1 W_owner=$2 W_profile=$3 W_started=$now W_expires=$((now + $4)) W_boot_id=$boot
-    W_state=opening W_timer_unit= W_watchdog_pid= W_scripts=$NFD_SCRIPTS W_textfile=${NFD_TEXTFILE:-}
+    W_state=opening W_timer_unit= W_watchdog_pid= W_scripts=$NFD_SCRIPTS W_textfile=${NFD_TEXTFILE:-} W_budget=${6:-}
     if ! nfd_window_write; then
       nfd_storage_fail "$J/window"
       exit 3
@@ -168,13 +169,13 @@ nfd_begin() {
     fi
     if [ "$5" != none ]; then
       if ! nfd_arm "$1" "$4"; then
-        rm -f "$J/window" "$J/changes"
+        rm -f "$J/window" "$J/changes" "$J/budget"
         nfd_emit "fail${TAB}unsupported${TAB}cannot arm the dead-man's switch, so nothing was changed: $NFD_ARM_ERROR"
         exit 6
       fi
       if ! nfd_window_write; then
         nfd_disarm
-        rm -f "$J/window" "$J/changes"
+        rm -f "$J/window" "$J/changes" "$J/budget"
         nfd_storage_fail "$J/window"
         exit 3
       fi
@@ -191,7 +192,7 @@ nfd_rollback() {
     NFD_LOCK_HELD=1 NFD_ROLLBACK_FROM=$NFD_JOURNAL_START sh "$NFD_REVERT" rollback 0 "$NFD_ID" | sed 's/^@@/@@rollback-/'
   elif [ -z "${NFD_SAME:-}" ]; then
     nfd_disarm
-    rm -f "$J/window" "$J/changes"
+    rm -f "$J/window" "$J/changes" "$J/budget"
     rm -rf "$P/windows/$NFD_ID"
     nfd_emit "rollback-revert${TAB}done${TAB}$NFD_ID"
   fi
@@ -210,7 +211,7 @@ nfd_commit() {
   if [ ! -s "$J/changes" ]; then
     # Nothing was changed: there is nothing to revert, so no window stays open.
     nfd_disarm
-    rm -f "$J/window" "$J/changes"
+    rm -f "$J/window" "$J/changes" "$J/budget"
     rm -rf "$P/windows/$NFD_ID"
     nfd_emit "done${TAB}nochange"
     exit 0

@@ -1,6 +1,8 @@
-# nfdebug dead-man's switch: reverts the window when it expires, even with no controller around.
+# nfdebug dead-man's switch: reverts the window when it expires, even with no controller around,
+# and earlier when the window's log budget is exceeded (budget.sh's sampler runs in this process).
 # Usage: sh expire.sh watch ID SECONDS   (detached watchdog; answers "armed PID" on fd 3 at once)
 #        sh expire.sh once ID UNIT       (run by the systemd timer UNIT at expiry)
+#        sh expire.sh budget ID UNIT     (the transient service beside timer UNIT: the sampler alone)
 # Time is counted on the boot clock (/proc/uptime, which counts suspend and is not moved by a clock
 # step), like the systemd timer's monotonic --on-active: stepping the wall clock neither ends a
 # window early nor keeps it open. A switch replaced by `extend` (the header names another timer
@@ -8,6 +10,7 @@
 # as another run holds it.
 mode=$1
 id=$2
+how=expired
 # Seconds since boot into $up (the read builtin is exact on /proc/uptime: "12345.67 2345.6").
 nfd_uptime() {
   up=
@@ -24,26 +27,45 @@ nfd_current() {
     [ "$W_timer_unit" = "${3:-}" ]
   fi
 }
-if [ "$mode" = watch ]; then
-  printf 'armed %s\n' "$$" >&3 2>/dev/null
+if [ "$mode" != once ]; then
+  # The budget's kernel log reader ends with this process (a TERM from nfd_disarm runs the trap).
+  trap 'nfd_budget_end' EXIT
+  trap 'exit 143' TERM HUP INT
+  # The sampler counts from before the answer: the apply changes nothing before it (nfd_arm), so
+  # no line of the window is missed. The header does not name this switch yet, only the window.
+  nfd_window_read && [ "$W_id" = "$id" ] && nfd_budget_start
+  # The budget's service has nothing to do without a reader (why is in $J/budget).
+  [ "$mode" = budget ] && [ -z "$B_reader" ] && exit 0
+  [ "$mode" = watch ] && printf 'armed %s\n' "$$" >&3 2>/dev/null
   exec 3>&-
   nfd_uptime
   deadline=$((up + ${3:-0}))
   while :; do
     nfd_uptime
     left=$((deadline - up))
-    [ "$left" -gt 0 ] || break
-    # Wakes at least once a minute, to notice a window that ended or was extended.
-    [ "$left" -gt 60 ] && left=60
+    if [ "$mode" = watch ]; then
+      [ "$left" -gt 0 ] || break
+      # Wakes at least once a minute, to notice a window that ended or was extended.
+      [ "$left" -gt 60 ] && left=60
+    else
+      left=$B_every
+    fi
+    [ -n "$B_reader" ] && [ "$left" -gt "$B_every" ] && left=$B_every
     sleep "$left"
-    nfd_current || exit 0
+    nfd_current "$@" || exit 0
+    if nfd_budget_sample; then
+      how=tripped
+      break
+    fi
   done
+  nfd_budget_stop
 fi
 NFD_LOCK_WHAT="expiry of window $id"
+[ "$how" = tripped ] && NFD_LOCK_WHAT="log budget of window $id"
 while :; do
   nfd_current "$@" || exit 0
   nfd_lock 60 >/dev/null && break
   # Not a timeout of the wait (no flock, no /run): try again later rather than spin.
   sleep 5
 done
-NFD_LOCK_HELD=1 exec sh "${0%/*}/revert.sh" expired 0 "$id"
+NFD_LOCK_HELD=1 exec sh "${0%/*}/revert.sh" "$how" 0 "$id"

@@ -65,11 +65,11 @@ nfd_storage_fail() {
 nfd_window_get() { sed -n "s/^$1=//p" "$J/window" 2>/dev/null | head -n 1; }
 
 # The window header into W_id, W_owner, W_profile, W_started, W_expires, W_boot_id, W_state,
-# W_timer_unit, W_watchdog_pid, W_scripts, W_textfile (the first line of each key, as nfd_window_get).
-# Fails without a window.
+# W_timer_unit, W_watchdog_pid, W_scripts, W_textfile, W_budget (the first line of each key, as
+# nfd_window_get). Fails without a window.
 nfd_window_read() {
   W_id= W_owner= W_profile= W_started= W_expires= W_boot_id= W_state= W_timer_unit= W_watchdog_pid= W_scripts=
-  W_textfile=
+  W_textfile= W_budget=
   [ -f "$J/window" ] || return 1
   while IFS= read -r l || [ -n "$l" ]; do
     v=${l#*=}
@@ -85,6 +85,7 @@ nfd_window_read() {
     watchdog_pid=*) [ -n "$W_watchdog_pid" ] || W_watchdog_pid=$v ;;
     scripts=*) [ -n "$W_scripts" ] || W_scripts=$v ;;
     textfile=*) [ -n "$W_textfile" ] || W_textfile=$v ;;
+    budget=*) [ -n "$W_budget" ] || W_budget=$v ;;
     esac
   done < "$J/window"
   return 0
@@ -97,6 +98,7 @@ nfd_window_write() {
     printf 'id=%s\nowner=%s\nprofile=%s\nstarted=%s\nexpires=%s\nboot_id=%s\nstate=%s\n' \
       "$W_id" "$W_owner" "$W_profile" "$W_started" "$W_expires" "$W_boot_id" "$W_state" &&
       { [ -z "$W_scripts" ] || printf 'scripts=%s\n' "$W_scripts"; } &&
+      { [ -z "$W_budget" ] || printf 'budget=%s\n' "$W_budget"; } &&
       { [ -z "$W_timer_unit" ] || printf 'timer_unit=%s\n' "$W_timer_unit"; } &&
       { [ -z "$W_watchdog_pid" ] || printf 'watchdog_pid=%s\n' "$W_watchdog_pid"; } &&
       { [ -z "$W_textfile" ] || printf 'textfile=%s\n' "$W_textfile"; }
@@ -129,6 +131,14 @@ nfd_arm() {
       NFD_ARM_ERROR="the timer $unit.timer is not active after systemd-run"
       return 1
     fi
+    # The log budget's sampler (budget.sh) needs a process for the whole window: a transient
+    # service beside the timer, out of the SSH session's cgroup for the same reason.
+    if [ -n "$W_budget" ] && ! err=$(systemd-run --quiet --unit="$unit-budget" \
+      /bin/sh "$J/s/$W_scripts/expire.sh" budget "$1" "$unit" 2>&1 9>&-); then
+      systemctl stop "$unit.timer" >/dev/null 2>&1
+      NFD_ARM_ERROR="systemd-run failed for the log budget's sampler: $err"
+      return 1
+    fi
     W_timer_unit=$unit
     return 0
   fi
@@ -148,7 +158,10 @@ nfd_arm() {
 
 # Stops the switch named by W_timer_unit / W_watchdog_pid.
 nfd_disarm() {
-  [ -z "$W_timer_unit" ] || systemctl stop "$W_timer_unit.timer" >/dev/null 2>&1
+  if [ -n "$W_timer_unit" ]; then
+    systemctl stop "$W_timer_unit.timer" >/dev/null 2>&1
+    [ -z "$W_budget" ] || systemctl stop "$W_timer_unit-budget.service" >/dev/null 2>&1
+  fi
   # The watchdog leads its own process group (its sleep too). The command line check guards
   # against a reused pid (the read builtin drops the NUL bytes between its arguments).
   if [ -n "$W_watchdog_pid" ] && nfd_watchdog_alive "$W_watchdog_pid"; then

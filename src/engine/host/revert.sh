@@ -4,7 +4,8 @@
 # (NFD_KINDS names them), each defining nfd_revert_KIND and nfd_revert_finish_KIND.
 # Usage: sh revert.sh HOW [force] [WINDOW]
 #   HOW: reverted | expired | cancelled | rollback (apply's own failure) | abandoned (a window left
-#   "opening" by a run that died)
+#   "opening" by a run that died) | tripped (the window's log budget was exceeded: expire.sh's
+#   sampler, budget.sh, wrote how in $J/budget)
 how=${1:-reverted}
 force=${2:-0}
 want=${3:-}
@@ -115,14 +116,28 @@ NFD_LEFT
   nfd_emit "revert${TAB}$outcome${TAB}$id"
   exit 4
 fi
+# A trip is recorded with its measure: "AT KIND MEASURED LIMIT" (budget.sh's B_trip), tab-separated.
+trip=
+if [ "$how" = tripped ] && [ -f "$J/budget" ]; then
+  while IFS='=' read -r k v; do
+    [ "$k" = tripped ] && trip=$v
+  done < "$J/budget"
+  set -- $trip
+  [ $# -eq 4 ] && trip="$TAB$1$TAB$2$TAB$3$TAB$4"
+fi
 if [ "$how" = rollback ]; then
   rm -rf "$P/windows/$id"
 else
-  nfd_history "closed${TAB}$id${TAB}$now${TAB}$how"
+  nfd_history "closed${TAB}$id${TAB}$now${TAB}$how$trip"
 fi
-# Disarm the dead-man's switch (at expiry it is the process running this very script).
-[ "$how" = expired ] || nfd_disarm
-rm -f "$J/changes" "$J/window" "$J/logpos"
+# Disarm the dead-man's switch. At expiry, and on a trip in watchdog mode, the switch is the
+# process running this very script; a tripped budget service stops only the timer beside it.
+case $how in
+expired) ;;
+tripped) [ -z "$W_timer_unit" ] || systemctl stop "$W_timer_unit.timer" >/dev/null 2>&1 ;;
+*) nfd_disarm ;;
+esac
+rm -f "$J/changes" "$J/window" "$J/logpos" "$J/budget"
 nfd_announce "$how" "$rev"
 # A tripped window's file stays, saying so, until the next window replaces it: monitoring that
 # scrapes less often than windows trip still sees it. Any other end removes it.

@@ -6,6 +6,7 @@ import { KINDS } from "../../kinds/registry.js";
 import { FRAME_SH } from "../../shell/frame.js";
 import { call, shQuote } from "../../shell/quote.js";
 import { shippedFile } from "../../shell/shipped.js";
+import type { LogBudget } from "../../profile/types.js";
 import { WINDOW_ID } from "../window.js";
 
 function hostFile(name: string): string {
@@ -62,6 +63,15 @@ export function ownerArg(owner: string): string {
   return owner;
 }
 
+/** The log budget as nfd_begin takes it: "MAX PER LINES EVERY" (all whole numbers), "" for none. */
+export function budgetArg(budget: LogBudget | null): string {
+  if (!budget) return "";
+  const numbers = [budget.max, budget.perSeconds, budget.maxLines, budget.intervalSeconds];
+  if (!numbers.every((n) => Number.isSafeInteger(n) && n > 0))
+    throw new Error(`not a log budget: ${numbers.join(" ")}`);
+  return numbers.join(" ");
+}
+
 export { call } from "../../shell/quote.js";
 
 /**
@@ -86,7 +96,7 @@ type InstalledScript = "revert.sh" | "expire.sh";
 function installedBody(name: InstalledScript): string {
   return name === "revert.sh"
     ? `${library()}\n${hostFile("snapshot.sh")}\n${kindsShell()}\n${hostFile(name)}`
-    : `${library()}\n${hostFile(name)}`;
+    : `${library()}\n${hostFile("budget.sh")}\n${hostFile(name)}`;
 }
 
 let version: string | undefined;

@@ -67,8 +67,13 @@ export function journalDir(host: FleetHost): string {
 
 /** The open window's header (key=value lines), or null. */
 export function windowHeader(host: FleetHost): Record<string, string> | null {
+  return journalKeyValues(host, "window");
+}
+
+/** A key=value file of the host's journal directory (window, budget), or null when there is none. */
+export function journalKeyValues(host: FleetHost, name: string): Record<string, string> | null {
   try {
-    const text = readFileSync(join(journalDir(host), "window"), "utf8");
+    const text = readFileSync(join(journalDir(host), name), "utf8");
     return Object.fromEntries(
       text
         .split("\n")
@@ -78,6 +83,16 @@ export function windowHeader(host: FleetHost): Record<string, string> | null {
   } catch {
     return null;
   }
+}
+
+/** A profile body whose log budget a few thousand INVALID lines exceed: 50 lines/s, sampled every 2 s. */
+export const LOW_BUDGET =
+  "log_invalid: tcp\nbudget:\n  max_rate: 50/s\n  max_lines: 1000000\n  interval: 2s\n";
+
+/** The host's window is open and its log budget's sampler counts for it ($J/budget names it). */
+export function budgetCounting(host: FleetHost): boolean {
+  const w = windowHeader(host);
+  return w?.state === "open" && journalKeyValues(host, "budget")?.id === w.id;
 }
 
 /** The host's window history (/var/lib/nfdebug/windows.log), one array of fields per line. */
@@ -181,9 +196,11 @@ export function watchdogs(host: FleetHost): string[] {
   return hostProcesses(host).filter((c) => c.includes("expire.sh"));
 }
 
-/** Processes other than an open window's watchdog (its loop and its `sleep`): sshd, scripts. */
+/** Processes other than an open window's watchdog (its loop, its `sleep`, its log budget's kernel log reader): sshd, scripts. */
 export function busyProcesses(host: FleetHost): string[] {
-  return hostProcesses(host).filter((c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c));
+  return hostProcesses(host).filter(
+    (c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c) && c !== "cat /dev/kmsg",
+  );
 }
 
 // ---- files the CLI reads ----

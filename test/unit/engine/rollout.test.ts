@@ -117,6 +117,16 @@ test("a declined canary: the other hosts are not started, and say why", async ()
     assert.deepEqual(o.error, { kind: "aborted", message: "not started: stopped after the canary hosts" });
 });
 
+test("a canary gate that says why it stops: that reason stops the rollout and is each other host's", async () => {
+  const hosts = names(3);
+  const why = "canary h1 tripped its log budget";
+  const run = await probe(fleet(hosts), hosts, { forks: 10, canary: 1, confirm: async () => why });
+  assert.equal(run.aborted, why);
+  assert.deepEqual(run.started, ["h1"]);
+  for (const o of run.outcomes.slice(1))
+    assert.deepEqual(o.error, { kind: "aborted", message: `not started: ${why}` });
+});
+
 test("a confirmed canary: the rest of the hosts run", async () => {
   const hosts = names(3);
   const run = await probe(fleet(hosts), hosts, { forks: 10, canary: 1, confirm: async () => true });

@@ -12,13 +12,13 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { InputError } from "../../../src/errors.js";
 import { parseProfile } from "../../../src/profile/load.js";
-import type { Profile } from "../../../src/profile/types.js";
+import { windowBudget, type Profile } from "../../../src/profile/types.js";
 import { parseFacts } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { renderApply } from "../../../src/engine/apply.js";
-import { applyScript } from "../../../src/engine/host/scripts.js";
+import { applyScript, budgetArg } from "../../../src/engine/host/scripts.js";
 import { printkFactFilters } from "../../../src/kinds/printk/printk.js";
 import { realModuleName } from "../../../src/kinds/module/modules.js";
 import type { Step } from "../../../src/kinds/registry.js";
@@ -188,7 +188,7 @@ for (const [field, spec] of Object.entries(FIELDS)) {
               ),
             );
             applyExpected.push(
-              ["begin", WINDOW, OWNER, profile.name, seconds, "timer"],
+              ["begin", WINDOW, OWNER, profile.name, seconds, "timer", budgetArg(windowBudget(profile))],
               ...plan.steps.map(stepArgs),
             );
             checkPlanned(field, value, profile, plan.steps);

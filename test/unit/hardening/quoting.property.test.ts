@@ -110,7 +110,8 @@ test("apply's nfd_begin line: window id, owner and seconds are validated, then a
               continue;
             }
             bodies.push({
-              expected: [window, owner, "p", seconds, "timer"],
+              // No log_invalid: no budget, an empty last argument.
+              expected: [window, owner, "p", seconds, "timer", ""],
               body: applyBody(renderApply(req, emptyPlan), window),
             });
           }

@@ -240,7 +240,7 @@ test("the call sites that pass values use call()/shQuote(), never a bare templat
   );
   assert.match(
     text("src/engine/apply.ts"),
-    /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\), req\.noTimer \? "none" : "timer"\)/,
+    /call\("nfd_begin", windowArg\(req\.window\), ownerArg\(req\.owner\), req\.profile\.name, secondsArg\(req\.windowSeconds\), req\.noTimer \? "none" : "timer", budgetArg\(windowBudget\(req\.profile\)\)\)/,
   );
   assert.match(
     text("src/shell/quote.ts"),

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../src/errors.js";
 import { loadProfile, parseProfile } from "../../../src/profile/load.js";
 import { protocolNumber, PROTOCOL_NUMBERS } from "../../../src/profile/protocols.js";
+import { DEFAULT_BUDGET, windowBudget } from "../../../src/profile/types.js";
 import { useRepoRoot } from "../files/repo-root.js";
 
 useRepoRoot();
@@ -96,4 +97,54 @@ test("a missing profile file is an InputError naming it", async () => {
     ]);
     return true;
   });
+});
+
+test("a budget: rates per second or minute, defaults for fields left out, off, and the default when absent", () => {
+  const budget = (body: string) => parseProfile(`${HEAD}${body}`, "p.yaml");
+  assert.deepEqual(budget("budget:\n  max_rate: 500/min\n  interval: 10s\n").budget, {
+    max: 500,
+    perSeconds: 60,
+    maxLines: 5_000_000,
+    intervalSeconds: 10,
+  });
+  assert.deepEqual(budget("budget: { max_rate: 2000/s, max_lines: 7 }\n").budget, {
+    max: 2000,
+    perSeconds: 1,
+    maxLines: 7,
+    intervalSeconds: 10,
+  });
+  assert.equal(windowBudget(budget("log_invalid: tcp\nbudget: off\n")), null);
+  // Absent: the default budget where INVALID logging is turned on, none where it is not.
+  assert.deepEqual(windowBudget(budget("log_invalid: tcp\n")), DEFAULT_BUDGET);
+  assert.equal(windowBudget(budget("log_invalid: off\n")), null);
+  assert.equal(windowBudget(budget("nf_log:\n  ipv4: nf_log_ipv4\n")), null);
+});
+
+test("a malformed budget is an error at its file:line:col", () => {
+  const problems = (body: string) => {
+    try {
+      parseProfile(`${HEAD}${body}`, "bad.yaml");
+    } catch (err) {
+      assert.ok(err instanceof InputError);
+      return err.message;
+    }
+    assert.fail("accepted");
+  };
+  assert.match(
+    problems("budget:\n  max_rate: 2000/h\n"),
+    /^bad\.yaml:5:13: budget\.max_rate: "2000\/h" is not a rate; expected a whole number of lines per second or minute/,
+  );
+  assert.match(
+    problems("budget:\n  max_lines: -3\n"),
+    /^bad\.yaml:5:14: budget\.max_lines: -3 is out of range/,
+  );
+  assert.match(
+    problems("budget:\n  interval: 90s\n"),
+    /^bad\.yaml:5:13: budget\.interval: "90s" is not a sampling interval/,
+  );
+  assert.match(
+    problems("budget: on\n"),
+    /^bad\.yaml:4:9: budget: "on" is not a budget; expected off or a mapping/,
+  );
+  assert.match(problems("budget:\n  max_rat: 5/s\n"), /^bad\.yaml:5:3: budget/);
 });

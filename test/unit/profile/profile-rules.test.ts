@@ -309,7 +309,7 @@ test("every problem in a file is reported at once, in file order", () => {
   assert.deepEqual(problems(text), [
     `p.yaml:3:7: name: "Bad Name" is not a valid name: ${NAME_RULE}`,
     `p.yaml:4:14: log_invalid: "tpc" is not a protocol name; ${LOG_INVALID_EXPECTED}`,
-    'p.yaml:5:1: unknown key "lgo_invalid" (expected one of: apiVersion, kind, name, description, log_invalid, nf_log, capture, nf_log_all_netns, conntrack, modules, printk, window)',
+    'p.yaml:5:1: unknown key "lgo_invalid" (expected one of: apiVersion, kind, name, description, log_invalid, nf_log, capture, nf_log_all_netns, conntrack, modules, printk, window, budget)',
     'p.yaml:7:9: nf_log.ipv6: "nf_log_ipv4" is not a logger for ipv6; expected nf_log_ipv6, nfnetlink_log or NONE',
     `p.yaml:8:26: modules[1]: "$(reboot)" is not a valid module name: ${MODULE_RULE}`,
     `p.yaml:10:11: printk[0].file: "x.c; reboot" is not a safe source path: ${FILE_RULE}`,

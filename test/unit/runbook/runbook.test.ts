@@ -42,7 +42,7 @@ const BAD: Array<[string, string, string[]]> = [
     "inline profile keys",
     `${HEAD}  lgo: 1\nsteps: [apply]\n`,
     [
-      'rb.yaml:6:3: profile: unknown key "lgo" (expected one of: apiVersion, kind, name, description, log_invalid, nf_log, capture, nf_log_all_netns, conntrack, modules, printk, window)',
+      'rb.yaml:6:3: profile: unknown key "lgo" (expected one of: apiVersion, kind, name, description, log_invalid, nf_log, capture, nf_log_all_netns, conntrack, modules, printk, window, budget)',
     ],
   ],
   [

@@ -1,0 +1,141 @@
+// Issue 17, the log budget, on namespace hosts through the real CLI: a window whose kernel log
+// goes over its budget is reverted by the host itself (its dead-man's switch samples the log), with
+// the controller gone; a window under its budget stays open. Real INVALID packets (nf_log_all_netns
+// on, so that the hosts' lines are printed); kernel values read inside the host, never via nfdebug.
+// All hosts share one kernel log, so one window is open at a time here.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
+import { runCli, startCli } from "../../support/cli.js";
+import {
+  assertValues,
+  budgetCounting,
+  LOW_BUDGET,
+  fleetArgs,
+  hostProcesses,
+  journalKeyValues,
+  journalLeftovers,
+  knobValues,
+  revertOpenWindows,
+  stopFleet,
+  waitFor,
+  windowHeader,
+  windowHistory,
+  writeProfile,
+  type KnobValues,
+} from "./fleetProbe.js";
+
+let fleet: Fleet;
+let dir: string;
+let h: FleetHost;
+let original: KnobValues;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "nfd-cli-budget-"));
+  fleet = await startFleet({ count: 1, allNetnsLogging: true });
+  h = fleet.hosts[0];
+  await fleet.trackConntrack(h);
+  original = await knobValues(fleet, h);
+});
+
+afterEach(async () => {
+  await revertOpenWindows(fleet);
+});
+
+after(() => stopFleet(fleet, dir));
+
+/** The sampler's count file ($J/budget: id, lines, at), or null. */
+const budgetFile = (): Record<string, string> | null => journalKeyValues(h, "budget");
+
+/** The switch and its kernel log reader, left in the host. */
+const samplerProcesses = (): string[] =>
+  hostProcesses(h).filter((c) => c.includes("expire.sh") || c === "cat /dev/kmsg");
+
+test("a flood over the budget: the host reverts the window by itself, controller killed, and records the trip", async () => {
+  const profile = writeProfile(dir, "budget-low", LOW_BUDGET);
+  const run = startCli(["apply", profile, "--for", "10m", ...fleetArgs(fleet)]);
+  // The sampler is counting once it wrote its count file for this window.
+  await waitFor("window open and its sampler counting", () => budgetCounting(h));
+  const window = windowHeader(h)!.id;
+  assert.equal(windowHeader(h)!.budget, "50 1 1000000 2");
+  // The controller vanishes: nothing but the host can end the window before its 10 minutes.
+  run.child.kill("SIGKILL");
+  await run.done;
+  assert.equal((await knobValues(fleet, h))["net.netfilter.nf_conntrack_log_invalid"], "6");
+
+  // 2 lines per packet: 4,000 lines in far less than a sampling period.
+  await fleet.makeInvalid(h, "tcp-bad-flags", { count: 2000 });
+  await waitFor("the window reverted by its host", () => windowHeader(h) === null, 60_000).catch(
+    (err: Error) => {
+      throw new Error(
+        `${err.message}; count ${JSON.stringify(budgetFile())}, processes ${hostProcesses(h).join("; ")}`,
+      );
+    },
+  );
+
+  const closed = windowHistory(h).findLast(([event, id]) => event === "closed" && id === window);
+  assert.ok(closed, "a closed line for the window");
+  const [, , , how, , kind, measured, limit] = closed;
+  assert.equal(how, "tripped");
+  assert.equal(kind, "rate");
+  assert.equal(limit, "50/s");
+  assert.ok(Number(measured) > 50, `measured ${measured} lines/s`);
+  await assertValues(fleet, [h], original, "every knob back to its value before the window");
+  await waitFor("switch and reader gone", () => samplerProcesses().length === 0);
+  assert.deepEqual(journalLeftovers(h), []);
+
+  // The user learns it from status; tripping is not a failure of nfdebug.
+  const status = await runCli(["status", ...fleetArgs(fleet)], { json: false });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(
+    status.stdout,
+    new RegExp(
+      `^${h.name}: no open window; last ${window}: window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ lines/s > 50/s; reverted$`,
+      "m",
+    ),
+  );
+  const json = await runCli(["status", ...fleetArgs(fleet)]);
+  const entry = json.json!.hosts[0] as unknown as {
+    last: { how: string; trip: { kind: string; limit: string } };
+  };
+  assert.equal(entry.last.how, "tripped");
+  assert.deepEqual([entry.last.trip.kind, entry.last.trip.limit], ["rate", "50/s"]);
+});
+
+test("a window under its budget stays open across samples", async () => {
+  const profile = writeProfile(
+    dir,
+    "budget-roomy",
+    "log_invalid: tcp\nbudget:\n  max_rate: 30000/min\n  max_lines: 1000000\n  interval: 1s\n",
+  );
+  const applied = await runCli(["apply", profile, "--for", "10m", ...fleetArgs(fleet)]);
+  assert.equal(applied.code, 0, applied.stderr);
+  const window = windowHeader(h)!.id;
+  await waitFor("its sampler counting", () => budgetFile()?.id === window);
+  const start = Number(budgetFile()!.lines);
+  await fleet.makeInvalid(h, "tcp-bad-flags", { count: 5 });
+  // Counted (10 lines at least), then three more samples with the window still open.
+  await waitFor("the lines counted", () => Number(budgetFile()?.lines ?? 0) >= start + 10);
+  let samples = 0;
+  let at = budgetFile()!.at;
+  await waitFor("three more samples", () => {
+    const now = budgetFile()?.at;
+    if (now !== undefined && now !== at) {
+      samples += 1;
+      at = now;
+    }
+    return samples >= 3 || windowHeader(h) === null;
+  });
+  assert.equal(windowHeader(h)?.state, "open", "still open");
+  assert.equal(budgetFile()?.tripped, undefined);
+
+  const reverted = await runCli(["revert", ...fleetArgs(fleet)]);
+  assert.equal(reverted.code, 0, reverted.stderr);
+  assert.equal(windowHistory(h).findLast(([event]) => event === "closed")?.[3], "reverted");
+  await assertValues(fleet, [h], original, "every knob back");
+  await waitFor("switch and reader gone", () => samplerProcesses().length === 0);
+  assert.deepEqual(journalLeftovers(h), []);
+});
