@@ -7,6 +7,7 @@
 // 15's capture one reboots too, then restores the conntrack ruleset before() loaded).
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -448,6 +449,116 @@ test(
     );
     assert.equal(records.filter((r) => r.reason_id === "sctp.bad_crc").length, 3, "one per bad CRC32c INIT");
     assert.deepEqual(await kernelState(), before);
+  },
+);
+
+/** node_exporter's /metrics in the VM (Debian's prometheus-node-exporter, on 127.0.0.1:9100 there). */
+const nodeExporterMetrics = () =>
+  vm.run(
+    `python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=20).read().decode())'`,
+  );
+/** This window's lines in the VM's journal under the tag nfdebug, as `journalctl -o cat` prints them. */
+const journalEvents = async (window: string) =>
+  (await vm.run("journalctl -t nfdebug --no-pager -o cat"))
+    .split("\n")
+    .filter((l) => l.startsWith(`window ${window} `));
+
+test(
+  "issue 17: journald shows each window event, node_exporter serves the open window's metrics (promtool accepts them) and none after revert",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    assert.equal(
+      (await vm.run("systemctl is-active prometheus-node-exporter")).trim(),
+      "active",
+      "Debian's node_exporter runs in the VM",
+    );
+    const { json, host } = await ok(["apply", tcpProfile(), "--for", "10m"]);
+    const window = json.window!;
+    assert.equal(host.changed, true);
+    await ok(["extend", "--window", window, "--for", "20m"]);
+
+    const prom = await vm.run("cat /var/lib/prometheus/node-exporter/nfdebug.prom");
+    execFileSync("promtool", ["check", "metrics"], { input: prom, stdio: ["pipe", "pipe", "pipe"] });
+    const metrics = await nodeExporterMetrics();
+    // node_exporter prints the labels sorted by name.
+    const labels = new RegExp(
+      `^nfdebug_window_open\\{(?=[^}]*window="${window}")(?=[^}]*profile="tcp-invalid")[^}]*\\} 1$`,
+      "m",
+    );
+    assert.match(metrics, labels, "node_exporter serves the window as open");
+    assert.match(metrics, /^nfdebug_window_expiry_timestamp_seconds\{[^}]*\} \d/m);
+    assert.match(metrics, /^node_textfile_scrape_error 0$/m, "the collector read the file without error");
+
+    await ok(["revert"]);
+    assert.deepEqual(await kernelState(), before, "reverted exactly");
+    assert.doesNotMatch(await nodeExporterMetrics(), /^nfdebug_window_open/m, "nothing after the window");
+    assert.equal((await vm.ssh("test -e /var/lib/prometheus/node-exporter/nfdebug.prom")).code, 1);
+
+    const events = await journalEvents(window);
+    assert.deepEqual(
+      events.map((l) => /^window \S+ (\S+):/.exec(l)?.[1]),
+      ["open", "extend", "reverted"],
+      events.join("\n"),
+    );
+    assert.match(events[0]!, /profile=tcp-invalid owner=\S+ .*knobs=.*nf_conntrack_log_invalid/);
+  },
+);
+
+test(
+  "issue 17: a flood trips the budget of a systemd window: its budget service reverts it, journald and node_exporter say tripped",
+  { timeout: 8 * 60_000 },
+  async () => {
+    const before = await kernelState();
+    const file = profile(
+      "budget-low",
+      "modules: [nf_log_ipv4]\nnf_log:\n  ipv4: nf_log_ipv4\nlog_invalid: tcp\nbudget:\n  max_rate: 20/s\n  interval: 2s\n",
+    );
+    const { json, host } = await ok(["apply", file, "--for", "10m"]);
+    const window = json.window!;
+    assert.equal(host.timer, "systemd");
+    await waitFor(
+      "the budget service beside the timer",
+      async () => (await vm.ssh(`systemctl is-active nfdebug-${window}-budget.service`)).code === 0,
+      60_000,
+    );
+    // Logged through nf_log_ipv4 (log_invalid alone binds no logger before 6.17), 2 lines per
+    // packet, sent in a few seconds: far above 20 lines/s.
+    await sendPackets(vm, "tcp-bad-flags", 400);
+    await waitFor(
+      "the host to revert the window",
+      async () => (await vm.ssh("test -e /run/nfdebug/window")).code === 1,
+      120_000,
+    );
+    assert.deepEqual(await kernelState(), before, "every knob as before the window");
+    await waitFor(
+      "no nfdebug timer or service left",
+      async () => {
+        const units = await vm.run("systemctl list-units --all --no-pager --plain --no-legend 'nfdebug-*'");
+        return units.trim() === "";
+      },
+      30_000,
+    );
+
+    const status = await vmNfdebug(vm, ["status"], vm.inventoryFile, [], false);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(
+      status.stdout,
+      new RegExp(
+        `last ${window}: window tripped its budget on \\S+ at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ lines/s > 20/s`,
+      ),
+    );
+    const events = await journalEvents(window);
+    assert.deepEqual(
+      events.map((l) => /^window \S+ (\S+):/.exec(l)?.[1]),
+      ["open", "tripped"],
+      events.join("\n"),
+    );
+    const metrics = await nodeExporterMetrics();
+    assert.match(metrics, new RegExp(`^nfdebug_window_tripped\\{[^}]*window="${window}"[^}]*\\} 1$`, "m"));
+    assert.match(metrics, new RegExp(`^nfdebug_window_open\\{[^}]*window="${window}"[^}]*\\} 0$`, "m"));
+    // The tripped file stays until the next window replaces it; leave the VM as found.
+    await vm.run("rm -f /var/lib/prometheus/node-exporter/nfdebug.prom");
   },
 );
 

@@ -39,7 +39,10 @@ if [ "$mode" != once ]; then
   [ "$mode" = watch ] && printf 'armed %s\n' "$$" >&3 2>/dev/null
   exec 3>&-
   nfd_uptime
-  deadline=$((up + ${3:-0}))
+  # Only the watchdog has a deadline (its $3 is SECONDS); the budget service's $3 is the timer's
+  # unit, and the timer ends the window.
+  deadline=0
+  [ "$mode" = watch ] && deadline=$((up + ${3:-0}))
   while :; do
     nfd_uptime
     left=$((deadline - up))

@@ -133,7 +133,8 @@ nfd_arm() {
     fi
     # The log budget's sampler (budget.sh) needs a process for the whole window: a transient
     # service beside the timer, out of the SSH session's cgroup for the same reason.
-    if [ -n "$W_budget" ] && ! err=$(systemd-run --quiet --unit="$unit-budget" \
+    # --collect: a sampler that failed is not left behind as a failed unit.
+    if [ -n "$W_budget" ] && ! err=$(systemd-run --quiet --collect --unit="$unit-budget" \
       /bin/sh "$J/s/$W_scripts/expire.sh" budget "$1" "$unit" 2>&1 9>&-); then
       systemctl stop "$unit.timer" >/dev/null 2>&1
       NFD_ARM_ERROR="systemd-run failed for the log budget's sampler: $err"

@@ -27,6 +27,8 @@ const BOOKWORM = {
     "sudo",
     // The NFLOG capture (kind capture): profiles that bind nfnetlink_log need it.
     "tcpdump",
+    // Issue 17: node_exporter's textfile collector shows open windows (/var/lib/prometheus/node-exporter).
+    "prometheus-node-exporter",
   ],
   diskSize: "3G",
   kernelAppend: "root=/dev/vda rw console=ttyS0",
