@@ -103,7 +103,28 @@ test("a flood over the budget: the host reverts the window by itself, controller
   };
   assert.equal(entry.last.how, "tripped");
   assert.deepEqual([entry.last.trip.kind, entry.last.trip.limit], ["rate", "50/s"]);
+
+  // collect reads the window up to its end and says, as status does, that it tripped.
+  const collected = await runCli(["collect", "--window", window, ...fleetArgs(fleet)], { json: false });
+  assert.equal(collected.code, 0, collected.stderr);
+  assert.match(collected.stdout, tripLine(h.name, "lines/s > 50/s"));
+  const collectedJson = await runCli(["collect", "--window", window, ...fleetArgs(fleet)]);
+  assert.equal(collectedJson.code, 0, collectedJson.stderr);
+  const trip = (collectedJson.json!.hosts[0] as unknown as { trip: Record<string, unknown> }).trip;
+  assert.deepEqual(
+    { ...trip, at: undefined },
+    { at: undefined, kind: "rate", measured: Number(measured), limit: "50/s" },
+  );
+  assert.equal(trip.at, (entry.last.trip as unknown as { at: string }).at, "the time status says");
 });
+
+/** "HOST: window tripped its budget on HOST at HH:MM:SS: N lines/s > 50/s; reverted", a line of its own. */
+function tripLine(host: string, measure: string): RegExp {
+  return new RegExp(
+    `^${host}: window tripped its budget on ${host} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ ${measure}; reverted$`,
+    "m",
+  );
+}
 
 test("a window under its budget stays open across samples", async () => {
   const profile = writeProfile(
