@@ -120,7 +120,9 @@ export interface RunbookOutcome extends OutcomeBase {
   command: "run";
   cancel?: ApplyCancel;
   applied: boolean;
-  reverted: boolean | "expired" | "failed";
+  reverted: boolean | "expired" | "tripped" | "failed";
+  /** reverted "tripped": the host reverted the window early, over its log budget (not a failure). */
+  trip?: BudgetTrip;
   records: number;
   counters?: CounterDeltas | null;
   kernel?: string;
