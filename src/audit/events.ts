@@ -1,6 +1,7 @@
 // Command outcomes → audit trail entries (src/audit/history.ts). Only these fields are copied:
-// host name, window id, profile name, error kind, change count, expiry. Messages are left out on
-// purpose: a host's stderr can carry anything.
+// host name, window id, profile name, error kind, change count, expiry, and a run's budget trip
+// (numbers checked by status.ts's tripOf) with nfdebug's own sentence for it. Messages are left out
+// on purpose: a host's stderr can carry anything.
 import { windowOwner } from "../engine/window.js";
 import type {
   ApplyCancel,
@@ -10,6 +11,7 @@ import type {
   RevertOutcome,
 } from "../engine/outcomes.js";
 import type { HistoryCommand, HistoryEntry } from "./history.js";
+import { describeTrip, type BudgetTrip } from "../engine/status.js";
 
 interface Context {
   window?: string | null;
@@ -36,6 +38,7 @@ function entries(command: HistoryCommand, ctx: Context, events: Event[]): Histor
     error_kind: e.error_kind ?? null,
     changes: e.changes ?? 0,
     ...(e.expires ? { expires: e.expires } : {}),
+    ...(e.trip ? { trip: e.trip, message: describeTrip(e.host, e.trip) } : {}),
   }));
 }
 
@@ -120,7 +123,9 @@ export interface RunHostOutcome {
   cancel?: ApplyCancel;
   changes: unknown[];
   applied: boolean;
-  reverted: boolean | "expired" | "failed";
+  reverted: boolean | "expired" | "tripped" | "failed";
+  /** reverted "tripped": how the window went over its log budget (engine/status.ts). */
+  trip?: BudgetTrip;
 }
 
 /**
@@ -142,11 +147,18 @@ export function runHistory(
     }
     // The host's outcome over the whole run goes on its first line; the second says how the window ended.
     events.push({ host: h.name, event: "opened", changes: h.changes.length, ...failure });
-    const end = h.reverted === true ? "reverted" : h.reverted === "expired" ? "expired" : "revert-failed";
+    const end =
+      h.reverted === true
+        ? "reverted"
+        : h.reverted === "expired" || h.reverted === "tripped"
+          ? h.reverted
+          : "revert-failed";
     events.push({
       host: h.name,
       event: end,
       ...(end === "revert-failed" ? { outcome: "failed" as const } : {}),
+      // A trip is no failure (outcome ok): the host reverted the window as designed.
+      ...(end === "tripped" && h.trip ? { trip: h.trip } : {}),
     });
   }
   return [...entries("run", ctx, events), ...entries("cancel", ctx, cancels)];

@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
+import type { BudgetTrip } from "../engine/status.js";
 
 export type HistoryCommand = "apply" | "revert" | "extend" | "cancel" | "run";
 
@@ -20,7 +21,8 @@ export interface HistoryEntry {
   host: string;
   /** apply: opened, joined, unchanged, refused, failed, reverted (rollout aborted), revert-failed;
    *  revert: reverted, closed, none, other, failed; extend: extended, none, other, expired, failed;
-   *  cancel: reverted, prevented, failed; run: opened, unchanged, failed, reverted, expired, revert-failed. */
+   *  cancel: reverted, prevented, failed; run: opened, unchanged, failed, reverted, expired, tripped
+   *  (the host reverted it early, over its log budget: see trip), revert-failed. */
   event: string;
   outcome: "ok" | "failed";
   /** The host error kind (schemas/result.schema.json) when outcome is failed. */
@@ -29,6 +31,10 @@ export interface HistoryEntry {
   changes: number;
   /** New expiry of the window (opened, joined, extended), when known. */
   expires?: string;
+  /** run's tripped: the host's measure of the trip (its history line), and it in words:
+   *  "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s". */
+  trip?: BudgetTrip;
+  message?: string;
 }
 
 /** $XDG_STATE_HOME/nfdebug; a relative or empty XDG_STATE_HOME is ignored (XDG spec). */

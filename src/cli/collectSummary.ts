@@ -4,6 +4,7 @@ import type { FleetSummary } from "../logs/aggregate.js";
 import { catalogueEntry } from "../logs/catalogue.js";
 import { renderTable } from "../report/terminal.js";
 import { KEY_COUNTERS } from "../logs/counters.js";
+import { describeTrip } from "../engine/status.js";
 
 export function renderCollectSummary(
   summary: FleetSummary,
@@ -38,6 +39,8 @@ export function renderCollectSummary(
   const notes = new Set<string>();
   for (const o of outcomes) {
     if (!o.ok) continue;
+    // Not a failure: the host reverted the window as designed, and collect read it up to its end.
+    if (o.trip) out.push(`${o.host}: ${describeTrip(o.host, o.trip)}; reverted`);
     for (const w of o.warnings ?? []) out.push(`${o.host}: warning: ${w}`);
     for (const n of o.counters?.notes ?? []) notes.add(n);
   }

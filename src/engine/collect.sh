@@ -2,7 +2,7 @@
 # nfd_collect_marks WINDOW: what collect needs to know before it reads the log, of WINDOW ('' : the
 # open window, else the newest). Prints nowindow, or "marks ID OPEN PROFILE" (OPEN 1: still open), the
 # window's recorded files as "file NAME LINE" frames (see windowMarks.ts), counters-now.out (the
-# counters now, while the window is open), printk-control (the control file's lines of the
+# counters now, while the window is open), closed (its "closed" history line once it ended), printk-control (the control file's lines of the
 # dynamic-debug sites it enabled), then end.
 nfd_collect_marks() {
   want=$1
@@ -27,6 +27,11 @@ nfd_collect_marks() {
     if [ -f "$D/$f" ]; then nfd_frame file "$f" < "$D/$f"; fi
   done
   if [ "$open" = 1 ]; then (nfd_counters) | nfd_frame file counters-now.out; fi
+  # How a closed window ended: its "closed" history line as revert.sh wrote it (with the trip's
+  # measure when its log budget tripped), for collect to say so as status does.
+  if [ "$open" = 0 ] && [ -f "$P/windows.log" ]; then
+    awk -F '\t' -v id="$want" '$1 == "closed" && $2 == id' "$P/windows.log" 2>/dev/null | nfd_frame file closed
+  fi
   nfd_kind_hooks window_collect "$D"
   nfd_emit "end"
 }

@@ -22,6 +22,8 @@ import { hostLibrary, windowArg } from "./host/scripts.js";
 import { unreadableKind } from "./hostOutput.js";
 import type { CollectSink } from "./sharedKernel.js";
 import { WINDOW_ID } from "./window.js";
+import { windowTrip, type BudgetTrip } from "./status.js";
+import { parseHistory } from "../facts/parse.js";
 import {
   captureMarks,
   collectCapture,
@@ -51,6 +53,8 @@ interface WindowFiles {
   profile: string | null;
   files: Map<string, string>;
   captures: CaptureMark[];
+  /** The window ended by tripping its log budget (its history's "closed" line). */
+  trip?: BudgetTrip;
 }
 
 const COLLECT_SH = new URL("./collect.sh", import.meta.url);
@@ -86,12 +90,16 @@ function parseMarks(stdout: string): WindowFiles | null {
   const marks = frames.find((f) => f.tag === "marks");
   if (!marks || !frames.some((f) => f.tag === "end") || !WINDOW_ID.test(marks.fields[0]))
     throw new MalformedAnswer("incomplete window marks");
+  const window = marks.fields[0];
+  const files = framedFiles(frames);
+  const trip = windowTrip(parseHistory((files.get("closed") ?? "").split("\n")), window);
   return {
-    window: marks.fields[0],
+    window,
     open: marks.fields[1] === "1",
     profile: PROFILE_NAME.test(marks.fields[2] ?? "") ? marks.fields[2] : null,
-    files: framedFiles(frames),
+    files,
     captures: captureMarks(frames),
+    ...(trip ? { trip } : {}),
   };
 }
 
@@ -148,6 +156,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     return unchangedOutcome(host, {
       command: "collect",
       window: marks.window,
+      ...(marks.trip ? { trip: marks.trip } : {}),
       records: capture.capture?.records ?? 0,
       ...capture,
     });
@@ -155,6 +164,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     return unchangedOutcome(host, {
       command: "collect",
       window: marks.window,
+      ...(marks.trip ? { trip: marks.trip } : {}),
       records: capture.capture?.records ?? 0,
       counters,
       warnings: ["no kernel log source was found on this host at apply time"],
@@ -209,6 +219,7 @@ export async function collectHost(conn: Connection, req: CollectRequest): Promis
     command: "collect",
     window: marks.window,
     open: marks.open,
+    ...(marks.trip ? { trip: marks.trip } : {}),
     source: detail ? `${kind}:${detail}` : kind,
     records: count + (capture.capture?.records ?? 0),
     lost: outcome.lost,

@@ -6,7 +6,7 @@ import type { HostError, HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import type { Capability, Change } from "../kinds/types.js";
 import type { CounterDeltas } from "../logs/counters.js";
-import type { WindowStatus } from "./status.js";
+import type { BudgetTrip, WindowStatus } from "./status.js";
 
 export interface OutcomeBase {
   host: string;
@@ -99,6 +99,8 @@ export interface CollectOutcome extends Answered<"collect"> {
   window: string | null;
   /** The window is still open: a later collect reads on from here. */
   open?: boolean;
+  /** The window ended early: the host reverted it for going over its log budget (as status's last.trip). */
+  trip?: BudgetTrip;
   message?: string;
   source?: string;
   records?: number;
@@ -118,7 +120,9 @@ export interface RunbookOutcome extends OutcomeBase {
   command: "run";
   cancel?: ApplyCancel;
   applied: boolean;
-  reverted: boolean | "expired" | "failed";
+  reverted: boolean | "expired" | "tripped" | "failed";
+  /** reverted "tripped": the host reverted the window early, over its log budget (not a failure). */
+  trip?: BudgetTrip;
   records: number;
   counters?: CounterDeltas | null;
   kernel?: string;

@@ -1,5 +1,5 @@
 // Window status of one host, derived from its facts: open window, or how the last one ended.
-import type { HostFacts } from "../facts/types.js";
+import type { HistoryEvent, HostFacts } from "../facts/types.js";
 import { hostKey } from "../kinds/registry.js";
 import { epochIso } from "./hostOutput.js";
 
@@ -37,7 +37,17 @@ function tripOf(fields: string[]): BudgetTrip | undefined {
   const [how, at, kind, measured, limit] = fields;
   if (how !== "tripped" || (kind !== "rate" && kind !== "lines") || !/^\d+$/.test(measured ?? ""))
     return undefined;
+  // Only what budget.sh writes ("2000/s", "500/min", a line count): the audit trail keeps it.
+  if (!(kind === "rate" ? /^\d+\/(s|min)$/ : /^\d+$/).test(limit ?? "")) return undefined;
   return { at: epochIso(Number(at)), kind, measured: Number(measured), limit: limit ?? "" };
+}
+
+/** The trip of window `id`, when its history's "closed" line says it tripped its log budget. */
+export function windowTrip(history: HistoryEvent[], id: string): BudgetTrip | undefined {
+  let trip: BudgetTrip | undefined;
+  for (const event of history)
+    if (event.event === "closed" && event.window === id) trip = tripOf(event.fields);
+  return trip;
 }
 
 /** "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s" (the time in UTC). */

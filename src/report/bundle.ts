@@ -65,7 +65,10 @@ export interface BundleManifest {
   endedAt: string;
   window?: ReportInput["window"];
   hosts: Array<
-    Pick<ReportHost, "name" | "ok" | "error" | "reverted" | "kernel" | "kernelLog" | "capture" | "flows">
+    Pick<
+      ReportHost,
+      "name" | "ok" | "error" | "reverted" | "trip" | "kernel" | "kernelLog" | "capture" | "flows"
+    >
   >;
   steps: ReportStep[];
   reasonInfo?: Record<string, ReasonInfo>;
@@ -163,11 +166,12 @@ export async function writeBundle(
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     ...(input.window ? { window: input.window } : {}),
-    hosts: input.hosts.map(({ name, ok, error, reverted, kernel, kernelLog, capture, flows }) => ({
+    hosts: input.hosts.map(({ name, ok, error, reverted, trip, kernel, kernelLog, capture, flows }) => ({
       name,
       ok,
       error,
       reverted,
+      ...(trip ? { trip } : {}),
       kernel,
       kernelLog,
       capture,

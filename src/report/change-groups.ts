@@ -21,6 +21,10 @@ export function changeGroups(
   }
   // problems first (a failed or missing revert is what the reader must act on), then the biggest group
   const severity = (g: ChangeGroup) =>
-    g.changes.length === 0 ? 2 : g.reverted === true || g.reverted === "expired" ? 1 : 0;
+    g.changes.length === 0
+      ? 2
+      : g.reverted === true || g.reverted === "expired" || g.reverted === "tripped"
+        ? 1
+        : 0;
   return [...groups.values()].sort((a, b) => severity(a) - severity(b) || b.hosts.length - a.hosts.length);
 }

@@ -13,6 +13,7 @@ import {
   formatShare,
   noFlowsText,
   revertText,
+  tripLines,
   sharedLogNotes,
 } from "./wording.js";
 
@@ -182,7 +183,15 @@ export function changesSection(report: Report): string {
       const body = g.changes.length
         ? `<table class="changes"><thead><tr><th>Knob</th><th>Key</th><th>Before</th><th></th><th>During the window</th></tr></thead><tbody>${g.changes.map(changeRow).join("\n")}</tbody></table>`
         : `<p class="muted">No changes were applied.</p>`;
-      return `<h3>${who} ${badge(outcome.tone, outcome.text)}</h3>${list}${body}`;
+      const trips =
+        g.reverted === "tripped"
+          ? `<ul class="trips">${tripLines(
+              report.hosts.filter((h) => h.inInventory && g.hosts.includes(h.name)),
+            )
+              .map((l) => `<li>${esc(l)}</li>`)
+              .join("")}</ul>`
+          : "";
+      return `<h3>${who} ${badge(outcome.tone, outcome.text)}</h3>${list}${trips}${body}`;
     })
     .join("\n");
 }

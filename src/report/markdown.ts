@@ -16,6 +16,7 @@ import {
   listNames,
   noFlowsText,
   revertText,
+  tripLines,
   sharedLogNotes,
 } from "./wording.js";
 
@@ -167,6 +168,8 @@ export function renderMarkdown(report: Report): string {
         ? code(g.hosts[0])
         : `${formatCount(g.hosts.length)} hosts (${md(listNames(g.hosts, 10))})`;
     out.push(`**${who}**: ${outcome.tone === "bad" ? `**${outcome.text}**` : outcome.text}`, "");
+    if (g.reverted === "tripped")
+      out.push(...tripLines(inventory.filter((h) => g.hosts.includes(h.name))).map((l) => `- ${md(l)}`), "");
     if (g.changes.length) {
       out.push(
         table(

@@ -4,6 +4,7 @@ import type { CounterName } from "../logs/counters.js";
 import type { LogRecord } from "../logs/record.js";
 import type { Profile } from "../profile/types.js";
 import type { Timeline } from "./timeline.js";
+import type { BudgetTrip } from "../engine/status.js";
 
 /**
  * Deltas of the KEY_COUNTERS over the window (absent when the kernel has no such column) plus
@@ -21,8 +22,11 @@ export interface ReportChange {
   to: string | null;
 }
 
-/** true: reverted by nfdebug; "expired": by the host's own timer; "failed": revert failed. */
-export type RevertOutcome = boolean | "expired" | "failed";
+/**
+ * true: reverted by nfdebug; "expired": by the host's own timer; "tripped": by the host, early,
+ * for going over its log budget (the host's trip says how); "failed": revert failed.
+ */
+export type RevertOutcome = boolean | "expired" | "tripped" | "failed";
 
 /** A host's NFLOG capture (kind capture): which backend delivered its packets, and how many. */
 export interface ReportCapture {
@@ -69,6 +73,8 @@ export interface ReportHost {
   error?: { kind: string; message: string };
   changes: ReportChange[];
   reverted: RevertOutcome;
+  /** reverted "tripped": how the window went over its log budget, as the host measured it. */
+  trip?: BudgetTrip;
   counters?: ReportCounters;
   /** `uname -r`, stated beside the counters. */
   kernel?: string;

@@ -3,6 +3,7 @@
 import { KNOBS } from "../kinds/registry.js";
 import { l4ProtocolLabel } from "../protocols.js";
 import type { Profile } from "../profile/types.js";
+import { describeTrip, type BudgetTrip } from "../engine/status.js";
 
 // Made on first use: creating an Intl formatter costs ~10 ms, which every command importing this
 // module would otherwise pay at start-up.
@@ -81,7 +82,7 @@ export function formatEndpoint(addr: string | null, port: number | null): string
 
 /** How a host's debug window ended, for people. */
 export function revertText(
-  reverted: boolean | "expired" | "failed",
+  reverted: boolean | "expired" | "tripped" | "failed",
   changes: number,
 ): {
   text: string;
@@ -90,8 +91,15 @@ export function revertText(
   if (changes === 0) return { text: "nothing to revert", tone: "ok" };
   if (reverted === true) return { text: "reverted", tone: "ok" };
   if (reverted === "expired") return { text: "reverted by the host's timer", tone: "warn" };
+  // As designed, not a failure: the host ended the window early (tripLines say how).
+  if (reverted === "tripped") return { text: "reverted by the host: its log budget tripped", tone: "warn" };
   if (reverted === "failed") return { text: "revert failed", tone: "bad" };
   return { text: "not reverted", tone: "bad" };
+}
+
+/** "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s", one per tripped host. */
+export function tripLines(hosts: ReadonlyArray<{ name: string; trip?: BudgetTrip }>): string[] {
+  return hosts.flatMap((h) => (h.trip ? [describeTrip(h.name, h.trip)] : []));
 }
 
 /** The profile's settings as short phrases, in the kinds' words: "nf_conntrack_log_invalid=6 (TCP)". */

@@ -248,6 +248,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
         ...(h.error ? { error: h.error } : {}),
         changes: h.changes,
         reverted: h.reverted,
+        ...(h.trip ? { trip: h.trip } : {}),
         ...(h.counters ? { counters: reportCounters(h) } : {}),
         ...(h.kernel ? { kernel: h.kernel } : {}),
         ...(h.kernelLog ? { kernelLog: h.kernelLog } : {}),

@@ -5,6 +5,7 @@ import type { RevertOutcome } from "../report/model.js";
 import type { HostErrorKind } from "../errors.js";
 import type { ApplyCancel } from "../engine/outcomes.js";
 import type { CaptureCollected, FlowCollected } from "../engine/collectCapture.js";
+import type { BudgetTrip } from "../engine/status.js";
 
 export interface RunHost {
   name: string;
@@ -19,6 +20,8 @@ export interface RunHost {
   /** This run opened (or joined) a window on the host. */
   applied: boolean;
   reverted: RevertOutcome;
+  /** The host reverted the window early, for going over its log budget ("tripped"). */
+  trip?: BudgetTrip;
   counters?: CounterDeltas | null;
   /** Its NFLOG capture as the last collect saw it (kind capture). */
   capture?: CaptureCollected;

@@ -5,6 +5,9 @@ import { applyHost } from "../engine/apply.js";
 import { KernelTurns } from "../engine/kernelTurns.js";
 import { collectHost, sharedKernelFilter, type CollectSink } from "../engine/collect.js";
 import { revertHost } from "../engine/revert.js";
+import { readFacts } from "../engine/readFacts.js";
+import { unchangedOutcome } from "../engine/result.js";
+import { windowTrip } from "../engine/status.js";
 import type { FleetSession, PhaseOptions } from "../engine/session.js";
 import type { HostOutcome } from "../engine/result.js";
 import { HostError } from "../errors.js";
@@ -159,6 +162,7 @@ export async function collectStep(ctx: StepContext): Promise<StepResult> {
     if (o.kernel_log) h.kernelLog = o.kernel_log;
     if (o.capture) h.capture = o.capture;
     if (o.flows) h.flows = o.flows;
+    if (o.trip) h.trip = o.trip;
   }
   const r = tally(outcomes, "collected");
   return { ok: r.ok, message: `${records} record(s) ${r.message}` };
@@ -209,18 +213,46 @@ export async function revertStep(ctx: StepContext): Promise<StepResult> {
     { only: applied, keepOnFailure: true, onHostDone: ctx.onHostDone },
   );
   await captureTails(ctx);
+  await closedTrips(
+    ctx,
+    outcomes.flatMap((o) => (o.ok && o.found !== "window" ? [o.host] : [])),
+  );
   for (const o of outcomes) {
     const h = ctx.hosts.get(o.host) as RunHost;
     if (o.ok) {
-      // Not found ("none", or "other" window open): the run's window was already closed, by the
-      // host's timer at expiry.
-      h.reverted = o.found === "window" ? true : "expired";
+      // Not found ("none", or "other" window open): the run's window was already closed by the
+      // host, at expiry by its timer or earlier when it tripped its log budget.
+      h.reverted = o.found === "window" ? true : h.trip ? "tripped" : "expired";
     } else {
       h.reverted = "failed";
       failHost(h, o.error);
     }
   }
   return tally(outcomes, "reverted");
+}
+
+/**
+ * The hosts (by name) whose window the host itself already closed: which of them tripped its log
+ * budget, as their history's "closed" line says (status reads the same line). A collect that saw
+ * the trip already told; a host whose facts cannot be read now stays "expired", not failed.
+ */
+async function closedTrips(ctx: StepContext, names: string[]): Promise<void> {
+  const only = ctx.session.hosts.filter((h) => names.includes(h.name) && !ctx.hosts.get(h.name)?.trip);
+  if (only.length === 0) return;
+  await ctx.session.each(
+    async (conn) => {
+      try {
+        const facts = await readFacts(conn, undefined, ctx.timeoutMs);
+        const trip = windowTrip(facts.history, ctx.window);
+        const h = ctx.hosts.get(conn.host.name);
+        if (trip && h) h.trip = trip;
+      } catch {
+        // How the window ended stays unknown: reported as expired.
+      }
+      return unchangedOutcome(conn.host.name, { command: "exec" as const });
+    },
+    { only, keepOnFailure: true },
+  );
 }
 
 /**

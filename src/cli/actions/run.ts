@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { planHost, planOutcome } from "../../engine/plan.js";
 import { readFacts } from "../../engine/readFacts.js";
+import { describeTrip } from "../../engine/status.js";
 import { summarise, type FleetResult } from "../../engine/result.js";
 import type { FailedOutcome, PlanOutcome, RunbookOutcome } from "../../engine/outcomes.js";
 import type { RunHost } from "../../runbook/hostState.js";
@@ -152,6 +153,9 @@ export async function run(runbookFile: string, flags: FleetFlags & RunFlags): Pr
     } else {
       for (const s of result.steps)
         fleet.output.line(`${s.ok ? "ok    " : "FAILED"} ${s.name}: ${s.message ?? ""}`);
+      // A trip is no failure: the host ended the window early, as designed (exit 0).
+      for (const h of result.hosts)
+        if (h.trip) fleet.output.line(`${h.name}: ${describeTrip(h.name, h.trip)}; reverted`);
       for (const h of failed) fleet.output.warn(`${h.name}: FAILED (${h.error?.kind}): ${h.error?.message}`);
       fleet.output.line(`${result.records} record(s); bundle: ${result.outDir}`);
       fleet.output.line(`report: ${result.html}`);

@@ -5,7 +5,7 @@
 // All hosts share one kernel log, so one window is open at a time here.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet, type Fleet, type FleetHost } from "../../fleet/netns.js";
@@ -103,6 +103,107 @@ test("a flood over the budget: the host reverts the window by itself, controller
   };
   assert.equal(entry.last.how, "tripped");
   assert.deepEqual([entry.last.trip.kind, entry.last.trip.limit], ["rate", "50/s"]);
+
+  // collect reads the window up to its end and says, as status does, that it tripped.
+  const collected = await runCli(["collect", "--window", window, ...fleetArgs(fleet)], { json: false });
+  assert.equal(collected.code, 0, collected.stderr);
+  assert.match(collected.stdout, tripLine(h.name, "lines/s > 50/s"));
+  const collectedJson = await runCli(["collect", "--window", window, ...fleetArgs(fleet)]);
+  assert.equal(collectedJson.code, 0, collectedJson.stderr);
+  const trip = (collectedJson.json!.hosts[0] as unknown as { trip: Record<string, unknown> }).trip;
+  assert.deepEqual(
+    { ...trip, at: undefined },
+    { at: undefined, kind: "rate", measured: Number(measured), limit: "50/s" },
+  );
+  assert.equal(trip.at, (entry.last.trip as unknown as { at: string }).at, "the time status says");
+});
+
+/** "HOST: window tripped its budget on HOST at HH:MM:SS: N lines/s > 50/s; reverted", a line of its own. */
+function tripLine(host: string, measure: string): RegExp {
+  return new RegExp(
+    `^${host}: window tripped its budget on ${host} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ ${measure}; reverted$`,
+    "m",
+  );
+}
+
+test("a runbook whose window trips mid-run: recorded and reported as tripped, with the measure; exit 0", async () => {
+  writeProfile(dir, "budget-low-run", LOW_BUDGET);
+  const runbook = join(dir, "budget-trip.yaml");
+  // The exec step waits for the host to end the window by itself (the test floods it meanwhile);
+  // revert then finds it closed and reads how from the host's history, before collect runs.
+  writeFileSync(
+    runbook,
+    [
+      "apiVersion: nfdebug/v1",
+      "kind: Runbook",
+      "name: budget-trip",
+      "question: Does a run say that its window tripped its log budget?",
+      "profile: budget-low-run.yaml",
+      "window: 10m",
+      "steps:",
+      "  - apply",
+      "  - exec:",
+      "      timeout: 120s",
+      "      command: |",
+      "        # until the host reverts the window",
+      "        while [ -f /run/nfdebug/window ]; do sleep 0.2; done",
+      "  - revert",
+      "  - collect",
+      "  - report",
+      "",
+    ].join("\n"),
+  );
+  const out = join(dir, "budget-trip-run");
+  const state = join(dir, "state");
+  const run = startCli(["run", runbook, "--out", out, ...fleetArgs(fleet)], {
+    json: false,
+    timeoutMs: 300_000,
+    env: { XDG_STATE_HOME: state },
+  });
+  await waitFor("window open and its sampler counting", () => budgetCounting(h));
+  const window = windowHeader(h)!.id;
+  await fleet.makeInvalid(h, "tcp-bad-flags", { count: 2000 });
+  const result = await run.done;
+  // Tripping is not a failure of nfdebug: the host reverted the window as designed.
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, tripLine(h.name, "lines/s > 50/s"));
+  assert.doesNotMatch(result.stdout, /FAILED/);
+  await assertValues(fleet, [h], original, "every knob back to its value before the window");
+
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
+    hosts: Array<{ name: string; ok: boolean; reverted: unknown; trip?: { kind: string; limit: string } }>;
+  };
+  const host = manifest.hosts.find((m) => m.name === h.name)!;
+  assert.deepEqual(
+    [host.ok, host.reverted, host.trip?.kind, host.trip?.limit],
+    [true, "tripped", "rate", "50/s"],
+  );
+
+  const sentence = new RegExp(
+    `window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ lines/s &gt; 50/s`,
+  );
+  const summary = readFileSync(join(out, "summary.md"), "utf8");
+  assert.match(summary, /reverted by the host: its log budget tripped/);
+  // Markdown escapes ">" (a quote at a line's start).
+  assert.match(summary, new RegExp(sentence.source.replace("&gt;", "\\\\>")));
+  assert.doesNotMatch(summary, /host's timer/);
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, sentence);
+  assert.doesNotMatch(html, /host&#39;s timer|host's timer/);
+
+  const trail = readFileSync(join(state, "nfdebug", "history.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => e.command === "run" && e.window === window);
+  assert.deepEqual(
+    trail.map((e) => [e.event, e.outcome]),
+    [
+      ["opened", "ok"],
+      ["tripped", "ok"],
+    ],
+  );
+  assert.match(String(trail[1].message), new RegExp(sentence.source.replace("&gt;", ">")));
 });
 
 test("a window under its budget stays open across samples", async () => {

@@ -325,6 +325,25 @@ test("run: how each host's window opened and ended; the host's outcome sits on i
   assert.ok(entries.every((e) => e.command === "run" && e.profile === "tcp-invalid"));
 });
 
+test("run: a window its host reverted over its log budget is tripped, not a failure, with its measure", () => {
+  const trip = { at: "2026-12-06T14:03:07.000Z", kind: "rate" as const, measured: 18400, limit: "2000/s" };
+  const entries = runHistory(
+    [{ name: "h12", ok: true, changes: [{}], applied: true, reverted: "tripped", trip }],
+    {
+      window: WINDOW,
+      profile: "tcp-invalid",
+      now: NOW,
+    },
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.event, e.outcome, e.trip, e.message]),
+    [
+      ["opened", "ok", undefined, undefined],
+      ["tripped", "ok", trip, "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s"],
+    ],
+  );
+});
+
 test("run: a host whose apply dropped gets the engine's cancel on the trail, as apply does", async () => {
   const lost = new InterruptedApply(new HostError("unreachable", "g", "connection lost"), WINDOW);
   const reconnect: Transport = { connect: async (h) => scriptedConnection(h.name, "@@revert\tnone\n") };

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeStatus } from "../../../src/cli/actions/status.js";
-import { windowStatus } from "../../../src/engine/status.js";
+import { windowStatus, windowTrip } from "../../../src/engine/status.js";
 import { parseHistory } from "../../../src/facts/parse.js";
 import type { HostFacts } from "../../../src/facts/types.js";
 
@@ -52,4 +52,20 @@ test("a tripped line without its measure (a revert that could not finish) says t
     describeStatus(status, "h12"),
     /last .* tripped its log budget and was reverted at 2026-12-06T14:03:07.000Z$/,
   );
+});
+
+test("collect and run: the trip of the window asked for, from its own closed line; odd limits ignored", () => {
+  const other = "20261206T150000-0002";
+  const history = parseHistory([
+    `closed${T}${W}${T}${AT}${T}tripped${T}${AT}${T}rate${T}18400${T}2000/s`,
+    `closed${T}${other}${T}${AT + 900}${T}reverted`,
+  ]);
+  assert.equal(windowTrip(history, W)?.measured, 18400);
+  assert.equal(windowTrip(history, other), undefined);
+  assert.equal(windowTrip(history, "20261206T160000-0003"), undefined);
+  // Only what budget.sh writes reaches the output and the audit trail.
+  for (const limit of ["2000/s; rm", "2000/hour", "x"]) {
+    const odd = parseHistory([`closed${T}${W}${T}${AT}${T}tripped${T}${AT}${T}rate${T}18400${T}${limit}`]);
+    assert.equal(windowTrip(odd, W), undefined, limit);
+  }
 });

@@ -92,6 +92,22 @@ test("counters, changes with their outcome, and steps are shown", () => {
   );
 });
 
+test("a window its host tripped: a warning badge, not a failure, and the host's measure", () => {
+  const trip = {
+    at: "2026-11-25T14:03:07.000Z",
+    kind: "lines" as const,
+    measured: 5000123,
+    limit: "5000000",
+  };
+  const html = renderHtml(buildReport(baseInput([okHost("h12", { reverted: "tripped", trip })], [])));
+  assert.match(html, /reverted by the host: its log budget tripped/);
+  assert.match(
+    html,
+    /<li>window tripped its budget on h12 at 14:03:07: 5,000,123 lines &gt; 5,000,000<\/li>/,
+  );
+  assert.doesNotMatch(html, /Failed hosts/);
+});
+
 test("the catalogue's explanation and usual causes appear with each reason", () => {
   const html = renderHtml(buildReport(sampleFleetInput()));
   assert.match(

@@ -73,6 +73,22 @@ test("failed hosts and a failed revert are called out", () => {
   assert.match(md, /1 host failed and was not checked: db-1 \(timeout\)\./);
 });
 
+test("a window its host tripped: how, and each host's measure, in the status sentence", () => {
+  const trip = { at: "2026-11-25T14:03:07.000Z", kind: "rate" as const, measured: 18400, limit: "2000/s" };
+  const input = baseInput(
+    [
+      okHost("h12", { reverted: "tripped", trip }),
+      okHost("h13", { reverted: "tripped", trip: { ...trip, measured: 2500 } }),
+    ],
+    [replay("udp.bad_checksum", "h12", 0)],
+  );
+  const md = renderMarkdown(buildReport(input));
+  assert.match(md, /: reverted by the host: its log budget tripped$/m);
+  assert.match(md, /^- window tripped its budget on h12 at 14:03:07: 18,400 lines\/s \\> 2,000\/s$/m);
+  assert.match(md, /^- window tripped its budget on h13 at 14:03:07: 2,500 lines\/s \\> 2,000\/s$/m);
+  assert.doesNotMatch(md, /host's timer|\*\*reverted by the host/);
+});
+
 test("no records: says so instead of empty tables", () => {
   const md = renderMarkdown(buildReport(baseInput([okHost("web-01")], [])));
   assert.match(md, /^\*\*Verdict:\*\* No INVALID packets were logged on web-01 during the 5m window\.$/m);
