@@ -1,5 +1,5 @@
 // Window status of one host, derived from its facts: open window, or how the last one ended.
-import type { HistoryEvent, HostFacts } from "../facts/types.js";
+import type { HistoryEvent, HostFacts, WindowBudget } from "../facts/types.js";
 import { hostKey } from "../kinds/registry.js";
 import { epochIso } from "./hostOutput.js";
 
@@ -15,6 +15,15 @@ export interface WindowStatus {
     timer: string;
     /** A window whose revert could not finish (state left, drift or failed): what it still holds. */
     left?: string[];
+    /** Its log budget: the limits, the lines the host's sampler counted, or why it cannot enforce. */
+    budget?: {
+      max_rate: string;
+      max_lines: number;
+      interval_s: number;
+      lines_counted?: number;
+      last_sample?: string;
+      unenforced?: string;
+    };
   } | null;
   /** The most recent window that ended, and how: reverted, expired, tripped, reboot, rollback, *-drift. */
   last: { id: string; ended: string; how: string; trip?: BudgetTrip } | null;
@@ -27,7 +36,8 @@ export interface WindowStatus {
  */
 export interface BudgetTrip {
   at: string;
-  kind: "rate" | "lines";
+  /** overrun: the sampler's reader stopped (the kernel log overwrote lines before it read them, or it was killed). */
+  kind: "rate" | "lines" | "overrun";
   measured: number;
   limit: string;
 }
@@ -35,11 +45,20 @@ export interface BudgetTrip {
 /** The trip recorded in a "closed … tripped AT KIND MEASURED LIMIT" history line. */
 function tripOf(fields: string[]): BudgetTrip | undefined {
   const [how, at, kind, measured, limit] = fields;
-  if (how !== "tripped" || (kind !== "rate" && kind !== "lines") || !/^\d+$/.test(measured ?? ""))
+  if (
+    how !== "tripped" ||
+    !["rate", "lines", "overrun"].includes(kind ?? "") ||
+    !/^\d+$/.test(measured ?? "")
+  )
     return undefined;
   // Only what budget.sh writes ("2000/s", "500/min", a line count): the audit trail keeps it.
-  if (!(kind === "rate" ? /^\d+\/(s|min)$/ : /^\d+$/).test(limit ?? "")) return undefined;
-  return { at: epochIso(Number(at)), kind, measured: Number(measured), limit: limit ?? "" };
+  if (!(kind === "lines" ? /^\d+$/ : /^\d+\/(s|min)$/).test(limit ?? "")) return undefined;
+  return {
+    at: epochIso(Number(at)),
+    kind: kind as BudgetTrip["kind"],
+    measured: Number(measured),
+    limit: limit ?? "",
+  };
 }
 
 /** The trip of window `id`, when its history's "closed" line says it tripped its log budget. */
@@ -54,10 +73,23 @@ export function windowTrip(history: HistoryEvent[], id: string): BudgetTrip | un
 export function describeTrip(host: string, trip: BudgetTrip): string {
   const n = (v: number): string => v.toLocaleString("en-US");
   const time = trip.at.slice(11, 19);
+  if (trip.kind === "overrun")
+    return `window tripped its budget on ${host} at ${time}: its sampler's kernel log reader stopped (overrun by the log, or killed): lines went uncounted after ${n(trip.measured)} (limit ${trip.limit})`;
   if (trip.kind === "lines")
     return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines > ${n(Number(trip.limit))}`;
   const [max, unit] = trip.limit.split("/");
   return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines/${unit} > ${n(Number(max))}/${unit}`;
+}
+
+function budgetStatus(b: WindowBudget): NonNullable<NonNullable<WindowStatus["open"]>["budget"]> {
+  return {
+    max_rate: b.maxRate,
+    max_lines: b.maxLines,
+    interval_s: b.intervalS,
+    ...(b.counted !== undefined ? { lines_counted: b.counted } : {}),
+    ...(b.sampledAt !== undefined ? { last_sample: epochIso(b.sampledAt) } : {}),
+    ...(b.unenforced ? { unenforced: b.unenforced } : {}),
+  };
 }
 
 export function windowStatus(facts: HostFacts): WindowStatus {
@@ -73,6 +105,7 @@ export function windowStatus(facts: HostFacts): WindowStatus {
       expires_in_s: w.expires - facts.now,
       state: w.state,
       timer: w.timerUnit ? `systemd:${w.timerUnit}` : w.watchdogPid ? `watchdog:${w.watchdogPid}` : "none",
+      ...(w.budget ? { budget: budgetStatus(w.budget) } : {}),
       ...(["left", "drift", "failed"].includes(w.state)
         ? { left: facts.journal.map((j) => hostKey(j.kind, j.key)) }
         : {}),

@@ -8,7 +8,7 @@ import { readPrintkFacts } from "../kinds/printk/facts.js";
 import { readSysctlFacts } from "../kinds/sysctl/facts.js";
 import { parseDetectSources } from "../logs/sources/detect.js";
 import { FactSections } from "./sections.js";
-import type { HistoryEvent, HostFacts, HostState, JournalEntry, WindowState } from "./types.js";
+import type { HistoryEvent, HostFacts, HostState, JournalEntry, WindowBudget, WindowState } from "./types.js";
 
 function withSwitch(window: WindowState | null, state: string): WindowState | null {
   if (!window || !["alive", "dead", "none"].includes(state)) return window;
@@ -37,7 +37,29 @@ function parseWindow(lines: string[]): WindowState | null {
     state: kv.get("state") ?? "open",
     timerUnit: kv.get("timer_unit"),
     watchdogPid: kv.has("watchdog_pid") ? Number(kv.get("watchdog_pid")) : undefined,
+    ...budgetOf(kv.get("budget")),
   };
+}
+
+/** The header's "MAX PER MAXLINES EVERY" (PER: 1 for lines/s, 60 for lines/min). */
+function budgetOf(header: string | undefined): { budget?: WindowBudget } {
+  const [max, per, maxLines, every] = (header ?? "").split(" ").map(Number);
+  if (![max, per, maxLines, every].every((n) => Number.isInteger(n) && n! > 0)) return {};
+  return {
+    budget: { maxRate: `${max}/${per === 60 ? "min" : "s"}`, maxLines: maxLines!, intervalS: every! },
+  };
+}
+
+/** The sampler's file ("id=", "lines=", "at=", "unenforced=") joined to the open window's budget. */
+function withSampler(window: WindowState | null, lines: string[]): WindowState | null {
+  if (!window?.budget || lines.length === 0) return window;
+  const kv = new Map(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  if (kv.get("id") !== window.id) return window;
+  const budget: WindowBudget = { ...window.budget };
+  if (/^\d+$/.test(kv.get("lines") ?? "")) budget.counted = Number(kv.get("lines"));
+  if (/^\d+$/.test(kv.get("at") ?? "")) budget.sampledAt = Number(kv.get("at"));
+  if (kv.get("unenforced")) budget.unenforced = kv.get("unenforced");
+  return { ...window, budget };
 }
 
 /** Journal lines "TYPE<TAB>KEY<TAB>FROM<TAB>TO"; TYPE is KIND:KNOB (before knobs were recorded: KIND). */
@@ -75,7 +97,7 @@ function readHostState(s: FactSections): HostState {
     now: Number(s.first("now")),
     uid: Number(s.first("uid")),
     tools: s.lines("tools"),
-    window: withSwitch(parseWindow(s.lines("window")), s.first("switch")),
+    window: withSampler(withSwitch(parseWindow(s.lines("window")), s.first("switch")), s.lines("budget")),
     journal: parseJournal(s.lines("changes")),
     history: parseHistory(s.lines("history")),
     logSources: parseLogSources(s.has("logsources") ? s.lines("logsources") : undefined),

@@ -29,6 +29,19 @@ export interface WindowState {
   watchdogPid?: number;
   /** The dead-man's switch: alive, dead (killed, or lost), or none (--no-timer). */
   switch?: "alive" | "dead" | "none";
+  /** The log budget the host enforces (header "budget=MAX PER MAXLINES EVERY"), when there is one. */
+  budget?: WindowBudget;
+}
+
+export interface WindowBudget {
+  /** "2000/s" or "500/min". */
+  maxRate: string;
+  maxLines: number;
+  intervalS: number;
+  /** What the sampler wrote ($J/budget): lines counted, when, or why it cannot enforce. */
+  counted?: number;
+  sampledAt?: number;
+  unenforced?: string;
 }
 
 export interface HistoryEvent {

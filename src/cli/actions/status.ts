@@ -6,6 +6,15 @@ import { describeTrip, windowStatus, type WindowStatus } from "../../engine/stat
 import type { FleetFlags } from "../fleetOptions.js";
 import { openFleet, finishFleet } from "../fleetContext.js";
 
+/** ", budget 2000/s or 5,000,000 lines: 1,234 lines counted", or why the host cannot enforce it. */
+function budgetText(b: NonNullable<WindowStatus["open"]>["budget"]): string {
+  if (!b) return "";
+  const limits = `budget ${b.max_rate} or ${b.max_lines.toLocaleString("en-US")} lines`;
+  if (b.unenforced) return `, ${limits} NOT ENFORCED: ${b.unenforced}`;
+  if (b.lines_counted === undefined) return `, ${limits} (sampler not started yet)`;
+  return `, ${limits}: ${b.lines_counted.toLocaleString("en-US")} kernel log lines counted`;
+}
+
 export function describeStatus(s: WindowStatus, host = "this host"): string {
   if (s.open) {
     const left = s.open.expires_in_s;
@@ -16,7 +25,7 @@ export function describeStatus(s: WindowStatus, host = "this host"): string {
     const held = s.open.left?.length
       ? `; left changed: ${s.open.left.join(", ")} (revert --force tries again)`
       : "";
-    return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}${held}`;
+    return `window ${s.open.id} open (${s.open.state}), profile ${s.open.profile}, owner ${s.open.owner}, ${when}, timer ${s.open.timer}${budgetText(s.open.budget)}${held}`;
   }
   if (!s.last) return "no window";
   if (s.last.trip) return `no open window; last ${s.last.id}: ${describeTrip(host, s.last.trip)}; reverted`;

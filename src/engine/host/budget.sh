@@ -105,13 +105,20 @@ nfd_budget_write() {
 
 # One sample: succeeds when the window went over its budget, with B_trip "AT KIND MEASURED LIMIT"
 # (rate: lines per PER seconds over the last period, LIMIT "MAX/s" or "MAX/min"; lines: the total).
-# A reader that died (killed by hand) ends enforcement, said in $J/budget, not the window.
+# A reader that stopped trips the window ("overrun"): one that fell behind the ring buffer ends with
+# EPIPE (cat: "Broken pipe"; seen on a flooded host), so lines went by uncounted, and without a
+# reader nothing is counted any more. Ending the window is the only way not to under-count (its
+# exit status cannot tell a flood from a kill: the shell may have reaped it already).
 nfd_budget_sample() {
   [ -n "$B_reader" ] || return 1
   if ! nfd_budget_count; then
     B_reader=
-    nfd_budget_write "unenforced=the kernel log reader died"
-    return 1
+    nfd_uptime_cs
+    b_unit=s
+    [ "$B_per" = 60 ] && b_unit=min
+    B_trip="$((B_base + B_t / 100)) overrun $B_total $B_max/$b_unit"
+    nfd_budget_write "tripped=$B_trip"
+    return 0
   fi
   nfd_uptime_cs
   b_lines=$((B_count - B_last))

@@ -17,6 +17,9 @@ function host_state(   h, i, l, last) {
   lines(J "/window")
   section("changes")
   lines(J "/changes")
+  # The log budget's sampler: its count so far, or why it does not enforce (budget.sh).
+  section("budget")
+  lines(J "/budget")
   section("history")
   h = 0
   while ((getline l < (P "/windows.log")) > 0) last[h++ % 20] = l

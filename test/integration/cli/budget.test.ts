@@ -233,6 +233,17 @@ test("a window under its budget stays open across samples", async () => {
   assert.equal(windowHeader(h)?.state, "open", "still open");
   assert.equal(budgetFile()?.tripped, undefined);
 
+  // status shows the budget and what the host's sampler counted (at least the 10 lines).
+  const status = await runCli(["status", ...fleetArgs(fleet)]);
+  assert.equal(status.code, 0, status.stderr);
+  const budget = (status.json!.hosts[0] as unknown as { window: { budget: Record<string, unknown> } }).window
+    .budget;
+  assert.deepEqual([budget.max_rate, budget.max_lines, budget.interval_s], ["30000/min", 1000000, 1]);
+  assert.ok(Number(budget.lines_counted) >= start + 10, JSON.stringify(budget));
+  assert.equal(budget.unenforced, undefined);
+  const text = await runCli(["status", ...fleetArgs(fleet)], { json: false });
+  assert.match(text.stdout, /, budget 30000\/min or 1,000,000 lines: [\d,]+ kernel log lines counted/);
+
   const reverted = await runCli(["revert", ...fleetArgs(fleet)]);
   assert.equal(reverted.code, 0, reverted.stderr);
   assert.equal(windowHistory(h).findLast(([event]) => event === "closed")?.[3], "reverted");
