@@ -80,9 +80,9 @@ test("a flood over the budget: the host reverts the window by itself, controller
   assert.ok(closed, "a closed line for the window");
   const [, , , how, , kind, measured, limit] = closed;
   assert.equal(how, "tripped");
-  assert.equal(kind, "rate");
+  assert.ok(kind === "rate" || kind === "overrun", `kind ${kind}`);
   assert.equal(limit, "50/s");
-  assert.ok(Number(measured) > 50, `measured ${measured} lines/s`);
+  if (kind === "rate") assert.ok(Number(measured) > 50, `measured ${measured} lines/s`);
   await assertValues(fleet, [h], original, "every knob back to its value before the window");
   await waitFor("switch and reader gone", () => samplerProcesses().length === 0);
   assert.deepEqual(journalLeftovers(h), []);
@@ -93,7 +93,7 @@ test("a flood over the budget: the host reverts the window by itself, controller
   assert.match(
     status.stdout,
     new RegExp(
-      `^${h.name}: no open window; last ${window}: window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ lines/s > 50/s; reverted$`,
+      `^${h.name}: no open window; last ${window}: window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: ${floodMeasure(">")}; reverted$`,
       "m",
     ),
   );
@@ -102,26 +102,35 @@ test("a flood over the budget: the host reverts the window by itself, controller
     last: { how: string; trip: { kind: string; limit: string } };
   };
   assert.equal(entry.last.how, "tripped");
-  assert.deepEqual([entry.last.trip.kind, entry.last.trip.limit], ["rate", "50/s"]);
+  assert.deepEqual([entry.last.trip.kind, entry.last.trip.limit], [kind, "50/s"]);
 
   // collect reads the window up to its end and says, as status does, that it tripped.
   const collected = await runCli(["collect", "--window", window, ...fleetArgs(fleet)], { json: false });
   assert.equal(collected.code, 0, collected.stderr);
-  assert.match(collected.stdout, tripLine(h.name, "lines/s > 50/s"));
+  assert.match(collected.stdout, tripLine(h.name));
   const collectedJson = await runCli(["collect", "--window", window, ...fleetArgs(fleet)]);
   assert.equal(collectedJson.code, 0, collectedJson.stderr);
   const trip = (collectedJson.json!.hosts[0] as unknown as { trip: Record<string, unknown> }).trip;
   assert.deepEqual(
     { ...trip, at: undefined },
-    { at: undefined, kind: "rate", measured: Number(measured), limit: "50/s" },
+    { at: undefined, kind, measured: Number(measured), limit: "50/s" },
   );
   assert.equal(trip.at, (entry.last.trip as unknown as { at: string }).at, "the time status says");
 });
 
+/**
+ * How a flood over 50 lines/s is measured: its rate, or, when the flood overran the sampler's
+ * reader before a sample (a loaded machine: it fell a ring buffer behind), the overrun. `gt` is ">"
+ * as the text prints it ("&gt;" in HTML, where the apostrophe is an entity too).
+ */
+function floodMeasure(gt: string): string {
+  return `(?:[\\d,]+ lines/s ${gt} 50/s|its sampler.{1,5}s kernel log reader stopped \\(overrun by the log, or killed\\): lines went uncounted after [\\d,]+ \\(limit 50/s\\))`;
+}
+
 /** "HOST: window tripped its budget on HOST at HH:MM:SS: N lines/s > 50/s; reverted", a line of its own. */
-function tripLine(host: string, measure: string): RegExp {
+function tripLine(host: string): RegExp {
   return new RegExp(
-    `^${host}: window tripped its budget on ${host} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ ${measure}; reverted$`,
+    `^${host}: window tripped its budget on ${host} at \\d\\d:\\d\\d:\\d\\d: ${floodMeasure(">")}; reverted$`,
     "m",
   );
 }
@@ -166,7 +175,7 @@ test("a runbook whose window trips mid-run: recorded and reported as tripped, wi
   const result = await run.done;
   // Tripping is not a failure of nfdebug: the host reverted the window as designed.
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, tripLine(h.name, "lines/s > 50/s"));
+  assert.match(result.stdout, tripLine(h.name));
   assert.doesNotMatch(result.stdout, /FAILED/);
   await assertValues(fleet, [h], original, "every knob back to its value before the window");
 
@@ -174,13 +183,11 @@ test("a runbook whose window trips mid-run: recorded and reported as tripped, wi
     hosts: Array<{ name: string; ok: boolean; reverted: unknown; trip?: { kind: string; limit: string } }>;
   };
   const host = manifest.hosts.find((m) => m.name === h.name)!;
-  assert.deepEqual(
-    [host.ok, host.reverted, host.trip?.kind, host.trip?.limit],
-    [true, "tripped", "rate", "50/s"],
-  );
+  assert.deepEqual([host.ok, host.reverted, host.trip?.limit], [true, "tripped", "50/s"]);
+  assert.ok(host.trip?.kind === "rate" || host.trip?.kind === "overrun", host.trip?.kind);
 
   const sentence = new RegExp(
-    `window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: [\\d,]+ lines/s &gt; 50/s`,
+    `window tripped its budget on ${h.name} at \\d\\d:\\d\\d:\\d\\d: ${floodMeasure("&gt;")}`,
   );
   const summary = readFileSync(join(out, "summary.md"), "utf8");
   assert.match(summary, /reverted by the host: its log budget tripped/);
