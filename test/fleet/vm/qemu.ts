@@ -1,7 +1,7 @@
 // Starting qemu for one boot, and recognising (and killing) exactly that qemu later.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createConnection, createServer } from "node:net";
 import type { Accelerator, VmImage } from "./types.js";
 
 export interface QemuLaunch {
@@ -11,6 +11,7 @@ export interface QemuLaunch {
   accelerator: Accelerator;
   consoleLog: string;
   qemuLog: string;
+  monitorSocket: string;
   /** Detach completely (the developer script); otherwise qemu dies with this process. */
   persistent: boolean;
 }
@@ -27,13 +28,16 @@ export function qemuArgv(launch: QemuLaunch): string[] {
     "1024",
     "-smp",
     "2",
-    // No VGA, CD-ROM, default NIC or monitor: less to probe at boot, nothing listening but our port.
+    // No VGA, CD-ROM or default NIC: less to probe at boot. The monitor is a unix socket in the
+    // 0700 run directory: nothing listens on the network but our port.
     "-nodefaults",
     "-no-user-config",
     "-display",
     "none",
     "-serial",
     `file:${launch.consoleLog}`,
+    "-monitor",
+    `unix:${launch.monitorSocket},server=on,wait=off`,
     "-kernel",
     launch.image.kernel,
     "-initrd",
@@ -124,6 +128,37 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() =>
         typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
       );
+    });
+  });
+}
+
+/** Sends one command to qemu's human monitor on its unix socket and waits for its prompt back. */
+export function monitorCommand(socket: string, command: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const conn = createConnection(socket);
+    let said = "";
+    let sent = false;
+    const timer = setTimeout(() => {
+      conn.destroy();
+      reject(new Error(`qemu monitor ${socket}: no answer to ${command} in ${timeoutMs} ms`));
+    }, timeoutMs);
+    conn.setEncoding("utf8");
+    conn.on("data", (chunk: string) => {
+      said += chunk;
+      // The banner ends in the first prompt; the command is done at the next one.
+      const prompts = said.split("(qemu)").length - 1;
+      if (!sent && prompts >= 1) {
+        sent = true;
+        conn.write(`${command}\n`);
+      } else if (sent && prompts >= 2) {
+        clearTimeout(timer);
+        conn.end();
+        resolve();
+      }
+    });
+    conn.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`qemu monitor ${socket}: ${error.message}`));
     });
   });
 }

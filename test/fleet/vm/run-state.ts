@@ -22,7 +22,18 @@ export function runPaths(runDir: string) {
     overlayFile: join(runDir, "overlay.qcow2"),
     consoleLog: join(runDir, "console.log"),
     qemuLog: join(runDir, "qemu.log"),
+    /** qemu's human monitor, for a system_reset when a reboot hangs (BootedVm.reboot). */
+    monitorSocket: join(runDir, "monitor.sock"),
   };
+}
+
+/** The last lines of a log file of the run ("(none)" when it cannot be read). */
+export function fileTail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(none)";
+  }
 }
 
 export function readState(runDir: string): VmState | undefined {

@@ -99,8 +99,8 @@ export interface DebianVm {
   run(command: string, options?: VmSshOptions): Promise<string>;
   /** /proc/sys/kernel/random/boot_id. */
   bootId(): Promise<string>;
-  /** Reboot and wait until SSH answers with a new boot id. */
-  reboot(): Promise<void>;
+  /** Reboot and wait until SSH answers with a new boot id (a hung reboot is reset once, and logged). */
+  reboot(timeoutMs?: number, log?: (line: string) => void): Promise<void>;
   /** Power off (ssh poweroff, then kill qemu after a timeout) and delete the run dir. Idempotent. */
   stop(): Promise<void>;
   /** What of this VM still exists ([] after stop): qemu processes using the overlay, the run dir. */

@@ -1,6 +1,6 @@
 // Booting the Debian VM from a per-boot qcow2 overlay (the cached image is never written). A
 // persistent boot (scripts/vm.mjs) is re-attached from the state file in its run directory.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runChecked } from "../netns/command.js";
@@ -12,7 +12,7 @@ import { destroyBootSync, destroyOnExit, forgetOnExit } from "./exit-hooks.js";
 import { requireHostTools } from "./host-tools.js";
 import { waitForSsh, type SshTarget } from "./openssh.js";
 import { freeLoopbackPort, isQemuOf, startQemu } from "./qemu.js";
-import { SETTLED, readState, runPaths, writeState, type VmState } from "./run-state.js";
+import { SETTLED, fileTail, readState, runPaths, writeState, type VmState } from "./run-state.js";
 import { RUN_DIR_PREFIX, removeStaleRunDirs } from "./stale-runs.js";
 import type { BootOptions, DebianVm } from "./types.js";
 
@@ -29,14 +29,6 @@ function prepareRunDir(wanted: string | undefined, log: (line: string) => void):
   }
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-function tail(file: string, lines: number): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(none)";
-  }
 }
 
 /** Boot the image and wait until SSH answers and systemd finished booting. */
@@ -99,13 +91,13 @@ export async function bootVm(options: BootOptions): Promise<DebianVm> {
         return new BootedVm(runDir, state, qemu.running);
       } catch (error) {
         // qemu could not bind the port we picked (another process took it meanwhile): next port.
-        const portLost = !qemu.running() && /host forwarding/i.test(tail(paths.qemuLog, 5));
+        const portLost = !qemu.running() && /host forwarding/i.test(fileTail(paths.qemuLog, 5));
         if (portLost && attempt < PORT_ATTEMPTS) {
           log(`port ${port} was taken before qemu bound it; trying another`);
           continue;
         }
         throw new Error(
-          `${(error as Error).message}\nqemu (pid ${qemu.pid}): ${qemu.exitStatus() ?? "still running, killed now"}\nqemu log:\n${tail(paths.qemuLog, 5)}\nconsole (last lines):\n${tail(paths.consoleLog, 15)}`,
+          `${(error as Error).message}\nqemu (pid ${qemu.pid}): ${qemu.exitStatus() ?? "still running, killed now"}\nqemu log:\n${fileTail(paths.qemuLog, 5)}\nconsole (last lines):\n${fileTail(paths.consoleLog, 15)}`,
           { cause: error },
         );
       }

@@ -108,7 +108,7 @@ test(
   }),
 );
 
-test("qemu boots from the overlay, never the cached disk, and forwards SSH on loopback only", () => {
+test("qemu boots from the overlay, never the cached disk, forwards SSH on loopback only, its monitor a unix socket of the run", () => {
   const image = {
     disk: "/cache/h/disk.img",
     kernel: "/cache/h/vmlinuz",
@@ -121,8 +121,11 @@ test("qemu boots from the overlay, never the cached disk, and forwards SSH on lo
     accelerator: "tcg",
     consoleLog: "/tmp/run/console.log",
     qemuLog: "/tmp/run/qemu.log",
+    monitorSocket: "/tmp/run/monitor.sock",
     persistent: false,
   });
+  assert.equal(argv[argv.indexOf("-monitor") + 1], "unix:/tmp/run/monitor.sock,server=on,wait=off");
+  assert.ok(!argv.some((arg) => /^(tcp|telnet):/.test(arg)), "no monitor on the network");
   assert.ok(argv.includes("file=/tmp/run/overlay.qcow2,format=qcow2,if=virtio"));
   assert.ok(!argv.some((arg) => arg.includes("disk.img")));
   assert.ok(argv.includes("user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:40000-:22"));
@@ -202,6 +205,7 @@ test(
         accelerator: "tcg",
         consoleLog: join(dir, "console.log"),
         qemuLog: join(dir, "qemu.log"),
+        monitorSocket: join(dir, "monitor.sock"),
         persistent: false,
       });
       const cmdline = () => readFileSync(`/proc/${qemu.pid}/cmdline`, "utf8");
