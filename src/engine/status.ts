@@ -72,13 +72,13 @@ export function windowTrip(history: HistoryEvent[], id: string): BudgetTrip | un
 /** "window tripped its budget on h12 at 14:03:07: 18,400 lines/s > 2,000/s" (the time in UTC). */
 export function describeTrip(host: string, trip: BudgetTrip): string {
   const n = (v: number): string => v.toLocaleString("en-US");
-  const time = trip.at.slice(11, 19);
-  if (trip.kind === "overrun")
-    return `window tripped its budget on ${host} at ${time}: its sampler's kernel log reader stopped (overrun by the log, or killed): lines went uncounted after ${n(trip.measured)} (limit ${trip.limit})`;
-  if (trip.kind === "lines")
-    return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines > ${n(Number(trip.limit))}`;
+  const said = `window tripped its budget on ${host} at ${trip.at.slice(11, 19)}`;
+  if (trip.kind === "lines") return `${said}: ${n(trip.measured)} lines > ${n(Number(trip.limit))}`;
   const [max, unit] = trip.limit.split("/");
-  return `window tripped its budget on ${host} at ${time}: ${n(trip.measured)} lines/${unit} > ${n(Number(max))}/${unit}`;
+  const rate = `${n(Number(max))}/${unit}`;
+  if (trip.kind === "overrun")
+    return `${said}: its sampler's kernel log reader stopped (overrun by the log, or killed): lines went uncounted after ${n(trip.measured)} (limit ${rate})`;
+  return `${said}: ${n(trip.measured)} lines/${unit} > ${rate}`;
 }
 
 function budgetStatus(b: WindowBudget): NonNullable<NonNullable<WindowStatus["open"]>["budget"]> {

@@ -65,12 +65,18 @@ function sweepDeadShells(): void {
 
 /** Command lines of the processes in a network namespace (`ip netns pids`), as /proc shows them. */
 export function netnsProcesses(netns: string): string[] {
+  return netnsProcessIds(netns).map((p) => p.command);
+}
+
+/** The processes in the namespace, with their pids (those that ended meanwhile left out). */
+export function netnsProcessIds(netns: string): Array<{ pid: number; command: string }> {
   return execFileSync("ip", ["netns", "pids", netns], { encoding: "utf8" })
     .split("\n")
     .filter(Boolean)
     .flatMap((pid) => {
       try {
-        return [readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()];
+        const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+        return [{ pid: Number(pid), command }];
       } catch {
         return []; // ended meanwhile
       }

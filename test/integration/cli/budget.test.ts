@@ -16,6 +16,7 @@ import {
   LOW_BUDGET,
   fleetArgs,
   hostProcesses,
+  hostProcessIds,
   journalKeyValues,
   journalLeftovers,
   knobValues,
@@ -257,4 +258,47 @@ test("a window under its budget stays open across samples", async () => {
   await assertValues(fleet, [h], original, "every knob back");
   await waitFor("switch and reader gone", () => samplerProcesses().length === 0);
   assert.deepEqual(journalLeftovers(h), []);
+});
+
+test("a reader that fell a ring buffer behind a flood (overrun): the window trips, the lines it missed are not taken as a quiet log", async () => {
+  // A rate the flood cannot reach while the reader is stopped: only the overrun can end the window.
+  const profile = writeProfile(
+    dir,
+    "budget-overrun",
+    "log_invalid: tcp\nbudget:\n  max_rate: 1000000/s\n  max_lines: 100000000\n  interval: 1s\n",
+  );
+  const applied = await runCli(["apply", profile, "--for", "10m", ...fleetArgs(fleet)]);
+  assert.equal(applied.code, 0, applied.stderr);
+  const window = windowHeader(h)!.id;
+  await waitFor("its sampler counting", () => budgetFile()?.id === window);
+  const reader = hostProcessIds(h).find((p) => p.command === "cat /dev/kmsg");
+  assert.ok(reader, `the reader among ${hostProcesses(h).join("; ")}`);
+  // Stopped, the reader reads nothing while the kernel overwrites the records it has not read:
+  // 20,000 lines of about 250 bytes are several times any ring buffer (log_buf_len).
+  process.kill(reader.pid, "SIGSTOP");
+  try {
+    await fleet.makeInvalid(h, "tcp-bad-flags", { count: 10_000 });
+    assert.equal(windowHeader(h)?.state, "open", "no trip while the reader counts nothing");
+  } finally {
+    process.kill(reader.pid, "SIGCONT");
+  }
+  await waitFor("the window reverted by its host", () => windowHeader(h) === null, 30_000).catch(
+    (err: Error) => {
+      throw new Error(
+        `${err.message}; count ${JSON.stringify(budgetFile())}, processes ${hostProcesses(h).join("; ")}`,
+      );
+    },
+  );
+  const closed = windowHistory(h).findLast(([event, id]) => event === "closed" && id === window);
+  assert.ok(closed, "a closed line for the window");
+  const [, , , how, , kind, , limit] = closed;
+  assert.deepEqual([how, kind, limit], ["tripped", "overrun", "1000000/s"]);
+  await assertValues(fleet, [h], original, "every knob back to its value before the window");
+  await waitFor("switch and reader gone", () => samplerProcesses().length === 0);
+  assert.deepEqual(journalLeftovers(h), []);
+  const status = await runCli(["status", ...fleetArgs(fleet)], { json: false });
+  assert.match(
+    status.stdout,
+    /its sampler.s kernel log reader stopped \(overrun by the log, or killed\): lines went uncounted after [\d,]+ \(limit 1,000,000\/s\)/,
+  );
 });

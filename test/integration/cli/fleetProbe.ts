@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { Fleet, FleetHost } from "../../fleet/netns.js";
-import { netnsProcesses } from "../../support/netnsShell.js";
+import { netnsProcesses, netnsProcessIds } from "../../support/netnsShell.js";
 import { runCli } from "../../support/cli.js";
 
 /** The knobs the test profiles touch, read with `sysctl -n` inside the host. */
@@ -190,6 +190,10 @@ export function releaseLock(host: FleetHost): void {
 /** Command lines of the processes in the host's network namespace (`ip netns pids`). */
 export function hostProcesses(host: FleetHost): string[] {
   return netnsProcesses(host.netns);
+}
+
+export function hostProcessIds(host: FleetHost): Array<{ pid: number; command: string }> {
+  return netnsProcessIds(host.netns);
 }
 
 export function watchdogs(host: FleetHost): string[] {

@@ -45,6 +45,15 @@ test("a lines trip: the window's total over the most lines allowed", () => {
   assert.match(describeStatus(status, "h12"), /at 14:03:07: 5,000,123 lines > 5,000,000; reverted$/);
 });
 
+test("an overrun trip: the sampler's reader stopped, so lines went uncounted after the total it had", () => {
+  const status = statusAfter(`closed${T}${W}${T}${AT}${T}tripped${T}${AT}${T}overrun${T}12345${T}2000/s`);
+  assert.equal(status.last?.trip?.kind, "overrun");
+  assert.match(
+    describeStatus(status, "h12"),
+    /at 14:03:07: its sampler's kernel log reader stopped \(overrun by the log, or killed\): lines went uncounted after 12,345 \(limit 2,000\/s\); reverted$/,
+  );
+});
+
 test("a tripped line without its measure (a revert that could not finish) says tripped, nothing invented", () => {
   const status = statusAfter(`closed${T}${W}${T}${AT}${T}tripped`);
   assert.equal(status.last?.trip, undefined);
