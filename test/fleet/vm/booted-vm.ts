@@ -126,6 +126,7 @@ export class BootedVm implements DebianVm {
     } catch (error) {
       throw new Error(
         `${(error as Error).message} (after a reboot and a reset); console (last lines):\n${fileTail(this.consoleLog, 15)}`,
+        { cause: error },
       );
     }
   }
