@@ -16,6 +16,16 @@ export function positiveIntOption(name: string, text: string): number {
   return Number(text);
 }
 
+/** A textfile directory as --textfile-dir gives it: an absolute path of plain characters, or "none". */
+export function textfileDirOption(text: string): string | null {
+  if (text === "none") return null;
+  if (!/^\/[A-Za-z0-9._/@+-]{0,200}$/.test(text) || text.split("/").includes(".."))
+    throw new InputError(
+      `--textfile-dir: "${text}" is not an absolute directory path of plain characters (or none)`,
+    );
+  return text;
+}
+
 export function sizeOption(name: string, text: string): number {
   const bytes = parseSize(text);
   if (bytes === undefined)

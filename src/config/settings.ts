@@ -1,11 +1,21 @@
 // The fleet options that can also come from the environment (NFDEBUG_<OPTION>) and from config
 // files, and how each one's text is checked: the same checks as its flag's.
 import { InputError } from "../errors.js";
-import { durationOption, positiveIntOption, sizeOption } from "../cli/optionValues.js";
+import { durationOption, positiveIntOption, sizeOption, textfileDirOption } from "../cli/optionValues.js";
 import { parseShard } from "../inventory/shard.js";
 
 export type SettingKind =
-  "path" | "paths" | "text" | "count" | "duration" | "size" | "choice" | "switch" | "shard";
+  | "path"
+  | "paths"
+  | "text"
+  | "count"
+  | "duration"
+  | "size"
+  | "choice"
+  | "switch"
+  | "shard"
+  /** A directory on the hosts (absolute, never resolved against the config file's directory). */
+  | "host-dir";
 
 export interface Setting {
   /** The long option without dashes, also the key in a config file: "known-hosts". */
@@ -52,6 +62,8 @@ export const SETTINGS: readonly Setting[] = [
   setting("host-key-policy", "choice", true, HOST_KEY_POLICIES),
   setting("transport", "choice", true, TRANSPORTS),
   setting("become", "switch"),
+  // apply and run: where node_exporter reads textfiles on the hosts.
+  setting("textfile-dir", "host-dir"),
   setting("json", "switch", false),
 ];
 
@@ -76,6 +88,7 @@ export function checkValue(s: Setting, value: unknown): void {
     else if (s.kind === "duration") durationOption(s.option, text);
     else if (s.kind === "size") sizeOption(s.option, text);
     else if (s.kind === "shard") parseShard(text);
+    else if (s.kind === "host-dir") textfileDirOption(text);
     else if (s.kind === "choice" && !(s.choices ?? []).includes(text))
       throw new InputError(`"${text}" is not one of ${(s.choices ?? []).join(", ")}`);
     else if ((s.kind === "text" || s.kind === "path") && text.trim() === "") throw new InputError("is empty");

@@ -2,7 +2,7 @@
 // dead-man's switch. All or nothing per host.
 import { unchangedOutcome } from "./result.js";
 import type { ApplyOutcome } from "./outcomes.js";
-import { HostError, InputError, type HostErrorKind } from "../errors.js";
+import { HostError, type HostErrorKind } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { hostKey, hostReportedChange, renderStep } from "../kinds/registry.js";
 import type { Change } from "../kinds/types.js";
@@ -10,6 +10,7 @@ import { MalformedAnswer } from "../errors.js";
 import { windowBudget, type Profile } from "../profile/types.js";
 import { followUpOutput } from "../transport/followUp.js";
 import type { Connection } from "../transport/types.js";
+import type { HostSpec } from "../inventory/types.js";
 import {
   call,
   applyScript,
@@ -31,16 +32,6 @@ import type { KernelTurn, KernelTurns } from "./kernelTurns.js";
 /** Debian's prometheus-node-exporter reads its textfiles there (its --collector.textfile.directory). */
 export const DEFAULT_TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
 
-/** A textfile directory as --textfile-dir gives it: an absolute path of plain characters, or "none". */
-export function textfileDirOption(text: string): string | null {
-  if (text === "none") return null;
-  if (!/^\/[A-Za-z0-9._/@+-]{0,200}$/.test(text) || text.split("/").includes(".."))
-    throw new InputError(
-      `--textfile-dir: "${text}" is not an absolute directory path of plain characters (or none)`,
-    );
-  return text;
-}
-
 export interface ApplyRequest {
   profile: Profile;
   window: string;
@@ -53,9 +44,15 @@ export interface ApplyRequest {
   kernels?: KernelTurns;
   /**
    * node_exporter's textfile collector directory, where the host writes nfdebug.prom while the
-   * window is open (if the directory exists there); default DEFAULT_TEXTFILE_DIR, null: none.
+   * window is open (if the directory exists there); default DEFAULT_TEXTFILE_DIR, null: none. The
+   * inventory's textfile_dir for the host beats it.
    */
   textfileDir?: string | null;
+}
+
+/** The host's own textfile directory (the inventory's textfile_dir) over the run's. */
+function withHostTextfileDir(req: ApplyRequest, host: HostSpec): ApplyRequest {
+  return host.textfileDir === undefined ? req : { ...req, textfileDir: host.textfileDir };
 }
 
 export function renderApply(
@@ -149,7 +146,7 @@ export async function applyHost(conn: Connection, req: ApplyRequest): Promise<Ap
           // Nothing to change, unless the open window's switch died: the apply arms it again.
           if (plan.steps.length === 0 && facts.window?.switch !== "dead") return null;
           applySent = true;
-          return renderApply(req, plan, facts.logSources?.preferred ?? null, {
+          return renderApply(withHostTextfileDir(req, conn.host), plan, facts.logSources?.preferred ?? null, {
             installed: facts.installedScripts,
             libraryLoaded: true,
           });

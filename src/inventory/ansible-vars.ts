@@ -13,6 +13,7 @@ const FIELD_VARS = {
   identity: ["ansible_ssh_private_key_file", "ansible_private_key_file"],
   become: ["ansible_become"],
   transport: ["nfdebug_transport"],
+  textfile_dir: ["nfdebug_textfile_dir"],
 } as const;
 export type AnsibleField = keyof typeof FIELD_VARS | "jump" | "proxy_command";
 

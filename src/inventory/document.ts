@@ -13,6 +13,8 @@ export interface ConnectionFields {
   proxy_command?: string;
   /** openssh or ssh2 for this host, whatever --transport says (as ansible_connection beats -c). */
   transport?: "openssh" | "ssh2";
+  /** node_exporter's textfile directory on this host (or "none"), whatever --textfile-dir says. */
+  textfile_dir?: string;
 }
 
 export interface HostEntry extends ConnectionFields {

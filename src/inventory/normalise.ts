@@ -86,6 +86,8 @@ function hostSpec(
     spec.proxyCommand = { command: proxyCommand, where: "the inventory", source: "inventory" };
   const transport = entry.transport ?? defaults.transport;
   if (transport !== undefined) spec.transport = transport;
+  const textfileDir = entry.textfile_dir ?? defaults.textfile_dir;
+  if (textfileDir !== undefined) spec.textfileDir = textfileDir === "none" ? null : textfileDir;
   return spec;
 }
 

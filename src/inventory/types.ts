@@ -59,6 +59,11 @@ export interface HostSpec {
   /** The inventory's transport for this host (nfdebug_transport); unset: --transport decides. */
   transport?: "openssh" | "ssh2";
   /**
+   * The inventory's node_exporter textfile directory for this host (nfdebug_textfile_dir), null
+   * for none; unset: --textfile-dir (or its config) decides.
+   */
+  textfileDir?: string | null;
+  /**
    * Connection fields that the inventory or a CLI option set; the others hold defaults (address =
    * name, port 22, the local user name, no key files, no jump) that ssh_config may override.
    */

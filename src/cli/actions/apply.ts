@@ -1,6 +1,7 @@
 // nfdebug apply: open a debug window on every host.
 import { InputError } from "../../errors.js";
-import { applyHost, textfileDirOption } from "../../engine/apply.js";
+import { applyHost } from "../../engine/apply.js";
+import { textfileDirOption } from "../optionValues.js";
 import { KernelTurns } from "../../engine/kernelTurns.js";
 import { summarise, type HostOutcome } from "../../engine/result.js";
 import type { ApplyOutcome, FailedOutcome } from "../../engine/outcomes.js";

@@ -10,7 +10,7 @@ import { DEFAULT_WINDOW_MS } from "../../engine/window.js";
 import { formatDuration } from "../../duration.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadRunbook } from "../../runbook/load.js";
-import { textfileDirOption } from "../../engine/apply.js";
+import { textfileDirOption } from "../optionValues.js";
 import { runRunbook } from "../../runbook/execute.js";
 import { commandHeadline, type Runbook } from "../../runbook/types.js";
 import { durationOption, type FleetFlags } from "../fleetOptions.js";

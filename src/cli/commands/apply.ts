@@ -29,7 +29,7 @@ export function registerApply(program: Command) {
       )
       .option(
         "--textfile-dir <dir>",
-        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off)",
+        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off; a host's textfile_dir in the inventory wins)",
       )
       .option(
         "--no-timer",

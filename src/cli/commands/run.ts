@@ -19,7 +19,7 @@ export function registerRun(program: Command) {
       .addOption(noWindowLimitOption())
       .option(
         "--textfile-dir <dir>",
-        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off)",
+        "node_exporter's textfile directory: hosts where it exists show the open window in nfdebug.prom there (default /var/lib/prometheus/node-exporter; none: off; a host's textfile_dir in the inventory wins)",
       )
       .option("--dry-run", "show the plan and the steps without changing anything"),
   ).action(async (runbookFile: string, flags: FleetFlags & RunFlags) => {

@@ -76,6 +76,22 @@ nfd_budget_end() {
   { nfd_window_read && [ "$W_id" = "$id" ]; } || rm -f "$J/budget"
 }
 
+# nfdebug.prom's kernel log count (textfile.sh) follows the sampler: when lines came, at most every
+# 30 s (three processes: flock, awk, mv), and under the host lock, because a revert between the
+# check and the write would leave a file saying that a closed window is open. Busy: next time.
+nfd_budget_publish() {
+  [ -n "$W_textfile" ] && [ "$B_total" != "${B_published:-0}" ] || return 0
+  [ "$((B_t - ${B_published_t:-0}))" -ge 3000 ] || return 0
+  B_published_t=$B_t
+  NFD_LOCK_WHAT="log budget of window $id"
+  nfd_lock 0 > /dev/null 2>&1 || return 0
+  if nfd_window_read && [ "$W_id" = "$id" ] && [ "$W_state" = open ]; then
+    nfd_textfile_write > /dev/null 2>&1
+    B_published=$B_total
+  fi
+  nfd_unlock
+}
+
 # The reader's read(2) count into B_count (the read builtin: no process).
 nfd_budget_count() {
   B_count=

@@ -60,6 +60,7 @@ if [ "$mode" != once ]; then
       how=tripped
       break
     fi
+    [ -n "$B_reader" ] && nfd_budget_publish
   done
   nfd_budget_stop
 fi

@@ -14,12 +14,22 @@ nfd_textfile_write() {
   nfd_tf_lines=0
   { IFS= read -r nfd_tf_lines < "$P/windows/$W_id/lines"; } 2>/dev/null
   case $nfd_tf_lines in '' | *[!0-9]*) nfd_tf_lines=0 ;; esac
+  # The log budget's count of kernel log records ($J/budget, budget.sh), when a sampler counts for
+  # this window: live, where the collected lines are as fresh as the last collect.
+  nfd_tf_counted= nfd_tf_for=
+  if [ -f "$J/budget" ]; then
+    while IFS='=' read -r k v; do
+      case $k in id) nfd_tf_for=$v ;; lines) nfd_tf_counted=$v ;; esac
+    done < "$J/budget" 2>/dev/null
+  fi
+  case $nfd_tf_counted in '' | *[!0-9]*) nfd_tf_counted= ;; esac
+  [ "$nfd_tf_for" = "$W_id" ] || nfd_tf_counted=
   nfd_tf=$W_textfile/nfdebug.prom
   # Label values through the environment (awk -v would interpret backslashes), escaped as the
   # text format says: \ " and newline.
   if (umask 022 && NFD_TF_ID=$W_id NFD_TF_PROFILE=$W_profile NFD_TF_OWNER=$W_owner \
     awk -v open="${1:-1}" -v tripped="${2:-0}" -v started="$W_started" -v expires="$W_expires" \
-      -v lines="$nfd_tf_lines" '
+      -v lines="$nfd_tf_lines" -v counted="$nfd_tf_counted" '
       # split and join, not gsub: a backslash in a gsub replacement means different things in different awks.
       function swap(s, from, to,   n, parts, out, i) {
         n = split(s, parts, from)
@@ -41,6 +51,8 @@ nfd_textfile_write() {
         }
         metric("nfdebug_window_tripped", "gauge", "1 when the window ended by tripping its log budget (kept until the next window).", tripped)
         metric("nfdebug_invalid_lines_total", "counter", "INVALID log lines nfdebug collected from the window, as of its last collect.", lines)
+        if (counted != "")
+          metric("nfdebug_kernel_log_lines_total", "counter", "Kernel log records counted on this host by the log budget of the window (every kernel message of every namespace: at least its INVALID lines), as of a recent sample.", counted)
       }' > "$W_textfile/.nfdebug.prom.$$") 2>/dev/null && mv -f "$W_textfile/.nfdebug.prom.$$" "$nfd_tf" 2>/dev/null; then
     return 0
   fi

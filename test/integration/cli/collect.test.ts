@@ -23,6 +23,8 @@ import {
   type KnobValues,
   revertOpenWindows,
   stopFleet,
+  waitFor,
+  writeInventoryVariant,
 } from "./fleetProbe.js";
 import { appendKernelMessages, journalUnavailable, peakRssKiB } from "../../fleet/netns/hostJournal.js";
 import {
@@ -282,22 +284,30 @@ test("a udp window: bad checksums are recorded; tcp is not logged, forged kernel
   await cli("revert", "-l", "h002,h004");
 });
 
-test("node_exporter's textfile through the CLI: the window while open, the lines a collect read, gone after revert; an unwritable directory warns", async () => {
+test("node_exporter's textfile through the CLI: the window while open, the lines its budget counts and a collect read, gone after revert; an unwritable directory warns; the inventory's directory per host", async () => {
   const textfiles = join(fleet.host("h005").dir, "var-lib", "prometheus", "node-exporter");
   mkdirSync(textfiles, { recursive: true });
   const prom = join(textfiles, "nfdebug.prom");
-  const sample = (name: string) => {
-    const m = new RegExp(
-      `^${name}\\{window="([^"]+)",profile="collect-tcp",owner="[^"]+"\\} (\\d+)$`,
-      "m",
-    ).exec(readFileSync(prom, "utf8"));
-    assert.ok(m, `${name} in nfdebug.prom`);
+  const found = (name: string, file = prom) =>
+    new RegExp(`^${name}\\{window="([^"]+)",profile="collect-tcp",owner="[^"]+"\\} (\\d+)$`, "m").exec(
+      readFileSync(file, "utf8"),
+    );
+  const sample = (name: string, file = prom) => {
+    const m = found(name, file);
+    assert.ok(m, `${name} in ${file}`);
     return { window: m[1], value: Number(m[2]) };
   };
   const window = await apply(tcpProfile, "h005");
   assert.deepEqual(sample("nfdebug_window_open"), { window, value: 1 });
   assert.equal(sample("nfdebug_invalid_lines_total").value, 0);
   await fleet.makeInvalid("h005", "tcp-bad-flags", { count: 3 });
+  // The default log budget samples every 10 s: its count reaches the file with no collect.
+  await waitFor(
+    "the budget's count in nfdebug.prom",
+    () => Number(found("nfdebug_kernel_log_lines_total")?.[2] ?? 0) >= 6,
+    30_000,
+  );
+  assert.equal(sample("nfdebug_invalid_lines_total").value, 0, "collected nothing yet");
   // One host collects: every INVALID line it read is one of its records.
   const collected = await cli("collect", "-l", "h005");
   const records = hostJson(collected, "h005").records as number;
@@ -322,6 +332,32 @@ test("node_exporter's textfile through the CLI: the window while open, the lines
   ]);
   assert.equal(refused.code, 1, refused.stderr);
   assert.match(refused.stderr, /--textfile-dir: "relative" is not an absolute directory path/);
+
+  // The host's own directory in the inventory (as node_exporter's tarball sets it up) beats the flag.
+  const own = join(fleet.host("h005").dir, "var-lib", "node_exporter", "textfile_collector");
+  mkdirSync(own, { recursive: true });
+  const inventory = writeInventoryVariant(fleet, join(dir, "textfile-inventory.yaml"), (hosts) => {
+    const h005 = hosts.find((h) => h.name === "h005")! as { textfile_dir?: string };
+    h005.textfile_dir = "/var/lib/node_exporter/textfile_collector";
+  });
+  const perHost = await runCli([
+    "apply",
+    tcpProfile,
+    "-l",
+    "h005",
+    "--textfile-dir",
+    "/proc",
+    ...fleetArgs(fleet, inventory),
+  ]);
+  assert.equal(perHost.code, 0, perHost.stderr);
+  assert.deepEqual(hostJson(perHost, "h005").warnings ?? [], []);
+  assert.deepEqual(sample("nfdebug_window_open", join(own, "nfdebug.prom")), {
+    window: perHost.json!.window,
+    value: 1,
+  });
+  assert.deepEqual(readdirSync(textfiles), [], "not in the default directory");
+  await cli("revert", "-l", "h005");
+  assert.deepEqual(readdirSync(own), [], "removed at revert");
 });
 
 test("on kmsg the window is bounded by its marker lines: lines before apply and after revert are not collected", async () => {

@@ -83,6 +83,8 @@ test("while open nfdebug.prom shows the window; extend and collect update it; re
     nfdebug_window_expiry_timestamp_seconds: expires,
     nfdebug_window_tripped: 0,
     nfdebug_invalid_lines_total: 0,
+    // The default log budget's sampler has counted nothing yet (its first sample comes later).
+    nfdebug_kernel_log_lines_total: 0,
   });
   assert.ok(m.get("nfdebug_window_start_timestamp_seconds")!.value < expires);
 

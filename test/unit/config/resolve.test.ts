@@ -155,13 +155,27 @@ test(
     await problem("become: yes please\n", `${file}:1:9: become: must be true or false`);
     await problem(
       "timeout: 30s\njson: true\n",
-      `${file}:2:1: unknown key "json" (expected one of: inventory, limit, forks, timeout, connect-timeout, max-output, identity, known-hosts, user, ssh-config, host-key-policy, transport, become)`,
+      `${file}:2:1: unknown key "json" (expected one of: inventory, limit, forks, timeout, connect-timeout, max-output, identity, known-hosts, user, ssh-config, host-key-policy, transport, become, textfile-dir)`,
     );
     await problem(
       "timeout: soon\n",
       `${file}:1:10: timeout: "soon" is not a duration (examples: 90s, 15m, 1h30m)`,
     );
     await problem("forks: 0\n", `${file}:1:8: forks: "0" is not a positive whole number`);
+    // A directory on the hosts: absolute, never taken relative to the file.
+    await problem(
+      "textfile-dir: prom/textfiles\n",
+      `${file}:1:15: textfile-dir: must be an absolute directory on the hosts (node_exporter's textfile directory) or none`,
+    );
+    await problem(
+      "textfile-dir: /var/lib/../etc\n",
+      `${file}:1:15: textfile-dir: "/var/lib/../etc" is not an absolute directory path of plain characters (or none)`,
+    );
+    writeFileSync(file, "textfile-dir: /var/lib/node_exporter/textfile_collector\n");
+    assert.equal(
+      (await readConfigFile(file)).get("textfile-dir")?.value,
+      "/var/lib/node_exporter/textfile_collector",
+    );
 
     writeFileSync(file, "# nothing yet\n");
     assert.equal((await readConfigFile(file)).size, 0);

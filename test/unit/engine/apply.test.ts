@@ -3,7 +3,8 @@
 // The same scripts against live kernel state: test/integration/engine/hostScripts.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyHost, textfileDirOption, type ApplyRequest } from "../../../src/engine/apply.js";
+import { applyHost, type ApplyRequest } from "../../../src/engine/apply.js";
+import { textfileDirOption } from "../../../src/cli/optionValues.js";
 import { planHost } from "../../../src/engine/plan.js";
 import { readFacts } from "../../../src/engine/readFacts.js";
 import { revertHost } from "../../../src/engine/revert.js";

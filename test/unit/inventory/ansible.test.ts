@@ -244,6 +244,39 @@ test("problems in group_vars/ files are located in those files", async () => {
   }
 });
 
+test("nfdebug_textfile_dir (textfile_dir) sets a host's node_exporter directory; none turns it off; odd paths are located", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nfd-inv-textfile-"));
+  try {
+    const file = join(dir, "inv.ini");
+    writeFileSync(
+      file,
+      "[edge]\ne1\ne2 nfdebug_textfile_dir=none\n[edge:vars]\nnfdebug_textfile_dir=/var/lib/node_exporter/textfile_collector\n[plain]\nq1\n",
+    );
+    assert.deepEqual(
+      (await loadInventory(file)).hosts.map((h) => [h.name, h.textfileDir]),
+      [
+        ["e1", "/var/lib/node_exporter/textfile_collector"],
+        ["e2", null],
+        ["q1", undefined],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const bad of ["textfiles", "/var/lib/../etc", "/x;rm"]) {
+    const problems = inventoryProblems(
+      inventorySource(`[web]\nweb1 nfdebug_textfile_dir=${bad}\n`, "inv.ini"),
+    );
+    assert.deepEqual(
+      problems.map(formatProblem),
+      [
+        `inv.ini:2:27: host web1, nfdebug_textfile_dir: "${bad}" is not an absolute directory path of plain characters (or none)`,
+      ],
+      bad,
+    );
+  }
+});
+
 test("nfdebug_transport picks a host's transport per host or group; other values are located", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nfd-inv-transport-"));
   try {

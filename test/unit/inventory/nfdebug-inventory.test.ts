@@ -34,7 +34,7 @@ const BAD: Array<[string, string, string[]]> = [
     "unknown defaults key",
     `defaults:\n  password: x\n${HOST}`,
     [
-      'inv.yaml:2:3: defaults: unknown key "password" (expected one of: user, port, identity, become, jump, proxy_command, transport)',
+      'inv.yaml:2:3: defaults: unknown key "password" (expected one of: user, port, identity, become, jump, proxy_command, transport, textfile_dir)',
     ],
   ],
   ["kind is Inventory", `kind: Hosts\n${HOST}`, ['inv.yaml:1:7: kind: "Hosts" must be "Inventory"']],

@@ -22,6 +22,7 @@ const DEFINITION: Record<SettingKind, string> = {
   choice: "choice",
   switch: "switch",
   shard: "text",
+  "host-dir": "text",
 };
 
 test("config-result schema: every setting but --json, with its kind's value shape", () => {
