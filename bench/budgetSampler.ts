@@ -1,10 +1,13 @@
 // The host cost of the log budget's sampler (src/engine/host/budget.sh): the CPU the switch that
 // runs it (`sh expire.sh watch`, with the sleeps it waited for) and its kernel log reader
 // (`cat /dev/kmsg`) use, idle and per kernel log line. One namespace host, a window with a budget
-// too high to trip, read from /proc/PID/stat (utime + stime + cutime + cstime).
-// Usage (root, after npm run build): node dist/bench/budgetSampler.js [IDLE_SECONDS] [PACKETS] [INTERVAL_S]
+// too high to trip, read from /proc/PID/stat (utime + stime + cutime + cstime). Last, a trickle of one
+// packet a second with node_exporter's textfile directory present: what the sampler's nfdebug.prom
+// updates (at most every 30 s while lines come) add to the idle and per-line cost.
+// Usage (root, after npm run build):
+//   node dist/bench/budgetSampler.js [IDLE_SECONDS] [PACKETS] [INTERVAL_S] [TRICKLE_SECONDS]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet } from "../test/fleet/netns.js";
@@ -23,6 +26,7 @@ function cpu(pid: number): number {
 const idleSeconds = Number(process.argv[2] ?? 300);
 const packets = Number(process.argv[3] ?? 10_000);
 const interval = Number(process.argv[4] ?? 10);
+const trickleSeconds = Number(process.argv[5] ?? 120);
 const dir = mkdtempSync(join(tmpdir(), "nfd-bench-budget-"));
 const fleet = await startFleet({ count: 1, allNetnsLogging: true });
 try {
@@ -33,6 +37,8 @@ try {
       `budget: { max_rate: 100000000/s, max_lines: 1000000000, interval: ${interval}s }\n`,
   );
   const args = ["-i", fleet.inventoryFile, "--known-hosts", fleet.knownHostsFile];
+  const textfiles = join(fleet.hosts[0].dir, "var-lib", "prometheus", "node-exporter");
+  mkdirSync(textfiles, { recursive: true });
   const applied = await runCli(["apply", profile, "--for", "1h", ...args]);
   if (applied.code !== 0) throw new Error(`apply failed: ${applied.stderr}`);
   const window = applied.json!.window!;
@@ -58,6 +64,23 @@ try {
     Number(readFileSync(join(fleet.hosts[0].runDir, "nfdebug", "budget"), "utf8").match(/lines=(\d+)/)![1]) -
     lines0;
   const perLine = (both() - flood0 - idle * (2 * interval + 1)) / lines;
+  const counted = () =>
+    Number(readFileSync(join(fleet.hosts[0].runDir, "nfdebug", "budget"), "utf8").match(/lines=(\d+)/)![1]);
+
+  // One packet a second: lines in every sample, so the sampler rewrites nfdebug.prom every 30 s.
+  const trickle0 = both();
+  const trickleLines0 = counted();
+  const trickleStart = Date.now();
+  while (Date.now() - trickleStart < trickleSeconds * 1000) {
+    await fleet.makeInvalid(fleet.hosts[0], "tcp-bad-flags", { count: 1 });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const trickleTime = (Date.now() - trickleStart) / 1000;
+  const trickleLines = counted() - trickleLines0;
+  const publish = (both() - trickle0 - idle * trickleTime - perLine * trickleLines) / trickleTime;
+  const published = /nfdebug_kernel_log_lines_total\{[^}]*\} (\d+)/.exec(
+    readFileSync(join(textfiles, "nfdebug.prom"), "utf8"),
+  );
   console.log(
     JSON.stringify({
       idle_seconds: idleSeconds,
@@ -65,6 +88,10 @@ try {
       lines_counted: lines,
       cpu_us_per_line: Number((perLine * 1e6).toFixed(2)),
       core_percent_at_2000_lines_per_s: Number(((idle + perLine * 2000) * 100).toFixed(3)),
+      trickle_seconds: Number(trickleTime.toFixed(0)),
+      trickle_lines_counted: trickleLines,
+      textfile_updates_core_percent: Number((publish * 100).toFixed(4)),
+      textfile_count_shown: published ? Number(published[1]) : null,
     }),
   );
   await runCli(["revert", ...args]);

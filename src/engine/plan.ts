@@ -4,7 +4,7 @@ import { HostError } from "../errors.js";
 import type { HostFacts } from "../facts/types.js";
 import { KNOBS, type Step, stepChange } from "../kinds/registry.js";
 import type { Change } from "../kinds/types.js";
-import type { Profile } from "../profile/types.js";
+import { budgetRate, windowBudget, type Profile } from "../profile/types.js";
 import type { PlanOutcome } from "./outcomes.js";
 
 export interface HostPlan {
@@ -57,6 +57,11 @@ export function planHost(profile: Profile, facts: HostFacts, options: PlanOption
     warnings.push(...(plan.warnings ?? []));
     notes.push(...(plan.notes ?? []));
   }
+  const budget = windowBudget(profile);
+  if (options.noTimer && budget && steps.length > 0)
+    warnings.push(
+      `--no-timer: no dead-man's switch, so nothing on the host enforces the log budget (${budgetRate(budget)} or ${budget.maxLines.toLocaleString("en-US")} lines); only a revert ends this window`,
+    );
   return { steps, changes: steps.map(stepChange), problems, warnings, notes };
 }
 

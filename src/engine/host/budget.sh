@@ -80,7 +80,7 @@ nfd_budget_end() {
 # 30 s (three processes: flock, awk, mv), and under the host lock, because a revert between the
 # check and the write would leave a file saying that a closed window is open. Busy: next time.
 nfd_budget_publish() {
-  [ -n "$W_textfile" ] && [ "$B_total" != "${B_published:-0}" ] || return 0
+  [ -n "$W_textfile" ] && [ -d "$W_textfile" ] && [ "$B_total" != "${B_published:-0}" ] || return 0
   [ "$((B_t - ${B_published_t:-0}))" -ge 3000 ] || return 0
   B_published_t=$B_t
   NFD_LOCK_WHAT="log budget of window $id"

@@ -65,3 +65,19 @@ test("a host without flock or a way to arm the switch cannot be planned for", as
   );
   assert.equal(planHost(profile, bare, { noTimer: true }).problems.length, 1, "--no-timer: only flock");
 });
+
+test("--no-timer with a log budget: a warning that nothing on the host enforces it; budget: off has none", async () => {
+  const { facts } = await recordedFacts("plan");
+  const budgeted = { ...profile, logInvalid: 6, budget: undefined };
+  const warning = (p: typeof profile) =>
+    planHost(p, facts, { noTimer: true }).warnings.filter((w) => w.includes("log budget"));
+  assert.deepEqual(warning(budgeted), [
+    "--no-timer: no dead-man's switch, so nothing on the host enforces the log budget (2,000/s or 5,000,000 lines); only a revert ends this window",
+  ]);
+  assert.deepEqual(warning({ ...budgeted, budget: "off" }), []);
+  assert.deepEqual(
+    planHost(budgeted, facts).warnings.filter((w) => w.includes("log budget")),
+    [],
+    "with a switch",
+  );
+});
