@@ -27,9 +27,21 @@ nfd_current() {
     [ "$W_timer_unit" = "${3:-}" ]
   fi
 }
+# Sleeps SECONDS in a child the wait builtin waits for: a TERM (revert's nfd_disarm) ends the wait
+# at once. A foreground sleep could outlive the TERM: the group's TERM reaching the child between
+# fork and exec is taken by the shell's handler the child inherited and lost, and the shell runs
+# its trap only once the whole sleep has ended (up to a sampling interval later).
+nfd_nap() {
+  sleep "$1" &
+  nap=$!
+  wait "$nap"
+  nap=
+}
+nap=
 if [ "$mode" != once ]; then
-  # The budget's kernel log reader ends with this process (a TERM from nfd_disarm runs the trap).
-  trap 'nfd_budget_end' EXIT
+  # The budget's kernel log reader ends with this process (a TERM from nfd_disarm runs the trap),
+  # and so does a nap's sleep.
+  trap 'nfd_budget_end; [ -z "$nap" ] || kill "$nap" 2>/dev/null' EXIT
   trap 'exit 143' TERM HUP INT
   # The sampler counts from before the answer: the apply changes nothing before it (nfd_arm), so
   # no line of the window is missed. The header does not name this switch yet, only the window.
@@ -54,7 +66,7 @@ if [ "$mode" != once ]; then
       left=$B_every
     fi
     [ -n "$B_reader" ] && [ "$left" -gt "$B_every" ] && left=$B_every
-    sleep "$left"
+    nfd_nap "$left"
     nfd_current "$@" || exit 0
     if nfd_budget_sample; then
       how=tripped
@@ -70,6 +82,6 @@ while :; do
   nfd_current "$@" || exit 0
   nfd_lock 60 >/dev/null && break
   # Not a timeout of the wait (no flock, no /run): try again later rather than spin.
-  sleep 5
+  nfd_nap 5
 done
 NFD_LOCK_HELD=1 exec sh "${0%/*}/revert.sh" "$how" 0 "$id"

@@ -200,6 +200,46 @@ export function watchdogs(host: FleetHost): string[] {
   return hostProcesses(host).filter((c) => c.includes("expire.sh"));
 }
 
+/**
+ * Waits until the host runs no dead-man's switch. A timeout names what each process of the switch
+ * was doing (state, process group, kernel wait channel): a switch that ignored its TERM and one
+ * that is merely slow on a loaded machine look alike otherwise.
+ */
+export async function waitForWatchdogsGone(host: FleetHost, timeoutMs: number, why = ""): Promise<void> {
+  const started = Date.now();
+  try {
+    await waitFor(
+      `${host.name}: watchdog gone${why ? ` (${why})` : ""}`,
+      () => watchdogs(host).length === 0,
+      timeoutMs,
+    );
+  } catch (e) {
+    const left = hostProcessIds(host)
+      .filter(
+        (p) => p.command.includes("expire.sh") || p.command === "cat /dev/kmsg" || /^sleep /.test(p.command),
+      )
+      .map((p) => `${p.pid} ${processState(p.pid)} ${p.command}`);
+    throw new Error(
+      `${(e as Error).message} after ${Date.now() - started} ms; still running: ${left.join("; ")}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** "state S pgid 123 wchan do_wait" from /proc, or "gone". */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const wchan = readFileSync(`/proc/${pid}/wchan`, "utf8");
+    return `state ${fields[0]} ppid ${fields[1]} pgid ${fields[2]} wchan ${wchan || "-"}`;
+  } catch {
+    return "gone";
+  }
+}
+
 /** Processes other than an open window's watchdog (its loop, its `sleep`, its log budget's kernel log reader): sshd, scripts. */
 export function busyProcesses(host: FleetHost): string[] {
   return hostProcesses(host).filter(

@@ -21,7 +21,7 @@ import {
   fleetArgs,
   fleetValues,
   waitFor,
-  watchdogs,
+  waitForWatchdogsGone,
   windowHeader,
   windowHistory,
   type KnobValues,
@@ -77,7 +77,7 @@ async function assertUntouched(why: string): Promise<void> {
 async function assertRestored(why: string): Promise<void> {
   await assertUntouched(why);
   for (const h of fleet.hosts) {
-    await waitFor(`${h.name}: watchdog gone`, () => watchdogs(h).length === 0, 3000);
+    await waitForWatchdogsGone(h, 3000, why);
     assert.deepEqual(busyProcesses(h), [], `${h.name}: nothing left running`);
     const tables = await fleet.nsExec(h, ["nft", "list", "tables"]);
     assert.ok(!tables.includes("nfdebug_repro"), `${h.name}: the exec step removed its nft table`);

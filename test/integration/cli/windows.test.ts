@@ -21,6 +21,7 @@ import {
   sleep,
   waitFor,
   watchdogs,
+  waitForWatchdogsGone,
   openedEvent,
   windowHeader,
   windowHistory,
@@ -113,7 +114,7 @@ async function assertRevertedByThemselves(
     (latest + graceS + 2 - Date.now() / 1000) * 1000,
   );
   for (const h of hosts) assert.equal(windowHeader(h), null, `${h.name}: window closed`);
-  for (const h of hosts) await waitFor(`${h.name}: watchdog gone`, () => watchdogs(h).length === 0, 3000);
+  for (const h of hosts) await waitForWatchdogsGone(h, 3000);
 }
 
 test("apply --for 5s, controller SIGKILLed mid-command: every host reverts by itself at expiry", async () => {
