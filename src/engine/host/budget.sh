@@ -39,8 +39,14 @@ nfd_budget_start() {
     return 1
   fi
   # In this process group: stopping the switch (kill -TERM -PGID) stops the reader with it. Not
-  # holding fd 3, the pipe nfd_arm reads the switch's answer from until it closes.
-  cat /dev/kmsg > /dev/null 2>&1 3>&- &
+  # holding fd 3, the pipe nfd_arm reads the switch's answer from until it closes. With setpriv
+  # (util-linux 2.33+), the kernel kills the reader when the switch dies by any means (a SIGKILL of
+  # its pid alone runs no trap): no orphan left reading every kernel record.
+  if setpriv --pdeathsig KILL -- true > /dev/null 2>&1; then
+    setpriv --pdeathsig KILL -- cat /dev/kmsg > /dev/null 2>&1 3>&- &
+  else
+    cat /dev/kmsg > /dev/null 2>&1 3>&- &
+  fi
   B_reader=$!
   nfd_budget_count || {
     nfd_budget_stop
@@ -48,8 +54,9 @@ nfd_budget_start() {
     return 1
   }
   # The reader first reads the records already in the ring buffer: the baseline is taken once it
-  # has caught up, asleep in its read of /dev/kmsg (state S, as cat: not the shell before its exec),
-  # so that the backlog is not taken for a flood. A backlog drains in milliseconds; the spin is bounded.
+  # has caught up, asleep in its read of /dev/kmsg (state S, as cat: not the shell or setpriv
+  # before the exec), so that the backlog is not taken for a flood. A backlog drains in
+  # milliseconds; the spin is bounded.
   b_n=0
   while [ "$b_n" -lt 2000 ]; do
     b_pid= b_comm= b_state=
@@ -77,11 +84,11 @@ nfd_budget_end() {
 }
 
 # nfdebug.prom's kernel log count (textfile.sh) follows the sampler: when lines came, at most every
-# 30 s (three processes: flock, awk, mv), and under the host lock, because a revert between the
+# 60 s (a few processes: flock, awk, mv), and under the host lock, because a revert between the
 # check and the write would leave a file saying that a closed window is open. Busy: next time.
 nfd_budget_publish() {
   [ -n "$W_textfile" ] && [ -d "$W_textfile" ] && [ "$B_total" != "${B_published:-0}" ] || return 0
-  [ "$((B_t - ${B_published_t:-0}))" -ge 3000 ] || return 0
+  [ "$((B_t - ${B_published_t:-0}))" -ge 6000 ] || return 0
   B_published_t=$B_t
   NFD_LOCK_WHAT="log budget of window $id"
   nfd_lock 0 > /dev/null 2>&1 || return 0

@@ -302,3 +302,27 @@ test("a reader that fell a ring buffer behind a flood (overrun): the window trip
     /its sampler.s kernel log reader stopped \(overrun by the log, or killed\): lines went uncounted after [\d,]+ \(limit 1,000,000\/s\)/,
   );
 });
+
+test("a switch SIGKILLed alone (no trap runs) takes its kernel log reader with it: no orphan reading every record", async () => {
+  const profile = writeProfile(dir, "budget-orphan", LOW_BUDGET.replace("50/s", "100000/s"));
+  const applied = await runCli(["apply", profile, "--for", "10m", ...fleetArgs(fleet)]);
+  assert.equal(applied.code, 0, applied.stderr);
+  await waitFor("its sampler counting", () => budgetCounting(h));
+  const [watchdog] = hostProcessIds(h).filter((p) => p.command.includes("expire.sh"));
+  assert.ok(watchdog, `the watchdog among ${hostProcesses(h).join("; ")}`);
+  assert.ok(
+    hostProcessIds(h).some((p) => p.command === "cat /dev/kmsg"),
+    "its reader runs",
+  );
+  // Its pid alone, not its process group (which nfdebug's own disarm signals).
+  process.kill(watchdog.pid, "SIGKILL");
+  await waitFor("the reader gone with it", () => samplerProcesses().length === 0, 10_000).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}: ${hostProcesses(h).join("; ")}`);
+    },
+  );
+  const reverted = await runCli(["revert", ...fleetArgs(fleet)]);
+  assert.equal(reverted.code, 0, reverted.stderr);
+  await assertValues(fleet, [h], original, "every knob back");
+  assert.deepEqual(journalLeftovers(h), []);
+});
