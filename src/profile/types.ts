@@ -71,14 +71,15 @@ export interface LogBudget {
  * The budget of a profile that names none but turns log_invalid on: INVALID logging is the knob that
  * can flood the log (one line per packet, no rate limit in the kernel). 2000 lines/s of ~250 bytes
  * is ~0.5 MB/s, far more than an investigation reads; 5,000,000 lines (~1.2 GB) is under a third of
- * journald's default 4 GB cap, so one window cannot rotate away most of the journal. A sample every
- * 10 s costs the host about 0.05% of a core, most of it the sleep between samples (BENCHMARKS.md).
+ * journald's default 4 GB cap, so one window cannot rotate away most of the journal. A sample costs
+ * the host about 7-12 ms of CPU, most of it forking the sleep between samples: every 20 s that is
+ * ~0.05 % of a core, every 10 s ~0.07-0.13 % (BENCHMARKS.md). A flood is ended within one interval.
  */
 export const DEFAULT_BUDGET: LogBudget = {
   max: 2000,
   perSeconds: 1,
   maxLines: 5_000_000,
-  intervalSeconds: 10,
+  intervalSeconds: 20,
 };
 
 export interface Profile {

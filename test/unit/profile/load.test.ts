@@ -111,7 +111,7 @@ test("a budget: rates per second or minute, defaults for fields left out, off, a
     max: 2000,
     perSeconds: 1,
     maxLines: 7,
-    intervalSeconds: 10,
+    intervalSeconds: 20,
   });
   assert.equal(windowBudget(budget("log_invalid: tcp\nbudget: off\n")), null);
   // Absent: the default budget where INVALID logging is turned on, none where it is not.
