@@ -92,20 +92,23 @@ def out_of_window(count, over):
 
 def main(kind, count):
     base = random.randint(40000, 59000)
+    # Source ports from base up, wrapping past 65535 to 1024: a flood of 10,000 from base 59,000 must
+    # not overflow the 16-bit field.
+    sport = lambda i: 1024 + (base - 1024 + i) % 64512
     dport = random.randint(1024, 9999)
     flows = []
     if kind == "tcp-bad-flags":
         for i in range(count):
-            send_local(tcp(base + i, dport, 1, 0, 0x06))  # SYN+RST
-            flows.append(flow(base + i, dport))
+            send_local(tcp(sport(i), dport, 1, 0, 0x06))  # SYN+RST
+            flows.append(flow(sport(i), dport))
     elif kind == "tcp-out-of-window":
         flows = out_of_window(count, "ack")
     elif kind == "tcp-seq-out-of-window":
         flows = out_of_window(count, "seq")
     elif kind == "udp-bad-checksum":
         for i in range(count):
-            send_inbound(udp(base + i, dport, b"nfdebug", True))
-            flows.append(flow(base + i, dport))
+            send_inbound(udp(sport(i), dport, b"nfdebug", True))
+            flows.append(flow(sport(i), dport))
     elif kind == "icmp":
         for i in range(count):
             send_local(icmp(99, 0, b"\0\0\0\0"))  # no such type (valid ones end at 18)
