@@ -38,38 +38,69 @@ nfd_budget_start() {
     nfd_budget_write "unenforced=/dev/kmsg is not readable"
     return 1
   fi
-  # In this process group: stopping the switch (kill -TERM -PGID) stops the reader with it. Not
-  # holding fd 3, the pipe nfd_arm reads the switch's answer from until it closes. With setpriv
-  # (util-linux 2.33+), the kernel kills the reader when the switch dies by any means (a SIGKILL of
-  # its pid alone runs no trap): no orphan left reading every kernel record.
+  # The reader reads the ring buffer from its oldest record first. A full ring buffer drops its
+  # oldest record for each new one, and a reader still catching up then loses its place and ends
+  # with EPIPE (seen on CI: twenty hosts' readers starting together while their applies logged).
+  # Nothing of the window has been logged yet (the apply changes nothing before the switch answers),
+  # so such a reader is replaced rather than taken for an overrun; a host whose log keeps moving
+  # faster than a reader catches up gets no budget, and says why.
+  b_try=0
+  while :; do
+    nfd_budget_reader
+    if nfd_budget_caught_up; then
+      nfd_budget_count && break
+      # A live reader without /proc/PID/io: the kernel keeps no task I/O accounting.
+      if [ "$b_state" != Z ] && [ "$b_state" != X ] && [ -r "/proc/$B_reader/stat" ]; then
+        nfd_budget_stop
+        nfd_budget_write "unenforced=/proc/PID/io is missing (no task I/O accounting)"
+        return 1
+      fi
+    fi
+    nfd_budget_stop
+    b_try=$((b_try + 1))
+    if [ "$b_try" -ge 5 ]; then
+      nfd_budget_write "unenforced=the kernel log moved faster than a reader could catch up with it (5 tries)"
+      return 1
+    fi
+  done
+  nfd_uptime_cs
+  nfd_clock
+  B_base=$((NFD_NOW - B_t / 100))
+  B_last=$B_count B_last_t=$B_t
+  nfd_budget_write
+  return 0
+}
+
+# Starts the kernel log reader into B_reader: in this process group, so that stopping the switch
+# (kill -TERM -PGID) stops the reader with it, and not holding fd 3, the pipe nfd_arm reads the
+# switch's answer from until it closes. With setpriv (util-linux 2.33+), the kernel kills the reader
+# when the switch dies by any means (a SIGKILL of its pid alone runs no trap): no orphan left
+# reading every kernel record.
+nfd_budget_reader() {
   if setpriv --pdeathsig KILL -- true > /dev/null 2>&1; then
     setpriv --pdeathsig KILL -- cat /dev/kmsg > /dev/null 2>&1 3>&- &
   else
     cat /dev/kmsg > /dev/null 2>&1 3>&- &
   fi
   B_reader=$!
-  nfd_budget_count || {
-    nfd_budget_stop
-    nfd_budget_write "unenforced=/proc/PID/io is missing (no task I/O accounting)"
-    return 1
-  }
-  # The reader first reads the records already in the ring buffer: the baseline is taken once it
-  # has caught up, asleep in its read of /dev/kmsg (state S, as cat: not the shell or setpriv
-  # before the exec), so that the backlog is not taken for a flood. A backlog drains in
-  # milliseconds; the spin is bounded.
+}
+
+# Waits until the reader has read the records already in the ring buffer: asleep in its read of
+# /dev/kmsg (state S, as cat: not the shell or setpriv before the exec), so that the backlog is not
+# taken for a flood. A backlog drains in milliseconds; the spin is bounded, and a reader that may
+# still be catching up at its end passes (its backlog then counts as window lines: an over-count).
+# Fails when the reader ended (state Z, or gone) before catching up.
+nfd_budget_caught_up() {
   b_n=0
   while [ "$b_n" -lt 2000 ]; do
     b_pid= b_comm= b_state=
     { read -r b_pid b_comm b_state rest < "/proc/$B_reader/stat"; } 2>/dev/null
-    [ "$b_comm $b_state" = "(cat) S" ] && break
+    case "$b_comm $b_state" in
+    "(cat) S") return 0 ;;
+    *" Z" | *" X" | " ") return 1 ;;
+    esac
     b_n=$((b_n + 1))
   done
-  nfd_budget_count
-  nfd_uptime_cs
-  nfd_clock
-  B_base=$((NFD_NOW - B_t / 100))
-  B_last=$B_count B_last_t=$B_t
-  nfd_budget_write
   return 0
 }
 
