@@ -49,8 +49,9 @@ nfd_budget_start() {
     nfd_budget_reader
     if nfd_budget_caught_up; then
       nfd_budget_count && break
-      # A live reader without /proc/PID/io: the kernel keeps no task I/O accounting.
-      if [ "$b_state" != Z ] && [ "$b_state" != X ] && [ -r "/proc/$B_reader/stat" ]; then
+      # A reader still there (even a zombie keeps its /proc/PID/io) without /proc/PID/io: the
+      # kernel keeps no task I/O accounting. One already reaped is tried again.
+      if [ -r "/proc/$B_reader/stat" ]; then
         nfd_budget_stop
         nfd_budget_write "unenforced=/proc/PID/io is missing (no task I/O accounting)"
         return 1
