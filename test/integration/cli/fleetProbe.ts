@@ -10,6 +10,7 @@ import { parse, stringify } from "yaml";
 import type { Fleet, FleetHost } from "../../fleet/netns.js";
 import { netnsProcesses, netnsProcessIds } from "../../support/netnsShell.js";
 import { runCli } from "../../support/cli.js";
+import { readKeyValueFile } from "../../support/keyValueFile.js";
 
 /** The knobs the test profiles touch, read with `sysctl -n` inside the host. */
 export const KNOB_KEYS = [
@@ -72,17 +73,7 @@ export function windowHeader(host: FleetHost): Record<string, string> | null {
 
 /** A key=value file of the host's journal directory (window, budget), or null when there is none. */
 export function journalKeyValues(host: FleetHost, name: string): Record<string, string> | null {
-  try {
-    const text = readFileSync(join(journalDir(host), name), "utf8");
-    return Object.fromEntries(
-      text
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
-  } catch {
-    return null;
-  }
+  return readKeyValueFile(join(journalDir(host), name));
 }
 
 /** A profile body whose log budget a few thousand INVALID lines exceed: 50 lines/s, sampled every 2 s. */
@@ -215,9 +206,7 @@ export async function waitForWatchdogsGone(host: FleetHost, timeoutMs: number, w
     );
   } catch (e) {
     const left = hostProcessIds(host)
-      .filter(
-        (p) => p.command.includes("expire.sh") || p.command === "cat /dev/kmsg" || /^sleep /.test(p.command),
-      )
+      .filter((p) => isSwitchProcess(p.command))
       .map((p) => `${p.pid} ${processState(p.pid)} ${p.command}`);
     throw new Error(
       `${(e as Error).message} after ${Date.now() - started} ms; still running: ${left.join("; ")}`,
@@ -240,11 +229,14 @@ function processState(pid: number): string {
   }
 }
 
-/** Processes other than an open window's watchdog (its loop, its `sleep`, its log budget's kernel log reader): sshd, scripts. */
+/** A process of an open window's watchdog: its loop, its `sleep`, its log budget's kernel log reader. */
+function isSwitchProcess(command: string): boolean {
+  return command.includes("expire.sh") || /^sleep [0-9]+$/.test(command) || command === "cat /dev/kmsg";
+}
+
+/** Processes other than an open window's watchdog: sshd, scripts. */
 export function busyProcesses(host: FleetHost): string[] {
-  return hostProcesses(host).filter(
-    (c) => !c.includes("expire.sh") && !/^sleep [0-9]+$/.test(c) && c !== "cat /dev/kmsg",
-  );
+  return hostProcesses(host).filter((c) => !isSwitchProcess(c));
 }
 
 // ---- files the CLI reads ----

@@ -13,6 +13,7 @@ import { applyHost } from "../../../src/engine/apply.js";
 import { revertHost } from "../../../src/engine/revert.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell } from "../../support/netnsShell.js";
+import { readKeyValueFile } from "../../support/keyValueFile.js";
 
 const shells: NetnsShell[] = [];
 after(() => shells.forEach((s) => s.destroy()));
@@ -70,17 +71,8 @@ exec ${join(h.dir, "bin", "cat")} "$@"
   };
 }
 
-/** $J/budget as key=value pairs. */
-function budgetFile(h: NetnsShell): Record<string, string> {
-  const file = join(h.dir, "run", "nfdebug", "budget");
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-}
+/** $J/budget as key=value pairs ({} when there is none). */
+const budgetFile = (h: NetnsShell) => readKeyValueFile(join(h.dir, "run", "nfdebug", "budget")) ?? {};
 const windowOpen = (h: NetnsShell) => existsSync(join(h.dir, "run", "nfdebug", "window"));
 /** The host's window history (opened/closed lines, a trip with its measure). */
 const history = (h: NetnsShell) => readFileSync(join(h.dir, "var-lib", "nfdebug", "windows.log"), "utf8");

@@ -6,7 +6,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyHost, renderApply } from "../../../src/engine/apply.js";
 import { revertHost } from "../../../src/engine/revert.js";
@@ -16,6 +16,7 @@ import { planHost } from "../../../src/engine/plan.js";
 import { HostError } from "../../../src/errors.js";
 import type { Profile } from "../../../src/profile/types.js";
 import { NetnsShell, type NetnsShellOptions } from "../../support/netnsShell.js";
+import { readKeyValueFile } from "../../support/keyValueFile.js";
 import { recordDrill } from "./drillTable.js";
 
 const shells: NetnsShell[] = [];
@@ -62,14 +63,7 @@ function values(h: NetnsShell): string[] {
     .split("\n");
 }
 function header(h: NetnsShell): Record<string, string> | null {
-  const file = join(h.dir, "run", "nfdebug", "window");
-  if (!existsSync(file)) return null;
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
+  return readKeyValueFile(join(h.dir, "run", "nfdebug", "window"));
 }
 /** Processes left in the host's namespace whose command line names expire.sh. */
 function watchdogs(h: NetnsShell): number[] {
