@@ -6,21 +6,19 @@
 // nfdebug.prom updates (at most every 60 s while lines come) add.
 // Usage (root, after npm run build):
 //   node dist/bench/budgetSampler.js [IDLE_SECONDS] [PACKETS] [INTERVAL_S] [TRICKLE_SECONDS]
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFleet } from "../test/fleet/netns.js";
 import { runCli } from "../test/support/cli.js";
 import { pidsByMarker } from "./cleanup.js";
-
-const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+import { readStat } from "./measure/processTree.js";
 
 /** CPU seconds of one process: its own, and the children it waited for. */
 function cpuParts(pid: number): { self: number; children: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { self: (Number(f[11]) + Number(f[12])) / TICKS, children: (Number(f[13]) + Number(f[14])) / TICKS };
+  const stat = readStat(pid);
+  if (!stat) throw new Error(`process ${pid} ended during the bench`);
+  return { self: stat.cpuS, children: stat.childrenCpuS };
 }
 function cpu(pid: number): number {
   const { self, children } = cpuParts(pid);

@@ -1,26 +1,19 @@
 // The cost of an open window on the host: each apply leaves a watchdog (`sh expire.sh watch`)
 // that polls the window file. Measured as the CPU the watchdog processes and the children they
 // waited for (utime + stime + cutime + cstime) use over a few seconds, across a fleet.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Fleet } from "../../test/fleet/netns/types.js";
 import { pidsByMarker } from "../cleanup.js";
+import { readStat } from "../measure/processTree.js";
 import { START, setValues } from "../hostState.js";
 import { runTimed } from "../measure/timedProcess.js";
 import { CLI, PROFILE } from "../tools/nfdebug.js";
-import { execFileSync } from "node:child_process";
 
-const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/** utime + stime + cutime + cstime of one process, in seconds. */
+/** utime + stime + cutime + cstime of one process, in seconds (0 once it has ended). */
 function treeCpu(pid: number): number {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS;
-  } catch {
-    return 0;
-  }
+  const stat = readStat(pid);
+  return stat ? stat.cpuS + stat.childrenCpuS : 0;
 }
 
 export interface WatchdogCost {

@@ -8,6 +8,8 @@ interface StatFields {
   ppid: number;
   /** utime + stime, in seconds. */
   cpuS: number;
+  /** cutime + cstime: the children it waited for, in seconds. */
+  childrenCpuS: number;
 }
 
 /** Fields of /proc/PID/stat; the command name may contain spaces, so split after its ')'. */
@@ -15,8 +17,12 @@ export function readStat(pid: number): StatFields | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
-    return { ppid: Number(rest[1]), cpuS: (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND };
+    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+    return {
+      ppid: Number(rest[1]),
+      cpuS: (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND,
+      childrenCpuS: (Number(rest[13]) + Number(rest[14])) / TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }
