@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { unescapeKmsg } from "../src/logs/sources/framing.js";
+import { seededRandom } from "../test/support/seededRandom.js";
 
 // Weighted shapes; {a} {b} source/destination octets, {sp} {dp} ports, {s} {k} sequence numbers.
 const SHAPES: Array<[number, string]> = [
@@ -57,18 +58,8 @@ const SHAPES: Array<[number, string]> = [
   ],
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run parses the same lines. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function packetDumpLines(count: number): string[] {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const total = SHAPES.reduce((n, [w]) => n + w, 0);
   const parts = SHAPES.map(([w, text]) => [w / total, text.split(/(\{[a-z]+\})/)] as const);
   const lines: string[] = new Array(count);

@@ -6,9 +6,8 @@
 // case: older kernels wrote "invalid RST", "bad HW ICMP checksum" for today's lower-case texts.
 // Ranges describe kernel.org releases; distribution kernels carry backports of their own (RHEL 8's
 // "4.18.0" prints 5.x spellings), so a range says what to expect, never what to match.
-import { L4PROTO, type Protocol } from "../protocols.js";
+import type { Protocol } from "../protocols.js";
 import type { KernelRange } from "./kernel-range.js";
-import { compilePrintf, type PrintfPattern } from "./printf-pattern.js";
 
 export interface ReasonFormat {
   /** printf-style text as the kernel passes it (without the nf_ct_<proto>: prefix some protocols add). */
@@ -589,133 +588,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // GRE (47): the kernel's GRE tracker has no log_invalid call sites, so there is nothing to catalogue.
 ];
 
-export interface ReasonMatch {
-  id: string;
-  /** Captured parameters (index, dir, state, bound, ...), or null when the format has none. */
-  details: Record<string, string | number> | null;
-}
-
-export const UNKNOWN_REASON: ReasonMatch = Object.freeze({ id: "unknown", details: null });
-
-interface CompiledFormat {
-  entry: CatalogueEntry;
-  params: string[];
-  pattern: PrintfPattern;
-  /** The lower-cased literal text before the first conversion: a cheap test before the regex. */
-  prefix: string;
-  /** False for formats with %u/%x values (bounds, byte counts, tags): nearly every text differs. */
-  memoize: boolean;
-}
-
-interface ProtocolTable {
-  /** Formats without conversions, by their text as written and lower-cased. */
-  exact: Map<string, ReasonMatch>;
-  patterns: CompiledFormat[];
-  /** Memo of recent lookups: reasons repeat a lot on a busy host. */
-  memo: Map<string, ReasonMatch>;
-}
-
-const MEMO_LIMIT = 4096;
-const tables = new Map<number, ProtocolTable>();
-const byId = new Map<string, CatalogueEntry>();
-
-for (const entry of CATALOGUE) {
-  byId.set(entry.id, entry);
-  const l4 = L4PROTO[entry.protocol];
-  let table = tables.get(l4);
-  if (!table) {
-    table = { exact: new Map(), patterns: [], memo: new Map() };
-    tables.set(l4, table);
-  }
-  for (const format of entry.formats) {
-    if (format.text.includes("%")) {
-      table.patterns.push({
-        entry,
-        params: format.params ?? [],
-        pattern: compilePrintf(format.text, { strings: "word", ignoreCase: true }),
-        prefix: format.text.slice(0, format.text.indexOf("%")).toLowerCase(),
-        memoize: !/%[ux]/.test(format.text),
-      });
-    } else {
-      const match = Object.freeze({ id: entry.id, details: null });
-      table.exact.set(format.text, match);
-      table.exact.set(format.text.toLowerCase(), match);
-    }
-  }
-}
+const byId = new Map<string, CatalogueEntry>(CATALOGUE.map((entry) => [entry.id, entry]));
 
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
   return byId.get(id);
-}
-
-// "nf_ct_sctp: bad CRC", "nf_ct_dccp: short packet": some protocols name themselves in the reason.
-function withoutProtocolTag(reason: string): string {
-  if (!reason.startsWith("nf_ct_")) return reason;
-  const colon = reason.indexOf(": ");
-  return colon > 0 && colon < 20 ? reason.slice(colon + 2) : reason;
-}
-
-/** Does `text` start with `prefix` (lower-case), ignoring case, without allocating? */
-function startsWithIgnoringCase(text: string, prefix: string): boolean {
-  if (text.length < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c !== prefix.charCodeAt(k) && (c < 65 || c > 90 || c + 32 !== prefix.charCodeAt(k))) return false;
-  }
-  return true;
-}
-
-// Set by lookup: whether its result may be memoised (module state, not an object per line).
-let lookupMemoizable = true;
-
-function lookup(table: ProtocolTable, text: string): ReasonMatch | undefined {
-  lookupMemoizable = true;
-  // Today's spellings match as written; formats with numbers go before the lower-cased lookup
-  // (older kernels' capitals), which costs a copy of the text.
-  const exact = table.exact.get(text);
-  if (exact) return exact;
-  for (const compiled of table.patterns) {
-    if (!startsWithIgnoringCase(text, compiled.prefix)) continue;
-    const m = compiled.pattern.regex.exec(text);
-    if (!m) continue;
-    const details: Record<string, string | number> = {};
-    const { params } = compiled;
-    for (let k = 0; k < params.length; k++) {
-      details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
-    }
-    lookupMemoizable = compiled.memoize;
-    const match = { id: compiled.entry.id, details: params.length > 0 ? details : null };
-    // Memoised results are handed to every record with this text: frozen, so none can change them.
-    if (compiled.memoize) {
-      Object.freeze(details);
-      Object.freeze(match);
-    }
-    return match;
-  }
-  return table.exact.get(text.toLowerCase());
-}
-
-/**
- * Map a reason text (as printed between "nf_ct_proto_N: " and " IN=") to its catalogue id.
- * `l4proto` narrows the search ("short packet" exists for several protocols); with null every
- * protocol is tried. Unmatched texts give UNKNOWN_REASON.
- */
-export function classifyReason(l4proto: number | null, reason: string): ReasonMatch {
-  const text = withoutProtocolTag(reason.trim());
-  if (l4proto === null) {
-    for (const table of tables.values()) {
-      const found = lookup(table, text);
-      if (found) return found;
-    }
-    return UNKNOWN_REASON;
-  }
-  const table = tables.get(l4proto);
-  if (!table) return UNKNOWN_REASON;
-  const memo = table.memo.get(text);
-  if (memo) return memo;
-  const match = lookup(table, text) ?? UNKNOWN_REASON;
-  if (!lookupMemoizable) return match;
-  if (table.memo.size >= MEMO_LIMIT) table.memo.clear();
-  table.memo.set(text, match);
-  return match;
 }

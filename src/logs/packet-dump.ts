@@ -1,9 +1,22 @@
 // Decodes the packet dump nf_log_syslog appends to a log prefix ("IN=lo OUT= MAC=… SRC=… DST=… LEN=…
 // PROTO=TCP SPT=… DPT=… …", DOMAIN.md §7) in a single left-to-right pass over space-separated
-// tokens. No regular expressions: busy hosts log hundreds of thousands of lines per window.
+// tokens (which field a token fills is decided in dump-tokens.ts). No regular expressions: busy
+// hosts log hundreds of thousands of lines per window.
 // Brackets hold the packet an ICMP error quotes ("[SRC=… DST=… …]") and are decoded into `inner`,
 // so the quoted addresses never overwrite the outer ones; "OPT ( … )" groups hold IPv6 extension
 // headers, "OPT (HEX)" IP or TCP options, "INCOMPLETE [n bytes]" a packet too short to decode.
+import {
+  code,
+  Field,
+  fieldOf,
+  IP_FLAGS,
+  knownToken,
+  nextSpace,
+  shortValueEnd,
+  TCP_FLAGS,
+  valueAt,
+} from "./dump-tokens.js";
+import { fastPaths } from "./fast-paths.js";
 import type { IcmpDetails, InnerPacket, LogRecord } from "./record.js";
 
 /** The part of a record the packet dump fills in. */
@@ -60,52 +73,11 @@ const L4_UDP = 2;
 const L4_ICMP = 3;
 const L4_OTHER = 4;
 
-const TCP_FLAGS = ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
-const IP_FLAGS = ["CE", "DF", "MF"];
-
 /** The shared constant for a flag word in s[from, to), or null: no string is allocated per flag. */
 function flagWord(s: string, from: number, to: number, words: readonly string[]): string | null {
   for (const w of words) if (to - from === w.length && s.startsWith(w, from)) return w;
   return null;
 }
-
-// Keys are dispatched on a number made of their length, first two and last characters (unique for
-// every key nf_log_syslog prints), so that no key string is allocated per token.
-function code(s: string, from: number, to: number): number {
-  return (
-    ((to - from) << 24) | (s.charCodeAt(from) << 16) | (s.charCodeAt(from + 1) << 8) | s.charCodeAt(to - 1)
-  );
-}
-const key = (name: string): number => code(name, 0, name.length);
-const K_IN = key("IN");
-const K_OUT = key("OUT");
-const K_PHYSIN = key("PHYSIN");
-const K_PHYSOUT = key("PHYSOUT");
-const K_MAC = key("MAC");
-const K_SRC = key("SRC");
-const K_DST = key("DST");
-const K_LEN = key("LEN");
-const K_TOS = key("TOS");
-const K_TC = key("TC");
-const K_TTL = key("TTL");
-const K_HOPLIMIT = key("HOPLIMIT");
-const K_ID = key("ID");
-const K_PROTO = key("PROTO");
-const K_SPT = key("SPT");
-const K_DPT = key("DPT");
-const K_SEQ = key("SEQ");
-const K_ACK = key("ACK");
-const K_WINDOW = key("WINDOW");
-const K_URGP = key("URGP");
-const K_TYPE = key("TYPE");
-const K_CODE = key("CODE");
-const K_PARAMETER = key("PARAMETER");
-const K_POINTER = key("POINTER");
-const K_GATEWAY = key("GATEWAY");
-const K_MTU = key("MTU");
-const K_UID = key("UID");
-const K_GID = key("GID");
-const K_MARK = key("MARK");
 
 // PROTO values as shared constants rather than a fresh string per record.
 const PROTO_NAMES = ["TCP", "UDP", "UDPLITE", "ICMP", "ICMPv6", "AH", "ESP"];
@@ -140,11 +112,6 @@ function hex(s: string, from: number, to: number): number | null {
     n = n * 16 + d;
   }
   return n;
-}
-
-function nextSpace(s: string, from: number, end: number): number {
-  const j = s.indexOf(" ", from);
-  return j < 0 || j > end ? end : j;
 }
 
 function skipSpaces(s: string, from: number, end: number): number {
@@ -222,6 +189,19 @@ export function innerPacketOf(p: PacketFields): InnerPacket {
   };
 }
 
+/** What decoding has learnt so far about the packet, which decides how later tokens are read. */
+interface DumpState {
+  /** What the L4 part is: how SEQ, ACK, ID, LEN and bare words are read. */
+  l4: number;
+  /** SRC= was seen: bare words after it are IP flags (until PROTO=). */
+  sawIp: boolean;
+  /**
+   * The dump reached the field the kernel prints last for this protocol, so that a line cut short
+   * (syslog line limits, a damaged file) is flagged as truncated.
+   */
+  complete: boolean;
+}
+
 /**
  * Decode the dump in s[start, end) into `p`. `quoted` is true while decoding the packet inside an
  * ICMP error (the kernel recurses only once, and prints no UID/GID/MARK there).
@@ -235,11 +215,7 @@ export function decodePacketDump(
   tagProtocol: number | null = null,
 ): void {
   // An abridged line may have lost PROTO=: its tag's protocol says how to read SEQ= and the flags.
-  let l4 = tagProtocol === 6 ? L4_TCP : L4_NONE;
-  let sawIp = false;
-  // Set when the dump reached the field the kernel prints last for this protocol, so that a line
-  // cut short (syslog line limits, a damaged file) is flagged as truncated.
-  let complete = false;
+  const st: DumpState = { l4: tagProtocol === 6 ? L4_TCP : L4_NONE, sawIp: false, complete: false };
   let i = start;
   while (i < end) {
     const c = s.charCodeAt(i);
@@ -247,11 +223,10 @@ export function decodePacketDump(
       i++;
       continue;
     }
-    let j = nextSpace(s, i, end);
     if (c === OPEN_BRACKET) {
       // "[SRC=…]": the packet an ICMP error quotes.
       const close = closingBracket(s, i, end);
-      if (!quoted && l4 === L4_ICMP) {
+      if (!quoted && st.l4 === L4_ICMP) {
         const inner = emptyPacketFields();
         decodePacketDump(s, i + 1, close, inner, true);
         if (close >= end) inner.truncated = p.truncated = true;
@@ -260,152 +235,204 @@ export function decodePacketDump(
       i = close + 1;
       continue;
     }
-    const eq = s.indexOf("=", i);
-    if (eq > i && eq < j) {
-      const v = eq + 1;
-      switch (code(s, i, eq)) {
-        case K_IN:
-          p.in = s.slice(v, j);
-          break;
-        case K_OUT:
-          p.out = s.slice(v, j);
-          break;
-        case K_PHYSIN:
-          p.physin = s.slice(v, j);
-          break;
-        case K_PHYSOUT:
-          p.physout = s.slice(v, j);
-          break;
-        case K_MAC:
-          p.mac = s.slice(v, j);
-          break;
-        case K_SRC:
-          p.src = s.slice(v, j);
-          p.family = p.src.includes(":") ? "ipv6" : "ipv4";
-          sawIp = true;
-          break;
-        case K_DST:
-          p.dst = s.slice(v, j);
-          break;
-        case K_LEN:
-          if (l4 === L4_NONE) p.len = decimal(s, v, j);
-          else {
-            p.l4_len = decimal(s, v, j);
-            if (l4 === L4_UDP) complete = true;
-          }
-          break;
-        case K_TOS:
-        case K_TC:
-          p.tos = s.charCodeAt(v) === 48 && s.charCodeAt(v + 1) === 120 ? hex(s, v, j) : decimal(s, v, j);
-          break;
-        case K_TTL:
-        case K_HOPLIMIT:
-          p.ttl = decimal(s, v, j);
-          break;
-        case K_ID:
-          if (l4 === L4_NONE) p.ip_id = decimal(s, v, j);
-          else icmpOf(p).id = decimal(s, v, j) ?? undefined;
-          break;
-        case K_PROTO: {
-          const proto = protoName(s, v, j);
-          p.proto = proto;
-          l4 =
-            proto === "TCP"
-              ? L4_TCP
-              : proto === "UDP" || proto === "UDPLITE"
-                ? L4_UDP
-                : proto === "ICMP" || proto === "ICMPv6"
-                  ? L4_ICMP
-                  : L4_OTHER;
-          if (l4 === L4_OTHER) complete = true;
-          break;
-        }
-        case K_SPT:
-          if (s.charCodeAt(i + 2) === 84) p.sport = decimal(s, v, j); // not SPI
-          break;
-        case K_DPT:
-          p.dport = decimal(s, v, j);
-          break;
-        case K_SEQ:
-          if (l4 === L4_TCP) p.seq = decimal(s, v, j);
-          else icmpOf(p).seq = decimal(s, v, j) ?? undefined;
-          break;
-        case K_ACK:
-          p.ack = decimal(s, v, j);
-          break;
-        case K_WINDOW:
-          p.tcp_window = decimal(s, v, j);
-          break;
-        case K_URGP:
-          if (l4 === L4_TCP) complete = true;
-          break;
-        case K_TYPE:
-          p.icmp_type = decimal(s, v, j);
-          if (l4 === L4_ICMP) complete = true;
-          break;
-        case K_CODE:
-          p.icmp_code = decimal(s, v, j);
-          break;
-        case K_PARAMETER:
-          icmpOf(p).parameter = decimal(s, v, j) ?? undefined;
-          break;
-        case K_POINTER:
-          icmpOf(p).pointer = hex(s, v, j) ?? undefined;
-          break;
-        case K_GATEWAY:
-          icmpOf(p).gateway = s.slice(v, j);
-          break;
-        case K_MTU:
-          icmpOf(p).mtu = decimal(s, v, j) ?? undefined;
-          break;
-        case K_UID:
-          p.uid = decimal(s, v, j);
-          break;
-        case K_GID:
-          p.gid = decimal(s, v, j);
-          break;
-        case K_MARK:
-          p.mark = s.slice(v, j);
-          break;
-        default:
-          // RES, PREC, FLOWLBL, SPI, VID, MACSRC, TUNNEL, ...: not part of the record.
-          break;
-      }
-      i = j;
+    let field = fastPaths.enabled ? knownToken(s, i, c, end) : -1;
+    let v = valueAt;
+    if (field >= Field.TCP_FLAG) {
+      addFlag(field, p, st);
+      i = v + 1;
       continue;
     }
-    // A bare word.
-    const flag =
-      l4 === L4_TCP
-        ? flagWord(s, i, j, TCP_FLAGS)
-        : l4 === L4_NONE && sawIp
-          ? flagWord(s, i, j, IP_FLAGS)
-          : null;
-    if (flag !== null) {
-      (l4 === L4_TCP ? p.flags : p.ip_flags).push(flag);
-    } else if (s.startsWith("FRAG:", i)) {
-      p.frag = decimal(s, i + 5, j);
-      if (p.frag !== null && p.frag > 0) complete = true; // no L4 header in a non-first fragment
-    } else if (s.startsWith("OPT", i) && j - i === 3) {
-      j = decodeOptions(s, skipSpaces(s, j, end), end, p, l4 === L4_TCP);
-      if (p.frag !== null && p.frag > 0) complete = true; // an IPv6 fragment header
-    } else if (s.startsWith("INCOMPLETE", i) && j - i === 10) {
-      // "INCOMPLETE [65535 bytes]": too short to decode the header that follows.
-      const k = skipSpaces(s, j, end);
-      if (s.charCodeAt(k) === OPEN_BRACKET) {
-        const close = s.indexOf("]", k);
-        const stop = close < 0 || close > end ? end : close;
-        p.incomplete = decimal(s, k + 1, nextSpace(s, k + 1, stop));
-        j = stop + 1;
-        complete = true;
+    if (field < 0) {
+      // Any other token, read in full: a rarer key, or a bare word (OPT, FRAG:, INCOMPLETE, ...).
+      const j = nextSpace(s, i, end);
+      const eq = s.indexOf("=", i);
+      if (eq <= i || eq >= j) {
+        i = bareWord(s, i, j, end, p, st);
+        continue;
       }
-    } else if (s.startsWith("TRUNCATED", i)) {
-      p.truncated = true;
-      complete = true;
+      field = fieldOf(code(s, i, eq));
+      v = eq + 1;
     }
-    i = j;
+    if (field < Field.LEN) {
+      // Text (the fields from LEN on hold decimal numbers). The token ends at a space or at
+      // `end`: either way, decoding goes on after it.
+      const j = fastPaths.enabled ? shortValueEnd(s, v, end) : nextSpace(s, v, end);
+      i = textField(s, field, v, j, p, st) + 1;
+      continue;
+    }
+    // A decimal value (as decimal() reads it), whose digits also find the token's end.
+    let n = 0;
+    let m = v;
+    for (; m < end; m++) {
+      const d = s.charCodeAt(m) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (m === end || s.charCodeAt(m) === SPACE) {
+      numberField(field, m > v ? n : null, p, st);
+      i = m + 1;
+    } else {
+      numberField(field, null, p, st);
+      i = nextSpace(s, m, end) + 1;
+    }
   }
-  if (!complete) p.truncated = true;
+  if (!st.complete) p.truncated = true;
+}
+
+/** A field whose value is text, s[v, j); returns where decoding goes on. */
+function textField(s: string, field: number, v: number, j: number, p: PacketFields, st: DumpState): number {
+  switch (field) {
+    case Field.IN:
+      p.in = s.slice(v, j);
+      break;
+    case Field.OUT:
+      p.out = s.slice(v, j);
+      break;
+    case Field.PHYSIN:
+      p.physin = s.slice(v, j);
+      break;
+    case Field.PHYSOUT:
+      p.physout = s.slice(v, j);
+      break;
+    case Field.MAC:
+      p.mac = s.slice(v, j);
+      break;
+    case Field.SRC:
+      p.src = s.slice(v, j);
+      p.family = p.src.includes(":") ? "ipv6" : "ipv4";
+      st.sawIp = true;
+      break;
+    case Field.DST:
+      p.dst = s.slice(v, j);
+      break;
+    case Field.MARK:
+      p.mark = s.slice(v, j);
+      break;
+    case Field.GATEWAY:
+      icmpOf(p).gateway = s.slice(v, j);
+      break;
+    case Field.TOS:
+      p.tos = s.charCodeAt(v) === 48 && s.charCodeAt(v + 1) === 120 ? hex(s, v, j) : decimal(s, v, j);
+      break;
+    case Field.POINTER:
+      icmpOf(p).pointer = hex(s, v, j) ?? undefined;
+      break;
+    case Field.PROTO: {
+      const proto = protoName(s, v, j);
+      p.proto = proto;
+      st.l4 =
+        proto === "TCP"
+          ? L4_TCP
+          : proto === "UDP" || proto === "UDPLITE"
+            ? L4_UDP
+            : proto === "ICMP" || proto === "ICMPv6"
+              ? L4_ICMP
+              : L4_OTHER;
+      if (st.l4 === L4_OTHER) st.complete = true;
+      break;
+    }
+    default:
+      break;
+  }
+  return j;
+}
+
+/** A field whose value is a decimal number (null when empty or not all digits). */
+function numberField(field: number, n: number | null, p: PacketFields, st: DumpState): void {
+  switch (field) {
+    case Field.LEN:
+      if (st.l4 === L4_NONE) p.len = n;
+      else {
+        p.l4_len = n;
+        if (st.l4 === L4_UDP) st.complete = true;
+      }
+      break;
+    case Field.TTL:
+      p.ttl = n;
+      break;
+    case Field.ID:
+      if (st.l4 === L4_NONE) p.ip_id = n;
+      else icmpOf(p).id = n ?? undefined;
+      break;
+    case Field.SPT:
+      p.sport = n;
+      break;
+    case Field.DPT:
+      p.dport = n;
+      break;
+    case Field.SEQ:
+      if (st.l4 === L4_TCP) p.seq = n;
+      else icmpOf(p).seq = n ?? undefined;
+      break;
+    case Field.ACK:
+      p.ack = n;
+      break;
+    case Field.WINDOW:
+      p.tcp_window = n;
+      break;
+    case Field.URGP:
+      if (st.l4 === L4_TCP) st.complete = true;
+      break;
+    case Field.TYPE:
+      p.icmp_type = n;
+      if (st.l4 === L4_ICMP) st.complete = true;
+      break;
+    case Field.CODE:
+      p.icmp_code = n;
+      break;
+    case Field.PARAMETER:
+      icmpOf(p).parameter = n ?? undefined;
+      break;
+    case Field.MTU:
+      icmpOf(p).mtu = n ?? undefined;
+      break;
+    case Field.UID:
+      p.uid = n;
+      break;
+    case Field.GID:
+      p.gid = n;
+      break;
+  }
+}
+
+/** A flag word knownToken recognised: kept where bareWord would keep it. */
+function addFlag(field: number, p: PacketFields, st: DumpState): void {
+  if (field >= Field.IP_FLAG) {
+    if (st.l4 === L4_NONE && st.sawIp) p.ip_flags.push(IP_FLAGS[field - Field.IP_FLAG]);
+  } else if (st.l4 === L4_TCP) p.flags.push(TCP_FLAGS[field - Field.TCP_FLAG]);
+}
+
+/** A word without "=" in s[i, j): a TCP or IP flag, FRAG:, OPT (…), INCOMPLETE […], TRUNCATED. */
+function bareWord(s: string, i: number, j: number, end: number, p: PacketFields, st: DumpState): number {
+  const flag =
+    st.l4 === L4_TCP
+      ? flagWord(s, i, j, TCP_FLAGS)
+      : st.l4 === L4_NONE && st.sawIp
+        ? flagWord(s, i, j, IP_FLAGS)
+        : null;
+  if (flag !== null) {
+    (st.l4 === L4_TCP ? p.flags : p.ip_flags).push(flag);
+  } else if (s.startsWith("FRAG:", i)) {
+    p.frag = decimal(s, i + 5, j);
+    if (p.frag !== null && p.frag > 0) st.complete = true; // no L4 header in a non-first fragment
+  } else if (s.startsWith("OPT", i) && j - i === 3) {
+    j = decodeOptions(s, skipSpaces(s, j, end), end, p, st.l4 === L4_TCP);
+    if (p.frag !== null && p.frag > 0) st.complete = true; // an IPv6 fragment header
+  } else if (s.startsWith("INCOMPLETE", i) && j - i === 10) {
+    // "INCOMPLETE [65535 bytes]": too short to decode the header that follows.
+    const k = skipSpaces(s, j, end);
+    if (s.charCodeAt(k) === OPEN_BRACKET) {
+      const close = s.indexOf("]", k);
+      const stop = close < 0 || close > end ? end : close;
+      p.incomplete = decimal(s, k + 1, nextSpace(s, k + 1, stop));
+      j = stop + 1;
+      st.complete = true;
+    }
+  } else if (s.startsWith("TRUNCATED", i)) {
+    p.truncated = true;
+    st.complete = true;
+  }
+  return j;
 }
 
 /**

@@ -6,6 +6,8 @@ export type CaptureKind = "number" | "string";
 
 export interface PrintfPattern {
   regex: RegExp;
+  /** The regex's source without its anchors, to build others from (a sticky one, say). */
+  body: string;
   /** One entry per capture group, in order. */
   kinds: CaptureKind[];
 }
@@ -95,8 +97,8 @@ export function compilePrintf(format: string, options: PrintfOptions = {}): Prin
     if (pattern !== "%") kinds.push(kind);
     i = pct + consumed;
   }
-  source += literal(text) + "$";
-  return { regex: new RegExp(source, options.ignoreCase ? "i" : ""), kinds };
+  const body = source.slice(1) + literal(text);
+  return { regex: new RegExp(`^${body}$`, options.ignoreCase ? "i" : ""), body, kinds };
 }
 
 /** Match text against a compiled pattern; numbers come back as numbers. */

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CATALOGUE, catalogueEntry, classifyReason } from "../../../src/logs/catalogue.js";
+import { CATALOGUE, catalogueEntry } from "../../../src/logs/catalogue.js";
+import { classifyReason } from "../../../src/logs/classify.js";
 import { L4PROTO, l4ProtocolLabel, l4ProtocolName } from "../../../src/protocols.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import { corpus } from "./corpus.js";

@@ -5,12 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  CATALOGUE,
-  classifyReason,
-  type CatalogueEntry,
-  type ReasonFormat,
-} from "../../../src/logs/catalogue.js";
+import { CATALOGUE, type CatalogueEntry, type ReasonFormat } from "../../../src/logs/catalogue.js";
+import { classifyReason } from "../../../src/logs/classify.js";
 import { describeKernelRange, inKernelRange, parseKernelVersion } from "../../../src/logs/kernel-range.js";
 import { L4PROTO, type Protocol } from "../../../src/protocols.js";
 import { fixtureFolder } from "./corpus.js";

@@ -1,0 +1,226 @@
+// Classifies a reason text (what conntrack printed between "nf_ct_proto_N: " and the packet dump)
+// against the catalogue: its stable id, and the values its conversions captured. Two ways in:
+// classifyReason takes the text; classifyReasonAt takes the span of a log line where it lies and
+// answers without cutting it out, for the spellings it can match exactly that way, which is nearly
+// every line a busy host logs (the parser's hot path).
+import { L4PROTO } from "../protocols.js";
+import { CATALOGUE, type CatalogueEntry } from "./catalogue.js";
+import { compilePrintf, type PrintfPattern } from "./printf-pattern.js";
+
+export interface ReasonMatch {
+  id: string;
+  /** Captured parameters (index, dir, state, bound, ...), or null when the format has none. */
+  details: Record<string, string | number> | null;
+}
+
+export const UNKNOWN_REASON: ReasonMatch = Object.freeze({ id: "unknown", details: null });
+
+interface CompiledFormat {
+  entry: CatalogueEntry;
+  params: string[];
+  pattern: PrintfPattern;
+  /** The lower-cased literal text before the first conversion: a cheap test before the regex. */
+  prefix: string;
+  /** False for formats with %u/%x values (bounds, byte counts, tags): nearly every text differs. */
+  memoize: boolean;
+  /**
+   * `pattern`'s regex, sticky and ending where a space or the text's end follows: it matches the
+   * format inside a log line, where the reason is followed by the packet dump.
+   */
+  inLine: RegExp;
+}
+
+interface ProtocolTable {
+  /** Formats without conversions, by their text as written and lower-cased. */
+  exact: Map<string, ReasonMatch>;
+  patterns: CompiledFormat[];
+  /** Memo of recent lookups: reasons repeat a lot on a busy host. */
+  memo: Map<string, ReasonMatch>;
+}
+
+const MEMO_LIMIT = 4096;
+const tables = new Map<number, ProtocolTable>();
+
+for (const entry of CATALOGUE) {
+  const l4 = L4PROTO[entry.protocol];
+  let table = tables.get(l4);
+  if (!table) {
+    table = { exact: new Map(), patterns: [], memo: new Map() };
+    tables.set(l4, table);
+  }
+  for (const format of entry.formats) {
+    if (format.text.includes("%")) {
+      const pattern = compilePrintf(format.text, { strings: "word", ignoreCase: true });
+      table.patterns.push({
+        entry,
+        params: format.params ?? [],
+        pattern,
+        prefix: format.text.slice(0, format.text.indexOf("%")).toLowerCase(),
+        memoize: !/%[ux]/.test(format.text),
+        inLine: new RegExp(`${pattern.body}(?= |$)`, "iy"),
+      });
+    } else {
+      const match = Object.freeze({ id: entry.id, details: null });
+      table.exact.set(format.text, match);
+      table.exact.set(format.text.toLowerCase(), match);
+    }
+  }
+}
+
+/**
+ * What classifyReasonAt tries for a text that starts with a given character, in the order lookup
+ * tries them: the exact texts that start with it, then every pattern whose prefix can (in either
+ * letter case; one with an empty prefix can start with anything).
+ */
+interface Candidate {
+  /** An exact text (as written or lower-cased), with its match; or null for a pattern. */
+  text: string | null;
+  match: ReasonMatch | null;
+  compiled: CompiledFormat | null;
+}
+
+/** Per protocol number, per first character (printable ASCII): the candidates. */
+const candidates: Candidate[][][] = [];
+
+for (const [l4, table] of tables) {
+  const byFirst: Candidate[][] = [];
+  for (let c = 33; c < 127; c++) {
+    const char = String.fromCharCode(c);
+    const list: Candidate[] = [];
+    for (const [text, match] of table.exact)
+      if (text.startsWith(char)) list.push({ text, match, compiled: null });
+    for (const compiled of table.patterns) {
+      const first = compiled.prefix.charAt(0);
+      if (first === "" || first === char.toLowerCase()) list.push({ text: null, match: null, compiled });
+    }
+    byFirst[c] = list;
+  }
+  candidates[l4] = byFirst;
+}
+
+// "nf_ct_sctp: bad CRC", "nf_ct_dccp: short packet": some protocols name themselves in the reason.
+function withoutProtocolTag(reason: string): string {
+  if (!reason.startsWith("nf_ct_")) return reason;
+  const colon = reason.indexOf(": ");
+  return colon > 0 && colon < 20 ? reason.slice(colon + 2) : reason;
+}
+
+// Set by lookup: whether its result may be memoised (module state, not an object per line).
+let lookupMemoizable = true;
+
+function lookup(table: ProtocolTable, text: string): ReasonMatch | undefined {
+  lookupMemoizable = true;
+  // Today's spellings match as written; formats with numbers go before the lower-cased lookup
+  // (older kernels' capitals), which costs a copy of the text.
+  const exact = table.exact.get(text);
+  if (exact) return exact;
+  for (const compiled of table.patterns) {
+    if (!startsWithIgnoringCaseAt(text, 0, text.length, compiled.prefix)) continue;
+    const m = compiled.pattern.regex.exec(text);
+    if (!m) continue;
+    lookupMemoizable = compiled.memoize;
+    const match = matchOf(compiled, m);
+    // Memoised results are handed to every record with this text: frozen, so none can change them.
+    if (compiled.memoize) {
+      if (match.details) Object.freeze(match.details);
+      Object.freeze(match);
+    }
+    return match;
+  }
+  return table.exact.get(text.toLowerCase());
+}
+
+/**
+ * Map a reason text (as printed between "nf_ct_proto_N: " and " IN=") to its catalogue id.
+ * `l4proto` narrows the search ("short packet" exists for several protocols); with null every
+ * protocol is tried. Unmatched texts give UNKNOWN_REASON.
+ */
+export function classifyReason(l4proto: number | null, reason: string): ReasonMatch {
+  const text = withoutProtocolTag(reason.trim());
+  if (l4proto === null) {
+    for (const table of tables.values()) {
+      const found = lookup(table, text);
+      if (found) return found;
+    }
+    return UNKNOWN_REASON;
+  }
+  const table = tables.get(l4proto);
+  if (!table) return UNKNOWN_REASON;
+  const memo = table.memo.get(text);
+  if (memo) return memo;
+  const match = lookup(table, text) ?? UNKNOWN_REASON;
+  if (!lookupMemoizable) return match;
+  if (table.memo.size >= MEMO_LIMIT) table.memo.clear();
+  table.memo.set(text, match);
+  return match;
+}
+
+/**
+ * classifyReason(l4proto, s.slice(from, to)), without the slice, or undefined when the text needs
+ * classifyReason itself: a protocol name in front of it, spaces around it, a spelling in other
+ * letter case than the catalogue's, a format only the regex matches exactly, or no match at all.
+ * It tries what classifyReason's lookup tries, in the same order, so where it answers, it gives
+ * the same id and details (the memo only saves work, it never changes an answer).
+ */
+export function classifyReasonAt(
+  l4proto: number,
+  s: string,
+  from: number,
+  to: number,
+): ReasonMatch | undefined {
+  const first = s.charCodeAt(from);
+  const last = s.charCodeAt(to - 1);
+  if (from >= to || !printable(first) || !printable(last)) return undefined;
+  if (first === 110 /* n */ && s.startsWith("nf_ct_", from)) return undefined;
+  const list = candidates[l4proto]?.[first];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const candidate = list[k];
+    const compiled = candidate.compiled;
+    if (compiled === null) {
+      // indexOf compares faster than startsWith; the length and last character keep it from
+      // searching the rest of the line for a text that is not there.
+      const text = candidate.text as string;
+      if (
+        text.length === to - from &&
+        text.charCodeAt(text.length - 1) === last &&
+        s.indexOf(text, from) === from
+      ) {
+        return candidate.match as ReasonMatch;
+      }
+      continue;
+    }
+    // The regex in the line finds the same match as the anchored one on the text when it ends
+    // where the text does; when its first match ends elsewhere, only the text can say.
+    const inLine = compiled.inLine;
+    inLine.lastIndex = from;
+    const m = inLine.exec(s);
+    if (m === null) continue;
+    if (inLine.lastIndex !== to) return undefined;
+    return matchOf(compiled, m);
+  }
+  return undefined;
+}
+
+/** The id and details of a pattern's match, as lookup gives them. */
+function matchOf(compiled: CompiledFormat, m: RegExpExecArray): ReasonMatch {
+  const { params } = compiled;
+  const details: Record<string, string | number> = {};
+  for (let k = 0; k < params.length; k++) {
+    details[params[k]] = compiled.pattern.kinds[k] === "number" ? Number(m[k + 1]) : m[k + 1];
+  }
+  return { id: compiled.entry.id, details: params.length > 0 ? details : null };
+}
+
+/** A visible ASCII character: not a space that trim() would take, and no other letter case rule. */
+const printable = (c: number): boolean => c > 32 && c < 127;
+
+/** Does s[from, to) start with `prefix` (lower-case), ignoring ASCII case? */
+function startsWithIgnoringCaseAt(s: string, from: number, to: number, prefix: string): boolean {
+  if (to - from < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) {
+    const c = s.charCodeAt(from + k);
+    if (c !== prefix.charCodeAt(k) && (c < 65 || c > 90 || c + 32 !== prefix.charCodeAt(k))) return false;
+  }
+  return true;
+}

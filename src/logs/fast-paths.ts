@@ -1,0 +1,4 @@
+// The parser's fast paths (recognising common tokens by their letters, classifying a reason inside
+// its line) each promise the answer of the plain way they shortcut. Switching them off gives the
+// plain way alone: the reference test/unit/logs/fast-paths.test.ts compares them against.
+export const fastPaths = { enabled: true };
