@@ -14,6 +14,7 @@ import { renderReports } from "../../report/write-reports.js";
 import { NFDEBUG_VERSION } from "../../version.js";
 import { reasonLines } from "../collectSummary.js";
 import { createOutput } from "../output.js";
+import { keepStreamingHeapSmall } from "../streamingHeap.js";
 
 export interface ParseFlags {
   format?: string;
@@ -66,6 +67,7 @@ function inputLine(r: SavedInputReport, inputNote?: string): string {
 }
 
 export async function parse(paths: string[], flags: ParseFlags): Promise<void> {
+  keepStreamingHeapSmall();
   const output = createOutput(false);
   const now = new Date();
   const format = checkFormat(flags.format, SAVED_FORMATS);
