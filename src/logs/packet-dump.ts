@@ -82,6 +82,13 @@ function flagWord(s: string, from: number, to: number, words: readonly string[])
 // PROTO values as shared constants rather than a fresh string per record.
 const PROTO_NAMES = ["TCP", "UDP", "UDPLITE", "ICMP", "ICMPv6", "AH", "ESP"];
 function protoName(s: string, from: number, to: number): string {
+  // TCP and UDP first, by their letters: nearly every line names one of them.
+  if (to - from === 3 && s.charCodeAt(from + 2) === 80 /* P */) {
+    const c0 = s.charCodeAt(from);
+    const c1 = s.charCodeAt(from + 1);
+    if (c0 === 84 /* T */ && c1 === 67 /* C */) return "TCP";
+    if (c0 === 85 /* U */ && c1 === 68 /* D */) return "UDP";
+  }
   for (const name of PROTO_NAMES) if (to - from === name.length && s.startsWith(name, from)) return name;
   return s.slice(from, to);
 }
@@ -200,6 +207,53 @@ interface DumpState {
    * (syslog line limits, a damaged file) is flagged as truncated.
    */
   complete: boolean;
+  /** The TCP and IP flags so far, as flagCode builds them (-1: too many, pushed onto the record's). */
+  tcpFlags: number;
+  ipFlags: number;
+}
+
+// A record's flags are one of a few sequences ("ACK", "ACK PSH", "DF", ...): each sequence seen is
+// kept as one frozen array that every record with it shares, found by a number made of the
+// flags' indexes, instead of an array grown flag by flag for every record.
+const MAX_CODED_FLAGS = 12; // 12 base-16 digits stay an exact integer
+const MAX_SHARED_SEQUENCES = 4096;
+const sharedFlags = [new Map<number, readonly string[]>(), new Map<number, readonly string[]>()];
+
+/** Adds flag `index` of `names` to a coded sequence; -1 when it no longer fits. */
+function flagCode(sequence: number, index: number): number {
+  return sequence >= 16 ** (MAX_CODED_FLAGS - 1) ? -1 : sequence * 16 + index + 1;
+}
+
+function flagsOf(sequence: number, names: readonly string[], ip: number): string[] {
+  const known = sharedFlags[ip].get(sequence);
+  if (known) return known as string[];
+  const flags: string[] = [];
+  for (let rest = sequence; rest > 0; rest = Math.floor(rest / 16)) flags.unshift(names[(rest % 16) - 1]);
+  if (sharedFlags[ip].size < MAX_SHARED_SEQUENCES) sharedFlags[ip].set(sequence, Object.freeze(flags));
+  return flags;
+}
+
+/** Keeps TCP flag `index` (in TCP_FLAGS), or IP flag `index` (in IP_FLAGS) when `ip`. */
+function keepFlag(p: PacketFields, st: DumpState, ip: boolean, index: number): void {
+  const sequence = ip ? st.ipFlags : st.tcpFlags;
+  const next = sequence < 0 ? -1 : flagCode(sequence, index);
+  if (next >= 0) {
+    if (ip) st.ipFlags = next;
+    else st.tcpFlags = next;
+    return;
+  }
+  // Past what a number holds (no kernel prints this many): the flags so far, then one by one.
+  if (sequence >= 0) {
+    if (ip) {
+      p.ip_flags = [...flagsOf(sequence, IP_FLAGS, 1)];
+      st.ipFlags = -1;
+    } else {
+      p.flags = [...flagsOf(sequence, TCP_FLAGS, 0)];
+      st.tcpFlags = -1;
+    }
+  }
+  if (ip) p.ip_flags.push(IP_FLAGS[index]);
+  else p.flags.push(TCP_FLAGS[index]);
 }
 
 /**
@@ -215,7 +269,13 @@ export function decodePacketDump(
   tagProtocol: number | null = null,
 ): void {
   // An abridged line may have lost PROTO=: its tag's protocol says how to read SEQ= and the flags.
-  const st: DumpState = { l4: tagProtocol === 6 ? L4_TCP : L4_NONE, sawIp: false, complete: false };
+  const st: DumpState = {
+    l4: tagProtocol === 6 ? L4_TCP : L4_NONE,
+    sawIp: false,
+    complete: false,
+    tcpFlags: 0,
+    ipFlags: 0,
+  };
   let i = start;
   while (i < end) {
     const c = s.charCodeAt(i);
@@ -277,6 +337,8 @@ export function decodePacketDump(
     }
   }
   if (!st.complete) p.truncated = true;
+  if (st.tcpFlags > 0) p.flags = flagsOf(st.tcpFlags, TCP_FLAGS, 0);
+  if (st.ipFlags > 0) p.ip_flags = flagsOf(st.ipFlags, IP_FLAGS, 1);
 }
 
 /** A field whose value is text, s[v, j); returns where decoding goes on. */
@@ -398,8 +460,8 @@ function numberField(field: number, n: number | null, p: PacketFields, st: DumpS
 /** A flag word knownToken recognised: kept where bareWord would keep it. */
 function addFlag(field: number, p: PacketFields, st: DumpState): void {
   if (field >= Field.IP_FLAG) {
-    if (st.l4 === L4_NONE && st.sawIp) p.ip_flags.push(IP_FLAGS[field - Field.IP_FLAG]);
-  } else if (st.l4 === L4_TCP) p.flags.push(TCP_FLAGS[field - Field.TCP_FLAG]);
+    if (st.l4 === L4_NONE && st.sawIp) keepFlag(p, st, true, field - Field.IP_FLAG);
+  } else if (st.l4 === L4_TCP) keepFlag(p, st, false, field - Field.TCP_FLAG);
 }
 
 /** A word without "=" in s[i, j): a TCP or IP flag, FRAG:, OPT (…), INCOMPLETE […], TRUNCATED. */
@@ -411,12 +473,13 @@ function bareWord(s: string, i: number, j: number, end: number, p: PacketFields,
         ? flagWord(s, i, j, IP_FLAGS)
         : null;
   if (flag !== null) {
-    (st.l4 === L4_TCP ? p.flags : p.ip_flags).push(flag);
+    if (st.l4 === L4_TCP) keepFlag(p, st, false, TCP_FLAGS.indexOf(flag));
+    else keepFlag(p, st, true, IP_FLAGS.indexOf(flag));
   } else if (s.startsWith("FRAG:", i)) {
     p.frag = decimal(s, i + 5, j);
     if (p.frag !== null && p.frag > 0) st.complete = true; // no L4 header in a non-first fragment
   } else if (s.startsWith("OPT", i) && j - i === 3) {
-    j = decodeOptions(s, skipSpaces(s, j, end), end, p, st.l4 === L4_TCP);
+    j = decodeOptions(s, skipSpaces(s, j, end), end, p, st);
     if (p.frag !== null && p.frag > 0) st.complete = true; // an IPv6 fragment header
   } else if (s.startsWith("INCOMPLETE", i) && j - i === 10) {
     // "INCOMPLETE [65535 bytes]": too short to decode the header that follows.
@@ -439,7 +502,8 @@ function bareWord(s: string, i: number, j: number, end: number, p: PacketFields,
  * After "OPT": either "(HEX)" (IPv4 or TCP options) or "( … )" (an IPv6 extension header, with
  * "FRAG:offset [INCOMPLETE] ID:hex" for the fragment header). Returns where decoding goes on.
  */
-function decodeOptions(s: string, k: number, end: number, p: PacketFields, tcp: boolean): number {
+function decodeOptions(s: string, k: number, end: number, p: PacketFields, st: DumpState): number {
+  const tcp = st.l4 === L4_TCP;
   if (s.charCodeAt(k) !== OPEN_PAREN) return k;
   const close = s.indexOf(")", k);
   const stop = close < 0 || close > end ? end : close;
@@ -468,7 +532,7 @@ function decodeOptions(s: string, k: number, end: number, p: PacketFields, tcp: 
         const to = close < 0 || close > stop ? stop : close;
         p.incomplete = decimal(s, n + 1, nextSpace(s, n + 1, to));
         j = to + 1;
-      } else if (afterFrag) p.ip_flags.push("MF");
+      } else if (afterFrag) keepFlag(p, st, true, IP_FLAGS.indexOf("MF"));
     } else if (s.startsWith("ID:", i)) p.ip_id = hex(s, i + 3, j);
     else if (s.startsWith("TRUNCATED", i)) p.truncated = true;
     afterFrag = s.startsWith("FRAG:", word);

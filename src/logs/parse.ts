@@ -148,9 +148,10 @@ export function parseLogLine(message: string, ctx: ParseContext): FullRecord {
   const record = blankRecord("invalid", message, ctx);
   record.l4proto = l4proto;
   const reasonEnd = dump.at < 0 ? message.length : dump.at;
-  const reason = message.slice(start, reasonEnd).trim();
-  record.reason = reason;
   const fast = fastPaths.enabled ? classifyReasonAt(l4proto, message, start, reasonEnd) : undefined;
+  // A reason classified in the line has no spaces around it to trim.
+  const reason = fast ? message.slice(start, reasonEnd) : message.slice(start, reasonEnd).trim();
+  record.reason = reason;
   const match = fast ?? classifyReason(l4proto, reason);
   record.reason_id = match.id;
   record.details = match.details;
