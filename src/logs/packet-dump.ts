@@ -14,7 +14,6 @@ import {
   nextSpace,
   shortValueEnd,
   TCP_FLAGS,
-  valueAt,
 } from "./dump-tokens.js";
 import { fastPaths } from "./fast-paths.js";
 import type { IcmpDetails, InnerPacket, LogRecord } from "./record.js";
@@ -295,14 +294,15 @@ export function decodePacketDump(
       i = close + 1;
       continue;
     }
-    let field = fastPaths.enabled ? knownToken(s, i, c, end) : -1;
-    let v = valueAt;
-    if (field >= Field.TCP_FLAG) {
+    const known = fastPaths.enabled ? knownToken(s, i, c, end) : -1;
+    let field = known & 255;
+    let v = i + (known >> 8);
+    if (field >= Field.TCP_FLAG && known >= 0) {
       addFlag(field, p, st);
       i = v + 1;
       continue;
     }
-    if (field < 0) {
+    if (known < 0) {
       // Any other token, read in full: a rarer key, or a bare word (OPT, FRAG:, INCOMPLETE, ...).
       const j = nextSpace(s, i, end);
       const eq = s.indexOf("=", i);
