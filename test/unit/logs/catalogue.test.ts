@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CATALOGUE, catalogueEntry } from "../../../src/logs/catalogue.js";
-import { classifyReason } from "../../../src/logs/classify.js";
+import { classifyReason, DETAILS_LITERALS } from "../../../src/logs/classify.js";
 import { L4PROTO, l4ProtocolLabel, l4ProtocolName } from "../../../src/protocols.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import { corpus } from "./corpus.js";
@@ -163,4 +163,21 @@ test("the line corpus covers every DOMAIN.md §8 reason and both kernel spelling
   }
   assert.ok([...(seen.get("tcp.invalid_state") ?? [])].some((s) => s === "invalid state"));
   assert.ok([...(seen.get("tcp.invalid_state") ?? [])].some((s) => s.startsWith("packet (index")));
+});
+
+test("every parameter list of the catalogue has a details literal, with its names in order", () => {
+  for (const entry of CATALOGUE) {
+    for (const format of entry.formats) {
+      if (!format.params) continue;
+      const literal = DETAILS_LITERALS[format.params.join(",")];
+      assert.ok(literal, `${entry.id} "${format.text}": no details literal for ${format.params.join(", ")}`);
+      const details = literal(format.params.map((_, k) => k));
+      assert.deepEqual(Object.keys(details), format.params, `${entry.id}: keys`);
+      assert.deepEqual(
+        Object.values(details),
+        format.params.map((_, k) => k),
+        `${entry.id}: values`,
+      );
+    }
+  }
 });
