@@ -180,10 +180,12 @@ const Y = 89;
 /**
  * What the token at s[i] (its first character `c`) is, when it is one of the keys or flag words
  * nearly every dump has: recognised by its letters and the "=" or space after them. Returns the
- * field (or flag) in the low 8 bits and, above them, how far from i its value starts (or the word
- * ends); -1 for any other token. Reading the few characters where such a token must have them costs less than
- * finding the token's "=" and end with indexOf and hashing its key: this runs for every token of
- * every line. Where it answers, fieldOf and bareWord would read the token the same way.
+ * field (or flag) in the low 8 bits and, above them, how far from i its value starts (or the
+ * word ends): `Field.SRC | (4 << 8)`. -1 for any other token. Reading the few characters where
+ * such a token must have them costs less than finding the token's "=" and end with indexOf and
+ * hashing its key: this runs for every token of every line. Written out rather than through a
+ * helper, which V8 did not inline here. Where it answers, fieldOf and bareWord would read the
+ * token the same way.
  */
 export function knownToken(s: string, i: number, c: number, end: number): number {
   const c1 = s.charCodeAt(i + 1);
@@ -192,71 +194,67 @@ export function knownToken(s: string, i: number, c: number, end: number): number
   switch (c) {
     case I: // IN= ID=
       if (c2 !== EQUALS) return -1;
-      return at(c1 === N ? Field.IN : c1 === D ? Field.ID : -1, 3);
+      return c1 === N ? Field.IN | (3 << 8) : c1 === D ? Field.ID | (3 << 8) : -1;
     case S: // SRC= SPT= SEQ= SYN
       if (c3 === EQUALS) {
-        if (c1 === R && c2 === C) return at(Field.SRC, 4);
-        if (c1 === P && c2 === T) return at(Field.SPT, 4);
-        if (c1 === E && c2 === Q) return at(Field.SEQ, 4);
+        if (c1 === R && c2 === C) return Field.SRC | (4 << 8);
+        if (c1 === P && c2 === T) return Field.SPT | (4 << 8);
+        if (c1 === E && c2 === Q) return Field.SEQ | (4 << 8);
         return -1;
       }
       return c1 === Y && c2 === N ? word(s, i, 3, end, Field.TCP_FLAG + 7) : -1;
     case D: // DST= DPT= DF
-      if (c3 === EQUALS && c2 === T) return at(c1 === S ? Field.DST : c1 === P ? Field.DPT : -1, 4);
+      if (c3 === EQUALS && c2 === T)
+        return c1 === S ? Field.DST | (4 << 8) : c1 === P ? Field.DPT | (4 << 8) : -1;
       return c1 === F ? word(s, i, 2, end, Field.IP_FLAG + 1) : -1;
     case L: // LEN=
-      return at(c3 === EQUALS && c1 === E && c2 === N ? Field.LEN : -1, 4);
+      return c3 === EQUALS && c1 === E && c2 === N ? Field.LEN | (4 << 8) : -1;
     case T: // TTL= TOS= TYPE=
       if (c3 === EQUALS)
-        return at(c1 === T && c2 === L ? Field.TTL : c1 === O && c2 === S ? Field.TOS : -1, 4);
-      return at(c1 === Y && c2 === P && c3 === E && s.charCodeAt(i + 4) === EQUALS ? Field.TYPE : -1, 5);
+        return c1 === T && c2 === L ? Field.TTL | (4 << 8) : c1 === O && c2 === S ? Field.TOS | (4 << 8) : -1;
+      return c1 === Y && c2 === P && c3 === E && s.charCodeAt(i + 4) === EQUALS ? Field.TYPE | (5 << 8) : -1;
     case O: // OUT=
-      return at(c3 === EQUALS && c1 === U && c2 === T ? Field.OUT : -1, 4);
+      return c3 === EQUALS && c1 === U && c2 === T ? Field.OUT | (4 << 8) : -1;
     case M: // MAC= MARK= MF
       if (c1 === A) {
-        if (c3 === EQUALS) return at(c2 === C ? Field.MAC : -1, 4);
-        return at(c2 === R && c3 === K && s.charCodeAt(i + 4) === EQUALS ? Field.MARK : -1, 5);
+        if (c3 === EQUALS) return c2 === C ? Field.MAC | (4 << 8) : -1;
+        return c2 === R && c3 === K && s.charCodeAt(i + 4) === EQUALS ? Field.MARK | (5 << 8) : -1;
       }
       return c1 === F ? word(s, i, 2, end, Field.IP_FLAG + 2) : -1;
     case A: // ACK= ACK AE
       if (c1 === C && c2 === K)
-        return c3 === EQUALS ? at(Field.ACK, 4) : word(s, i, 3, end, Field.TCP_FLAG + 4);
+        return c3 === EQUALS ? Field.ACK | (4 << 8) : word(s, i, 3, end, Field.TCP_FLAG + 4);
       return c1 === E ? word(s, i, 2, end, Field.TCP_FLAG) : -1;
     case P: // PROTO= PREC= PSH
       if (c1 === R) {
-        if (c2 === E && c3 === C && s.charCodeAt(i + 4) === EQUALS) return at(Field.NONE, 5);
-        return at(
-          c2 === O && c3 === T && s.charCodeAt(i + 4) === O && s.charCodeAt(i + 5) === EQUALS
-            ? Field.PROTO
-            : -1,
-          6,
-        );
+        if (c2 === E && c3 === C && s.charCodeAt(i + 4) === EQUALS) return Field.NONE | (5 << 8);
+        return c2 === O && c3 === T && s.charCodeAt(i + 4) === O && s.charCodeAt(i + 5) === EQUALS
+          ? Field.PROTO | (6 << 8)
+          : -1;
       }
       return c1 === S && c2 === H ? word(s, i, 3, end, Field.TCP_FLAG + 5) : -1;
     case R: // RES= RST
-      if (c1 === E && c2 === S) return at(c3 === EQUALS ? Field.NONE : -1, 4);
+      if (c1 === E && c2 === S) return c3 === EQUALS ? Field.NONE | (4 << 8) : -1;
       return c1 === S && c2 === T ? word(s, i, 3, end, Field.TCP_FLAG + 6) : -1;
     case W: // WINDOW=
-      return at(
-        c1 === I &&
-          c2 === N &&
-          c3 === D &&
-          s.charCodeAt(i + 4) === O &&
-          s.charCodeAt(i + 5) === W &&
-          s.charCodeAt(i + 6) === EQUALS
-          ? Field.WINDOW
-          : -1,
-        7,
-      );
+      return c1 === I &&
+        c2 === N &&
+        c3 === D &&
+        s.charCodeAt(i + 4) === O &&
+        s.charCodeAt(i + 5) === W &&
+        s.charCodeAt(i + 6) === EQUALS
+        ? Field.WINDOW | (7 << 8)
+        : -1;
     case U: // URGP= UID= URG
-      if (c1 === I) return at(c2 === D && c3 === EQUALS ? Field.UID : -1, 4);
+      if (c1 === I) return c2 === D && c3 === EQUALS ? Field.UID | (4 << 8) : -1;
       if (c1 !== R || c2 !== G) return -1;
-      if (c3 === P) return at(s.charCodeAt(i + 4) === EQUALS ? Field.URGP : -1, 5);
+      if (c3 === P) return s.charCodeAt(i + 4) === EQUALS ? Field.URGP | (5 << 8) : -1;
       return word(s, i, 3, end, Field.TCP_FLAG + 3);
     case G: // GID=
-      return at(c3 === EQUALS && c1 === I && c2 === D ? Field.GID : -1, 4);
+      return c3 === EQUALS && c1 === I && c2 === D ? Field.GID | (4 << 8) : -1;
     case C: // CODE= CWR CE
-      if (c1 === O) return at(c2 === D && c3 === E && s.charCodeAt(i + 4) === EQUALS ? Field.CODE : -1, 5);
+      if (c1 === O)
+        return c2 === D && c3 === E && s.charCodeAt(i + 4) === EQUALS ? Field.CODE | (5 << 8) : -1;
       if (c1 === W) return c2 === R ? word(s, i, 3, end, Field.TCP_FLAG + 1) : -1;
       return c1 === E ? word(s, i, 2, end, Field.IP_FLAG) : -1;
     case E: // ECE
@@ -264,19 +262,16 @@ export function knownToken(s: string, i: number, c: number, end: number): number
     case F: // FIN
       return c1 === I && c2 === N ? word(s, i, 3, end, Field.TCP_FLAG + 8) : -1;
     case H: // HOPLIMIT=
-      return at(
-        c1 === O &&
-          c2 === P &&
-          c3 === L &&
-          s.charCodeAt(i + 4) === I &&
-          s.charCodeAt(i + 5) === M &&
-          s.charCodeAt(i + 6) === I &&
-          s.charCodeAt(i + 7) === T &&
-          s.charCodeAt(i + 8) === EQUALS
-          ? Field.TTL
-          : -1,
-        9,
-      );
+      return c1 === O &&
+        c2 === P &&
+        c3 === L &&
+        s.charCodeAt(i + 4) === I &&
+        s.charCodeAt(i + 5) === M &&
+        s.charCodeAt(i + 6) === I &&
+        s.charCodeAt(i + 7) === T &&
+        s.charCodeAt(i + 8) === EQUALS
+        ? Field.TTL | (9 << 8)
+        : -1;
     default:
       return -1;
   }
@@ -285,12 +280,7 @@ export function knownToken(s: string, i: number, c: number, end: number): number
 /** `flag` when the token at s[i] is `length` letters long (its letters already checked), else -1. */
 function word(s: string, i: number, length: number, end: number, flag: number): number {
   const after = i + length;
-  return after === end || s.charCodeAt(after) === SPACE ? at(flag, length) : -1;
-}
-
-/** A field (or flag) and how far its value starts (or its word ends), as knownToken returns them. */
-function at(field: number, length: number): number {
-  return field < 0 ? -1 : field | (length << 8);
+  return after === end || s.charCodeAt(after) === SPACE ? flag | (length << 8) : -1;
 }
 
 /**
