@@ -69,9 +69,9 @@ interface CompiledFormat {
   /** Its details object from the values of its conversions. */
   details: (v: Value[]) => Details;
   /**
-   * For a format whose one conversion is %u (the window bounds, byte counts): where its number
-   * starts in the text (after spaces), so that a regex test finds a match without building one.
-   * -1 for other formats.
+   * For a format whose one conversion is %u (the window bounds, byte counts): where that
+   * conversion starts in the text (its digits may follow spaces), so that a regex test finds a
+   * match without building one. -1 for other formats.
    */
   numberAt: number;
 }

@@ -72,11 +72,16 @@ const L4_UDP = 2;
 const L4_ICMP = 3;
 const L4_OTHER = 4;
 
-/** The shared constant for a flag word in s[from, to), or null: no string is allocated per flag. */
-function flagWord(s: string, from: number, to: number, words: readonly string[]): string | null {
-  for (const w of words) if (to - from === w.length && s.startsWith(w, from)) return w;
-  return null;
+/** The index in `words` of the flag word s[from, to), or -1. */
+function flagIndex(s: string, from: number, to: number, words: readonly string[]): number {
+  for (let k = 0; k < words.length; k++) {
+    if (to - from === words[k].length && s.startsWith(words[k], from)) return k;
+  }
+  return -1;
 }
+
+/** MF's index in IP_FLAGS: an IPv6 fragment header that says more fragments follow. */
+const MORE_FRAGMENTS = IP_FLAGS.indexOf("MF");
 
 // PROTO values as shared constants rather than a fresh string per record.
 const PROTO_NAMES = ["TCP", "UDP", "UDPLITE", "ICMP", "ICMPv6", "AH", "ESP"];
@@ -466,16 +471,13 @@ function addFlag(field: number, p: PacketFields, st: DumpState): void {
 
 /** A word without "=" in s[i, j): a TCP or IP flag, FRAG:, OPT (…), INCOMPLETE […], TRUNCATED. */
 function bareWord(s: string, i: number, j: number, end: number, p: PacketFields, st: DumpState): number {
-  const flag =
-    st.l4 === L4_TCP
-      ? flagWord(s, i, j, TCP_FLAGS)
-      : st.l4 === L4_NONE && st.sawIp
-        ? flagWord(s, i, j, IP_FLAGS)
-        : null;
-  if (flag !== null) {
-    if (st.l4 === L4_TCP) keepFlag(p, st, false, TCP_FLAGS.indexOf(flag));
-    else keepFlag(p, st, true, IP_FLAGS.indexOf(flag));
-  } else if (s.startsWith("FRAG:", i)) {
+  // A flag word is kept where addFlag keeps the ones knownToken recognised (or not at all): the two
+  // sets share no word, so no other reading of it is lost.
+  const tcpFlag = flagIndex(s, i, j, TCP_FLAGS);
+  const ipFlag = tcpFlag < 0 ? flagIndex(s, i, j, IP_FLAGS) : -1;
+  if (tcpFlag >= 0) addFlag(Field.TCP_FLAG + tcpFlag, p, st);
+  else if (ipFlag >= 0) addFlag(Field.IP_FLAG + ipFlag, p, st);
+  else if (s.startsWith("FRAG:", i)) {
     p.frag = decimal(s, i + 5, j);
     if (p.frag !== null && p.frag > 0) st.complete = true; // no L4 header in a non-first fragment
   } else if (s.startsWith("OPT", i) && j - i === 3) {
@@ -532,7 +534,7 @@ function decodeOptions(s: string, k: number, end: number, p: PacketFields, st: D
         const to = close < 0 || close > stop ? stop : close;
         p.incomplete = decimal(s, n + 1, nextSpace(s, n + 1, to));
         j = to + 1;
-      } else if (afterFrag) keepFlag(p, st, true, IP_FLAGS.indexOf("MF"));
+      } else if (afterFrag) keepFlag(p, st, true, MORE_FRAGMENTS);
     } else if (s.startsWith("ID:", i)) p.ip_id = hex(s, i + 3, j);
     else if (s.startsWith("TRUNCATED", i)) p.truncated = true;
     afterFrag = s.startsWith("FRAG:", word);
