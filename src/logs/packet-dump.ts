@@ -16,6 +16,7 @@ import {
   TCP_FLAGS,
 } from "./dump-tokens.js";
 import { fastPaths } from "./fast-paths.js";
+import { flagCode, flagsOf } from "./flag-sequences.js";
 import type { IcmpDetails, InnerPacket, LogRecord } from "./record.js";
 
 /** The part of a record the packet dump fills in. */
@@ -214,27 +215,6 @@ interface DumpState {
   /** The TCP and IP flags so far, as flagCode builds them (-1: too many, pushed onto the record's). */
   tcpFlags: number;
   ipFlags: number;
-}
-
-// A record's flags are one of a few sequences ("ACK", "ACK PSH", "DF", ...): each sequence seen is
-// kept as one frozen array that every record with it shares, found by a number made of the
-// flags' indexes, instead of an array grown flag by flag for every record.
-const MAX_CODED_FLAGS = 12; // 12 base-16 digits stay an exact integer
-const MAX_SHARED_SEQUENCES = 4096;
-const sharedFlags = [new Map<number, readonly string[]>(), new Map<number, readonly string[]>()];
-
-/** Adds flag `index` of `names` to a coded sequence; -1 when it no longer fits. */
-function flagCode(sequence: number, index: number): number {
-  return sequence >= 16 ** (MAX_CODED_FLAGS - 1) ? -1 : sequence * 16 + index + 1;
-}
-
-function flagsOf(sequence: number, names: readonly string[], ip: number): string[] {
-  const known = sharedFlags[ip].get(sequence);
-  if (known) return known as string[];
-  const flags: string[] = [];
-  for (let rest = sequence; rest > 0; rest = Math.floor(rest / 16)) flags.unshift(names[(rest % 16) - 1]);
-  if (sharedFlags[ip].size < MAX_SHARED_SEQUENCES) sharedFlags[ip].set(sequence, Object.freeze(flags));
-  return flags;
 }
 
 /** Keeps TCP flag `index` (in TCP_FLAGS), or IP flag `index` (in IP_FLAGS) when `ip`. */

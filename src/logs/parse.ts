@@ -4,6 +4,7 @@
 // instead ("nf_ct_tcp: invalid RST IN=…"); both are accepted. A line that does not have this shape
 // is still returned — with reason_id "unknown" and `raw` kept — never dropped and never thrown.
 import { L4PROTO, type Protocol } from "../protocols.js";
+import { decodeCanonicalDump } from "./canonical-dump.js";
 import { classifyReason, classifyReasonAt, type ReasonMatch } from "./classify.js";
 import { fastPaths } from "./fast-paths.js";
 import { decodePacketDump, type PacketFields } from "./packet-dump.js";
@@ -18,6 +19,7 @@ export interface ParseContext {
 }
 
 const TAG = "nf_ct_proto_";
+const ICMP = 1;
 const COLON = 58;
 const SPACE = 32;
 
@@ -161,6 +163,11 @@ export function parseLogLine(message: string, ctx: ParseContext): FullRecord {
     return record;
   }
   record.abridged = dump.abridged;
+  // Most dumps have the shape one pattern checks at once (canonical-dump.ts); ICMP's INVALID lines
+  // are nearly all errors that quote a packet, which it leaves to the token decoder.
+  if (fastPaths.enabled && l4proto !== ICMP && !dump.abridged) {
+    if (decodeCanonicalDump(message, dump.at + 1, record)) return record;
+  }
   decodePacketDump(message, dump.at + 1, message.length, record, false, dump.abridged ? l4proto : null);
   return record;
 }

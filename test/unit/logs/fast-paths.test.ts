@@ -6,8 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
+import { decodeCanonicalDump } from "../../../src/logs/canonical-dump.js";
 import { classifyReasonAt } from "../../../src/logs/classify.js";
 import { fastPaths } from "../../../src/logs/fast-paths.js";
+import { emptyPacketFields } from "../../../src/logs/packet-dump.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import { corpus } from "./corpus.js";
 import { seededRandom } from "../../support/seededRandom.js";
@@ -120,4 +122,66 @@ test("the fast paths answer for the recorded lines (so the comparison above exer
   // SCTP's reasons name their tracker ("nf_ct_sctp: …") and go the plain way; nearly all others
   // are answered in the line.
   assert.ok(answered / conntrack > 0.8, `answered in the line: ${answered} of ${conntrack}`);
+});
+
+test("the canonical dump shape is read directly for most recorded TCP and UDP lines", () => {
+  const lines = ["kernel-6.18.txt", "kernel-6.12.txt", "kernel-6.1.txt"].flatMap((f) => corpus(f));
+  let tcpUdp = 0;
+  let answered = 0;
+  const shapes = new Set<string>();
+  for (const { message } of lines) {
+    const dump = message.indexOf(" IN=");
+    if (!/^nf_ct_proto_(6|17): /.test(message) || dump < 0) continue;
+    tcpUdp++;
+    const p = emptyPacketFields();
+    if (!decodeCanonicalDump(message, dump + 1, p)) continue;
+    answered++;
+    shapes.add(
+      [p.family, p.proto, p.mac !== null, p.physin !== null, p.tcp_opt !== null, p.uid !== null].join(),
+    );
+  }
+  assert.ok(tcpUdp >= 40, `recorded TCP and UDP lines: ${tcpUdp}`);
+  assert.ok(answered / tcpUdp > 0.6, `read directly: ${answered} of ${tcpUdp}`);
+  // Both families, both protocols, with and without MAC=, options and UID/GID.
+  assert.ok(shapes.size >= 6, `shapes read directly: ${[...shapes].join(" | ")}`);
+});
+
+test("a dump off the canonical shape is left to the token decoder, untouched", () => {
+  const base =
+    "IN=eth0 OUT= MAC=02:00:00:00:23:03:02:00:00:00:23:01:08:00 SRC=10.1.2.3 DST=10.2.0.4 LEN=40 TOS=0x00 " +
+    "PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1 DPT=2 SEQ=3 ACK=4 WINDOW=5 RES=0x00 ACK URGP=0 ";
+  assert.equal(decodeCanonicalDump(base, 0, emptyPacketFields()), true);
+  for (const off of [
+    base.replace("ID=1 DF", "ID=1 DF DF"), // a flag twice
+    base.replace("ID=1 DF", "ID=1 DF FRAG:0"), // a fragment
+    base.replace("TTL=64", "TTL=6x4"), // not a number
+    base.replace("SEQ=3 ", ""), // a key missing
+    base.replace("URGP=0 ", "URGP=0 OPT ( FRAG:0 )"), // an extension header
+    base.slice(0, -20), // cut short
+    base.replace("PROTO=TCP", "PROTO=ICMP"),
+    base + "TRUNCATED",
+    // An ICMP error quoting a packet.
+    base.replace(/PROTO=TCP .*/, "PROTO=ICMP TYPE=3 CODE=1 [SRC=10.2.0.4 DST=10.1.2.3 LEN=40 ] "),
+  ]) {
+    const p = emptyPacketFields();
+    assert.equal(decodeCanonicalDump(off, 0, p), false, off);
+    assert.deepEqual(p, emptyPacketFields(), off);
+  }
+  // The protocols the shape does hold besides TCP and UDP: ICMP echoes, and ones named by number.
+  const echo = emptyPacketFields();
+  assert.equal(
+    decodeCanonicalDump(
+      base.replace(/PROTO=TCP .*/, "PROTO=ICMPv6 TYPE=128 CODE=0 ID=7 SEQ=9 UID=0 GID=0"),
+      0,
+      echo,
+    ),
+    true,
+  );
+  assert.deepEqual(
+    [echo.proto, echo.icmp_type, echo.icmp_code, echo.icmp, echo.uid],
+    ["ICMPv6", 128, 0, { id: 7, seq: 9 }, 0],
+  );
+  const sctp = emptyPacketFields();
+  assert.equal(decodeCanonicalDump(base.replace(/PROTO=TCP .*/, "PROTO=132 MARK=0x2a "), 0, sctp), true);
+  assert.deepEqual([sctp.proto, sctp.mark, sctp.sport, sctp.truncated], ["132", "0x2a", null, false]);
 });
