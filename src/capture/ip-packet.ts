@@ -51,9 +51,11 @@ function decodeIpv4(b: Uint8Array, p: PacketFields, quoted: boolean): void {
   p.ttl = b[8];
   p.ip_id = view.getUint16(4, false);
   const fragOff = view.getUint16(6, false);
-  if (fragOff & 0x8000) p.ip_flags.push("CE");
-  if (fragOff & 0x4000) p.ip_flags.push("DF");
-  if (fragOff & 0x2000) p.ip_flags.push("MF");
+  const flags: string[] = [];
+  if (fragOff & 0x8000) flags.push("CE");
+  if (fragOff & 0x4000) flags.push("DF");
+  if (fragOff & 0x2000) flags.push("MF");
+  p.ip_flags = flags;
   const offset = fragOff & 0x1fff;
   if (offset !== 0) p.frag = offset;
   transport(b, Math.min(ihl, b.length), b[9], offset !== 0, p, quoted);
@@ -91,7 +93,7 @@ function decodeIpv6(b: Uint8Array, p: PacketFields, quoted: boolean): void {
       }
       const fragOff = view.getUint16(at + 2, false);
       p.frag = fragOff & 0xfff8;
-      if (fragOff & 1) p.ip_flags.push("MF");
+      if (fragOff & 1) p.ip_flags = [...p.ip_flags, "MF"];
       p.ip_id = view.getUint32(at + 4, false);
       fragment = p.frag !== 0;
       next = b[at];

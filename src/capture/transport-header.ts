@@ -136,7 +136,7 @@ function tcp(b: Uint8Array, p: PacketFields): Transport {
   p.ack = u32(b, 8);
   p.tcp_window = u16(b, 14);
   const word = u16(b, 12);
-  for (const [name, bit] of TCP_FLAG_BITS) if (word & bit) p.flags.push(name);
+  p.flags = TCP_FLAG_BITS.filter(([, bit]) => word & bit).map(([name]) => name);
   const optionBytes = (b[12] >> 4) * 4 - 20;
   if (optionBytes > 0) {
     if (20 + optionBytes > b.length) p.truncated = true;

@@ -10,7 +10,7 @@ import type { PacketFields } from "./packet-dump.js";
 
 const CANONICAL = new RegExp(
   [
-    "IN=\\S* OUT=\\S* (?:PHYSIN=\\S* )?(?:PHYSOUT=\\S* )?(?:MAC=\\S* )?SRC=\\S+ DST=\\S+ LEN=\\d+ ",
+    "IN=[^ ]* OUT=[^ ]* (?:PHYSIN=[^ ]* )?(?:PHYSOUT=[^ ]* )?(?:MAC=[^ ]* )?SRC=[^ ]+ DST=[^ ]+ LEN=\\d+ ",
     "(?:TOS=0x[0-9A-F]+ PREC=0x[0-9A-F]+ TTL=\\d+ ID=\\d+ (?:CE )?(?:DF )?(?:MF )?",
     "|TC=\\d+ HOPLIMIT=\\d+ FLOWLBL=\\d+ )",
     "PROTO=(?:TCP SPT=\\d+ DPT=\\d+ SEQ=\\d+ ACK=\\d+ WINDOW=\\d+ RES=0x[0-9A-Fa-f]+ ",

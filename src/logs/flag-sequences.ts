@@ -3,6 +3,12 @@
 // indexes (base 16, first flag highest), instead of an array grown flag by flag for every record.
 // Both dump decoders (packet-dump.ts, canonical-dump.ts) code flags this way.
 
+/**
+ * No flags: one frozen array every record without flags shares. Code that builds a record's flags
+ * assigns a new array; none pushes onto a record's.
+ */
+export const NO_FLAGS = Object.freeze([]) as unknown as string[];
+
 /** How many flags a coded sequence holds: 12 base-16 digits stay an exact integer. */
 export const MAX_CODED_FLAGS = 12;
 const MAX_SHARED_SEQUENCES = 4096;

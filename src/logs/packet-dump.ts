@@ -16,7 +16,7 @@ import {
   TCP_FLAGS,
 } from "./dump-tokens.js";
 import { fastPaths } from "./fast-paths.js";
-import { flagCode, flagsOf } from "./flag-sequences.js";
+import { flagCode, flagsOf, NO_FLAGS } from "./flag-sequences.js";
 import type { IcmpDetails, InnerPacket, LogRecord } from "./record.js";
 
 /** The part of a record the packet dump fills in. */
@@ -156,7 +156,7 @@ export function emptyPacketFields(): PacketFields {
     tos: null,
     ttl: null,
     ip_id: null,
-    ip_flags: [],
+    ip_flags: NO_FLAGS,
     frag: null,
     proto: null,
     sport: null,
@@ -164,7 +164,7 @@ export function emptyPacketFields(): PacketFields {
     seq: null,
     ack: null,
     tcp_window: null,
-    flags: [],
+    flags: NO_FLAGS,
     tcp_opt: null,
     l4_len: null,
     icmp_type: null,

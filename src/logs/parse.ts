@@ -7,6 +7,7 @@ import { L4PROTO, type Protocol } from "../protocols.js";
 import { decodeCanonicalDump } from "./canonical-dump.js";
 import { classifyReason, classifyReasonAt, type ReasonMatch } from "./classify.js";
 import { fastPaths } from "./fast-paths.js";
+import { NO_FLAGS } from "./flag-sequences.js";
 import { decodePacketDump, type PacketFields } from "./packet-dump.js";
 import type { LogRecord } from "./record.js";
 
@@ -52,7 +53,7 @@ export function blankRecord(kind: LogRecord["kind"], message: string, ctx: Parse
     tos: null,
     ttl: null,
     ip_id: null,
-    ip_flags: [],
+    ip_flags: NO_FLAGS,
     frag: null,
     proto: null,
     sport: null,
@@ -60,7 +61,7 @@ export function blankRecord(kind: LogRecord["kind"], message: string, ctx: Parse
     seq: null,
     ack: null,
     tcp_window: null,
-    flags: [],
+    flags: NO_FLAGS,
     tcp_opt: null,
     l4_len: null,
     icmp_type: null,
