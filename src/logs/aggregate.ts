@@ -5,6 +5,7 @@
 // flows become approximate — the summary says so).
 import { detached } from "../detached.js";
 import type { LogRecord } from "./record.js";
+import { keepHighest } from "./top-counts.js";
 
 export interface FlowCount {
   /** "src:sport → dst:dport" (IPv6 as [addr]:port, compressed); without ports "src → dst". */
@@ -160,11 +161,9 @@ export class LogAggregator {
       // Map.set keeps the key it has: a new key is copied once, on insertion.
       const seen = state.flows.get(flow);
       state.flows.set(seen === undefined ? detached(flow) : flow, (seen ?? 0) + 1);
-      // Prune in batches (keep the most frequent half) so pruning costs O(log n) per record.
+      // Prune in batches (keep the most frequent half) so pruning costs O(1) per record.
       if (state.flows.size >= 2 * this.maxFlows) {
-        const kept = [...state.flows].sort((a, b) => b[1] - a[1]).slice(0, this.maxFlows);
-        state.flows.clear();
-        for (const [k, v] of kept) state.flows.set(k, v);
+        keepHighest(state.flows, this.maxFlows);
         state.flowsApproximate = true;
       }
     }
