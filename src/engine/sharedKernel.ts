@@ -27,23 +27,62 @@ export function sharedKernelNote(duplicates: number): string {
   return `some hosts share one kernel log (namespaces or containers of one machine): ${duplicates} line(s) seen by more than one of them were counted once, for the first host that delivered them`;
 }
 
+const CURSOR = /(?:^|;)s=([0-9a-f]+);i=([0-9a-f]{1,12})(?:;|$)/;
+
 /** The ordered log a position belongs to and its place there; null when positions are not ordered. */
-function ordinal(kernel: string, pos: string): { log: string; n: number } | null {
+export function ordinal(kernel: string, pos: string): { log: string; n: number } | null {
   if (kernel.endsWith("/kmsg") && /^\d{1,15}$/.test(pos)) return { log: kernel, n: Number(pos) };
   if (kernel.endsWith("/journald")) {
     // A cursor "s=<journal seqnum id>;i=<entry seqnum, hex>;b=…": numbered within its journal.
-    const m = /(?:^|;)s=([0-9a-f]+);i=([0-9a-f]{1,12})(?:;|$)/.exec(pos);
+    const m = CURSOR.exec(pos);
     if (m) return { log: `${kernel}/${m[1]}`, n: parseInt(m[2], 16) };
   }
   return null;
+}
+
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+
+/**
+ * ordinal() for a run of journald cursors, which come many at a time from one journal: their
+ * "s=<id>;i=" part is compared with the last one's instead of being matched and its log named
+ * again for every line. Cursors of another form go to ordinal().
+ */
+export function journalOrdinals(): (kernel: string, pos: string) => { log: string; n: number } | null {
+  let lastKernel = "";
+  let lastPrefix = "";
+  let lastLog = "";
+  return (kernel, pos) => {
+    let at = lastPrefix.length;
+    if (at === 0 || kernel !== lastKernel || !pos.startsWith(lastPrefix)) {
+      // "s=" hex+ ";i=", checked as CURSOR checks it at the start of the cursor.
+      if (!(kernel.endsWith("/journald") && pos.startsWith("s="))) return ordinal(kernel, pos);
+      let k = 2;
+      while (k < pos.length && isHex(pos.charCodeAt(k))) k++;
+      if (k === 2 || !pos.startsWith(";i=", k)) return ordinal(kernel, pos);
+      at = k + 3;
+      lastKernel = kernel;
+      lastPrefix = pos.slice(0, at);
+      lastLog = `${kernel}/${pos.slice(2, k)}`;
+    }
+    let n = 0;
+    let k = at;
+    for (; k < pos.length && k - at < 13; k++) {
+      const c = pos.charCodeAt(k);
+      if (!isHex(c)) break;
+      n = n * 16 + (c <= 57 ? c - 48 : c - 87);
+    }
+    if (k === at || k - at > 12 || (k < pos.length && pos.charCodeAt(k) !== 59)) return ordinal(kernel, pos);
+    return { log: lastLog, n };
+  };
 }
 
 export function sharedKernelFilter(sink: CollectSink): CollectSink & { duplicates: number } {
   /** log → host → [first, last] position it delivered. */
   const ranges = new Map<string, Map<string, [number, number]>>();
   const seen = new Set<string>();
+  const ordinalOf = journalOrdinals();
   const isDuplicate = (record: LogRecord, kernel: string, pos: string): boolean => {
-    const o = ordinal(kernel, pos);
+    const o = ordinalOf(kernel, pos);
     if (!o) {
       const key = `${kernel}:${pos}`;
       if (seen.has(key)) return true;

@@ -2,9 +2,10 @@
 // memory bounded by hosts (ordered positions) rather than lines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sharedKernelFilter } from "../../../src/engine/sharedKernel.js";
+import { journalOrdinals, ordinal, sharedKernelFilter } from "../../../src/engine/sharedKernel.js";
 import { parseLogLine } from "../../../src/logs/parse.js";
 import type { LogRecord } from "../../../src/logs/record.js";
+import { seededRandom } from "../../support/seededRandom.js";
 
 const LINE =
   "nf_ct_proto_6: invalid tcp flag combination IN= OUT=lo SRC=127.0.0.1 DST=127.0.0.1 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=8080 SEQ=1 ACK=0 WINDOW=1024 RES=0x00 RST SYN URGP=0 UID=0 GID=0 ";
@@ -77,4 +78,29 @@ test("positions without an order (dmesg timestamps) are remembered one by one", 
   for (const h of ["h1", "h2"]) for (const ts of ["12.000001", "12.000002"]) deliver(h, ts, kernel);
   assert.deepEqual(kept, ["h1@12.000001", "h1@12.000002"]);
   assert.equal(filter.duplicates, 2);
+});
+
+test("a run of journald cursors is numbered as ordinal() numbers each one, malformed ones included", () => {
+  const rnd = seededRandom(5);
+  const kernels = [`${BOOT}/journald`, `${BOOT}/kmsg`, `${"0".repeat(32)}/journald`];
+  const cursor = (journal: string, i: string) =>
+    `s=${journal};i=${i};b=${BOOT};m=f4241;t=66119e1d53f22;x=2d2dfa3501f6a27c`;
+  const variants = [
+    (j: string, i: number) => cursor(j, i.toString(16)),
+    (j: string, i: number) => cursor(j, i.toString(16)).split(";b=")[0], // ends after i=
+    (j: string, i: number) => cursor(j, "1".repeat(13)), // too many digits
+    (j: string, i: number) => cursor(j, `${i}g`), // not hex
+    (j: string, i: number) => `b=${BOOT};${cursor(j, i.toString(16))}`, // s= not first
+    (j: string) => cursor(j, ""),
+    (j: string) => `s=;i=1`,
+    (j: string, i: number) => String(i),
+  ];
+  const ordinals = journalOrdinals();
+  for (let k = 0; k < 5000; k++) {
+    const kernel = kernels[Math.floor(rnd() * kernels.length)];
+    const journal = ["aa11", "bb22", "AB", "a"][Math.floor(rnd() * 4)];
+    const variant = rnd() < 0.7 ? variants[0] : variants[Math.floor(rnd() * variants.length)];
+    const pos = variant(journal, Math.floor(rnd() * 2 ** 40));
+    assert.deepEqual(ordinals(kernel, pos), ordinal(kernel, pos), `${kernel} ${pos}`);
+  }
 });
