@@ -88,12 +88,12 @@ test("a run of journald cursors is numbered as ordinal() numbers each one, malfo
   const variants = [
     (j: string, i: number) => cursor(j, i.toString(16)),
     (j: string, i: number) => cursor(j, i.toString(16)).split(";b=")[0], // ends after i=
-    (j: string, i: number) => cursor(j, "1".repeat(13)), // too many digits
+    (j: string) => cursor(j, "1".repeat(13)), // too many digits
     (j: string, i: number) => cursor(j, `${i}g`), // not hex
     (j: string, i: number) => `b=${BOOT};${cursor(j, i.toString(16))}`, // s= not first
     (j: string) => cursor(j, ""),
-    (j: string) => `s=;i=1`,
-    (j: string, i: number) => String(i),
+    () => `s=;i=1`,
+    (_j: string, i: number) => String(i),
   ];
   const ordinals = journalOrdinals();
   for (let k = 0; k < 5000; k++) {
