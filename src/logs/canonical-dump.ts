@@ -10,9 +10,10 @@ import type { PacketFields } from "./packet-dump.js";
 
 const CANONICAL = new RegExp(
   [
-    "IN=[^ ]* OUT=[^ ]* (?:PHYSIN=[^ ]* )?(?:PHYSOUT=[^ ]* )?(?:MAC=[^ ]* )?SRC=[^ ]+ DST=[^ ]+ LEN=\\d+ ",
-    "(?:TOS=0x[0-9A-F]+ PREC=0x[0-9A-F]+ TTL=\\d+ ID=\\d+ (?:CE )?(?:DF )?(?:MF )?",
-    "|TC=\\d+ HOPLIMIT=\\d+ FLOWLBL=\\d+ )",
+    "IN=[^ ]* OUT=[^ ]* (?:PHYSIN=[^ ]* )?(?:PHYSOUT=[^ ]* )?(?:MAC=[^ ]* )?",
+    // IPv4: a source without ":" (the record's family is IPv6 exactly when it has one).
+    "(?:SRC=[^ :]+ DST=[^ ]+ LEN=\\d+ TOS=0x[0-9A-F]+ PREC=0x[0-9A-F]+ TTL=\\d+ ID=\\d+ (?:CE )?(?:DF )?(?:MF )?",
+    "|SRC=[^ :]*:[^ ]* DST=[^ ]+ LEN=\\d+ TC=\\d+ HOPLIMIT=\\d+ FLOWLBL=\\d+ )",
     "PROTO=(?:TCP SPT=\\d+ DPT=\\d+ SEQ=\\d+ ACK=\\d+ WINDOW=\\d+ RES=0x[0-9A-Fa-f]+ ",
     "(?:(?:AE|CWR|ECE|URG|ACK|PSH|RST|SYN|FIN) ){0,11}URGP=\\d+(?: OPT \\([0-9A-F]+\\))?",
     "|UDP(?:LITE)? SPT=\\d+ DPT=\\d+ LEN=\\d+",
@@ -151,14 +152,13 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
     p.mac = text(s, i + 4);
     i = valueEnd + 1;
   }
-  const src = text(s, i + 4);
-  p.src = src;
-  p.family = src.includes(":") ? "ipv6" : "ipv4";
+  p.src = text(s, i + 4);
   p.dst = text(s, valueEnd + 5);
   p.len = decimalAt(s, valueEnd + 5);
   i = valueEnd + 1;
   if (s.charCodeAt(i + 1) === O) {
     // TOS=0x.. PREC=0x.. TTL= ID= [CE] [DF] [MF]
+    p.family = "ipv4";
     p.tos = hexAt(s, i + 6);
     hexAt(s, valueEnd + 8); // PREC
     p.ttl = decimalAt(s, valueEnd + 5);
@@ -172,6 +172,7 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
     if (ipFlags > 0) p.ip_flags = flagsOf(ipFlags, IP_FLAGS, 1);
   } else {
     // TC= HOPLIMIT= FLOWLBL=
+    p.family = "ipv6";
     p.tos = decimalAt(s, i + 3);
     p.ttl = decimalAt(s, valueEnd + 10);
     decimalAt(s, valueEnd + 9); // FLOWLBL

@@ -171,7 +171,7 @@ test("every parameter list of the catalogue has a details literal, with its name
       if (!format.params) continue;
       const literal = DETAILS_LITERALS[format.params.join(",")];
       assert.ok(literal, `${entry.id} "${format.text}": no details literal for ${format.params.join(", ")}`);
-      const details = literal(format.params.map((_, k) => k));
+      const details = literal(...format.params.map((_, k) => k));
       assert.deepEqual(Object.keys(details), format.params, `${entry.id}: keys`);
       assert.deepEqual(
         Object.values(details),
