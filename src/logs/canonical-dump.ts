@@ -51,7 +51,7 @@ function text(s: string, v: number): string {
   return s.slice(v, j);
 }
 
-/** The decimal digits at v (the shape guarantees at least one). */
+/** The decimal digits at v (the shape guarantees at least one), in double arithmetic. */
 function decimalAt(s: string, v: number): number {
   let n = 0;
   let m = v;
@@ -61,6 +61,27 @@ function decimalAt(s: string, v: number): number {
     n = n * 10 + d;
   }
   valueEnd = m;
+  return n;
+}
+
+/**
+ * decimalAt for the values that are nearly always short (ports, lengths, TTL, window). The sum is
+ * exact either way; handing a tenth digit to decimalAt keeps this function's sums under 2^31, so
+ * V8 compiles them as 32-bit integer adds instead of the doubles sequence numbers need.
+ */
+function smallDecimalAt(s: string, v: number): number {
+  let n = 0;
+  const tenth = v + 9;
+  for (let m = v; m < s.length; m++) {
+    const d = s.charCodeAt(m) - 48;
+    if (d < 0 || d > 9) {
+      valueEnd = m;
+      return n;
+    }
+    if (m === tenth) return decimalAt(s, v);
+    n = n * 10 + d;
+  }
+  valueEnd = s.length;
   return n;
 }
 
@@ -105,11 +126,11 @@ function tcpFlagIndex(s: string, i: number, length: number): number {
 /** "SPT=… DPT=… SEQ=… ACK=… WINDOW=… RES=0x.. FLAGS URGP=… [OPT (…)]" at s[i]; where it ends. */
 function tcpHeader(s: string, i: number, p: PacketFields): number {
   p.proto = "TCP";
-  p.sport = decimalAt(s, i + 4);
-  p.dport = decimalAt(s, valueEnd + 5);
+  p.sport = smallDecimalAt(s, i + 4);
+  p.dport = smallDecimalAt(s, valueEnd + 5);
   p.seq = decimalAt(s, valueEnd + 5);
   p.ack = decimalAt(s, valueEnd + 5);
-  p.tcp_window = decimalAt(s, valueEnd + 8);
+  p.tcp_window = smallDecimalAt(s, valueEnd + 8);
   hexAt(s, valueEnd + 7); // RES
   i = valueEnd + 1;
   let flags = 0;
@@ -119,7 +140,7 @@ function tcpHeader(s: string, i: number, p: PacketFields): number {
     i += length + 1;
   }
   if (flags > 0) p.flags = flagsOf(flags, TCP_FLAGS, 0);
-  decimalAt(s, i + 5); // URGP
+  smallDecimalAt(s, i + 5); // URGP
   i = valueEnd + 1;
   if (s.charCodeAt(i) === O) {
     const close = s.indexOf(")", i + 5);
@@ -154,15 +175,15 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
   }
   p.src = text(s, i + 4);
   p.dst = text(s, valueEnd + 5);
-  p.len = decimalAt(s, valueEnd + 5);
+  p.len = smallDecimalAt(s, valueEnd + 5);
   i = valueEnd + 1;
   if (s.charCodeAt(i + 1) === O) {
     // TOS=0x.. PREC=0x.. TTL= ID= [CE] [DF] [MF]
     p.family = "ipv4";
     p.tos = hexAt(s, i + 6);
     hexAt(s, valueEnd + 8); // PREC
-    p.ttl = decimalAt(s, valueEnd + 5);
-    p.ip_id = decimalAt(s, valueEnd + 4);
+    p.ttl = smallDecimalAt(s, valueEnd + 5);
+    p.ip_id = smallDecimalAt(s, valueEnd + 4);
     i = valueEnd + 1;
     let ipFlags = 0;
     for (let c = s.charCodeAt(i); c === C || c === D || c === M; c = s.charCodeAt(i)) {
@@ -173,9 +194,9 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
   } else {
     // TC= HOPLIMIT= FLOWLBL=
     p.family = "ipv6";
-    p.tos = decimalAt(s, i + 3);
-    p.ttl = decimalAt(s, valueEnd + 10);
-    decimalAt(s, valueEnd + 9); // FLOWLBL
+    p.tos = smallDecimalAt(s, i + 3);
+    p.ttl = smallDecimalAt(s, valueEnd + 10);
+    smallDecimalAt(s, valueEnd + 9); // FLOWLBL
     i = valueEnd + 1;
   }
   // PROTO=: the name's first letter (at i + 6) says which of the shape's protocols follows.
@@ -186,21 +207,21 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
     case U: {
       const lite = s.charCodeAt(i + 9) !== SPACE;
       p.proto = lite ? "UDPLITE" : "UDP";
-      p.sport = decimalAt(s, i + (lite ? 18 : 14));
-      p.dport = decimalAt(s, valueEnd + 5);
-      p.l4_len = decimalAt(s, valueEnd + 5);
+      p.sport = smallDecimalAt(s, i + (lite ? 18 : 14));
+      p.dport = smallDecimalAt(s, valueEnd + 5);
+      p.l4_len = smallDecimalAt(s, valueEnd + 5);
       i = valueEnd + 1;
       break;
     }
     case I: {
       const v6 = s.charCodeAt(i + 10) !== SPACE;
       p.proto = v6 ? "ICMPv6" : "ICMP";
-      p.icmp_type = decimalAt(s, i + (v6 ? 18 : 16));
-      p.icmp_code = decimalAt(s, valueEnd + 6);
+      p.icmp_type = smallDecimalAt(s, i + (v6 ? 18 : 16));
+      p.icmp_code = smallDecimalAt(s, valueEnd + 6);
       i = valueEnd + 1;
       if (s.charCodeAt(i) === I) {
-        const id = decimalAt(s, i + 3);
-        p.icmp = { id, seq: decimalAt(s, valueEnd + 5) };
+        const id = smallDecimalAt(s, i + 3);
+        p.icmp = { id, seq: smallDecimalAt(s, valueEnd + 5) };
         i = valueEnd + 1;
       }
       break;
@@ -211,8 +232,8 @@ export function decodeCanonicalDump(s: string, start: number, p: PacketFields): 
       i = valueEnd + 1;
   }
   if (i < end && s.charCodeAt(i) === U) {
-    p.uid = decimalAt(s, i + 4);
-    p.gid = decimalAt(s, valueEnd + 5);
+    p.uid = smallDecimalAt(s, i + 4);
+    p.gid = smallDecimalAt(s, valueEnd + 5);
     i = valueEnd + 1;
   }
   if (i < end && s.charCodeAt(i) === M) p.mark = text(s, i + 5);

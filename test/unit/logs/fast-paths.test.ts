@@ -185,3 +185,17 @@ test("a dump off the canonical shape is left to the token decoder, untouched", (
   assert.equal(decodeCanonicalDump(base.replace(/PROTO=TCP .*/, "PROTO=132 MARK=0x2a "), 0, sctp), true);
   assert.deepEqual([sctp.proto, sctp.mark, sctp.sport, sctp.truncated], ["132", "0x2a", null, false]);
 });
+
+test("numbers of any length read in the canonical shape as the plain way reads them", () => {
+  const line =
+    "nf_ct_proto_6: invalid rst IN=eth0 OUT= MAC=02:00:00:00:23:03:02:00:00:00:23:01:08:00 SRC=10.1.2.3 DST=10.2.0.4 " +
+    "LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1 DPT=2 SEQ=3 ACK=4 WINDOW=5 RES=0x00 RST URGP=0 UID=0 GID=0";
+  for (const key of ["LEN", "TTL", "ID", "SPT", "DPT", "SEQ", "ACK", "WINDOW", "URGP", "UID", "GID"]) {
+    for (const digits of ["999999999", "1000000000", "4294967295", "12345678901234567890", "0000000000042"]) {
+      const message = line.replace(new RegExp(`\\b${key}=\\d+`), `${key}=${digits}`);
+      assert.notEqual(message, line);
+      const fast = record(message, true);
+      assert.equal(fast, record(message, false), message);
+    }
+  }
+});
