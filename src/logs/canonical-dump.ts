@@ -1,9 +1,11 @@
-// The packet dump as nf_log_syslog prints it for nearly every INVALID packet: IPv4 or IPv6 without
-// options or extension headers, TCP or UDP, in the kernel's order (DOMAIN.md §7). One sticky
-// regular expression checks that the whole dump has this shape, natively and without allocating;
-// the values are then read where the shape says they are, with no key to look at. Any other dump
-// (ICMP, fragments, options, a cut or damaged line, a key in another place) fails the check and is
-// decoded token by token by packet-dump.ts, which gives the same record for a dump this reads.
+// The packet dump as nf_log_syslog prints it for nearly every INVALID packet, in the kernel's order
+// (DOMAIN.md §7): IPv4 without options or IPv6 without extension headers, then TCP, UDP or
+// UDP-Lite, an ICMP echo, or a protocol it names by number. One sticky regular expression checks
+// that the whole dump has this shape, natively and without allocating; the values are then read
+// where the shape says they are, with no key to look at. Any other dump (ICMP errors quoting a
+// packet, fragments, options, a cut or damaged line, a key in another place) fails the check and
+// is decoded token by token by packet-dump.ts, which gives the same record for a dump this reads
+// (test/unit/logs/fast-paths.test.ts compares the two).
 import { IP_FLAGS, TCP_FLAGS } from "./dump-tokens.js";
 import { flagsOf } from "./flag-sequences.js";
 import type { PacketFields } from "./packet-dump.js";
