@@ -17,8 +17,13 @@ export interface QemuLaunch {
 }
 
 export function qemuArgv(launch: QemuLaunch): string[] {
+  // TCG runs both vCPUs on one host thread (thread=single). With a thread per vCPU, Debian 13's
+  // kernel panicked while booting at a code-patching site (RIP one byte into a `66 90` nop, where
+  // the patcher's int3 sits: a vCPU ran code another had already patched back), and in another run
+  // stopped answering as nftables hooks (patched static keys) were registered: 2 of 8 runs of its
+  // suite. One thread sees every code write before the other vCPU runs again.
   const accel =
-    launch.accelerator === "kvm" ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=multi"];
+    launch.accelerator === "kvm" ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=single"];
   return [
     "qemu-system-x86_64",
     "-name",

@@ -130,7 +130,8 @@ test("qemu boots from the overlay, never the cached disk, forwards SSH on loopba
   assert.ok(!argv.some((arg) => arg.includes("disk.img")));
   assert.ok(argv.includes("user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:40000-:22"));
   assert.deepEqual(argv.slice(argv.indexOf("-m"), argv.indexOf("-m") + 4), ["-m", "1024", "-smp", "2"]);
-  assert.ok(argv.includes("tcg,thread=multi"));
+  // One TCG thread for both vCPUs: with one per vCPU the 6.12 guest oopsed on code patching.
+  assert.ok(argv.includes("tcg,thread=single"));
 });
 
 test("ssh checks the host key strictly against the boot's known_hosts and ignores user config", () => {
