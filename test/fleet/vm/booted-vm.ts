@@ -4,6 +4,7 @@ import { existsSync, rmSync } from "node:fs";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { accessPaths, vmHosts } from "./access-files.js";
 import { forgetOnExit } from "./exit-hooks.js";
+import { guestOops, recordGuestFault } from "./guest-faults.js";
 import { SshCommandError, closeMasters, runSsh, sleep, waitForSsh, type SshTarget } from "./openssh.js";
 import { isQemuOf, monitorCommand, processesUsing } from "./qemu.js";
 import { SETTLED, fileTail, runPaths, type VmState } from "./run-state.js";
@@ -79,8 +80,16 @@ export class BootedVm implements DebianVm {
 
   async run(command: string, options?: VmSshOptions): Promise<string> {
     const result = await this.ssh(command, options);
-    if (result.code !== 0) throw new SshCommandError(command, result);
+    if (result.code !== 0) throw new SshCommandError(command, result, this.guestState(result.code));
     return result.stdout;
+  }
+
+  /** Why ssh itself failed (255), when the guest's console or qemu can tell. */
+  private guestState(code: number | null): string | undefined {
+    if (code !== 255) return undefined;
+    if (!this.running()) return "qemu has exited";
+    const oops = guestOops(this.consoleLog);
+    return oops ? `the guest kernel oopsed; console from the oops:\n${oops}` : undefined;
   }
 
   async bootId(): Promise<string> {
@@ -137,6 +146,13 @@ export class BootedVm implements DebianVm {
   }
 
   private async shutDown(): Promise<void> {
+    const oops = guestOops(this.consoleLog);
+    if (oops) {
+      process.stderr.write(
+        `[vm] the guest kernel oopsed during this boot; console from the oops:\n${oops}\n`,
+      );
+      recordGuestFault(`${this.runDir}: the guest kernel oopsed`, oops);
+    }
     if (this.running()) {
       await this.ssh("systemctl --no-block poweroff", { timeoutMs: 20_000 }).catch(() => undefined);
       if (!(await this.exited(60_000))) this.signal("SIGTERM");

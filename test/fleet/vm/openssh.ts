@@ -78,9 +78,12 @@ export function runSsh(target: SshTarget, command: string, options: VmSshOptions
 
 export class SshCommandError extends Error {
   readonly result: VmSshResult;
-  constructor(command: string, result: VmSshResult) {
+  /** `guest` says what the console showed when ssh itself failed (a guest kernel oops). */
+  constructor(command: string, result: VmSshResult, guest?: string) {
     const said = result.stderr.trim() || result.stdout.trim();
-    super(`ssh debvm ${JSON.stringify(command)} exited with ${result.code}${said ? `: ${said}` : ""}`);
+    super(
+      `ssh debvm ${JSON.stringify(command)} exited with ${result.code}${said ? `: ${said}` : ""}${guest ? `\n${guest}` : ""}`,
+    );
     this.name = "SshCommandError";
     this.result = result;
   }

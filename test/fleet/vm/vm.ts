@@ -9,6 +9,7 @@ import { chooseAccelerator } from "./accelerator.js";
 import { BootedVm } from "./booted-vm.js";
 import { stderrLog } from "./build-image.js";
 import { destroyBootSync, destroyOnExit, forgetOnExit } from "./exit-hooks.js";
+import { guestOops, recordGuestFault } from "./guest-faults.js";
 import { requireHostTools } from "./host-tools.js";
 import { waitForSsh, type SshTarget } from "./openssh.js";
 import { freeLoopbackPort, isQemuOf, startQemu } from "./qemu.js";
@@ -18,10 +19,10 @@ import type { BootOptions, DebianVm } from "./types.js";
 
 const PORT_ATTEMPTS = 3;
 /**
- * Boots again after a guest kernel panic during boot: under TCG (no KVM here) the Debian 13 kernel
- * has panicked once at 2.5 s ("Fatal exception in interrupt"), a fault of the emulation that the
- * next boot does not repeat. The panic is in the console, and without a retry the wait for SSH
- * ran into its 300 s deadline.
+ * Boots again after a guest kernel panic during boot: under TCG (no KVM here) with a thread per
+ * vCPU the Debian 13 kernel panicked once at 2.5 s ("Fatal exception in interrupt"), a fault of the
+ * emulation that the next boot did not repeat (qemu.ts now runs one TCG thread). The panic is in
+ * the console, and without a retry the wait for SSH ran into its 300 s deadline.
  */
 const PANIC_RETRIES = 1;
 const PANIC = /Kernel panic - not syncing/;
@@ -104,7 +105,7 @@ export async function bootVm(options: BootOptions): Promise<DebianVm> {
           panics++;
           const kept = `${paths.consoleLog}.panic-${panics}`;
           log(
-            `the guest kernel panicked while booting (console kept in ${kept}); booting again on a new overlay`,
+            `the guest kernel panicked while booting (console kept in ${kept}); booting again on a new overlay. Console from the oops:\n${guestOops(paths.consoleLog)}`,
           );
           if (qemu.running() && isQemuOf(qemu.pid, paths.overlayFile)) process.kill(qemu.pid, "SIGKILL");
           await qemuGone(qemu);
@@ -113,8 +114,10 @@ export async function bootVm(options: BootOptions): Promise<DebianVm> {
           await createOverlay(image.disk, paths.overlayFile);
           continue;
         }
+        const oops = guestOops(paths.consoleLog);
+        if (oops) recordGuestFault(`${runDir}: the guest kernel oopsed while booting`, oops);
         throw new Error(
-          `${(error as Error).message}\nqemu (pid ${qemu.pid}): ${qemu.exitStatus() ?? "still running, killed now"}\nqemu log:\n${fileTail(paths.qemuLog, 5)}\nconsole (last lines):\n${fileTail(paths.consoleLog, 15)}`,
+          `${(error as Error).message}\nqemu (pid ${qemu.pid}): ${qemu.exitStatus() ?? "still running, killed now"}\nqemu log:\n${fileTail(paths.qemuLog, 5)}\n${consoleExcerpt(paths.consoleLog)}`,
           { cause: error },
         );
       }
@@ -126,6 +129,12 @@ export async function bootVm(options: BootOptions): Promise<DebianVm> {
     forgetOnExit(runDir);
     throw error;
   }
+}
+
+/** The guest's oops when it had one (its first lines say where), else the console's last lines. */
+function consoleExcerpt(consoleLog: string): string {
+  const oops = guestOops(consoleLog);
+  return oops ? `console from the oops:\n${oops}` : `console (last lines):\n${fileTail(consoleLog, 15)}`;
 }
 
 /** Until the killed qemu's exit is seen (it holds the overlay and the console file). */
