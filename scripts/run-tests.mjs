@@ -5,9 +5,10 @@
 // harness (NFDEBUG_VM_RELEASE=bookworm, then trixie: kernels 6.1 and 6.12); set NFDEBUG_VM_RELEASE
 // to run it on one release only. The other suites run once.
 //
-// A VM test file that fails while its guest kernel oopsed (an emulator fault: the harness finds it
-// in the console and records it in $NFDEBUG_VM_FAULT_LOG, see test/fleet/vm/guest-faults.ts) runs
-// again, once; the first run's output stays above, and the oops is printed. Any other failure stands.
+// A VM test file that fails while its guest kernel oopsed or stopped answering (an emulator fault:
+// the harness finds it in the console, or in a power-off that never came, and records it in
+// $NFDEBUG_VM_FAULT_LOG, see test/fleet/vm/guest-faults.ts) runs again, once; the first run's
+// output stays above, and the console is printed. Any other failure stands.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,7 +74,7 @@ if (vmFiles.length > 0) {
     const oopses = faultsSoFar().slice(before);
     if (code === 0 || oopses === "") return code;
     console.log(
-      `run-tests: ${file} on ${release} failed while its guest kernel oopsed (an emulator fault):\n${oopses}run-tests: running ${file} again, once`,
+      `run-tests: ${file} on ${release} failed while its guest failed under emulation:\n${oopses}run-tests: running ${file} again, once`,
     );
     return run([file], env);
   };

@@ -1,8 +1,10 @@
 // The Debian VM test host itself: it boots, answers over SSH with a verified host key, really
-// changes kernel state, reboots with a new boot id, and leaves nothing behind when stopped.
-import { after, before, test } from "node:test";
+// changes kernel state, reboots with a new boot id, leaves nothing behind when stopped, and is named
+// and recorded for the test runner when its kernel panics.
+import { after, before, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   bootVm,
@@ -12,6 +14,7 @@ import {
   trackConntrack,
   type DebianVm,
 } from "../fleet/vm/index.js";
+import { FAULT_LOG_ENV } from "../fleet/vm/guest-faults.js";
 import { runCommand } from "../fleet/netns/command.js";
 import { generateEd25519, knownHostsLine } from "../fleet/netns/keys.js";
 import { sshArgv } from "../fleet/vm/openssh.js";
@@ -120,5 +123,66 @@ test(
     assert.equal(existsSync(runDir), false);
     assert.deepEqual(vm.leftovers(), []);
     await vm.stop(); // idempotent
+  },
+);
+
+/** A VM of its own for a test that breaks it, and a fault log of the test's own (see withFaultLog). */
+async function bootToBreak(t: TestContext): Promise<{ vm: DebianVm; faultLog: string }> {
+  const broken = await bootVm({ image: await ensureImage() });
+  t.after(() => broken.stop());
+  const faults = mkdtempSync(join(tmpdir(), "nfd-vm-faults-"));
+  t.after(() => rmSync(faults, { recursive: true, force: true }));
+  return { vm: broken, faultLog: join(faults, "faults.log") };
+}
+
+/** Records a deliberate guest fault in `faultLog`, never in the runner's own log (it would retry on it). */
+async function withFaultLog(faultLog: string, stop: () => Promise<void>): Promise<void> {
+  const saved = process.env[FAULT_LOG_ENV];
+  process.env[FAULT_LOG_ENV] = faultLog;
+  try {
+    await stop();
+  } finally {
+    if (saved === undefined) delete process.env[FAULT_LOG_ENV];
+    else process.env[FAULT_LOG_ENV] = saved;
+  }
+}
+
+test(
+  "a guest kernel panic: the next ssh says so with the console's oops, and stop records it for the runner at once",
+  { timeout: 8 * 60_000 },
+  async (t) => {
+    const { vm: crashing, faultLog } = await bootToBreak(t);
+    // sysrq "c" panics the kernel (panic("sysrq triggered crash")); with kernel.panic=0 it stays down.
+    // Detached and a second later, so this ssh returns before the guest dies under it.
+    await crashing.run("nohup sh -c 'sleep 1; echo c > /proc/sysrq-trigger' >/dev/null 2>&1 &");
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await assert.rejects(
+      crashing.run("true"),
+      /exited with 255: [^]*the guest kernel oopsed; console from the oops:\n\[ *[\d.]+\] Kernel panic - not syncing: sysrq triggered crash/,
+    );
+    const started = Date.now();
+    await withFaultLog(faultLog, () => crashing.stop());
+    assert.ok(Date.now() - started < 30_000, "a panicked guest is not given 60 s to power off");
+    assert.match(
+      readFileSync(faultLog, "utf8"),
+      /: the guest kernel oopsed\n\[ *[\d.]+\] Kernel panic - not syncing: sysrq triggered crash/,
+    );
+    assert.deepEqual(crashing.leftovers(), []);
+  },
+);
+
+test(
+  "a guest that stops answering (its qemu stopped) is killed once the power-off wait ends, and recorded with its console",
+  { timeout: 8 * 60_000 },
+  async (t) => {
+    const { vm: hung, faultLog } = await bootToBreak(t);
+    const { pid, overlayFile } = hung;
+    process.kill(pid, "SIGSTOP");
+    await withFaultLog(faultLog, () => hung.stop(5_000));
+    const recorded = readFileSync(faultLog, "utf8");
+    assert.match(recorded, /: the guest stopped answering \(no power-off within 5 s\)\n/);
+    assert.match(recorded, /debvm login:/, "the console's last lines come with it");
+    assert.deepEqual(processesUsing(overlayFile), []);
+    assert.deepEqual(hung.leftovers(), []);
   },
 );

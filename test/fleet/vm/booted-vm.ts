@@ -4,11 +4,14 @@ import { existsSync, rmSync } from "node:fs";
 import type { HostSpec } from "../../../src/inventory/types.js";
 import { accessPaths, vmHosts } from "./access-files.js";
 import { forgetOnExit } from "./exit-hooks.js";
-import { guestOops, recordGuestFault } from "./guest-faults.js";
+import { guestOops, guestPanicked, recordGuestFault } from "./guest-faults.js";
 import { SshCommandError, closeMasters, runSsh, sleep, waitForSsh, type SshTarget } from "./openssh.js";
 import { isQemuOf, monitorCommand, processesUsing } from "./qemu.js";
 import { SETTLED, fileTail, runPaths, type VmState } from "./run-state.js";
 import type { Accelerator, DebianVm, VmHost, VmSshOptions, VmSshResult, VmUser } from "./types.js";
+
+/** A healthy guest powers off in seconds, even under TCG on a loaded machine. */
+const POWER_OFF_MS = 60_000;
 
 export class BootedVm implements DebianVm {
   readonly host: VmHost;
@@ -140,12 +143,17 @@ export class BootedVm implements DebianVm {
     }
   }
 
-  stop(): Promise<void> {
-    this.stopping ??= this.shutDown();
+  stop(powerOffMs = POWER_OFF_MS): Promise<void> {
+    this.stopping ??= this.shutDown(powerOffMs);
     return this.stopping;
   }
 
-  private async shutDown(): Promise<void> {
+  /**
+   * Powers the guest off, or kills qemu when it cannot: at once after a panic, else after
+   * `powerOffMs` without a power-off. An oops, or a guest that stopped answering, is printed with the console
+   * and recorded for the test runner (guest-faults.ts).
+   */
+  private async shutDown(powerOffMs: number): Promise<void> {
     const oops = guestOops(this.consoleLog);
     if (oops) {
       process.stderr.write(
@@ -154,14 +162,28 @@ export class BootedVm implements DebianVm {
       recordGuestFault(`${this.runDir}: the guest kernel oopsed`, oops);
     }
     if (this.running()) {
-      await this.ssh("systemctl --no-block poweroff", { timeoutMs: 20_000 }).catch(() => undefined);
-      if (!(await this.exited(60_000))) this.signal("SIGTERM");
+      if (!guestPanicked(this.consoleLog)) {
+        await this.ssh("systemctl --no-block poweroff", { timeoutMs: 20_000 }).catch(() => undefined);
+        if (!(await this.exited(powerOffMs)) && !oops) this.stoppedAnswering(powerOffMs);
+      }
+      this.signal("SIGTERM");
       if (!(await this.exited(5_000))) this.signal("SIGKILL");
       await this.exited(5_000);
     }
     await closeMasters(this.target);
     forgetOnExit(this.runDir);
     rmSync(this.runDir, { recursive: true, force: true });
+  }
+
+  private stoppedAnswering(powerOffMs: number): void {
+    const tail = fileTail(this.consoleLog, 15);
+    process.stderr.write(
+      `[vm] the guest did not power off within ${powerOffMs / 1000} s; console (last lines):\n${tail}\n`,
+    );
+    recordGuestFault(
+      `${this.runDir}: the guest stopped answering (no power-off within ${powerOffMs / 1000} s)`,
+      tail,
+    );
   }
 
   private signal(signal: NodeJS.Signals): void {

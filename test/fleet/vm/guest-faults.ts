@@ -1,12 +1,15 @@
 // A guest kernel that oopsed under emulation: found in its console, shown from its first line, and
-// recorded for the test runner, which runs a VM test file again, once, when its guest died this way
-// (scripts/run-tests.mjs). Nothing nfdebug does to a host should oops a kernel; an emulator fault can.
+// recorded (as is a guest that stopped answering, booted-vm.ts) for the test runner, which runs a
+// VM test file again, once, when its guest failed this way (scripts/run-tests.mjs). Nothing nfdebug
+// does to a host should oops a kernel or hang it; an emulator fault can.
 import { appendFileSync, readFileSync } from "node:fs";
+import { fileTail } from "./run-state.js";
 
 /** The first line of a kernel oops or panic on the console (6.1 and 6.12 spellings). */
 const OOPS_START =
   /^\[\s*\d+\.\d+\] (?:Oops: |BUG: |int3: |general protection fault|invalid opcode: |Kernel panic - not syncing)/m;
 const EXCERPT_LINES = 40;
+const PANIC = /Kernel panic - not syncing/;
 
 /** The console from the first oops line on (at most 40 lines), or undefined when the guest never oopsed. */
 export function guestOops(consoleLog: string): string | undefined {
@@ -19,6 +22,11 @@ export function guestOops(consoleLog: string): string | undefined {
   const start = OOPS_START.exec(text);
   if (!start) return undefined;
   return text.slice(start.index).trimEnd().split("\n").slice(0, EXCERPT_LINES).join("\n");
+}
+
+/** True once the guest kernel panicked: it will never answer again. */
+export function guestPanicked(consoleLog: string): boolean {
+  return PANIC.test(fileTail(consoleLog, 60));
 }
 
 /** Names the file where the runner collects guest faults (set by scripts/run-tests.mjs). */

@@ -101,8 +101,11 @@ export interface DebianVm {
   bootId(): Promise<string>;
   /** Reboot and wait until SSH answers with a new boot id (a hung reboot is reset once, and logged). */
   reboot(timeoutMs?: number, log?: (line: string) => void): Promise<void>;
-  /** Power off (ssh poweroff, then kill qemu after a timeout) and delete the run dir. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Power off (ssh poweroff, then kill qemu when it has not powered off within `powerOffMs`, at once
+   * after a panic) and delete the run dir. Idempotent.
+   */
+  stop(powerOffMs?: number): Promise<void>;
   /** What of this VM still exists ([] after stop): qemu processes using the overlay, the run dir. */
   leftovers(): string[];
 }

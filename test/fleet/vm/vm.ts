@@ -9,7 +9,7 @@ import { chooseAccelerator } from "./accelerator.js";
 import { BootedVm } from "./booted-vm.js";
 import { stderrLog } from "./build-image.js";
 import { destroyBootSync, destroyOnExit, forgetOnExit } from "./exit-hooks.js";
-import { guestOops, recordGuestFault } from "./guest-faults.js";
+import { guestOops, guestPanicked, recordGuestFault } from "./guest-faults.js";
 import { requireHostTools } from "./host-tools.js";
 import { waitForSsh, type SshTarget } from "./openssh.js";
 import { freeLoopbackPort, isQemuOf, startQemu } from "./qemu.js";
@@ -25,9 +25,6 @@ const PORT_ATTEMPTS = 3;
  * the console, and without a retry the wait for SSH ran into its 300 s deadline.
  */
 const PANIC_RETRIES = 1;
-const PANIC = /Kernel panic - not syncing/;
-
-const guestPanicked = (consoleLog: string): boolean => PANIC.test(fileTail(consoleLog, 60));
 
 async function createOverlay(disk: string, overlayFile: string): Promise<void> {
   await runChecked(["qemu-img", "create", "-q", "-f", "qcow2", "-b", disk, "-F", "raw", overlayFile]);
